@@ -1,0 +1,63 @@
+# crmclean — see README.md.
+GO        ?= go
+BIN       ?= bin/crmclean
+BENCH_DIR ?= $(or $(TMPDIR),/tmp)/crmclean-bench
+BENCH_ROWS ?= 1000000
+DEV       ?= ../shared/bench/dev
+export CGO_ENABLED = 0
+
+.PHONY: build test race fuzz bench lint demo dist fixtures score clean
+
+build:
+	$(GO) build -trimpath -o $(BIN) ./cmd/crmclean
+
+# Unit, golden and end-to-end tests; fuzz targets run their seed corpus.
+test:
+	$(GO) test -count=1 ./...
+
+race:
+	CGO_ENABLED=1 $(GO) test -race ./...
+
+# Fuzz each target for FUZZTIME (default 20s).
+FUZZTIME ?= 20s
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# Benchmarks on a generated corpus of BENCH_ROWS rows (not committed).
+bench: build
+	@test -f $(BENCH_DIR)/.done-$(BENCH_ROWS) || { $(GO) run ./fixtures/gen --rows $(BENCH_ROWS) --out $(BENCH_DIR) && touch $(BENCH_DIR)/.done-$(BENCH_ROWS); }
+	CRMCLEAN_BENCH_DIR=$(BENCH_DIR) $(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./... | tee bench.txt
+	@echo "== end-to-end run on $(BENCH_ROWS) rows"
+	rm -rf $(BENCH_DIR)-out
+	/usr/bin/time -v $(BIN) run --quiet --out $(BENCH_DIR)-out $(BENCH_DIR)/sheets 2>&1 | grep -E 'rows in|customers out|time|Maximum resident|Elapsed' || true
+
+lint:
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+# Clean the bundled example sheets into ./out.
+demo:
+	$(GO) run ./cmd/crmclean run --out out fixtures/sheets
+
+# Score a run on the shared development corpus.
+score: build
+	rm -rf /tmp/crmclean-dev-out
+	$(BIN) run --quiet --out /tmp/crmclean-dev-out $(DEV)/sheets
+	python3 $(DEV)/../score.py --truth $(DEV)/truth.csv --out /tmp/crmclean-dev-out
+
+fixtures:
+	$(GO) run ./fixtures/gen
+
+dist:
+	@for t in windows/amd64 windows/arm64 linux/amd64 linux/arm64 darwin/amd64 darwin/arm64; do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+	  echo "building dist/crmclean-$$os-$$arch$$ext"; \
+	  GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '-s -w' -o dist/crmclean-$$os-$$arch$$ext ./cmd/crmclean || exit 1; \
+	done
+
+clean:
+	rm -rf bin dist out bench.txt

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/mapping"
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("crmclean inspect", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c commonFlags
+	c.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: crmclean inspect [flags] INPUT...\n\nShow, for each file and sheet, the encoding, delimiter, header row, how each column maps\nto a customer field and why, and how many data rows it holds. Nothing is written.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	inputs, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if len(inputs) == 0 {
+		return usagef("no INPUT given: name the files or folders of sheets to inspect")
+	}
+	r, err := loadRules(c.rulesFile)
+	if err != nil {
+		return err
+	}
+	files, ignored, err := ingest.Discover(inputs)
+	if err != nil {
+		return err
+	}
+	reader := ingest.NewReader(r)
+	for _, in := range files {
+		rep := reader.ReadFile(ctx, in, func(*record.Record) {})
+		writeInspect(stdout, rep)
+	}
+	for _, ig := range ignored {
+		fmt.Fprintf(stdout, "skipped %s: %s\n", ig.Path, ig.Reason)
+	}
+	return nil
+}
+
+// writeInspect prints one file's report.
+func writeInspect(w io.Writer, rep ingest.FileReport) {
+	fmt.Fprintf(w, "%s\n", rep.Rel)
+	if rep.Err != nil && len(rep.Sheets) == 0 {
+		fmt.Fprintf(w, "  cannot be read: %v\n\n", rep.Err)
+		return
+	}
+	switch rep.Format {
+	case "csv":
+		fmt.Fprintf(w, "  format: CSV, encoding %s, delimiter %s\n", rep.Encoding, delimName(rep.Delim))
+	default:
+		fmt.Fprintf(w, "  format: %s\n", strings.ToUpper(rep.Format))
+	}
+	for _, sk := range rep.Skipped {
+		fmt.Fprintf(w, "  sheet %q not read: %s\n", sk.Name, sk.Reason)
+	}
+	for _, sh := range rep.Sheets {
+		prefix := "  "
+		if rep.Format != "csv" {
+			fmt.Fprintf(w, "  sheet %q\n", sh.Name)
+			prefix = "    "
+		}
+		if !sh.HeaderFound {
+			if sh.Rows == 0 {
+				fmt.Fprintf(w, "%sempty sheet\n", prefix)
+			} else {
+				fmt.Fprintf(w, "%sno header row found in the first %d rows: its %d rows would be rejected\n", prefix, mapping.HeaderScan, sh.Rows)
+			}
+			continue
+		}
+		fmt.Fprintf(w, "%sheader row: %d\n", prefix, sh.Layout.HeaderRow)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		var unmapped []string
+		for _, col := range sh.Layout.Columns {
+			field, why := col.Field, col.Evidence
+			switch {
+			case col.Sensitive:
+				field = "(dropped: sensitive)"
+			case field == "":
+				field = "(kept as extra column)"
+				unmapped = append(unmapped, fmt.Sprintf("%s %q", col.Letter(), col.Header))
+			}
+			if col.Detail != "" {
+				why += ": " + col.Detail
+			}
+			fmt.Fprintf(tw, "%s  %s\t%q\t→ %s\t%s\n", prefix, col.Letter(), col.Header, field, why)
+		}
+		tw.Flush()
+		if sh.Layout.PersonList {
+			fmt.Fprintf(w, "%sno customer-name column: each row's person is the customer\n", prefix)
+		}
+		if len(unmapped) > 0 {
+			fmt.Fprintf(w, "%sunmapped: %s\n", prefix, strings.Join(unmapped, ", "))
+		}
+		fmt.Fprintf(w, "%srows: %d data, %d noise (footers, subtotals, blank), %d read in all\n", prefix, sh.DataRows, sh.Noise, sh.Rows)
+		if sh.Err != nil {
+			fmt.Fprintf(w, "%sreading stopped early: %v\n", prefix, sh.Err)
+		}
+	}
+	if rep.Err != nil {
+		fmt.Fprintf(w, "  problem: %v\n", rep.Err)
+	}
+	fmt.Fprintln(w)
+}
+
+func delimName(d rune) string {
+	switch d {
+	case ',':
+		return "comma"
+	case '\t':
+		return "tab"
+	case ';':
+		return "semicolon"
+	case '|':
+		return "pipe"
+	case 0:
+		return "unknown"
+	}
+	return fmt.Sprintf("%q", d)
+}

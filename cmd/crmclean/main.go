@@ -1,0 +1,97 @@
+// Command crmclean turns a company's customer spreadsheets into one clean,
+// deduplicated customer list for a CRM go-live, with lineage for every row
+// and a quality report.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+// Exit codes, per the output contract.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitUsage    = 2
+	exitRejected = 3 // --strict: rows were rejected or files could not be read
+)
+
+// usageError is bad usage or configuration: exit code 2.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// exitError carries a specific exit code with an already-printed outcome.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+const usage = `crmclean — clean customer spreadsheets for a CRM go-live
+
+Usage:
+  crmclean run [flags] INPUT...     clean the sheets in INPUT (files or folders)
+  crmclean inspect [flags] INPUT... show how each sheet would be read and mapped
+  crmclean init [FILE]              write the default rules file for editing (default crmclean-rules.yaml)
+  crmclean version                  print the version
+
+Run 'crmclean run -h' for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = runCommand(ctx, args[1:], stdout, stderr)
+	case "inspect":
+		err = inspectCommand(ctx, args[1:], stdout, stderr)
+	case "init":
+		err = initCommand(args[1:], stdout)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "crmclean", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	return report(err, stderr)
+}
+
+// report prints err for the user and maps it to an exit code.
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ex exitError
+	if errors.As(err, &ex) {
+		return ex.code
+	}
+	fmt.Fprintf(stderr, "Error: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "Try: crmclean help")
+		return exitUsage
+	}
+	if hint := hintFor(err); hint != "" {
+		fmt.Fprintf(stderr, "Try: %s\n", hint)
+	}
+	return exitFailed
+}

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const fixtures = "../../fixtures/sheets"
+
+// readCSV reads an output CSV (UTF-8 with BOM) into header-keyed rows.
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(filepath.Base(filepath.Dir(path)), "out") && !bytes.HasPrefix(data, []byte("\ufeff")) {
+		t.Errorf("%s: no UTF-8 BOM", filepath.Base(path))
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(context.Background(), args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// TestRunFixtures runs the whole pipeline on the bundled sheets and checks
+// that every input row is accounted for exactly once, per the truth the
+// fixture generator wrote.
+func TestRunFixtures(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	lineage := readCSV(t, filepath.Join(out, "lineage.csv"))
+	type key struct{ file, sheet, row string }
+	status := map[key]map[string]string{}
+	for _, l := range lineage {
+		k := key{l["source_file"], l["sheet"], l["row"]}
+		if _, dup := status[k]; dup {
+			t.Errorf("lineage lists %v twice", k)
+		}
+		status[k] = l
+		switch l["status"] {
+		case "kept", "merged":
+			if l["customer_id"] == "" {
+				t.Errorf("%v: %s without customer_id", k, l["status"])
+			}
+		case "rejected", "skipped":
+			if l["reason"] == "" {
+				t.Errorf("%v: %s without a reason", k, l["status"])
+			}
+		default:
+			t.Errorf("%v: bad status %q", k, l["status"])
+		}
+	}
+	truth := readCSV(t, "../../fixtures/truth.csv")
+	inTruth := map[key]bool{}
+	for _, tr := range truth {
+		k := key{tr["source_file"], tr["sheet"], tr["row"]}
+		inTruth[k] = true
+		l, ok := status[k]
+		if !ok {
+			t.Errorf("truth row %v missing from lineage.csv", k)
+			continue
+		}
+		if l["status"] != "kept" && l["status"] != "merged" {
+			t.Errorf("truth row %v (%s) is %s: %s", k, tr["name"], l["status"], l["reason"])
+		}
+	}
+	for k, l := range status {
+		if !inTruth[k] && (l["status"] == "kept" || l["status"] == "merged") {
+			t.Errorf("row %v is not customer data but was %s", k, l["status"])
+		}
+	}
+	// Files and sheets that cannot or must not be read are reported by name.
+	for _, ex := range readCSV(t, "../../fixtures/expected_files.csv") {
+		name := ex["source_file"]
+		if !strings.Contains(stderr, name) && !strings.Contains(stderr, ex["sheet"]+"\"") {
+			t.Errorf("stderr does not mention %s (%s)", name, ex["kind"])
+		}
+		if ex["kind"] == "hidden_sheet" {
+			for k := range status {
+				if k.file == name && k.sheet == ex["sheet"] {
+					t.Errorf("hidden sheet row %v was read", k)
+				}
+			}
+		}
+	}
+	for _, f := range []string{"clean.csv", "contacts.csv", "rejects.csv", "review.csv", ".crmclean-output"} {
+		info, err := os.Stat(filepath.Join(out, f))
+		if err != nil {
+			t.Errorf("output %s: %v", f, err)
+			continue
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s is readable by others: %v", f, perm)
+		}
+	}
+}
+
+func TestRunRefusesForeignFolder(t *testing.T) {
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures)
+	if code != exitUsage || !strings.Contains(stderr, "was not created by crmclean") {
+		t.Fatalf("exit %d, stderr %q; want 2 and a refusal", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "notes.txt")); err != nil {
+		t.Fatal("user's file touched")
+	}
+}
+
+func TestRunReplacesItsOwnOutput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	for i := range 2 {
+		if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != exitOK {
+			t.Fatalf("run %d: exit %d\n%s", i, code, stderr)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "rules.yaml")
+	os.WriteFile(bad, []byte("colums: {}\n"), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, exitUsage, "Usage"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{"no input", []string{"run"}, exitUsage, "no INPUT"},
+		{"bad lang", []string{"run", "--lang", "fr", fixtures}, exitUsage, "--lang"},
+		{"bad rules", []string{"run", "--rules", bad, fixtures}, exitUsage, "line 1: field colums not found"},
+		{"missing input", []string{"run", "--out", filepath.Join(t.TempDir(), "o"), "/nonexistent/sheets"}, exitFailed, "/nonexistent/sheets"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d containing %q", code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestStrictExitCode(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	// The fixtures hold unreadable files, so --strict must say so.
+	if code, _, _ := runCLI(t, "run", "--quiet", "--strict", "--out", out, fixtures); code != exitRejected {
+		t.Fatalf("exit %d, want %d", code, exitRejected)
+	}
+}
+
+func TestInit(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.yaml")
+	if code, _, stderr := runCLI(t, "init", path); code != 0 {
+		t.Fatalf("init: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "init", path); code != exitUsage || !strings.Contains(stderr, "already exists") {
+		t.Fatalf("second init: %d %s", code, stderr)
+	}
+	// The written file loads as a rules file.
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--rules", path, "--out", out, fixtures); code != 0 {
+		t.Fatalf("run with written rules: %d %s", code, stderr)
+	}
+}
+
+// TestInspectGolden pins what `crmclean inspect` says about every fixture.
+func TestInspectGolden(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "inspect", fixtures)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden := filepath.Join("testdata", "inspect.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if stdout != string(want) {
+		t.Errorf("inspect output differs from %s (go test -update to accept):\n%s", golden, stdout)
+	}
+}

@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/sink"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// commonFlags are shared by run and inspect.
+type commonFlags struct {
+	rulesFile string
+	workers   int
+	quiet     bool
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.rulesFile, "rules", "", "rules `FILE` (YAML) layered on the built-in defaults; see 'crmclean init'")
+	fs.IntVar(&c.workers, "workers", runtime.NumCPU(), "number of parallel `N` workers")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress output")
+}
+
+// parseInterspersed parses flags that may stand before or after the inputs.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func loadRules(path string) (*rules.Rules, error) {
+	r, err := rules.Load(path)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return r, nil
+}
+
+func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("crmclean run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c commonFlags
+	c.register(fs)
+	out := fs.String("out", "out", "output `DIR`; created if missing; never an existing non-empty folder crmclean did not create")
+	lang := fs.String("lang", "zh", "report language: zh (Simplified Chinese) or en")
+	noMask := fs.Bool("no-mask", false, "show phone numbers, e-mails and names unmasked in the report")
+	strict := fs.Bool("strict", false, "exit with code 3 when any row was rejected or any file could not be read")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: crmclean run [flags] INPUT...\n\nClean every sheet in INPUT (files, or folders read recursively) into --out.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	inputs, err := parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if len(inputs) == 0 {
+		return usagef("no INPUT given: name the files or folders of sheets to clean")
+	}
+	if *lang != "zh" && *lang != "en" {
+		return usagef("--lang must be zh or en, not %q", *lang)
+	}
+	if c.workers < 1 {
+		return usagef("--workers must be at least 1, not %d", c.workers)
+	}
+	r, err := loadRules(c.rulesFile)
+	if err != nil {
+		return err
+	}
+	if err := sink.CheckTarget(*out); err != nil {
+		return usageError{err}
+	}
+	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask,
+		Progress: newProgress(stderr, c.quiet)}
+	res, err := pipeline.Process(ctx, cfg)
+	if err != nil {
+		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
+			printFileProblems(stderr, res)
+		}
+		return err
+	}
+	if err := pipeline.Write(cfg, res); err != nil {
+		return err
+	}
+	s := summarize(res)
+	printFileProblems(stderr, res)
+	printSummary(stderr, res, s, *out)
+	if *strict && (s.rejected > 0 || s.unreadable > 0) {
+		return exitError{exitRejected}
+	}
+	return nil
+}
+
+type summary struct {
+	rowsIn, data, kept, merged, rejected, skipped, unreadable, review int
+}
+
+func summarize(res *pipeline.Result) summary {
+	var s summary
+	for _, r := range res.Records {
+		s.rowsIn++
+		switch r.Status {
+		case record.Kept:
+			s.kept++
+		case record.Merged:
+			s.merged++
+		case record.Rejected:
+			s.rejected++
+		case record.Skipped:
+			s.skipped++
+		}
+	}
+	for _, f := range res.Files {
+		if f.Err != nil {
+			s.unreadable++
+		}
+	}
+	if res.Match != nil {
+		s.review = len(res.Match.Review)
+	}
+	return s
+}
+
+// printFileProblems lists files that could not be read and sheets or files
+// that were skipped, so nothing is dropped silently.
+func printFileProblems(w io.Writer, res *pipeline.Result) {
+	for _, f := range res.Files {
+		if f.Err != nil {
+			fmt.Fprintf(w, "Warning: could not read %v\n", f.Err)
+		}
+		for _, sk := range f.Skipped {
+			fmt.Fprintf(w, "Note: %s, sheet %q not read: %s\n", f.Rel, sk.Name, sk.Reason)
+		}
+		for _, sh := range f.Sheets {
+			if sh.Err != nil {
+				fmt.Fprintf(w, "Warning: reading stopped early: %v\n", sh.Err)
+			}
+			if sh.Rows == 0 {
+				fmt.Fprintf(w, "Note: %s%s is empty\n", f.Rel, sheetLabel(sh.Name))
+			}
+			if !sh.HeaderFound && sh.Rows > 0 {
+				fmt.Fprintf(w, "Warning: %s%s: no header row found; its rows are rejected (map the columns with file_mappings in the rules file)\n", f.Rel, sheetLabel(sh.Name))
+			}
+		}
+	}
+	for _, ig := range res.Ignored {
+		fmt.Fprintf(w, "Note: skipped %s: %s\n", ig.Path, ig.Reason)
+	}
+}
+
+func sheetLabel(name string) string {
+	if name == "" {
+		return ""
+	}
+	return fmt.Sprintf(", sheet %q", name)
+}
+
+func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "")
+	fmt.Fprintf(tw, "rows in\t%d\t(%d customer rows, %d skipped as noise)\n", s.rowsIn, s.rowsIn-s.skipped, s.skipped)
+	fmt.Fprintf(tw, "customers out\t%d\t\n", len(res.Customers))
+	fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
+	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
+	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
+	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
+	fmt.Fprintf(tw, "time\t%s\t\n", res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(tw, "output\t%s\t\n", out)
+	tw.Flush()
+}
+
+// hintFor suggests what to do about a run error.
+func hintFor(err error) string {
+	switch {
+	case errors.Is(err, pipeline.ErrNoRows):
+		return "check the inputs: 'crmclean inspect INPUT...' shows what each file holds"
+	case errors.Is(err, sink.ErrNotOurs):
+		return "pass --out with a new or empty folder"
+	case errors.Is(err, os.ErrPermission):
+		return "check that you may write there, and that no output file is open in Excel"
+	}
+	return ""
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return pipeline.Version
+}
+
+func initCommand(args []string, stdout io.Writer) error {
+	path := "crmclean-rules.yaml"
+	if len(args) > 1 {
+		return usagef("init takes at most one FILE")
+	}
+	if len(args) == 1 {
+		path = args[0]
+	}
+	if strings.HasPrefix(path, "-") {
+		return usagef("unknown flag %q: usage is crmclean init [FILE]", path)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return usagef("%s already exists; not overwritten (remove it or name another file)", path)
+	}
+	if err != nil {
+		return fmt.Errorf("write rules: %w", err)
+	}
+	if _, err := f.Write(rules.DefaultYAML()); err != nil {
+		f.Close()
+		return fmt.Errorf("write rules: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write rules: %w", err)
+	}
+	fmt.Fprintf(stdout, "Wrote the default rules to %s. Edit it and pass it with: crmclean run --rules %s INPUT...\n", path, path)
+	return nil
+}

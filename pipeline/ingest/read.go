@@ -1,0 +1,258 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/mapping"
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/source"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// Reader reads source files into records with one rule set.
+type Reader struct {
+	mapper        *mapping.Mapper
+	placeholders  *text.Placeholders
+	dittos        *text.Dittos
+	keepSensitive bool
+}
+
+// NewReader returns a Reader for the rules r.
+func NewReader(r *rules.Rules) *Reader {
+	return &Reader{
+		mapper:        mapping.New(r),
+		placeholders:  text.NewPlaceholders(r.Placeholders),
+		dittos:        text.NewDittos(r.DittoMarks),
+		keepSensitive: r.Sensitive.Keep,
+	}
+}
+
+// Mapper returns the reader's column mapper.
+func (rd *Reader) Mapper() *mapping.Mapper { return rd.mapper }
+
+// FileReport describes what was read from one file.
+type FileReport struct {
+	Input
+	Format   string
+	Encoding string
+	Delim    rune
+	Err      error // the file could not be read at all (a *source.FileError), or broke off mid-way
+	Sheets   []SheetReport
+	Skipped  []source.SkippedSheet
+}
+
+// SheetReport describes one sheet.
+type SheetReport struct {
+	Name        string
+	Layout      mapping.Layout
+	HeaderFound bool
+	Rows        int // rows read, header and noise included
+	DataRows    int // rows below the header that are not noise
+	Noise       int
+	Err         error // reading broke off (a *source.PositionError); rows before it are kept
+}
+
+// Emit receives each row read, in sheet order: data rows with Status "",
+// noise, title and header rows with Status skipped.
+type Emit func(*record.Record)
+
+// ReadFile reads every sheet of one file. It never fails: problems are in
+// the report, and every row read reaches emit.
+func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport {
+	rep := FileReport{Input: in}
+	f, err := source.Open(in.Path)
+	if err != nil {
+		rep.Err = relabel(err, in)
+		return rep
+	}
+	defer f.Close()
+	rep.Format, rep.Encoding, rep.Delim, rep.Skipped = f.Format, f.Encoding, f.Delim, f.Skipped
+	for _, sh := range f.Sheets {
+		if ctx.Err() != nil {
+			rep.Err = ctx.Err()
+			return rep
+		}
+		rep.Sheets = append(rep.Sheets, rd.readSheet(in, sh, emit))
+	}
+	return rep
+}
+
+// relabel makes a file error name the relative path the user knows.
+func relabel(err error, in Input) error {
+	var fe *source.FileError
+	if errors.As(err, &fe) {
+		c := *fe
+		c.Path = in.Rel
+		return &c
+	}
+	var pe *source.PositionError
+	if errors.As(err, &pe) {
+		c := *pe
+		c.Path = in.Rel
+		return &c
+	}
+	return fmt.Errorf("%s: %w", in.Rel, err)
+}
+
+// sheetState carries what one sheet's rows need from the rows before them.
+type sheetState struct {
+	in       Input
+	sheet    string
+	layout   mapping.Layout
+	header   source.Row
+	byCol    map[int]mapping.Column
+	previous map[int]string // last data row's cleaned text per column, for ditto marks
+	seen     map[string]int // fingerprints so far, to tell identical rows apart
+}
+
+func (rd *Reader) readSheet(in Input, sh source.Sheet, emit Emit) SheetReport {
+	rep := SheetReport{Name: sh.Name}
+	st := &sheetState{in: in, sheet: sh.Name, previous: map[int]string{}, seen: map[string]int{}}
+	var buf []source.Row
+	flush := func() {
+		layout, ok := rd.mapper.Detect(in.Rel, buf)
+		rep.HeaderFound = ok
+		if ok {
+			st.layout = layout
+			st.byCol = map[int]mapping.Column{}
+			for _, c := range layout.Columns {
+				st.byCol[c.Index] = c
+			}
+		}
+		rep.Layout = layout
+		for _, r := range buf {
+			rd.row(st, &rep, r, emit)
+		}
+		buf = nil
+	}
+	detected := false
+	for r, err := range sh.Rows {
+		if err != nil {
+			rep.Err = relabel(err, in)
+			break
+		}
+		if !detected {
+			buf = append(buf, r)
+			if len(buf) >= mapping.HeaderScan+mapping.SampleRows {
+				flush()
+				detected = true
+			}
+			continue
+		}
+		rd.row(st, &rep, r, emit)
+	}
+	if !detected {
+		flush()
+	}
+	return rep
+}
+
+func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit) {
+	rep.Rows++
+	rec := &record.Record{Prov: record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num}}
+	switch {
+	case !rep.HeaderFound:
+		if r.Blank() {
+			rec.Status, rec.Reason = record.Skipped, "blank row"
+		} else {
+			rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
+		}
+	case r.Num < st.layout.HeaderRow:
+		rec.Status, rec.Reason = record.Skipped, "title row above the header"
+		if r.Blank() {
+			rec.Reason = "blank row"
+		}
+	case r.Num == st.layout.HeaderRow:
+		st.header = r
+		rec.Status, rec.Reason = record.Skipped, "header row"
+	default:
+		if why := rd.mapper.Noise(r, st.header); why != "" {
+			rec.Status, rec.Reason = record.Skipped, why
+			rep.Noise++
+			break
+		}
+		rep.DataRows++
+		rd.fill(st, rec, r)
+	}
+	emit(rec)
+}
+
+// fill turns a data row's cells into values: cleaned, placeholders emptied,
+// ditto marks resolved from the row above, lossy numbers distrusted.
+func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
+	if r.Ragged {
+		rec.AddIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning,
+			Message: fmt.Sprintf("row has %d cells where the header row has %d; cells were read as they stand", len(r.Cells), r.Want)})
+	}
+	for i, c := range r.Cells {
+		raw := c.Text
+		col, mapped := st.byCol[i]
+		if strings.TrimSpace(raw) == "" {
+			if mapped {
+				delete(st.previous, i) // a blank cell breaks a ditto chain
+			}
+			continue
+		}
+		if !mapped {
+			col = mapping.Column{Index: i, Evidence: mapping.Unmapped}
+		}
+		if col.Sensitive && !rd.keepSensitive {
+			continue
+		}
+		v := record.Value{Field: col.Field, Col: i, Header: col.Header, Raw: raw, Text: text.Clean(raw)}
+		if col.Sensitive {
+			v.Field = "sensitive"
+		}
+		switch {
+		case c.Lossy:
+			rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning,
+				Message: "a long number was stored by Excel as a floating-point number and lost its last digits; it cannot be trusted (format the column as text in the source and re-export)"})
+			v.Text = ""
+		case rd.dittos.Is(v.Text):
+			prev, ok := st.previous[i]
+			if !ok {
+				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning,
+					Message: "ditto mark with no value in the row above"})
+				v.Text = ""
+			} else {
+				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto", Severity: record.Info,
+					Message: "ditto mark replaced by the value of the row above", Fix: prev})
+				v.Text = prev
+			}
+		case rd.placeholders.Is(v.Text):
+			v.Text = ""
+		}
+		if v.Text != "" || c.Merged {
+			st.previous[i] = v.Text
+		}
+		rec.Values = append(rec.Values, v)
+	}
+	rec.Fingerprint = st.fingerprint(rec)
+}
+
+// fingerprint identifies a row by file, sheet and content — or its source
+// key where one is mapped — so it keeps its identity when rows above it are
+// inserted. Identical rows in one sheet are told apart by occurrence.
+func (st *sheetState) fingerprint(rec *record.Record) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00", st.in.Rel, st.sheet)
+	if id := rec.Get(record.FieldSourceID); id != "" {
+		fmt.Fprintf(h, "id\x00%s", id)
+	} else {
+		for _, v := range rec.Values {
+			fmt.Fprintf(h, "%s\x00%s\x00", v.Header, v.Text)
+		}
+	}
+	fp := hex.EncodeToString(h.Sum(nil))[:20]
+	st.seen[fp]++
+	if n := st.seen[fp]; n > 1 {
+		fp = fmt.Sprintf("%s-%d", fp, n)
+	}
+	return fp
+}

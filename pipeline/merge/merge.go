@@ -1,0 +1,402 @@
+// Package merge turns clusters of matched rows into golden customer
+// records: one customer per cluster, with a deterministic customer_id and
+// each field chosen by the rules' survivorship strategies.
+package merge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// Customer is one golden record.
+type Customer struct {
+	ID          string
+	Kind        record.Kind
+	Name        string
+	Contact     string
+	Mobile      string // main mobile, E.164
+	Phones      []string
+	Landline    string
+	LandlineExt string
+	Email       string
+	Emails      []string
+	Province    string
+	City        string
+	District    string
+	Address     string
+	Adcode      string
+	USCC        string
+	CreatedAt   string
+	SourceIDs   []string
+	Owner       string
+	Title       string
+	Extras      map[string]string // unmapped source columns by original header
+	Contacts    []Contact
+	Rows        []*record.Record // the rows of the customer, the kept row first
+	Conflicts   []Conflict
+}
+
+// Contact is one contact person of a customer.
+type Contact struct {
+	Name   string
+	Mobile string
+	Phones []string
+	Email  string
+	Title  string
+}
+
+// Conflict records a field whose rows disagree.
+type Conflict struct {
+	Field  string
+	Chosen string
+	Others []string
+}
+
+// Merger builds customers with one rule set.
+type Merger struct {
+	strategies map[string]string
+	fallback   string
+	priority   []string
+}
+
+// New returns a Merger for r.
+func New(r *rules.Rules) *Merger {
+	m := &Merger{strategies: r.Survivorship.Fields, fallback: r.Survivorship.Default, priority: r.Survivorship.SourcePriority}
+	if m.fallback == "" {
+		m.fallback = "most_frequent"
+	}
+	return m
+}
+
+// ID derives a customer id from the fingerprints of its rows: "C" and a
+// short hash of the smallest one, so ids do not depend on worker count,
+// file order or map order.
+func ID(rows []*record.Record) string {
+	min := ""
+	for _, r := range rows {
+		if min == "" || r.Fingerprint < min {
+			min = r.Fingerprint
+		}
+	}
+	sum := sha256.Sum256([]byte(min))
+	return "C" + strings.ToUpper(hex.EncodeToString(sum[:])[:10])
+}
+
+// Build makes one customer from the rows of a cluster and sets each row's
+// lineage: the representative row kept, the others merged.
+func (m *Merger) Build(rows []*record.Record) *Customer {
+	rows = append([]*record.Record(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool { return before(rows[i].Prov, rows[j].Prov) })
+	c := &Customer{ID: ID(rows), Extras: map[string]string{}}
+	keep := representative(rows)
+	c.Rows = append([]*record.Record{rows[keep]}, append(append([]*record.Record(nil), rows[:keep]...), rows[keep+1:]...)...)
+	for i, r := range c.Rows {
+		r.CustomerID = c.ID
+		if i == 0 {
+			r.Status, r.Reason = record.Kept, ""
+		} else {
+			r.Status, r.Reason = record.Merged, "same customer as "+c.Rows[0].Prov.String()
+		}
+	}
+
+	c.Kind = m.kind(rows)
+	c.Name = m.pick("name", rows, func(n *record.Normalized) string { return n.Name }, c)
+	c.Contact = m.pick("contact", rows, func(n *record.Normalized) string { return n.Contact }, c)
+	c.USCC = m.pick("uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
+	c.CreatedAt = m.pick("created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
+	c.Owner = m.pick("owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
+	c.Title = m.pick("title", rows, func(n *record.Normalized) string { return n.Title }, c)
+	m.location(rows, c)
+	m.phones(rows, c)
+	for _, r := range rows {
+		for _, e := range r.Norm.Emails {
+			c.Emails = appendUnique(c.Emails, e)
+		}
+		for _, id := range r.Norm.SourceIDs {
+			c.SourceIDs = appendUnique(c.SourceIDs, id)
+		}
+		for _, v := range r.Values {
+			if v.Field == "" && v.Header != "" && v.Text != "" {
+				if _, ok := c.Extras[v.Header]; !ok {
+					c.Extras[v.Header] = v.Text
+				}
+			}
+		}
+	}
+	c.Email = m.pick("email", rows, func(n *record.Normalized) string { return first(n.Emails) }, c)
+	c.Contacts = contacts(rows, c)
+	return c
+}
+
+// representative picks the row that best stands for the customer: the most
+// complete one, the earliest on ties.
+func representative(rows []*record.Record) int {
+	best, bestScore := 0, -1
+	for i, r := range rows {
+		n := &r.Norm
+		score := len(n.Phones) + len(n.Emails)
+		for _, s := range []string{n.Name, n.Contact, n.Province, n.City, n.District, n.Address, n.USCC, n.CreatedAt} {
+			if s != "" {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return best
+}
+
+func (m *Merger) kind(rows []*record.Record) record.Kind {
+	for _, r := range rows {
+		if r.Norm.Kind == record.Company {
+			return record.Company
+		}
+	}
+	return record.Person
+}
+
+// pick chooses a field's value among the rows by the field's strategy and
+// records a conflict when rows disagree.
+func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Normalized) string, c *Customer) string {
+	strategy := m.strategies[field]
+	if strategy == "" {
+		strategy = m.fallback
+	}
+	type cand struct {
+		value string
+		count int
+		first int
+		date  string
+		prio  int
+	}
+	var cands []*cand
+	index := map[string]*cand{}
+	for i, r := range rows {
+		v := get(&r.Norm)
+		if v == "" {
+			continue
+		}
+		if x, ok := index[v]; ok {
+			x.count++
+			if r.Norm.CreatedAt > x.date {
+				x.date = r.Norm.CreatedAt
+			}
+			continue
+		}
+		x := &cand{value: v, count: 1, first: i, date: r.Norm.CreatedAt, prio: m.priorityOf(r.Prov.File)}
+		index[v] = x
+		cands = append(cands, x)
+	}
+	if len(cands) == 0 {
+		return ""
+	}
+	better := func(a, b *cand) bool {
+		switch strategy {
+		case "most_complete":
+			if la, lb := len([]rune(a.value)), len([]rune(b.value)); la != lb {
+				return la > lb
+			}
+		case "most_recent":
+			if a.date != b.date {
+				return a.date > b.date
+			}
+		case "earliest":
+			return a.value < b.value
+		case "source_priority":
+			if a.prio != b.prio {
+				return a.prio < b.prio
+			}
+		}
+		if a.count != b.count {
+			return a.count > b.count
+		}
+		return a.first < b.first
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i], cands[j]) })
+	if len(cands) > 1 && field != "created_at" {
+		conf := Conflict{Field: field, Chosen: cands[0].value}
+		for _, x := range cands[1:] {
+			conf.Others = append(conf.Others, x.value)
+		}
+		c.Conflicts = append(c.Conflicts, conf)
+	}
+	return cands[0].value
+}
+
+func (m *Merger) priorityOf(file string) int {
+	for i, p := range m.priority {
+		if matchGlob(p, file) {
+			return i
+		}
+	}
+	return len(m.priority)
+}
+
+// location takes province, city, district, detail and adcode together from
+// one row, so that they stay consistent: the most precise, then most
+// frequent district, then the longest detail.
+func (m *Merger) location(rows []*record.Record, c *Customer) {
+	count := map[string]int{}
+	for _, r := range rows {
+		count[r.Norm.Province+"/"+r.Norm.City+"/"+r.Norm.District]++
+	}
+	best := -1
+	bestKey := func(n *record.Normalized) (int, int, int) {
+		level := 0
+		for _, s := range []string{n.Province, n.City, n.District} {
+			if s != "" {
+				level++
+			}
+		}
+		return level, count[n.Province+"/"+n.City+"/"+n.District], len([]rune(n.Address))
+	}
+	for i, r := range rows {
+		if best < 0 {
+			best = i
+			continue
+		}
+		l1, c1, d1 := bestKey(&r.Norm)
+		l2, c2, d2 := bestKey(&rows[best].Norm)
+		if l1 > l2 || l1 == l2 && (c1 > c2 || c1 == c2 && d1 > d2) {
+			best = i
+		}
+	}
+	n := &rows[best].Norm
+	c.Province, c.City, c.District, c.Address, c.Adcode = n.Province, n.City, n.District, n.Address, n.Adcode
+	// A detail written only on a row with a less precise location still helps.
+	if c.Address == "" {
+		for _, r := range rows {
+			if r.Norm.Address != "" && (r.Norm.City == "" || r.Norm.City == c.City) {
+				c.Address = r.Norm.Address
+				break
+			}
+		}
+	}
+}
+
+// phones keeps every distinct number; the main mobile is the one that recurs
+// most across the rows, then one marked as the customer's own, then the
+// first seen. The main landline likewise.
+func (m *Merger) phones(rows []*record.Record, c *Customer) {
+	type stat struct {
+		phone record.Phone
+		count int
+		own   bool
+		first int
+	}
+	var stats []*stat
+	index := map[string]*stat{}
+	order := 0
+	for _, r := range rows {
+		for _, p := range r.Norm.Phones {
+			k := p.Key()
+			if s, ok := index[k]; ok {
+				s.count++
+				s.own = s.own || p.Own
+				continue
+			}
+			s := &stat{phone: p, count: 1, own: p.Own, first: order}
+			order++
+			index[k] = s
+			stats = append(stats, s)
+			c.Phones = append(c.Phones, k)
+		}
+	}
+	best := func(t record.PhoneType) *stat {
+		var b *stat
+		for _, s := range stats {
+			if s.phone.Type != t {
+				continue
+			}
+			if b == nil || s.count > b.count || s.count == b.count && (s.own && !b.own || s.own == b.own && s.first < b.first) {
+				b = s
+			}
+		}
+		return b
+	}
+	if s := best(record.Mobile); s != nil {
+		c.Mobile = s.phone.E164
+	}
+	if s := best(record.Landline); s != nil {
+		c.Landline, c.LandlineExt = s.phone.E164, s.phone.Ext
+	}
+}
+
+// contacts lists every distinct contact person of a company with the
+// numbers and e-mail written beside them.
+func contacts(rows []*record.Record, c *Customer) []Contact {
+	var out []Contact
+	index := map[string]int{}
+	for _, r := range rows {
+		n := &r.Norm
+		name := n.Contact
+		if name == "" {
+			continue
+		}
+		i, ok := index[name]
+		if !ok {
+			i = len(out)
+			index[name] = i
+			out = append(out, Contact{Name: name, Title: n.Title})
+		}
+		ct := &out[i]
+		for _, p := range n.Phones {
+			ct.Phones = appendUnique(ct.Phones, p.Key())
+			if p.Type == record.Mobile && ct.Mobile == "" {
+				ct.Mobile = p.E164
+			}
+		}
+		if ct.Email == "" {
+			ct.Email = first(n.Emails)
+		}
+		if ct.Title == "" {
+			ct.Title = n.Title
+		}
+	}
+	return out
+}
+
+func before(a, b record.Provenance) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Sheet != b.Sheet {
+		return a.Sheet < b.Sheet
+	}
+	return a.Row < b.Row
+}
+
+func first(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
+	return list[0]
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// matchGlob matches a source_priority pattern against a relative path or its base name.
+func matchGlob(pattern, file string) bool {
+	if ok, _ := path.Match(pattern, file); ok {
+		return true
+	}
+	ok, _ := path.Match(pattern, path.Base(file))
+	return ok
+}

@@ -1,0 +1,228 @@
+// Package normalize fills a record's canonical values (record.Normalized)
+// from its mapped cells, using one small package per kind of value: text,
+// phone, address, name, email and date. Each finding travels with the record
+// as an Issue that points at the column it concerns.
+package normalize
+
+import (
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/address"
+	"github.com/crmclean/crmclean/pipeline/normalize/date"
+	"github.com/crmclean/crmclean/pipeline/normalize/email"
+	"github.com/crmclean/crmclean/pipeline/normalize/name"
+	"github.com/crmclean/crmclean/pipeline/normalize/phone"
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// Normalizer normalizes records with one rule set. It is safe for
+// concurrent use.
+type Normalizer struct {
+	phones *phone.Parser
+	names  *name.Namer
+	emails *email.Normalizer
+	dates  date.Options
+}
+
+// New builds a Normalizer from the rules.
+func New(r *rules.Rules) (*Normalizer, error) {
+	p, err := phone.New(phone.Options{Region: r.Phone.Region, OwnMarkers: r.Phone.OwnMarkers})
+	if err != nil {
+		return nil, err
+	}
+	return &Normalizer{
+		phones: p,
+		names: name.New(name.Options{
+			LegalForms:        r.Names.LegalForms,
+			CompanyWords:      r.Names.CompanyWords,
+			BranchWords:       r.Names.BranchWords,
+			IndividualMarkers: r.Names.IndividualMarkers,
+			Regions:           address.RegionNames(),
+			Surnames:          r.Pinyin.Surnames,
+			PlaceWords:        r.Pinyin.PlaceWords,
+		}),
+		emails: email.New(email.Options{DomainFixes: r.Email.DomainFixes, FreeDomains: r.Email.FreeDomains}),
+		dates:  date.Options{TimeZone: r.Dates.TimeZone},
+	}, nil
+}
+
+// Namer returns the name handling used, for matching.
+func (n *Normalizer) Namer() *name.Namer { return n.names }
+
+// Emails returns the e-mail normalizer used, for matching.
+func (n *Normalizer) Emails() *email.Normalizer { return n.emails }
+
+// Apply fills rec.Norm and appends the issues found. Rows that are not data
+// (skipped or already rejected) are left alone.
+func (n *Normalizer) Apply(rec *record.Record) {
+	if rec.Status == record.Skipped || rec.Status == record.Rejected {
+		return
+	}
+	out := &rec.Norm
+	n.address(rec, out)
+	n.name(rec, out)
+	n.phone(rec, out)
+	n.email(rec, out)
+	n.uscc(rec, out)
+	n.created(rec, out)
+	for _, v := range rec.All(record.FieldSourceID) {
+		out.SourceIDs = appendUnique(out.SourceIDs, v.Text)
+	}
+	out.Owner = rec.Get(record.FieldOwner)
+	out.Gender = rec.Get(record.FieldGender)
+	out.Notes = rec.Get(record.FieldNotes)
+	out.Title = rec.Get(record.FieldTitle)
+}
+
+// issue attaches a finding from a value normalizer to the column of v.
+func issue(rec *record.Record, v record.Value, field string, is record.Issue) {
+	is.Field, is.Col, is.Header = field, v.Col, v.Header
+	if is.Value == "" {
+		is.Value = v.Raw
+	}
+	rec.AddIssue(is)
+}
+
+func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
+	var in address.Input
+	var first *record.Value
+	pick := func(field string, dst *string) {
+		vals := rec.All(field)
+		if len(vals) == 0 {
+			return
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = text.ToSimplified(v.Text)
+		}
+		*dst = strings.Join(parts, " ")
+		if first == nil {
+			first = &vals[0]
+		}
+	}
+	pick(record.FieldProvince, &in.Province)
+	pick(record.FieldCity, &in.City)
+	pick(record.FieldDistrict, &in.District)
+	pick(record.FieldAddress, &in.Address)
+	if first == nil {
+		return
+	}
+	res := address.Resolve(in)
+	out.Province, out.City, out.District, out.Address, out.Adcode = res.Province, res.City, res.District, res.Detail, res.Adcode
+	for _, is := range res.Issues {
+		v := *first
+		if a := rec.All(record.FieldAddress); len(a) > 0 {
+			v = a[0]
+		}
+		issue(rec, v, "address", is)
+	}
+}
+
+func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
+	nameVal := firstValue(rec, record.FieldName)
+	contactVal := firstValue(rec, record.FieldContact)
+	nm := text.ToSimplified(nameVal.Text)
+	contact := text.ToSimplified(contactVal.Text)
+	if n.names.IsIndividualMarker(nm) {
+		nm = ""
+	}
+	switch {
+	case nm == "" && contact != "":
+		out.Kind = record.Person
+		out.Name = n.names.Display(contact)
+		out.Contact = out.Name
+	case nm != "":
+		out.Kind = n.names.Kind(nm, contact != "")
+		out.Name = n.names.Display(nm)
+		if contact != "" {
+			out.Contact = n.names.Display(contact)
+		} else if out.Kind == record.Person {
+			out.Contact = out.Name
+		}
+	}
+	if out.Kind == record.Company {
+		out.NameKey = n.names.MatchKey(out.Name)
+	} else if out.Name != "" {
+		out.NameKey = n.names.MatchKey(out.Name)
+	}
+}
+
+func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
+	ctx := phone.Context{City: out.City}
+	seen := map[string]int{}
+	for _, v := range rec.All(record.FieldPhone) {
+		res := n.phones.Parse(v.Text, ctx)
+		for _, p := range res.Phones {
+			p.Col = v.Col
+			if i, dup := seen[p.Key()]; dup {
+				out.Phones[i].Own = out.Phones[i].Own || p.Own
+				continue
+			}
+			seen[p.Key()] = len(out.Phones)
+			out.Phones = append(out.Phones, p)
+		}
+		for _, is := range res.Issues {
+			issue(rec, v, record.FieldPhone, is)
+		}
+	}
+}
+
+func (n *Normalizer) email(rec *record.Record, out *record.Normalized) {
+	for _, v := range rec.All(record.FieldEmail) {
+		for _, res := range n.emails.NormalizeAll(v.Text) {
+			if res.Valid {
+				out.Emails = appendUnique(out.Emails, res.Email)
+			}
+			if res.Issue != nil {
+				issue(rec, v, record.FieldEmail, *res.Issue)
+			}
+		}
+	}
+}
+
+func (n *Normalizer) uscc(rec *record.Record, out *record.Normalized) {
+	for _, v := range rec.All(record.FieldUSCC) {
+		code, ok := name.NormalizeUSCC(v.Text)
+		if ok {
+			out.USCC = code
+			return
+		}
+		issue(rec, v, record.FieldUSCC, record.Issue{Rule: "uscc.invalid", Severity: record.Warning,
+			Message: "not a valid unified social credit code (18 characters with a GB 32100-2015 check character)"})
+	}
+}
+
+func (n *Normalizer) created(rec *record.Record, out *record.Normalized) {
+	for _, v := range rec.All(record.FieldCreatedAt) {
+		iso, ok := date.Parse(v.Text, n.dates)
+		if ok {
+			out.CreatedAt = iso
+			return
+		}
+		issue(rec, v, record.FieldCreatedAt, record.Issue{Rule: "date.invalid", Severity: record.Warning,
+			Message: "not a date crmclean can read (e.g. 2023-01-05, 2023/1/5, 2023年1月5日)"})
+	}
+}
+
+func firstValue(rec *record.Record, field string) record.Value {
+	for _, v := range rec.Values {
+		if v.Field == field && v.Text != "" {
+			return v
+		}
+	}
+	return record.Value{Col: -1}
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}

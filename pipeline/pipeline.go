@@ -1,0 +1,218 @@
+// Package pipeline runs crmclean's stages in order:
+//
+//	ingest → map → normalize → validate → match → merge → write
+//
+// Ingest, mapping, normalization and validation are per row and run in
+// parallel; matching and merging see every row of the run.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/normalize"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/validate"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// Version of crmclean, shown in reports.
+var Version = "0.1.0-dev"
+
+// Config is everything a run needs.
+type Config struct {
+	Inputs   []string // files and folders
+	Out      string   // output folder
+	Rules    *rules.Rules
+	Workers  int
+	Lang     string // report language: "zh" or "en"
+	NoMask   bool   // show phones, e-mails and names in reports unmasked
+	Progress Progress
+}
+
+// Progress receives progress of long stages. Implementations must be safe
+// for concurrent use.
+type Progress interface {
+	Stage(name string, total int64) // a new stage begins; total may be -1 when unknown
+	Add(n int64)
+	Done()
+}
+
+type noProgress struct{}
+
+func (noProgress) Stage(string, int64) {}
+func (noProgress) Add(int64)           {}
+func (noProgress) Done()               {}
+
+// ErrNoRows is returned when not a single row could be read.
+var ErrNoRows = errors.New("no row could be read from the inputs")
+
+// Result is what a run produced.
+type Result struct {
+	Started   time.Time
+	Duration  time.Duration
+	Files     []ingest.FileReport
+	Ignored   []ingest.Ignored
+	Records   []*record.Record // every row read, sorted by file, sheet, row
+	Customers []*merge.Customer
+	Match     *match.Result
+	Matched   []*record.Record // the records Match's indices refer to
+	Rules     *rules.Rules
+}
+
+// batchSize is how many rows travel together to a normalization worker.
+const batchSize = 2048
+
+// Process runs every stage but writing and returns the result.
+func Process(ctx context.Context, cfg Config) (*Result, error) {
+	if cfg.Workers < 1 {
+		cfg.Workers = 1
+	}
+	if cfg.Progress == nil {
+		cfg.Progress = noProgress{}
+	}
+	res := &Result{Started: time.Now(), Rules: cfg.Rules}
+	inputs, ignored, err := ingest.Discover(cfg.Inputs)
+	if err != nil {
+		return nil, err
+	}
+	res.Ignored = ignored
+	norm, err := normalize.New(cfg.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("set up normalization: %w", err)
+	}
+	if err := read(ctx, cfg, inputs, norm, res); err != nil {
+		return nil, err
+	}
+	data := 0
+	for _, r := range res.Records {
+		if r.Status != record.Skipped {
+			data++
+		}
+	}
+	if data == 0 {
+		return res, ErrNoRows
+	}
+	if err := matchAndMerge(ctx, cfg, norm, res); err != nil {
+		return nil, err
+	}
+	res.Duration = time.Since(res.Started)
+	return res, nil
+}
+
+// read runs ingest, normalization and validation: files are read
+// concurrently, and their rows go in batches to a pool of workers.
+func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normalize.Normalizer, res *Result) error {
+	reader := ingest.NewReader(cfg.Rules)
+	val := validate.New(cfg.Rules)
+	cfg.Progress.Stage("read", -1)
+	defer cfg.Progress.Done()
+
+	batches := make(chan []*record.Record, cfg.Workers*2)
+	workers, wctx := errgroup.WithContext(ctx)
+	for range cfg.Workers {
+		workers.Go(func() error {
+			for b := range batches {
+				for _, r := range b {
+					norm.Apply(r)
+					val.Apply(r)
+				}
+				cfg.Progress.Add(int64(len(b)))
+				if wctx.Err() != nil {
+					return wctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+
+	perFile := make([][]*record.Record, len(inputs))
+	res.Files = make([]ingest.FileReport, len(inputs))
+	readers, rctx := errgroup.WithContext(ctx)
+	readers.SetLimit(cfg.Workers)
+	for i, in := range inputs {
+		readers.Go(func() error {
+			var batch []*record.Record
+			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
+				perFile[i] = append(perFile[i], r)
+				batch = append(batch, r)
+				if len(batch) == batchSize {
+					batches <- batch
+					batch = nil
+				}
+			})
+			if len(batch) > 0 {
+				batches <- batch
+			}
+			return nil
+		})
+	}
+	rerr := readers.Wait()
+	close(batches)
+	if err := workers.Wait(); err != nil {
+		return err
+	}
+	if rerr != nil {
+		return rerr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, recs := range perFile {
+		res.Records = append(res.Records, recs...)
+	}
+	sort.SliceStable(res.Records, func(i, j int) bool {
+		a, b := res.Records[i].Prov, res.Records[j].Prov
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Sheet != b.Sheet {
+			return a.Sheet < b.Sheet
+		}
+		return a.Row < b.Row
+	})
+	return nil
+}
+
+// matchAndMerge finds duplicates among the usable rows and builds one golden
+// record per cluster.
+func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result) error {
+	var usable []*record.Record
+	for _, r := range res.Records {
+		if r.Status == "" {
+			usable = append(usable, r)
+		}
+	}
+	cfg.Progress.Stage("match", -1)
+	m, err := match.Match(ctx, usable, match.Options{
+		MergeThreshold:  cfg.Rules.Match.MergeThreshold,
+		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
+		MaxBlock:        cfg.Rules.Match.MaxBlock,
+		FreeDomains:     cfg.Rules.Email.FreeDomains,
+		Namer:           norm.Namer(),
+		Workers:         cfg.Workers,
+	})
+	cfg.Progress.Done()
+	if err != nil {
+		return fmt.Errorf("match: %w", err)
+	}
+	res.Match, res.Matched = m, usable
+	merger := merge.New(cfg.Rules)
+	for _, cl := range m.Clusters {
+		rows := make([]*record.Record, len(cl))
+		for i, idx := range cl {
+			rows[i] = usable[idx]
+		}
+		res.Customers = append(res.Customers, merger.Build(rows))
+	}
+	sort.Slice(res.Customers, func(i, j int) bool { return res.Customers[i].ID < res.Customers[j].ID })
+	return nil
+}

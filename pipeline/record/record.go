@@ -1,0 +1,234 @@
+// Package record holds crmclean's domain types: a source row with its
+// provenance, the issues found in it, and its normalized values. Every stage
+// of the pipeline reads and extends these types; none of them is lost on the
+// way, so any output can point a person back to the cell it came from.
+package record
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Provenance says where a row came from, as a person opening the file sees it.
+type Provenance struct {
+	File  string // path relative to the folder given, "/"-separated
+	Sheet string // sheet name for workbooks, empty for CSV
+	Row   int    // 1-based row number as Excel shows it (title and blank rows counted)
+}
+
+func (p Provenance) String() string {
+	if p.Sheet == "" {
+		return fmt.Sprintf("%s, row %d", p.File, p.Row)
+	}
+	return fmt.Sprintf("%s, sheet %q, row %d", p.File, p.Sheet, p.Row)
+}
+
+// Field names of the canonical customer model.
+const (
+	FieldName      = "name"
+	FieldContact   = "contact"
+	FieldPhone     = "phone"
+	FieldSourceID  = "source_id"
+	FieldEmail     = "email"
+	FieldProvince  = "province"
+	FieldCity      = "city"
+	FieldDistrict  = "district"
+	FieldAddress   = "address"
+	FieldCreatedAt = "created_at"
+	FieldOwner     = "owner"
+	FieldNotes     = "notes"
+	FieldUSCC      = "uscc"
+	FieldGender    = "gender"
+	FieldTitle     = "title"
+	FieldSeq       = "seq" // a row counter such as 序号: carried, never matched on
+)
+
+// Value is one mapped cell of a row.
+type Value struct {
+	Field  string // canonical field; empty for an unmapped (extra) column
+	Col    int    // 0-based column index
+	Header string // the header text as written in the sheet
+	Text   string // the cell text after basic cleaning (placeholders emptied, ditto resolved)
+	Raw    string // the cell text exactly as read
+}
+
+// Column returns the spreadsheet column letters of v (A, B, …, AA).
+func (v Value) Column() string { return ColumnName(v.Col) }
+
+// ColumnName turns a 0-based column index into spreadsheet letters.
+func ColumnName(col int) string {
+	var b [8]byte
+	i := len(b)
+	for n := col + 1; n > 0; n = (n - 1) / 26 {
+		i--
+		b[i] = byte('A' + (n-1)%26)
+	}
+	return string(b[i:])
+}
+
+// Severity of an issue.
+type Severity string
+
+const (
+	Info    Severity = "info"    // a fix was applied; nothing for a person to do
+	Warning Severity = "warning" // kept, but reported
+	Error   Severity = "error"   // the row is rejected
+)
+
+// Issue is a data problem found in a row. Issues travel with the record;
+// they never abort the run.
+type Issue struct {
+	Field    string   // canonical field concerned, if any
+	Col      int      // 0-based column, -1 when the issue concerns the whole row
+	Header   string   // header of the column, if any
+	Value    string   // the original value concerned
+	Rule     string   // short machine name, e.g. "phone.invalid", "address.ambiguous"
+	Severity Severity // info, warning or error
+	Message  string   // English description for people
+	Fix      string   // the value after the fix, if one was applied
+}
+
+// Column returns the spreadsheet column letters of the issue, or "" for a row issue.
+func (i Issue) Column() string {
+	if i.Col < 0 {
+		return ""
+	}
+	return ColumnName(i.Col)
+}
+
+// Status of a row in lineage.csv.
+type Status string
+
+const (
+	Kept     Status = "kept"
+	Merged   Status = "merged"
+	Rejected Status = "rejected"
+	Skipped  Status = "skipped"
+)
+
+// Kind of customer.
+type Kind string
+
+const (
+	Company Kind = "company"
+	Person  Kind = "person"
+)
+
+// Phone is one normalized telephone number.
+type Phone struct {
+	E164  string // +8613800138000
+	Ext   string // extension digits, if any
+	Type  PhoneType
+	Own   bool // marked as the customer's own (微信同号, 手机:)
+	Col   int
+	Input string // the text it came from
+}
+
+// PhoneType classifies a number.
+type PhoneType string
+
+const (
+	Mobile   PhoneType = "mobile"
+	Landline PhoneType = "landline"
+	Service  PhoneType = "service" // 400/800 and 95xxx numbers
+	Other    PhoneType = "other"
+)
+
+// Key renders the number as it appears in the phones column: E.164 with
+// ";ext=NNN" when there is an extension.
+func (p Phone) Key() string {
+	if p.Ext == "" {
+		return p.E164
+	}
+	return p.E164 + ";ext=" + p.Ext
+}
+
+// Normalized holds the cleaned, canonical values of a row.
+type Normalized struct {
+	Kind      Kind
+	Name      string // display name
+	NameKey   string // match key: legal form and region stripped
+	Contact   string
+	Title     string
+	Phones    []Phone
+	Emails    []string
+	Province  string
+	City      string
+	District  string
+	Address   string // detail after the district
+	Adcode    string
+	USCC      string // only when its check digit is valid
+	CreatedAt string // YYYY-MM-DD or ISO 8601 date-time
+	SourceIDs []string
+	Owner     string
+	Gender    string
+	Notes     string
+}
+
+// Mobiles returns the row's mobile numbers in E.164.
+func (n *Normalized) Mobiles() []string {
+	var out []string
+	for _, p := range n.Phones {
+		if p.Type == Mobile {
+			out = append(out, p.E164)
+		}
+	}
+	return out
+}
+
+// Record is one data row of a sheet on its way through the pipeline.
+type Record struct {
+	Prov        Provenance
+	Fingerprint string  // stable row identity, see DESIGN.md
+	Values      []Value // every non-empty cell, mapped or not
+	Issues      []Issue
+	Norm        Normalized
+	Status      Status
+	Reason      string
+	CustomerID  string
+}
+
+// Get returns the cleaned text of the first non-empty value mapped to field.
+func (r *Record) Get(field string) string {
+	for _, v := range r.Values {
+		if v.Field == field && v.Text != "" {
+			return v.Text
+		}
+	}
+	return ""
+}
+
+// All returns every non-empty value mapped to field, in column order.
+func (r *Record) All(field string) []Value {
+	var out []Value
+	for _, v := range r.Values {
+		if v.Field == field && v.Text != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// AddIssue records a data problem found in the row.
+func (r *Record) AddIssue(i Issue) { r.Issues = append(r.Issues, i) }
+
+// Reject marks the row rejected with reason, unless it already is.
+func (r *Record) Reject(reason string) {
+	if r.Status == Rejected {
+		r.Reason += "; " + reason
+		return
+	}
+	r.Status = Rejected
+	r.Reason = reason
+}
+
+// Errors returns the issues of severity error, joined for a lineage reason.
+func (r *Record) Errors() string {
+	var msgs []string
+	for _, i := range r.Issues {
+		if i.Severity == Error {
+			msgs = append(msgs, i.Message)
+		}
+	}
+	return strings.Join(msgs, "; ")
+}

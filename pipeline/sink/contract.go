@@ -1,0 +1,151 @@
+package sink
+
+import (
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// CleanColumns are the fixed columns of clean.csv, per the output contract.
+var CleanColumns = []string{"customer_id", "kind", "name", "contact", "mobile", "phones", "landline", "landline_ext",
+	"email", "province", "city", "district", "address", "adcode", "uscc", "created_at", "source_ids", "source_count"}
+
+var phoneColumns = []string{"mobile", "phones", "landline"}
+
+// ExtraHeaders returns the unmapped source headers carried by the customers,
+// sorted, without those that clash with a contract column.
+func ExtraHeaders(customers []*merge.Customer) []string {
+	seen := map[string]bool{}
+	for _, c := range CleanColumns {
+		seen[c] = true
+	}
+	var out []string
+	for _, c := range customers {
+		for h := range c.Extras {
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CleanRow renders a customer as a clean.csv row.
+func CleanRow(c *merge.Customer, extras []string) []string {
+	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), c.Landline, c.LandlineExt,
+		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows))}
+	for _, h := range extras {
+		row = append(row, c.Extras[h])
+	}
+	return row
+}
+
+// WriteClean writes clean.csv: one row per customer, sorted by customer_id.
+func WriteClean(dir string, customers []*merge.Customer) error {
+	extras := ExtraHeaders(customers)
+	w, err := CreateCSV(filepath.Join(dir, "clean.csv"), append(append([]string(nil), CleanColumns...), extras...), phoneColumns...)
+	if err != nil {
+		return err
+	}
+	for _, c := range customers {
+		if err := w.Write(CleanRow(c, extras)); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// WriteContacts writes contacts.csv: every distinct contact person of each customer.
+func WriteContacts(dir string, customers []*merge.Customer) error {
+	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), []string{"customer_id", "contact", "mobile", "phones", "email", "title"}, phoneColumns...)
+	if err != nil {
+		return err
+	}
+	for _, c := range customers {
+		for _, ct := range c.Contacts {
+			if err := w.Write([]string{c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), ct.Email, ct.Title}); err != nil {
+				w.Close()
+				return err
+			}
+		}
+	}
+	return w.Close()
+}
+
+// WriteLineage writes lineage.csv: one row per input row read, sorted by
+// source file, sheet and row.
+func WriteLineage(dir string, records []*record.Record) error {
+	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), []string{"source_file", "sheet", "row", "customer_id", "status", "reason"})
+	if err != nil {
+		return err
+	}
+	for _, r := range records {
+		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), r.CustomerID, string(r.Status), r.Reason}); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	return w.Close()
+}
+
+// RejectColumns are the columns of rejects.csv.
+var RejectColumns = []string{"source_file", "sheet", "row", "reason", "column", "header", "value", "rule", "original_values"}
+
+// WriteRejects writes rejects.csv: one row per reason of each rejected row,
+// with the row's original values so nothing is lost.
+func WriteRejects(dir string, records []*record.Record) error {
+	w, err := CreateCSV(filepath.Join(dir, "rejects.csv"), RejectColumns)
+	if err != nil {
+		return err
+	}
+	for _, r := range records {
+		if r.Status != record.Rejected {
+			continue
+		}
+		for _, line := range RejectLines(r) {
+			if err := w.Write(line); err != nil {
+				w.Close()
+				return err
+			}
+		}
+	}
+	return w.Close()
+}
+
+// RejectLines renders a rejected record as rejects.csv rows: one per issue
+// of severity error, or one with the lineage reason when it has none.
+func RejectLines(r *record.Record) [][]string {
+	orig := OriginalValues(r)
+	base := []string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row)}
+	var out [][]string
+	for _, is := range r.Issues {
+		if is.Severity != record.Error {
+			continue
+		}
+		out = append(out, append(append([]string(nil), base...), is.Message, is.Column(), is.Header, is.Value, is.Rule, orig))
+	}
+	if len(out) == 0 {
+		out = append(out, append(append([]string(nil), base...), r.Reason, "", "", "", "", orig))
+	}
+	return out
+}
+
+// OriginalValues renders a row's cells as "header=value" pairs in column order.
+func OriginalValues(r *record.Record) string {
+	parts := make([]string, 0, len(r.Values))
+	for _, v := range r.Values {
+		h := v.Header
+		if h == "" {
+			h = v.Column()
+		}
+		parts = append(parts, h+"="+v.Raw)
+	}
+	return strings.Join(parts, "; ")
+}

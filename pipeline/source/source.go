@@ -1,0 +1,170 @@
+// Package source reads customer sheets — .xlsx/.xlsm workbooks and
+// .csv/.tsv/.txt text files — into rows of cell texts, exactly and with each
+// row's position as a person sees it in Excel. It knows nothing of headers or
+// customers: that is the mapping stage's job.
+package source
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"path/filepath"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// CellType says what kind of value a cell held in the file.
+type CellType uint8
+
+const (
+	Text   CellType = iota // a string (every CSV cell)
+	Number                 // a numeric cell, written out exactly (never 1.38E+10)
+	Date                   // a numeric cell with a date format, written as ISO 8601
+	Bool
+	ErrorValue // #N/A, #REF! …
+)
+
+// Cell is one cell of a row.
+type Cell struct {
+	Text string // exact text: numbers in plain digits, dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS
+	Type CellType
+	// Merged is set when the value was copied from the top-left cell of a
+	// merged range that covers this cell.
+	Merged bool
+	// Lossy is set when the file stored a long digit string (an 18-digit ID, a
+	// bank account) as a floating-point number, so digits past the 15th were
+	// already lost in the file: the value must not be trusted.
+	Lossy bool
+}
+
+// Row is one row of a sheet. Cells are indexed by column (0 = A); trailing
+// empty cells are trimmed.
+type Row struct {
+	Num   int // 1-based row number as Excel shows it
+	Cells []Cell
+	// Ragged is set for a CSV record with a different number of fields than
+	// the first record: Want is that count.
+	Ragged bool
+	Want   int
+}
+
+// Blank reports whether every cell of the row is empty or white space.
+func (r Row) Blank() bool {
+	for _, c := range r.Cells {
+		if strings.TrimSpace(c.Text) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Sheet is one readable sheet of a file (a CSV file has exactly one, named "").
+type Sheet struct {
+	Name string
+	// Rows yields the sheet's rows in order, blank rows included, and stops at
+	// the first error (a *PositionError). It may be ranged over once.
+	Rows iter.Seq2[Row, error]
+}
+
+// File is an opened source file.
+type File struct {
+	Path     string // as given to Open
+	Format   string // "xlsx", "csv"
+	Encoding string // CSV: "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE", "UTF-16BE"
+	Delim    rune   // CSV delimiter
+	Sheets   []Sheet
+	// Skipped names sheets not read, with the reason (hidden, chart sheet …).
+	Skipped []SkippedSheet
+	close   func() error
+}
+
+// SkippedSheet is a sheet that was not read.
+type SkippedSheet struct {
+	Name   string
+	Reason string
+}
+
+// Close releases the file.
+func (f *File) Close() error {
+	if f.close == nil {
+		return nil
+	}
+	return f.close()
+}
+
+// Sentinel causes of file errors, for errors.Is.
+var (
+	ErrEncrypted   = errors.New("the workbook is password-protected")
+	ErrCorrupt     = errors.New("the file is damaged or not what its name says")
+	ErrEmpty       = errors.New("the file is empty")
+	ErrUnsupported = errors.New("unsupported file type")
+	ErrTooLarge    = errors.New("the file expands beyond the safety limit")
+	ErrEncoding    = errors.New("the text encoding could not be recognised")
+)
+
+// FileError is a problem with a whole file: it cannot be read at all.
+type FileError struct {
+	Path string
+	Err  error  // wraps a sentinel above, or an I/O error
+	Hint string // what the user can do
+}
+
+func (e *FileError) Error() string {
+	msg := fmt.Sprintf("%s: %v", e.Path, e.Err)
+	if e.Hint != "" {
+		msg += " — " + e.Hint
+	}
+	return msg
+}
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// PositionError is a problem at a place inside a file.
+type PositionError struct {
+	Path  string
+	Sheet string
+	Row   int // 0 when unknown
+	Col   int // 0-based; -1 when unknown
+	Err   error
+}
+
+func (e *PositionError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Path)
+	if e.Sheet != "" {
+		fmt.Fprintf(&b, ", sheet %q", e.Sheet)
+	}
+	if e.Row > 0 {
+		fmt.Fprintf(&b, ", row %d", e.Row)
+	}
+	if e.Col >= 0 {
+		fmt.Fprintf(&b, ", column %s", record.ColumnName(e.Col))
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
+}
+
+func (e *PositionError) Unwrap() error { return e.Err }
+
+// Supported reports whether Open reads files with path's extension.
+func Supported(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm", ".csv", ".tsv", ".txt", ".xls":
+		return true
+	}
+	return false
+}
+
+// Open opens a source file by its extension. Errors are *FileError.
+func Open(path string) (*File, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".xlsm":
+		return openXLSX(path)
+	case ".csv", ".tsv", ".txt":
+		return openCSV(path)
+	case ".xls":
+		return openXLS(path)
+	}
+	return nil, &FileError{Path: path, Err: ErrUnsupported, Hint: "crmclean reads .xlsx, .xlsm, .csv, .tsv and .txt files"}
+}

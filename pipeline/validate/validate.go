@@ -1,0 +1,108 @@
+// Package validate applies the rules file's validation rules to normalized
+// records: a violation of severity error rejects the row, one of severity
+// warning keeps it and is reported.
+package validate
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// Validator applies one rule set.
+type Validator struct {
+	rules []rules.Validation
+}
+
+// New returns a Validator for r.
+func New(r *rules.Rules) *Validator { return &Validator{rules: r.Validation} }
+
+// formatRules maps a format to the normalizer issue that reports a value
+// not in that format.
+var formatRules = map[string]string{
+	"email":  "email.invalid",
+	"uscc":   "uscc.invalid",
+	"date":   "date.invalid",
+	"phone":  "phone.invalid",
+	"mobile": "phone.invalid",
+}
+
+// Apply checks rec and rejects it when a rule of severity error fails.
+// Skipped and already rejected rows are left alone.
+func (v *Validator) Apply(rec *record.Record) {
+	if rec.Status == record.Skipped || rec.Status == record.Rejected {
+		return
+	}
+	for _, rule := range v.rules {
+		sev := record.Severity(rule.Severity)
+		if rule.Required && missing(rec, rule.Field) {
+			msg := rule.Message
+			if msg == "" {
+				msg = fmt.Sprintf("required field %s is empty", rule.Field)
+			}
+			rec.AddIssue(record.Issue{Field: rule.Field, Col: -1, Rule: "required." + rule.Field, Severity: sev, Message: msg})
+		}
+		if want, ok := formatRules[rule.Format]; ok && rule.Format != "" {
+			for i := range rec.Issues {
+				if rec.Issues[i].Rule == want && rec.Issues[i].Severity != record.Info {
+					rec.Issues[i].Severity = sev
+				}
+			}
+		}
+		if len(rule.Allowed) > 0 {
+			for _, val := range rec.All(rule.Field) {
+				if !allowed(rule.Allowed, val.Text) {
+					msg := rule.Message
+					if msg == "" {
+						msg = fmt.Sprintf("%q is not an allowed value (allowed: %s)", val.Text, strings.Join(rule.Allowed, ", "))
+					}
+					rec.AddIssue(record.Issue{Field: rule.Field, Col: val.Col, Header: val.Header, Value: val.Raw,
+						Rule: "allowed." + rule.Field, Severity: sev, Message: msg})
+				}
+			}
+		}
+	}
+	if msg := rec.Errors(); msg != "" {
+		rec.Reject(msg)
+	}
+}
+
+func missing(rec *record.Record, field string) bool {
+	n := &rec.Norm
+	switch field {
+	case "reach":
+		return len(n.Phones) == 0 && len(n.Emails) == 0
+	case record.FieldName:
+		return n.Name == ""
+	case record.FieldContact:
+		return n.Contact == ""
+	case record.FieldPhone:
+		return len(n.Phones) == 0
+	case record.FieldEmail:
+		return len(n.Emails) == 0
+	case record.FieldProvince:
+		return n.Province == ""
+	case record.FieldCity:
+		return n.City == ""
+	case record.FieldDistrict:
+		return n.District == ""
+	case record.FieldAddress:
+		return n.Address == "" && n.District == ""
+	case record.FieldUSCC:
+		return n.USCC == ""
+	case record.FieldCreatedAt:
+		return n.CreatedAt == ""
+	}
+	return rec.Get(field) == ""
+}
+
+func allowed(list []string, s string) bool {
+	for _, a := range list {
+		if strings.EqualFold(a, s) {
+			return true
+		}
+	}
+	return false
+}
