@@ -1,0 +1,3 @@
+package phone
+
+//go:generate go run ./gen tables.go

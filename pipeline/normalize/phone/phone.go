@@ -1,0 +1,435 @@
+// Package phone splits a spreadsheet cell into telephone numbers and
+// normalizes each to E.164: Chinese mobiles, landlines with area code and
+// extension, 400/800 and 95xxx service numbers, and foreign numbers.
+//
+// Plain mobiles and ordinary landlines are checked against tables generated
+// from nyaruka/phonenumbers' metadata (see gen/); phonenumbers itself is
+// asked only about the odd cases. Data problems come back as issues, never
+// as errors.
+package phone
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// ErrRegion is wrapped by New when the default region is not one
+// phonenumbers knows.
+var ErrRegion = errors.New("unknown phone region")
+
+// Options configure a Parser; they come from the rules file's phone section.
+type Options struct {
+	Region     string   // default region of numbers without country code, "CN" if empty
+	OwnMarkers []string // words marking a number as the customer's own (微信同号, 手机)
+}
+
+// Parser normalizes phone cells. It is safe for concurrent use.
+type Parser struct {
+	region string
+	cc     int
+	cn     bool
+	own    []string
+}
+
+// New builds a Parser.
+func New(opt Options) (*Parser, error) {
+	region := strings.ToUpper(strings.TrimSpace(opt.Region))
+	if region == "" {
+		region = "CN"
+	}
+	if !phonenumbers.GetSupportedRegions()[region] {
+		return nil, fmt.Errorf("phone region %q: %w (use a two-letter code such as CN)", opt.Region, ErrRegion)
+	}
+	p := &Parser{region: region, cc: phonenumbers.GetCountryCodeForRegion(region), cn: region == "CN"}
+	for _, m := range opt.OwnMarkers {
+		if m = strings.ToLower(strings.TrimSpace(m)); m != "" {
+			p.own = append(p.own, m)
+		}
+	}
+	return p, nil
+}
+
+// Context carries what the rest of the row knows about the customer.
+type Context struct {
+	City string // canonical city of the customer's address ("杭州市"), "" if unknown
+}
+
+// Result is what one cell holds. Issues have Col -1: the caller fills in
+// the column.
+type Result struct {
+	Phones []record.Phone
+	Issues []record.Issue
+}
+
+// Issue rules.
+const (
+	RuleInvalid          = "phone.invalid"
+	RuleNoAreaCode       = "phone.no_area_code"
+	RuleAreaCodeInferred = "phone.area_code_inferred"
+	RuleAreaCodeMismatch = "phone.area_code_mismatch"
+	RuleMobileExtension  = "phone.mobile_extension"
+	RuleTrunkZeroAdded   = "phone.trunk_zero_added"
+	RuleTrunkZeroRemoved = "phone.trunk_zero_removed"
+	RuleExcelNumber      = "phone.excel_number"
+	RuleNoNumber         = "phone.no_number"
+	RuleLandlineLength   = "phone.landline_length"
+)
+
+// Parse splits one cell into numbers and normalizes them.
+func (p *Parser) Parse(cell string, ctx Context) Result {
+	cell = strings.TrimSpace(cell)
+	if cell == "" {
+		return Result{}
+	}
+	if p.cn && len(cell) == 11 && allDigits(cell) {
+		// fast path: a plain mobile, as most cells are
+		for n := 2; n <= 5; n++ {
+			if mobilePrefixes[cell[:n]] {
+				return Result{Phones: []record.Phone{{E164: "+86" + cell, Type: record.Mobile, Col: -1, Input: cell}}}
+			}
+		}
+	}
+	var res Result
+	text := cell
+	switch digits, kind := excelNumber(cell); kind {
+	case excelFloat:
+		text = digits
+	case excelSci:
+		text = digits
+		res.Issues = append(res.Issues, record.Issue{Col: -1, Value: cell, Rule: RuleExcelNumber, Severity: record.Warning,
+			Message: fmt.Sprintf("%q is a number in scientific notation; read as %s, check it against the source", cell, digits), Fix: digits})
+	case excelLossy:
+		res.Issues = append(res.Issues, record.Issue{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning,
+			Message: fmt.Sprintf("%q is a number in scientific notation that lost digits; re-export the column as text", cell)})
+		return res
+	}
+	if strings.Contains(text, ";ext=") {
+		text = strings.ReplaceAll(text, ";ext=", " ext ") // our own output format
+	}
+	orig := []rune(text)
+	rs := make([]rune, len(orig))
+	for i, r := range orig {
+		rs[i] = narrow(r)
+	}
+	groups, notes := lex(rs)
+	if len(groups) == 0 {
+		res.Issues = append(res.Issues, record.Issue{Col: -1, Value: cell, Rule: RuleNoNumber, Severity: record.Warning,
+			Message: fmt.Sprintf("%q holds no phone number", cell)})
+		return res
+	}
+	c := cellParse{p: p, ctx: ctx, groups: groups, orig: orig, res: &res}
+	c.assemble()
+	c.attachNotes(notes)
+	if text != cell && !strings.Contains(cell, ";ext=") {
+		for i := range res.Phones {
+			res.Phones[i].Input = cell // a spreadsheet number: the cell is the input
+		}
+	}
+	return res
+}
+
+// candidate is a number found in a cell: groups[from:to] plus an extension.
+type candidate struct {
+	from, to int
+	phone    int // index in Result.Phones, -1 if none
+}
+
+// cellParse is the state of parsing one cell.
+type cellParse struct {
+	p      *Parser
+	ctx    Context
+	groups []group
+	orig   []rune
+	res    *Result
+	found  []candidate
+}
+
+// input is the original text of groups[from:to].
+func (c *cellParse) input(from, to int) string {
+	start, end := c.groups[from].start, c.groups[to-1].end
+	if start > 0 && narrow(c.orig[start-1]) == '(' {
+		for _, r := range c.orig[start:end] {
+			if narrow(r) == ')' {
+				start-- // "(0571)8888 1234": keep the opening bracket
+				break
+			}
+		}
+	}
+	return strings.TrimSpace(string(c.orig[start:end]))
+}
+
+// assemble joins digit groups into numbers: a group joins the number
+// before it while that number is still too short to be complete and the
+// joined digits can still become a valid number.
+func (c *cellParse) assemble() {
+	gs := c.groups
+	for i := 0; i < len(gs); {
+		if gs[i].masked {
+			c.invalid(i, i+1, "the number is masked")
+			i++
+			continue
+		}
+		digits, plus := gs[i].digits, gs[i].plus
+		j := c.p.judge(digits, plus)
+		k := i + 1
+		for j.st == partial && k < len(gs) && gs[k].joinable && !gs[k].plus && gs[k].gap != gapExt {
+			next := c.p.judge(digits+gs[k].digits, plus)
+			if next.fix == RuleTrunkZeroAdded {
+				// a lost trunk 0 is only believed of a single run of digits
+				next = badf("%d digits is not a phone number", len(digits)+len(gs[k].digits))
+			}
+			if next.st == bad {
+				// Too many digits together. Keep the next group apart when it
+				// is a number of its own or this one can stand alone (a local
+				// number); otherwise both are pieces of one wrong number
+				// ("0592-56769178" where 0592 takes 7 digits).
+				if c.p.standsAlone(digits, plus) || c.p.judge(gs[k].digits, false).st == whole {
+					break
+				}
+				digits, j = digits+gs[k].digits, next
+				k++
+				break
+			}
+			digits, j = digits+gs[k].digits, next
+			k++
+		}
+		if j.st == partial {
+			j = c.finish(digits, plus, i, k)
+		}
+		idx := c.emit(j, i, k)
+		// an extension: after a word such as 转 or ext, or a short dash group
+		if k < len(gs) && gs[k].seg == gs[k-1].seg && !gs[k].plus {
+			ext := gs[k]
+			explicit := ext.gap == gapExt && len(ext.digits) <= 6
+			dashed := ext.gap == gapDash && ext.joinable && len(ext.digits) <= 5 && (j.st == whole && j.typ != record.Other || j.local)
+			if (explicit || dashed) && !ext.masked && ext.digits != "" {
+				c.extension(idx, j, ext, i, k+1)
+				k++
+			}
+		}
+		i = k
+	}
+}
+
+// finish settles a number that stayed too short: a short service number,
+// a local number that takes the area code of the customer's city, or an
+// invalid one.
+func (c *cellParse) finish(digits string, plus bool, from, to int) judgement {
+	nat := digits
+	intl := plus || strings.HasPrefix(digits, "00")
+	if intl {
+		nat = strings.TrimPrefix(digits, "00")
+		var ok bool
+		if nat, ok = strings.CutPrefix(nat, "86"); !ok {
+			return badf("incomplete international number")
+		}
+	}
+	if !intl && len(nat) > 8 && strings.HasPrefix(nat, "86") {
+		nat = nat[2:] // 86 without '+': describe the number after it
+		intl = true
+	}
+	if c.p.cn && (!intl && nat != "" && nat[0] == '0' || intl && nat != "" && nat[0] >= '2') {
+		land := nat
+		if !intl {
+			land = nat[1:]
+		}
+		if j, ok := partialLandline(land); ok {
+			return j
+		}
+	}
+	if c.p.shortService(nat) {
+		return judgement{st: whole, typ: record.Service, e164: "+86" + nat}
+	}
+	if !c.p.cn || intl || len(nat) < 7 || len(nat) > 8 || nat[0] < '2' {
+		return tooShort(nat)
+	}
+	in := c.input(from, to)
+	code := AreaCode(c.ctx.City)
+	if code == "" {
+		why := "the customer's city is unknown"
+		if c.ctx.City != "" {
+			why = fmt.Sprintf("no area code is known for %s", c.ctx.City)
+		}
+		c.issue(RuleNoAreaCode, record.Warning, in, "",
+			"%q is a local number without area code and %s; add the area code", in, why)
+		return judgement{st: bad, why: "-", local: true} // reported above
+	}
+	a := areaCodes[code]
+	v := a.subscriber(nat)
+	if v == ask {
+		if j := c.p.slow("+86" + code + nat); j.st == whole && j.typ == record.Landline {
+			v = yes
+		}
+	}
+	if v != yes {
+		return badf("%d digits is not a valid local number in %s (area code 0%s)", len(nat), c.ctx.City, code)
+	}
+	e164 := "+86" + code + nat
+	c.issue(RuleAreaCodeInferred, record.Info, in, e164,
+		"%q has no area code; added 0%s of %s", in, code, c.ctx.City)
+	return judgement{st: whole, typ: record.Landline, e164: e164, area: code, fix: "inferred", local: true}
+}
+
+func tooShort(nat string) judgement {
+	switch {
+	case nat == "":
+		return badf("no digits")
+	case nat[0] == '1':
+		return badf("%d digits, a mobile number has 11", len(nat))
+	case nat[0] == '0':
+		if code, a, ok := lookupArea(nat[1:]); ok {
+			if sub := nat[1+len(code):]; sub != "" {
+				return badf("%d digits after area code 0%s, a number there has %s", len(sub), code, a.lengths())
+			}
+			return badf("area code 0%s without a number", code)
+		}
+		return badf("%d digits, too short for a landline with area code", len(nat))
+	}
+	return badf("%d digits is too short for a phone number", len(nat))
+}
+
+// standsAlone reports whether digits that stayed too short still make a
+// number by themselves: a local number without area code or a short
+// service number. Pieces of a mobile or of a number with area code or
+// country code do not.
+func (p *Parser) standsAlone(digits string, plus bool) bool {
+	if plus || digits == "" || digits[0] == '0' || digits[0] == '1' {
+		return false
+	}
+	return len(digits) >= 7 || p.shortService(digits)
+}
+
+// emit records a settled number and returns its index in Phones, or -1.
+func (c *cellParse) emit(j judgement, from, to int) int {
+	if j.st != whole {
+		if j.why != "-" {
+			c.invalid(from, to, j.why)
+		}
+		c.found = append(c.found, candidate{from: from, to: to, phone: -1})
+		return -1
+	}
+	in := c.input(from, to)
+	switch j.fix {
+	case RuleTrunkZeroAdded:
+		c.issue(j.fix, record.Info, in, j.e164, "%q lacks the leading 0 of its area code (a numeric cell?); read as %s", in, j.e164)
+	case RuleTrunkZeroRemoved:
+		c.issue(j.fix, record.Info, in, j.e164, "%q is a mobile written with a leading 0; read as %s", in, j.e164)
+	case RuleLandlineLength:
+		c.issue(j.fix, record.Warning, in, "", "%q: %s; kept as %s, check the number", in, j.why, j.e164)
+	}
+	if j.typ == record.Landline && j.area != "" && j.fix != "inferred" && c.ctx.City != "" {
+		if serves, known := servesCity(j.area, c.ctx.City); known && !serves {
+			c.issue(RuleAreaCodeMismatch, record.Warning, in, "",
+				"%q has area code 0%s (%s), but the customer's city is %s", in, j.area, strings.Join(CityOfAreaCode(j.area), "/"), c.ctx.City)
+		}
+	}
+	for i, ph := range c.res.Phones {
+		if ph.E164 == j.e164 && ph.Ext == "" {
+			c.found = append(c.found, candidate{from: from, to: to, phone: i})
+			return i
+		}
+	}
+	c.res.Phones = append(c.res.Phones, record.Phone{E164: j.e164, Type: j.typ, Col: -1, Input: in})
+	c.found = append(c.found, candidate{from: from, to: to, phone: len(c.res.Phones) - 1})
+	return len(c.res.Phones) - 1
+}
+
+// extension attaches the digits of ext to the number at idx.
+func (c *cellParse) extension(idx int, j judgement, ext group, from, to int) {
+	c.found[len(c.found)-1].to = to
+	if idx < 0 {
+		return
+	}
+	in := c.input(from, to)
+	ph := &c.res.Phones[idx]
+	if j.typ == record.Mobile {
+		ph.Input = in
+		c.issue(RuleMobileExtension, record.Warning, in, ph.E164,
+			"%q: a mobile number has no extension; kept %s and dropped %q", in, ph.E164, ext.digits)
+		return
+	}
+	if ph.Ext != "" && ph.Ext != ext.digits {
+		// the same number with another extension is another phone
+		c.res.Phones = append(c.res.Phones, record.Phone{E164: ph.E164, Type: ph.Type, Col: -1})
+		idx = len(c.res.Phones) - 1
+		c.found[len(c.found)-1].phone = idx
+		ph = &c.res.Phones[idx]
+	}
+	ph.Ext, ph.Input = ext.digits, in
+}
+
+// invalid reports groups[from:to] as not a phone number.
+func (c *cellParse) invalid(from, to int, why string) {
+	in := c.input(from, to)
+	c.issue(RuleInvalid, record.Warning, in, "", "%q is not a phone number: %s", in, why)
+}
+
+func (c *cellParse) issue(rule string, sev record.Severity, value, fix, format string, args ...any) {
+	c.res.Issues = append(c.res.Issues, record.Issue{Col: -1, Value: value, Rule: rule, Severity: sev,
+		Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// Words that label the number after them (手机:, 宅, Tel).
+var labelWords = map[string]bool{
+	"手机": true, "手机号": true, "手机号码": true, "移动电话": true, "电话": true, "座机": true, "固话": true,
+	"固定电话": true, "办公": true, "办公室": true, "办": true, "宅": true, "家": true, "家庭": true, "住宅": true,
+	"单位": true, "公司": true, "传真": true, "联系电话": true, "联系方式": true, "微信": true, "微信同号": true,
+	"tel": true, "telephone": true, "phone": true, "mobile": true, "mob": true, "cell": true, "fax": true, "m": true, "t": true,
+}
+
+// attachNotes marks numbers as the customer's own when an own-marker note
+// belongs to them. A note labels the next number when it ends in a colon,
+// when nothing comes before it, or when it is a label word standing apart
+// from the previous number; otherwise it remarks on the previous number.
+func (c *cellParse) attachNotes(notes []note) {
+	for _, n := range notes {
+		if !c.p.isOwn(n.text) {
+			continue
+		}
+		prev, next := -1, -1
+		for i, f := range c.found {
+			if f.to <= n.pos {
+				prev = i
+			} else if next < 0 && f.from >= n.pos {
+				next = i
+			}
+		}
+		samePrev := prev >= 0 && c.groups[c.found[prev].from].seg == n.seg
+		sameNext := next >= 0 && c.groups[c.found[next].from].seg == n.seg
+		target := prev
+		switch {
+		case n.colon && next >= 0:
+			target = next
+		case n.paren && prev >= 0:
+			target = prev
+		case !samePrev && sameNext:
+			target = next
+		case labelWords[n.text] && n.spaceBefore && sameNext:
+			target = next
+		case prev < 0:
+			target = next
+		}
+		if target >= 0 && c.found[target].phone >= 0 {
+			c.res.Phones[c.found[target].phone].Own = true
+		}
+	}
+}
+
+// isOwn reports whether a note carries an own marker and no negation.
+func (p *Parser) isOwn(text string) bool {
+	for _, m := range p.own {
+		if i := strings.Index(text, m); i >= 0 {
+			before := text[:i]
+			if strings.HasSuffix(before, "非") || strings.HasSuffix(before, "不是") || strings.HasSuffix(before, "不") {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
