@@ -134,7 +134,7 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 		out.Name = n.names.Display(contact)
 		out.Contact = out.Name
 	case nm != "":
-		out.Kind = n.names.Kind(nm, contact != "")
+		out.Kind = n.names.Kind(nm, contact != "" && contact != nm)
 		out.Name = n.names.Display(nm)
 		if contact != "" {
 			out.Contact = n.names.Display(contact)

@@ -1,0 +1,149 @@
+package name
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Display returns the canonical display form of a name: NFKC (full-width
+// letters and digits to half-width), brackets unified to full-width （）,
+// middle dots unified to ·, invisible characters dropped, and spacing
+// fixed: no spaces next to Han characters or inside brackets, single
+// spaces between latin words. Letter case is kept. Display is idempotent.
+func (n *Namer) Display(name string) string {
+	s := nfkc(strings.Map(visible, name))
+	rs := make([]rune, 0, len(s))
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			r = ' '
+		}
+		if o, ok := brackets[r]; ok {
+			r = o
+		}
+		if isDot(r) {
+			r = '·'
+		}
+		rs = append(rs, r)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := rune(0) // last rune written; 0 at the start
+	pending := false
+	for _, r := range rs {
+		if r == ' ' {
+			pending = last != 0
+			continue
+		}
+		if pending && (unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc) ||
+			!tight(last) && !tight(r) && last != '（' && r != '）' && r != ',' && r != '.') {
+			b.WriteByte(' ')
+		}
+		pending = false
+		b.WriteRune(r)
+		last = r
+	}
+	return b.String()
+}
+
+// visible drops control and format characters (zero-width spaces, BOMs)
+// but keeps line breaks and tabs, which become spaces.
+func visible(r rune) rune {
+	if unicode.IsSpace(r) {
+		return ' '
+	}
+	if unicode.In(r, unicode.Cc, unicode.Cf) {
+		return -1
+	}
+	return r
+}
+
+// brackets maps opening and closing brackets to （ and ）.
+var brackets = map[rune]rune{
+	'(': '（', '[': '（', '【': '（', '〔': '（', '［': '（', '〖': '（', '{': '（',
+	')': '）', ']': '）', '】': '）', '〕': '）', '］': '）', '〗': '）', '}': '）',
+}
+
+func isDot(r rune) bool {
+	switch r {
+	case '·', '•', '・', '‧', '∙', '⋅', '･':
+		return true
+	}
+	return false
+}
+
+// tight reports whether no space belongs next to r: Han characters, CJK
+// punctuation and the middle dot. Brackets take no space on their inner
+// side only.
+func tight(r rune) bool {
+	if r == '（' || r == '）' { // spaced like latin brackets, see Display
+		return false
+	}
+	return isHan(r) || r == '·' || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF
+}
+
+func isHan(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF { // the unified ideographs block, most names
+		return true
+	}
+	return r >= 0x2E80 && unicode.Is(unicode.Han, r)
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if isHan(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// fold is the form words are compared in: NFKC, lower-case, trimmed.
+func fold(s string) string {
+	return strings.TrimSpace(strings.ToLower(nfkc(s)))
+}
+
+// compact keeps only letters and digits.
+func compact(s string) string {
+	clean := true
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// latinWords splits s into runs of latin letters and digits.
+func latinWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !isLatinWordRune(r) })
+}
+
+func isLatinWordRune(r rune) bool {
+	return r < utf8RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') || r >= 0xC0 && r < 0x250 && unicode.IsLetter(r)
+}
+
+const utf8RuneSelf = 0x80
+
+// nfkc is norm.NFKC.String with a fast path for the usual name: ASCII and
+// CJK unified ideographs, which NFKC leaves alone.
+func nfkc(s string) string {
+	for _, r := range s {
+		if r >= 0x80 && (r < 0x4E00 || r > 0x9FFF) {
+			return norm.NFKC.String(s)
+		}
+	}
+	return s
+}

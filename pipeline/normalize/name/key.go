@@ -1,0 +1,210 @@
+package name
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MatchKey returns the key two spellings of one company share: the display
+// name lower-cased, with bracketed regions (（北京）) and legal forms
+// (有限公司, 有限责任公司, Co., Ltd. …) removed, then leading regions
+// (北京, 广东省深圳市 …) removed, and everything but letters and digits
+// dropped. Branch designations stay: 北京华信科技有限公司上海分公司 →
+// 华信科技上海分公司. A region is kept when removing it would leave fewer
+// than two characters besides company words, or when a company word follows
+// it directly (北京大学, 北京银行, 中山大学附属医院). A key
+// that would be empty falls back to the compacted display name.
+//
+// MatchKey is idempotent: MatchKey(MatchKey(x)) == MatchKey(x).
+func (n *Namer) MatchKey(name string) string {
+	k := n.keyStep(name)
+	for range 8 { // each step only shortens in practice; bound it anyway
+		next := n.keyStep(k)
+		if next == k {
+			break
+		}
+		k = next
+	}
+	return k
+}
+
+func (n *Namer) keyStep(name string) string {
+	d := strings.ToLower(n.Display(name))
+	s := n.dropBracketed(d)
+	s = n.dropHanForms(s)
+	s = n.dropLatinForms(s)
+	s = compact(s)
+	s = n.dropLeadingRegions(s)
+	if s == "" {
+		return compact(d)
+	}
+	return s
+}
+
+// dropBracketed removes bracketed parts that hold only a region or a
+// legal form: 华信科技（北京）有限公司, 华信（集团）有限公司. Other
+// bracketed text stays, without its brackets (after compact).
+func (n *Namer) dropBracketed(s string) string {
+	if !strings.Contains(s, "（") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		open := strings.Index(s, "（")
+		if open < 0 {
+			break
+		}
+		end := strings.Index(s[open:], "）")
+		if end < 0 {
+			break
+		}
+		inner := compact(s[open+len("（") : open+end])
+		b.WriteString(s[:open])
+		if !n.regions[inner] && !contains(n.hanForms, inner) && inner != "" {
+			b.WriteString(s[open : open+end+len("）")])
+		}
+		s = s[open+end+len("）"):]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// dropHanForms removes Han legal forms wherever they stand, except inside
+// a branch word (公司 in 分公司).
+func (n *Namer) dropHanForms(s string) string {
+	if len(n.hanForms) == 0 || !hasHan(s) {
+		return s
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, f := range n.hanForms {
+			from := 0
+			for {
+				i := strings.Index(s[from:], f)
+				if i < 0 {
+					break
+				}
+				i += from
+				if n.inBranch(s, i, i+len(f)) {
+					from = i + len(f)
+					continue
+				}
+				s = s[:i] + s[i+len(f):]
+				changed = true
+				from = i
+			}
+		}
+	}
+	return s
+}
+
+// inBranch reports whether s[i:j] lies inside an occurrence of a branch word.
+func (n *Namer) inBranch(s string, i, j int) bool {
+	for _, w := range n.branches {
+		lo := max(0, j-len(w))
+		for k := lo; k <= i && k+len(w) <= len(s); k++ {
+			if s[k:k+len(w)] == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dropLatinForms removes latin legal forms at the end of the name, compared
+// word by word so punctuation and spacing do not matter ("Co.,Ltd",
+// "co ltd", "CO., LTD.").
+func (n *Namer) dropLatinForms(s string) string {
+	if len(n.latinForms) == 0 {
+		return s
+	}
+	for {
+		ends := latinWordEnds(s)
+		cut := -1
+		for _, form := range n.latinForms {
+			if len(form) > len(ends) {
+				continue
+			}
+			tail := ends[len(ends)-len(form):]
+			ok := true
+			for i, w := range form {
+				if s[tail[i][0]:tail[i][1]] != w {
+					ok = false
+					break
+				}
+			}
+			// The form must end the name (nothing but punctuation after it).
+			if ok && compact(s[tail[len(tail)-1][1]:]) == "" {
+				cut = tail[0][0]
+				break
+			}
+		}
+		if cut <= 0 { // nothing found, or the form is the whole name
+			return s
+		}
+		s = strings.TrimRight(s[:cut], " ,.&-")
+	}
+}
+
+// latinWordEnds gives the byte ranges of the latin words in s.
+func latinWordEnds(s string) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range s {
+		if isLatinWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(s)})
+	}
+	return out
+}
+
+// dropLeadingRegions removes region names at the start of a compacted key
+// while what is left keeps at least two characters of its own.
+func (n *Namer) dropLeadingRegions(s string) string {
+	for {
+		cut := 0
+		for _, l := range n.regionLen {
+			p := prefixRunes(s, l)
+			if p > 0 && n.regions[s[:p]] {
+				cut = p
+				break
+			}
+		}
+		if cut == 0 || !n.substantial(s[cut:]) {
+			return s
+		}
+		s = s[cut:]
+	}
+}
+
+// substantial reports whether rest names something without the region
+// before it: it must not start with a company word (北京大学, 中山大学附属
+// 医院, 长沙银行 are named by their region) and must keep two characters once
+// company words, legal forms and branch words are set aside (华信科技 does).
+func (n *Namer) substantial(rest string) bool {
+	return n.startIx.at(rest) == "" && n.neutralIx.countOutside(rest) >= 2
+}
+
+// prefixRunes returns the byte length of the first l runes of s, or 0 when
+// s is shorter.
+func prefixRunes(s string, l int) int {
+	i := 0
+	for range l {
+		if i >= len(s) {
+			return 0
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
+}

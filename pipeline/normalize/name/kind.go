@@ -1,0 +1,161 @@
+package name
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// Kind tells a company (or other organisation) from a person. hasContact
+// says the row names a separate contact person; pass false when the
+// contact is the name itself. In order:
+//   - a legal form, a company word (公司, 厂, 中心 …, Co., Ltd, Inc) or a
+//     trade word (科技, 商贸 …) makes a company;
+//   - a latin name of two to four pinyin syllables in at least two words
+//     (Zhang Wei, WEI ZHANG, ZhangWei) is a person; other latin names of
+//     two or three words are persons unless a separate contact is named;
+//   - a name mixing Han characters with latin letters or digits is a company;
+//   - a Han name of two or three characters (or four, with a compound
+//     surname, or with no separate contact) that starts with a known surname
+//     is a person, as is a minority name written with a middle dot
+//     (阿依古丽·买买提); a name that starts with a region followed by at
+//     least two characters, or that ends in a one-character company word
+//     (五金行, 茶社) after at least two others, is a company;
+//   - anything else is a company.
+//
+// An empty name is a company: there is nothing to read a person from.
+func (n *Namer) Kind(name string, hasContact bool) record.Kind {
+	s := fold(n.Display(name))
+	if s == "" || n.hasCompanyWord(s) {
+		return record.Company
+	}
+	var han, latin, digit, dots int
+	for _, r := range s {
+		switch {
+		case isHan(r):
+			han++
+		case r == '·':
+			dots++
+		case unicode.IsDigit(r):
+			digit++
+		case unicode.IsLetter(r):
+			latin++
+		}
+	}
+	switch {
+	case han == 0:
+		return n.latinKind(name, s, hasContact, digit > 0)
+	case latin > 0 || digit > 0:
+		return record.Company
+	case dots > 0:
+		return record.Person
+	}
+	rs := []rune(compact(s))
+	if len(rs) >= 3 && n.endsWithOneCharCompanyWord(s) {
+		return record.Company
+	}
+	if n.startsWithRegion(rs) {
+		return record.Company
+	}
+	if n.isCompoundSurname(rs) {
+		if len(rs) <= 4 {
+			return record.Person
+		}
+		return record.Company
+	}
+	if n.isSurname(rs[0]) {
+		switch {
+		case len(rs) == 2 || len(rs) == 3:
+			return record.Person
+		case len(rs) == 4 && !hasContact:
+			return record.Person
+		}
+	}
+	return record.Company
+}
+
+// hasCompanyWord looks for legal forms, company words of two or more
+// characters, trade words and latin company words.
+func (n *Namer) hasCompanyWord(s string) bool {
+	if n.companyIx.in(s) {
+		return true
+	}
+	words := latinWords(s)
+	for _, w := range words {
+		if n.companyLat[w] {
+			return true
+		}
+	}
+	for _, form := range n.latinForms {
+		if containsWords(words, form) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsWords(words, seq []string) bool {
+	for i := 0; i+len(seq) <= len(words); i++ {
+		ok := true
+		for j, w := range seq {
+			if words[i+j] != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Namer) endsWithOneCharCompanyWord(s string) bool {
+	last, _ := utf8.DecodeLastRuneInString(s)
+	for _, w := range n.companyHan {
+		if r, size := utf8.DecodeRuneInString(w); size == len(w) && r == last {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Namer) startsWithRegion(rs []rune) bool {
+	for _, l := range n.regionLen {
+		if len(rs)-l >= 2 && n.regions[string(rs[:l])] {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Namer) isCompoundSurname(rs []rune) bool {
+	if len(rs) < 2 {
+		return false
+	}
+	_, ok := n.compound[string(rs[:2])]
+	return ok
+}
+
+func (n *Namer) isSurname(r rune) bool {
+	if _, ok := n.single[r]; ok {
+		return true
+	}
+	return strings.ContainsRune(commonSurnames, r)
+}
+
+// latinKind classifies a name without Han characters.
+func (n *Namer) latinKind(name, folded string, hasContact, digits bool) record.Kind {
+	if digits {
+		return record.Company
+	}
+	if syl, words, ok := romanized(name); ok && words >= 2 && len(syl) >= 2 && len(syl) <= 4 {
+		return record.Person
+	}
+	if w := latinWords(folded); len(w) >= 2 && len(w) <= 3 && !hasContact {
+		return record.Person
+	}
+	return record.Company
+}
