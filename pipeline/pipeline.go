@@ -80,14 +80,14 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 		cfg.Progress = noProgress{}
 	}
 	res := &Result{Started: time.Now(), Rules: cfg.Rules}
-	inputs, ignored, err := ingest.Discover(cfg.Inputs)
+	inputs, ignored, err := discover(cfg)
 	if err != nil {
 		return nil, err
 	}
 	res.Ignored = ignored
-	norm, err := normalize.New(cfg.Rules)
+	norm, err := newNormalizer(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("set up normalization: %w", err)
+		return nil, err
 	}
 	if err := read(ctx, cfg, inputs, norm, res); err != nil {
 		return nil, err
@@ -106,6 +106,16 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	res.Duration = time.Since(res.Started)
 	return res, nil
+}
+
+func discover(cfg Config) ([]ingest.Input, []ingest.Ignored, error) { return ingest.Discover(cfg.Inputs) }
+
+func newNormalizer(cfg Config) (*normalize.Normalizer, error) {
+	n, err := normalize.New(cfg.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("set up normalization: %w", err)
+	}
+	return n, nil
 }
 
 // read runs ingest, normalization and validation: files are read

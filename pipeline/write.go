@@ -20,6 +20,7 @@ func Write(cfg Config, res *Result) error {
 		func(dir string) error { return sink.WriteLineage(dir, res.Records) },
 		func(dir string) error { return sink.WriteRejects(dir, res.Records) },
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
 	}
 	for _, w := range writers {
 		if err := w(st.Dir); err != nil {

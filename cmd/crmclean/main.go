@@ -38,6 +38,7 @@ const usage = `crmclean — clean customer spreadsheets for a CRM go-live
 Usage:
   crmclean run [flags] INPUT...     clean the sheets in INPUT (files or folders)
   crmclean inspect [flags] INPUT... show how each sheet would be read and mapped
+  crmclean explain [--out DIR] ID... show which rows formed a customer and why they were linked
   crmclean init [FILE]              write the default rules file for editing (default crmclean-rules.yaml)
   crmclean version                  print the version
 
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runCommand(ctx, args[1:], stdout, stderr)
 	case "inspect":
 		err = inspectCommand(ctx, args[1:], stdout, stderr)
+	case "explain":
+		err = explainCommand(args[1:], stdout, stderr)
 	case "init":
 		err = initCommand(args[1:], stdout)
 	case "version", "--version", "-version":

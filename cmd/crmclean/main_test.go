@@ -215,3 +215,32 @@ func TestInspectGolden(t *testing.T) {
 		t.Errorf("inspect output differs from %s (go test -update to accept):\n%s", golden, stdout)
 	}
 }
+
+func TestExplain(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	var id string
+	for _, c := range readCSV(t, filepath.Join(out, "clean.csv")) {
+		if c["source_count"] != "1" {
+			id = c["customer_id"]
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no merged customer in the fixtures")
+	}
+	code, stdout, stderr := runCLI(t, "explain", "--out", out, id)
+	if code != 0 {
+		t.Fatalf("explain: %d %s", code, stderr)
+	}
+	for _, want := range []string{id, "rows:", "kept", "merged", "links (automatic merges):", "score"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("explain output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := runCLI(t, "explain", "--out", out, "CNOSUCHID"); code != exitUsage || !strings.Contains(stderr, "CNOSUCHID") {
+		t.Errorf("unknown id: exit %d %q", code, stderr)
+	}
+}

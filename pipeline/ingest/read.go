@@ -241,12 +241,18 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 // inserted. Identical rows in one sheet are told apart by occurrence.
 func (st *sheetState) fingerprint(rec *record.Record) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00", st.in.Rel, st.sheet)
+	write := func(parts ...string) {
+		for _, p := range parts {
+			h.Write([]byte(p))
+			h.Write([]byte{0})
+		}
+	}
+	write(st.in.Rel, st.sheet)
 	if id := rec.Get(record.FieldSourceID); id != "" {
-		fmt.Fprintf(h, "id\x00%s", id)
+		write("id", id)
 	} else {
 		for _, v := range rec.Values {
-			fmt.Fprintf(h, "%s\x00%s\x00", v.Header, v.Text)
+			write(v.Header, v.Text)
 		}
 	}
 	fp := hex.EncodeToString(h.Sum(nil))[:20]

@@ -54,15 +54,28 @@ func (l *Layout) Field(field string) []Column {
 
 // Mapper detects layouts and classifies rows with one rule set.
 type Mapper struct {
-	headers *Headers
-	noise   []string
+	headers    *Headers
+	noise      []string // compact noise markers, for prefixes
+	exactNoise []string // the same without a trailing colon, for whole cells
+	maxNoise   int      // longest marker in bytes
+	firstRunes map[rune]bool
 }
 
 // New returns a Mapper for the rules r.
 func New(r *rules.Rules) *Mapper {
 	m := &Mapper{headers: NewHeaders(r)}
 	for _, n := range r.NoiseMarkers {
-		m.noise = append(m.noise, strings.ToLower(norm.NFKC.String(n)))
+		k := compact(n)
+		m.noise = append(m.noise, k)
+		m.exactNoise = append(m.exactNoise, strings.TrimRight(k, ":："))
+		m.maxNoise = max(m.maxNoise, len(k))
+	}
+	m.firstRunes = map[rune]bool{}
+	for _, k := range m.noise {
+		for _, r := range k {
+			m.firstRunes[r] = true
+			break
+		}
 	}
 	return m
 }
@@ -285,10 +298,12 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 	nonEmpty, sameAsHeader, headerCells := 0, 0, 0
 	for i, c := range r.Cells {
 		t := strings.TrimSpace(c.Text)
-		if i < len(header.Cells) && strings.TrimSpace(header.Cells[i].Text) != "" {
-			headerCells++
-			if t != "" && HeaderKey(t) == HeaderKey(header.Cells[i].Text) {
-				sameAsHeader++
+		if i < len(header.Cells) {
+			if h := strings.TrimSpace(header.Cells[i].Text); h != "" {
+				headerCells++
+				if t != "" && t == h {
+					sameAsHeader++
+				}
 			}
 		}
 		if t == "" {
@@ -298,7 +313,7 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 		if first == "" {
 			first = t
 		}
-		if m.isMarker(t, true) || isTotalCell(t) {
+		if isTotalCell(t) || m.mayBeMarker(t) && m.isMarker(t, true) {
 			return "footer or subtotal row: " + quoteShort(t)
 		}
 	}
@@ -316,10 +331,10 @@ var totalWords = []string{"小计", "合计", "总计", "共计"}
 
 // isTotalCell reports whether a short cell ends with a total word.
 func isTotalCell(t string) bool {
-	k := strings.TrimRight(strings.Join(strings.Fields(t), ""), ":：")
-	if len([]rune(k)) > 12 {
+	if len(t) > 48 {
 		return false
 	}
+	k := strings.TrimRight(t, " \t:：\u3000")
 	for _, w := range totalWords {
 		if strings.HasSuffix(k, w) {
 			return true
@@ -328,21 +343,48 @@ func isTotalCell(t string) bool {
 	return false
 }
 
+// mayBeMarker is a cheap test that rules out most cells before isMarker:
+// a marker starts with one of the markers' first characters (or a
+// full-width form of one).
+func (m *Mapper) mayBeMarker(t string) bool {
+	if len(t) > 2*m.maxNoise+8 {
+		return false
+	}
+	for _, r := range t {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		return m.firstRunes[unicode.ToLower(r)] || r >= 0xFF00
+	}
+	return false
+}
+
 // isMarker reports whether t is (exact) or starts with (prefix) a noise marker.
 func (m *Mapper) isMarker(t string, exact bool) bool {
-	k := strings.ToLower(norm.NFKC.String(t))
-	k = strings.Join(strings.Fields(k), "")
-	for _, n := range m.noise {
-		nk := strings.Join(strings.Fields(n), "")
-		if exact {
-			if strings.TrimRight(k, ":：") == strings.TrimRight(nk, ":：") {
+	if exact && len(t) > 2*m.maxNoise+8 {
+		return false // far longer than any marker, even with spaces and a colon
+	}
+	k := compact(t)
+	if exact {
+		k = strings.TrimRight(k, ":：")
+		for _, n := range m.exactNoise {
+			if k == n {
 				return true
 			}
-		} else if strings.HasPrefix(k, nk) {
+		}
+		return false
+	}
+	for _, n := range m.noise {
+		if strings.HasPrefix(k, n) {
 			return true
 		}
 	}
 	return false
+}
+
+// compact lower-cases s, folds full-width forms and removes white space.
+func compact(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFKC.String(s))), "")
 }
 
 func quoteShort(s string) string {

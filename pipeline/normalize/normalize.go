@@ -5,6 +5,7 @@
 package normalize
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
@@ -32,17 +33,21 @@ func New(r *rules.Rules) (*Normalizer, error) {
 	if err != nil {
 		return nil, err
 	}
+	nameOpts := name.Options{
+		LegalForms:        r.Names.LegalForms,
+		CompanyWords:      r.Names.CompanyWords,
+		BranchWords:       r.Names.BranchWords,
+		IndividualMarkers: r.Names.IndividualMarkers,
+		Regions:           address.RegionNames(),
+		Surnames:          r.Pinyin.Surnames,
+		PlaceWords:        r.Pinyin.PlaceWords,
+	}
+	if err := nameOpts.Validate(); err != nil {
+		return nil, fmt.Errorf("rules pinyin section: %w", err)
+	}
 	return &Normalizer{
 		phones: p,
-		names: name.New(name.Options{
-			LegalForms:        r.Names.LegalForms,
-			CompanyWords:      r.Names.CompanyWords,
-			BranchWords:       r.Names.BranchWords,
-			IndividualMarkers: r.Names.IndividualMarkers,
-			Regions:           address.RegionNames(),
-			Surnames:          r.Pinyin.Surnames,
-			PlaceWords:        r.Pinyin.PlaceWords,
-		}),
+		names:  name.New(nameOpts),
 		emails: email.New(email.Options{DomainFixes: r.Email.DomainFixes, FreeDomains: r.Email.FreeDomains}),
 		dates:  date.Options{TimeZone: r.Dates.TimeZone},
 	}, nil

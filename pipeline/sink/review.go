@@ -30,13 +30,8 @@ func PairID(a, b string) string {
 // ReviewRow renders a doubtful pair as a review.csv row.
 func ReviewRow(recs []*record.Record, p match.Pair) []string {
 	a, b := recs[p.A], recs[p.B]
-	var agreed, disagreed, ev []string
+	var agreed, disagreed []string
 	for _, e := range p.Evidence {
-		line := fmt.Sprintf("%s %s %+.1f", e.Field, e.Outcome, e.Weight)
-		if e.Detail != "" {
-			line += " (" + e.Detail + ")"
-		}
-		ev = append(ev, line)
 		switch {
 		case e.Weight > 0:
 			agreed = append(agreed, e.Field)
@@ -64,7 +59,7 @@ func ReviewRow(recs []*record.Record, p match.Pair) []string {
 	row := []string{PairID(a.Fingerprint, b.Fingerprint), fmt.Sprintf("%.1f", p.Score)}
 	row = append(row, side(a)...)
 	row = append(row, side(b)...)
-	return append(row, strings.Join(agreed, ", "), strings.Join(disagreed, ", "), strings.Join(ev, "; "), "")
+	return append(row, strings.Join(agreed, ", "), strings.Join(disagreed, ", "), Evidence(p), "")
 }
 
 // WriteReview writes review.csv: the doubtful pairs with their evidence and
