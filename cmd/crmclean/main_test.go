@@ -244,3 +244,62 @@ func TestExplain(t *testing.T) {
 		t.Errorf("unknown id: exit %d %q", code, stderr)
 	}
 }
+
+// TestMatchingOnLabelledCases checks the fixtures' labelled matching cases:
+// hard negatives (branches, common names, one trade name in two provinces,
+// families sharing a landline, a shared sales-rep phone, homophone names)
+// never share a customer, and the same customer written differently across
+// files becomes one customer.
+func TestMatchingOnLabelledCases(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	type key struct{ file, sheet, row string }
+	customer := map[key]string{}
+	for _, l := range readCSV(t, filepath.Join(out, "lineage.csv")) {
+		customer[key{l["source_file"], l["sheet"], l["row"]}] = l["customer_id"]
+	}
+	entitiesOf := map[string]map[string]bool{} // customer → true entities
+	byCase := map[string][]map[string]string{}
+	for _, tr := range readCSV(t, "../../fixtures/truth.csv") {
+		c := customer[key{tr["source_file"], tr["sheet"], tr["row"]}]
+		if entitiesOf[c] == nil {
+			entitiesOf[c] = map[string]bool{}
+		}
+		entitiesOf[c][tr["entity_id"]] = true
+		tr["customer_id"] = c
+		byCase[tr["case"]] = append(byCase[tr["case"]], tr)
+	}
+	for c, ents := range entitiesOf {
+		if len(ents) > 1 {
+			t.Errorf("customer %s merges different customers %v", c, ents)
+		}
+	}
+	for name, rows := range byCase {
+		if !strings.HasPrefix(name, "hn_") {
+			continue
+		}
+		seen := map[string]string{}
+		for _, r := range rows {
+			if e, ok := seen[r["customer_id"]]; ok && e != r["entity_id"] {
+				t.Errorf("%s: %s and %s merged", name, e, r["entity_id"])
+			}
+			seen[r["customer_id"]] = r["entity_id"]
+		}
+	}
+	for _, name := range []string{"same_company_variants", "same_person_3_depts"} {
+		ids := map[string]map[string]bool{} // entity → customers
+		for _, r := range byCase[name] {
+			if ids[r["entity_id"]] == nil {
+				ids[r["entity_id"]] = map[string]bool{}
+			}
+			ids[r["entity_id"]][r["customer_id"]] = true
+		}
+		for e, cs := range ids {
+			if len(cs) != 1 {
+				t.Errorf("%s: entity %s split over customers %v", name, e, cs)
+			}
+		}
+	}
+}
