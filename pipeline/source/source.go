@@ -44,7 +44,8 @@ type Row struct {
 	Num   int // 1-based row number as Excel shows it
 	Cells []Cell
 	// Ragged is set for a CSV record with a different number of fields than
-	// the first record: Want is that count.
+	// the first record of more than one field (a one-cell title line above
+	// the table does not count): Want is that count.
 	Ragged bool
 	Want   int
 }
