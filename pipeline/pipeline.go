@@ -108,7 +108,9 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 	return res, nil
 }
 
-func discover(cfg Config) ([]ingest.Input, []ingest.Ignored, error) { return ingest.Discover(cfg.Inputs) }
+func discover(cfg Config) ([]ingest.Input, []ingest.Ignored, error) {
+	return ingest.Discover(cfg.Inputs)
+}
 
 func newNormalizer(cfg Config) (*normalize.Normalizer, error) {
 	n, err := normalize.New(cfg.Rules)
