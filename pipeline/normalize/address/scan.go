@@ -1,0 +1,505 @@
+package address
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// mention is a division name found in a text.
+type mention struct {
+	end    int         // byte offset after the name
+	cands  []candidate // what the name may refer to
+	text   bool        // found in the address text, not a split column
+	typo   string      // the text as written, when corrected
+	name   string      // the name as written
+	lo, hi int         // the levels its candidates may be taken at
+}
+
+// Bounds of a scan. No name has more than maxEnds candidates (TestData
+// checks), so the ends never outgrow the array; reading stops after
+// maxMentions names.
+const (
+	maxEnds     = 16
+	maxMentions = 8
+)
+
+// scan is the state of reading region names: the divisions the names read
+// so far may end at, and the names read. It lives on the stack: fixed
+// arrays, no pointers into itself.
+type scan struct {
+	endArr   [maxEnds]*division
+	nEnds    int
+	mentArr  [2 * maxMentions]mention // columns, then the address text
+	nMent    int
+	end      int    // byte offset in the last text read after its last name
+	conflict string // a full name that contradicted what came before
+}
+
+func (s *scan) reset() {
+	s.endArr[0], s.nEnds, s.nMent = idx.root, 1, 0
+}
+
+func (s *scan) ends() []*division   { return s.endArr[:s.nEnds] }
+func (s *scan) mentions() []mention { return s.mentArr[:s.nMent] }
+
+func (s *scan) setEnds(ends []*division) {
+	s.nEnds = copy(s.endArr[:], ends)
+}
+
+func (s *scan) addMention(m mention) {
+	s.mentArr[s.nMent] = m
+	s.nMent++
+}
+
+// run reads region names from the start of t, each one deeper than (or
+// repeating) what was read before, and stops at the first text that is not
+// one, or after a district.
+//
+// A name read in a split column of level cap is taken at that level when
+// it can be (see levels): 河北 in a province column is 河北省, not 河北区.
+func (s *scan) run(t string, fromText bool, cap int) {
+	s.end = 0
+	pos := skipFiller(t, skipCountry(t, 0))
+	for read := 0; pos < len(t) && read < maxMentions; read++ {
+		if s.deepest() == levelDistrict {
+			break
+		}
+		m, ok, blocked := s.match(t, pos, cap)
+		if !ok {
+			if blocked {
+				break // a name written as part of a street: 西湖路
+			}
+			if m, ok = s.typo(t, pos); !ok {
+				break
+			}
+		}
+		m.text = fromText
+		s.addMention(m)
+		s.end = m.end
+		pos = skipFiller(t, m.end)
+	}
+}
+
+// deepest returns the lowest level of the current ends.
+func (s *scan) deepest() int {
+	min := levelDistrict
+	for _, e := range s.ends() {
+		if e.level < min {
+			min = e.level
+		}
+	}
+	return min
+}
+
+// advance narrows the ends by a name's candidates and reports whether any
+// of them fits. A candidate fits below an end (杭州市 after 浙江), or else
+// as a repeat of an end or of its ancestor (浙江省 after 杭州). Going deeper
+// wins over repeating: in 湘潭 湘潭 the second is 湘潭县 of 湘潭市.
+func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, repeat bool) bool) bool {
+	var buf [maxEnds]*division
+	next := buf[:0]
+	for _, c := range cands {
+		for _, e := range s.ends() {
+			if c.div.parent != nil && c.div.parent.within(e) && accept(c, e, false) {
+				next = appendDiv(next, c.div)
+			}
+		}
+	}
+	if len(next) == 0 {
+		for _, c := range cands {
+			for _, e := range s.ends() {
+				if e.within(c.div) && accept(c, e, true) {
+					next = appendDiv(next, e)
+				}
+			}
+		}
+	}
+	if len(next) == 0 {
+		return false
+	}
+	s.setEnds(next)
+	return true
+}
+
+// match finds the longest division name at t[pos:] that fits. Spaces
+// inside a name are ignored (浙 江省, 滁州 市). It reports blocked when a
+// name would fit below what was read but is written as part of a street
+// or place name (杭州市西湖路): then no shorter name nor typo is tried.
+func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
+	first, _ := utf8.DecodeRuneInString(t[pos:])
+	mask := idx.lengths[first]
+	if mask == 0 {
+		return mention{}, false, false
+	}
+	var offs [32]int  // offs[k]: byte offset in t after k runes that are not spaces
+	var keys [32]int  // keys[k]: length of those k runes in key
+	var key [128]byte // the runes without the spaces
+	var gap uint32    // bit k set: spaces after the k-th rune
+	n, longest := 0, bits.Len32(mask)-1
+	for i := pos; i < len(t) && n < longest; {
+		r, size := utf8.DecodeRuneInString(t[i:])
+		if isSpace(r) {
+			gap |= 1 << n
+			i += size
+			continue
+		}
+		copy(key[keys[n]:], t[i:i+size])
+		i += size
+		n++
+		offs[n], keys[n] = i, keys[n-1]+size
+	}
+	gap &^= 1 // spaces before the first rune do not matter
+	conflict := ""
+	for l := n; l >= 2; l-- {
+		if mask&(1<<l) == 0 {
+			continue
+		}
+		var cands []candidate
+		var ok bool
+		inner := gap & (1<<l - 1) // spaces inside the name
+		if inner != 0 {
+			cands, ok = idx.names[string(key[:keys[l]])]
+			if ok && splitsBetter(t, &offs, &keys, key[:], inner, mask) {
+				continue
+			}
+		} else {
+			cands, ok = idx.names[t[pos:offs[l]]]
+		}
+		if !ok {
+			continue
+		}
+		f := follow{t: t, at: offs[l]}
+		lo, hi := levels(cands, cap)
+		ok = s.advance(cands, func(c candidate, e *division, repeat bool) bool {
+			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
+		})
+		if ok {
+			return mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}, true, false
+		}
+		if f.street() && s.below(cands) {
+			return mention{}, false, true
+		}
+		if conflict == "" && (l >= 3 && !cands[0].short || f.standalone()) {
+			conflict = t[pos:offs[l]]
+		}
+	}
+	if conflict != "" && s.conflict == "" && s.nMent > 0 {
+		s.conflict = conflict
+	}
+	return mention{}, false, false
+}
+
+// anyLevel is the cap of the address text: names there may be of any level.
+const anyLevel = 0
+
+// levels returns the levels a name read in a column of level cap is taken
+// at: that level when it names a division there (吉林 in a city column is
+// 吉林市), else that level or above (浙江 in a city column), else any.
+func levels(cands []candidate, cap int) (lo, hi int) {
+	lo, hi = levelProvince, levelDistrict
+	if cap == anyLevel {
+		return lo, hi
+	}
+	for _, c := range cands {
+		if c.div.level == cap {
+			return cap, cap
+		}
+		if c.div.level < cap {
+			hi = cap
+		}
+	}
+	return lo, hi
+}
+
+// below reports whether a candidate lies below one of the ends.
+func (s *scan) below(cands []candidate) bool {
+	for _, c := range cands {
+		for _, e := range s.ends() {
+			if c.div.parent != nil && c.div.parent.within(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// follow describes what follows a name, worked out only when needed.
+type follow struct {
+	t          string
+	at         int // byte offset after the name
+	done       bool
+	alone, str bool
+}
+
+func (f *follow) eval() {
+	if f.done {
+		return
+	}
+	f.done = true
+	rest := f.t[f.at:]
+	if rest == "" {
+		f.alone = true
+		return
+	}
+	if isSeparatorStart(rest) {
+		// Set apart: only a word that makes a street of the name (光明 路)
+		// joins them, unless a division name follows.
+		after := f.t[skipSeparators(f.t, f.at):]
+		f.alone = !tightSuffix(after) || startsName(after)
+		f.str = !f.alone
+		return
+	}
+	f.str = streetSuffix(rest) || streetWord(rest)
+}
+
+// standalone reports whether the name ends its text or is set apart by a
+// separator from what follows.
+func (f *follow) standalone() bool { f.eval(); return f.alone }
+
+// street reports whether the name is the start of a street or place name.
+func (f *follow) street() bool { f.eval(); return f.str }
+
+// acceptable reports whether a name of l runes may refer to candidate c
+// below (or, repeating, at or above) e. Short names (杭州, 西湖) and
+// two-character district names (城区, 东区) are common words: they count
+// only when not followed by a street word (西湖路 is not 西湖区), repeat
+// only when set apart by a separator, and a district one counts only after
+// a province or city, or alone in its field.
+func acceptable(c candidate, l int, e *division, f *follow, repeat bool) bool {
+	// A generic name right under its city is that city's district: the
+	// canonical 汕尾市城区 must read back the same.
+	if len(e.kids) == 1 {
+		e = e.kids[0] // a municipality's one city
+	}
+	weak := c.short || l == 2 && genericDistrict(c.div) && c.div.parent != e
+	if !weak {
+		return true
+	}
+	if repeat {
+		return f.standalone()
+	}
+	if c.div.level == levelDistrict && e.level == levelRoot && !c.div.named {
+		return skipSeparators(f.t, f.at) == len(f.t) // alone in its field: 西湖 in a district column
+	}
+	return f.standalone() || !f.street()
+}
+
+// genericDistrict reports whether d's name is a common word: 城区, 郊区,
+// 矿区, 东区 — not 南县 or 盂县.
+func genericDistrict(d *division) bool {
+	if d.level != levelDistrict || !strings.HasSuffix(d.name, "区") {
+		return false
+	}
+	first, _ := utf8.DecodeRuneInString(d.name)
+	return strings.ContainsRune("城郊矿东西南北中", first)
+}
+
+// streetSuffixes make a street or place of the word before them: 西湖路,
+// 南京东路. The single characters (tightSuffixes) do so even across a
+// space, since alone they mean nothing: 光明 路.
+var (
+	tightSuffixes  = strings.Fields(`路 街 道 巷 弄 里 村 镇 乡 桥 站 号 院 园 苑 楼 坊 屯 庄 湾 港 口 胡同`)
+	streetSuffixes = append(strings.Fields(`东路 西路 南路 北路 中路 东街 西街 南街 北街 中街 东大街 西大街 南大街 北大街
+一路 二路 三路 四路 五路 环路`), tightSuffixes...)
+)
+
+// streetWords start a street or place name; a short division name directly
+// followed by one is part of it: 杭州大厦, 中山公园.
+var streetWords = strings.Fields(`大街 大道 大厦 大学 大桥 大楼 新村 小区 花园 公园 广场 饭店 宾馆 酒店 商城 商场
+市场 中学 小学 医院 银行 公司 集团 分行 支行`)
+
+var (
+	streetSuffixIndex = byFirstRune(streetSuffixes)
+	tightSuffixIndex  = byFirstRune(tightSuffixes)
+	streetWordIndex   = byFirstRune(streetWords)
+)
+
+func byFirstRune(words []string) map[rune][]string {
+	m := map[rune][]string{}
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		m[r] = append(m[r], w)
+	}
+	return m
+}
+
+func streetSuffix(s string) bool { return hasAnyPrefix(s, streetSuffixIndex) }
+func streetWord(s string) bool   { return hasAnyPrefix(s, streetWordIndex) }
+func tightSuffix(s string) bool  { return hasAnyPrefix(s, tightSuffixIndex) }
+
+func hasAnyPrefix(s string, index map[rune][]string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	for _, w := range index[r] {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsName reports whether s starts with a division name.
+func startsName(s string) bool {
+	first, _ := utf8.DecodeRuneInString(s)
+	mask := idx.lengths[first]
+	if mask == 0 {
+		return false
+	}
+	i := 0
+	for l := 1; l < 31 && i < len(s); l++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if mask&(1<<l) != 0 {
+			if _, ok := idx.names[s[:i]]; ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// splitsBetter reports whether a name read across spaces is better read as
+// two names the spaces separate: 青岛 市北 is 青岛市 + 市北区 written
+// short, not 青岛市 + 北.
+func splitsBetter(t string, offs, keys *[32]int, key []byte, inner, mask uint32) bool {
+	for k := 2; k < 31; k++ {
+		if inner&(1<<k) == 0 {
+			continue
+		}
+		if mask&(1<<k) == 0 {
+			continue
+		}
+		if _, ok := idx.names[string(key[:keys[k]])]; ok && startsName(t[skipSeparators(t, offs[k]):]) {
+			return true
+		}
+	}
+	return false
+}
+
+// typo looks at t[pos:] for the full name of a child of the current ends
+// written with one wrong character (杭洲市 for 杭州市). The correction is
+// made only when exactly one child fits, the generic suffix (市, 区, 县)
+// is written right, and the text as written is not itself a division name.
+func (s *scan) typo(t string, pos int) (mention, bool) {
+	var found *division
+	var window string
+	// One of the first two characters must be right: a cheap filter.
+	t0, size := utf8.DecodeRuneInString(t[pos:])
+	t1, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(t[pos+size:], isSpace))
+	for _, e := range s.ends() {
+		if len(e.kids) == 1 {
+			e = e.kids[0] // a municipality: its districts, not its one city
+		}
+		for _, k := range e.kids {
+			if k.first[0] != t0 && k.first[1] != t1 {
+				continue
+			}
+			w, ok := oneOff(t[pos:], k.name)
+			if !ok {
+				continue
+			}
+			if _, real := idx.names[w]; real || commonWord(w) {
+				continue
+			}
+			if found != nil && found != k {
+				return mention{}, false
+			}
+			found, window = k, w
+		}
+	}
+	if found == nil {
+		return mention{}, false
+	}
+	cands := []candidate{{div: found}}
+	if !s.advance(cands, func(candidate, *division, bool) bool { return true }) {
+		return mention{}, false
+	}
+	return mention{end: pos + len(window), cands: cands, typo: window, name: found.name, lo: levelProvince, hi: levelDistrict}, true
+}
+
+// commonWords end like division names but are ordinary words; a typo
+// correction must not turn them into one (开发区 → 开州区).
+var commonWords = strings.Fields(`开发区 高新区 工业区 保税区 商业区 自贸区 风景区 旅游区 老城区 中心区 生活区 住宅区
+办公区 试验区 实验区 示范区 管理区 度假区 商务区 核心区 产业区 科技区 经济区 物流区 综合区 合作区 主城区`)
+
+func commonWord(w string) bool {
+	w = strings.Map(func(r rune) rune {
+		if isSpace(r) {
+			return -1
+		}
+		return r
+	}, w)
+	return slices.Contains(commonWords, w)
+}
+
+// oneOff reports whether t starts with name written with exactly one other
+// character before its last one, and returns that prefix of t.
+func oneOff(t, name string) (string, bool) {
+	n := utf8.RuneCountInString(name)
+	if n < 3 {
+		return "", false
+	}
+	diff, i, j := 0, 0, 0
+	for k := 0; k < n; k++ {
+		for i < len(t) && isSpace(rune(t[i])) {
+			i++ // ASCII spaces inside a name: 莱锡 市
+		}
+		if i >= len(t) {
+			return "", false
+		}
+		a, sa := utf8.DecodeRuneInString(t[i:])
+		if isSpace(a) {
+			i += sa
+			k--
+			continue
+		}
+		b, sb := utf8.DecodeRuneInString(name[j:])
+		if a != b {
+			if k == n-1 || a < 0x4e00 || a > 0x9fff {
+				return "", false // the suffix must match; only a Chinese character may be wrong
+			}
+			diff++
+		}
+		i += sa
+		j += sb
+	}
+	if diff != 1 {
+		return "", false
+	}
+	return t[:i], true
+}
+
+// merge combines the reading of the address text with the reading of the
+// columns when they agree, each end of one lying within an end of the other.
+func (s *scan) merge(cols *scan, m *scan) bool {
+	m.reset()
+	var buf [maxEnds]*division
+	ends := buf[:0]
+	for _, a := range cols.ends() {
+		for _, b := range s.ends() {
+			switch {
+			case b.within(a):
+				ends = appendDiv(ends, b)
+			case a.within(b):
+				ends = appendDiv(ends, a)
+			}
+		}
+	}
+	if len(ends) == 0 {
+		return false
+	}
+	m.setEnds(ends)
+	for _, x := range cols.mentions() {
+		m.addMention(x)
+	}
+	for _, x := range s.mentions() {
+		m.addMention(x)
+	}
+	m.end = s.end
+	m.conflict = s.conflict
+	if m.conflict == "" {
+		m.conflict = cols.conflict
+	}
+	return true
+}
