@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 
+	"github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/sink"
 )
 
@@ -14,6 +15,9 @@ func Write(cfg Config, res *Result) error {
 	if err != nil {
 		return err
 	}
+	rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
+		Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
+		Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 	writers := []func(dir string) error{
 		func(dir string) error { return sink.WriteClean(dir, res.Customers) },
 		func(dir string) error { return sink.WriteContacts(dir, res.Customers) },
@@ -21,6 +25,8 @@ func Write(cfg Config, res *Result) error {
 		func(dir string) error { return sink.WriteRejects(dir, res.Records) },
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
+		func(dir string) error { return report.WriteJSON(dir, rep) },
+		func(dir string) error { return report.WriteHTML(dir, rep, cfg.Lang) },
 	}
 	for _, w := range writers {
 		if err := w(st.Dir); err != nil {

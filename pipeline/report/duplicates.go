@@ -1,0 +1,114 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+func duplicates(in Input, m masker) Duplicates {
+	d := Duplicates{ClusterSizes: []SizeCount{}, Evidence: []EvidenceStat{}, ReviewSample: []ReviewPair{}, CappedBlocks: []CappedBlock{}}
+	sizes := map[int]int{}
+	for _, c := range in.Customers {
+		sizes[len(c.Rows)]++
+	}
+	for s, n := range sizes {
+		d.ClusterSizes = append(d.ClusterSizes, SizeCount{s, n})
+	}
+	slices.SortFunc(d.ClusterSizes, func(a, b SizeCount) int { return cmp.Compare(a.Size, b.Size) })
+	mr := in.Match
+	if mr == nil {
+		return d
+	}
+	d.Matched = true
+	d.CandidatePairs = mr.Stats.CandidatePairs
+	d.MergePairs = len(mr.Links)
+	d.ReviewPairs = len(mr.Review)
+	d.BlockedMerges = mr.Stats.BlockedMerges
+	for _, b := range mr.Stats.CappedBlocks {
+		// The key itself is a value (a phone, a name): only its type and size are shown.
+		d.CappedBlocks = append(d.CappedBlocks, CappedBlock{KeyType: b.KeyType, Size: b.Size})
+	}
+
+	type acc struct {
+		pairs  int
+		weight float64
+	}
+	ev := map[[2]string]*acc{}
+	for _, p := range mr.Links {
+		for _, e := range p.Evidence {
+			if e.Weight <= 0 || e.Outcome == "missing" || e.Outcome == "disagree" {
+				continue // not evidence for the merge
+			}
+			k := [2]string{e.Field, e.Outcome}
+			if ev[k] == nil {
+				ev[k] = &acc{}
+			}
+			ev[k].pairs++
+			ev[k].weight += e.Weight
+		}
+	}
+	for k, a := range ev {
+		d.Evidence = append(d.Evidence, EvidenceStat{Field: k[0], Outcome: k[1], Pairs: a.pairs, MeanWeight: round(a.weight/float64(a.pairs), 2)})
+	}
+	slices.SortFunc(d.Evidence, func(a, b EvidenceStat) int {
+		return cmp.Or(-cmp.Compare(a.Pairs, b.Pairs), -cmp.Compare(a.MeanWeight, b.MeanWeight),
+			strings.Compare(a.Field, b.Field), strings.Compare(a.Outcome, b.Outcome))
+	})
+	if len(d.Evidence) > maxEvidence {
+		d.Evidence = d.Evidence[:maxEvidence]
+	}
+
+	review := slices.Clone(mr.Review)
+	slices.SortStableFunc(review, func(a, b match.Pair) int {
+		return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
+	})
+	for _, p := range review {
+		if len(d.ReviewSample) == maxReview {
+			break
+		}
+		if p.A < 0 || p.B < 0 || p.A >= len(in.Matched) || p.B >= len(in.Matched) {
+			continue
+		}
+		a, b := in.Matched[p.A], in.Matched[p.B]
+		rp := ReviewPair{Score: round(p.Score, 2), A: side(a, m), B: side(b, m), Evidence: []PairReason{}}
+		companies := a.Norm.Kind == record.Company && b.Norm.Kind == record.Company
+		for _, e := range p.Evidence {
+			pr := PairReason{Field: e.Field, Outcome: e.Outcome, Weight: round(e.Weight, 2), Detail: e.Detail}
+			if m.on && !detailShown(e.Field, companies) {
+				pr.Detail = ""
+			}
+			rp.Evidence = append(rp.Evidence, pr)
+		}
+		d.ReviewSample = append(d.ReviewSample, rp)
+	}
+	return d
+}
+
+// detailShown says whether an evidence detail may be shown when masking:
+// details of phones, e-mails and contact persons quote personal values.
+func detailShown(field string, companies bool) bool {
+	switch field {
+	case "address", "uscc", "branch":
+		return true
+	case "name":
+		return companies
+	}
+	return false
+}
+
+func side(r *record.Record, m masker) PairSide {
+	n := &r.Norm
+	s := PairSide{Location: loc(r.Prov), CustomerID: r.CustomerID, City: n.City}
+	s.Name = m.field("name", n.Name, n.Kind != record.Company)
+	if n.Contact != n.Name {
+		s.Contact = m.name(n.Contact)
+	}
+	if mob := n.Mobiles(); len(mob) > 0 {
+		s.Mobile = m.phone(mob[0])
+	}
+	return s
+}

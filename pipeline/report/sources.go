@@ -1,0 +1,160 @@
+package report
+
+import (
+	"cmp"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/source"
+)
+
+func addressRates(data []*record.Record, customers []*merge.Customer) Address {
+	var a Address
+	var p, c, d, code int
+	for _, r := range data {
+		if !hasAddress(r) {
+			continue
+		}
+		a.RowsWithAddress++
+		p, c, d, code = p+b2i(r.Norm.Province != ""), c+b2i(r.Norm.City != ""), d+b2i(r.Norm.District != ""), code+b2i(r.Norm.Adcode != "")
+	}
+	a.Resolved = Rates{share(p, a.RowsWithAddress), share(c, a.RowsWithAddress), share(d, a.RowsWithAddress), share(code, a.RowsWithAddress)}
+	a.Before = Rates{share(p, len(data)), share(c, len(data)), share(d, len(data)), share(code, len(data))}
+	p, c, d, code = 0, 0, 0, 0
+	for _, cu := range customers {
+		p, c, d, code = p+b2i(cu.Province != ""), c+b2i(cu.City != ""), d+b2i(cu.District != ""), code+b2i(cu.Adcode != "")
+	}
+	n := len(customers)
+	a.After = Rates{share(p, n), share(c, n), share(d, n), share(code, n)}
+	return a
+}
+
+func phoneMix(data []*record.Record, customers []*merge.Customer) PhoneMix {
+	var pm PhoneMix
+	rows := 0
+	for _, r := range data {
+		rows += b2i(len(r.Norm.Mobiles()) > 0)
+		for _, p := range r.Norm.Phones {
+			switch p.Type {
+			case record.Mobile:
+				pm.Mobile++
+			case record.Landline:
+				pm.Landline++
+			case record.Service:
+				pm.Service++
+			default:
+				pm.Other++
+			}
+		}
+		for _, is := range r.Issues {
+			if is.Rule == "phone.invalid" || is.Rule == "phone.no_number" {
+				pm.Invalid++
+			}
+		}
+	}
+	with := 0
+	for _, c := range customers {
+		with += b2i(c.Mobile != "")
+	}
+	pm.RowsWithMobile = share(rows, len(data))
+	pm.CustomersWithMobile = share(with, len(customers))
+	return pm
+}
+
+func fileStats(in Input, m masker, scores []FileScore) []FileStat {
+	type counts struct{ data, rejected, kept, merged int }
+	byFile := map[string]*counts{}
+	for _, r := range in.Records {
+		c := byFile[r.Prov.File]
+		if c == nil {
+			c = &counts{}
+			byFile[r.Prov.File] = c
+		}
+		if r.Status != record.Skipped {
+			c.data++
+		}
+		switch r.Status {
+		case record.Rejected:
+			c.rejected++
+		case record.Kept:
+			c.kept++
+		case record.Merged:
+			c.merged++
+		}
+	}
+	score := map[string]float64{}
+	for _, s := range scores {
+		score[s.SourceFile] = s.Score
+	}
+	out := make([]FileStat, 0, len(in.Files))
+	for _, f := range in.Files {
+		fs := FileStat{SourceFile: f.Rel, Format: f.Format, Encoding: f.Encoding, Sheets: []SheetStat{}, Score: score[f.Rel]}
+		if f.Err != nil {
+			fs.Error = m.text(errText(f.Err))
+		}
+		for _, sh := range f.Sheets {
+			ss := SheetStat{Name: sh.Name, Rows: sh.Rows, DataRows: sh.DataRows, Noise: sh.Noise, HeaderFound: sh.HeaderFound}
+			if sh.Err != nil {
+				ss.Error = m.text(errText(sh.Err))
+			}
+			fs.Sheets = append(fs.Sheets, ss)
+		}
+		for _, sk := range f.Skipped {
+			fs.Sheets = append(fs.Sheets, SheetStat{Name: sk.Name, Skipped: sk.Reason})
+		}
+		if c := byFile[f.Rel]; c != nil {
+			fs.DataRows, fs.Rejected, fs.Kept, fs.Merged = c.data, c.rejected, c.kept, c.merged
+		}
+		out = append(out, fs)
+	}
+	slices.SortStableFunc(out, func(a, b FileStat) int { return strings.Compare(a.SourceFile, b.SourceFile) })
+	return out
+}
+
+// errText renders a read error for people: a source.FileError's cause and
+// hint without repeating the path, which the report shows beside it.
+func errText(err error) string {
+	var fe *source.FileError
+	if errors.As(err, &fe) && fe.Err != nil {
+		s := fe.Err.Error()
+		if fe.Hint != "" {
+			s += " — " + fe.Hint
+		}
+		return s
+	}
+	return err.Error()
+}
+
+func unreadable(in Input, m masker) []Unreadable {
+	out := []Unreadable{}
+	for _, f := range in.Files {
+		switch {
+		case f.Err != nil && len(f.Sheets) == 0:
+			out = append(out, Unreadable{Path: f.Rel, Kind: "file", Reason: m.text(errText(f.Err))})
+		case f.Err != nil: // broke off after some sheets
+			out = append(out, Unreadable{Path: f.Rel, Sheet: f.Sheets[len(f.Sheets)-1].Name, Kind: "sheet", Reason: m.text(errText(f.Err))})
+		}
+		for _, sh := range f.Sheets {
+			if sh.Err != nil {
+				out = append(out, Unreadable{Path: f.Rel, Sheet: sh.Name, Kind: "sheet", Reason: m.text(errText(sh.Err))})
+			}
+		}
+		for _, sk := range f.Skipped {
+			out = append(out, Unreadable{Path: f.Rel, Sheet: sk.Name, Kind: "sheet_skipped", Reason: sk.Reason})
+		}
+	}
+	for _, ig := range in.Ignored {
+		out = append(out, Unreadable{Path: ig.Path, Kind: "ignored", Reason: ig.Reason})
+	}
+	slices.SortStableFunc(out, func(a, b Unreadable) int {
+		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)), strings.Compare(a.Path, b.Path), strings.Compare(a.Sheet, b.Sheet))
+	})
+	return out
+}
+
+func kindRank(kind string) int {
+	return slices.Index([]string{"file", "sheet", "sheet_skipped", "ignored"}, kind)
+}
