@@ -33,8 +33,9 @@ type Config struct {
 	Out      string   // output folder
 	Rules    *rules.Rules
 	Workers  int
-	Lang     string // report language: "zh" or "en"
-	NoMask   bool   // show phones, e-mails and names in reports unmasked
+	Lang     string         // report language: "zh" or "en"
+	NoMask   bool           // show phones, e-mails and names in reports unmasked
+	Profile  *rules.Profile // import profile: extra CRM-specific files; nil or generic writes none
 	Progress Progress
 }
 

@@ -20,13 +20,19 @@ func Write(cfg Config, res *Result) error {
 		Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 	writers := []func(dir string) error{
 		func(dir string) error { return sink.WriteClean(dir, res.Customers) },
+		func(dir string) error { return sink.WriteCleanXLSX(dir, res.Customers) },
 		func(dir string) error { return sink.WriteContacts(dir, res.Customers) },
 		func(dir string) error { return sink.WriteLineage(dir, res.Records) },
 		func(dir string) error { return sink.WriteRejects(dir, res.Records) },
+		func(dir string) error { return sink.WriteRejectsXLSX(dir, res.Records) },
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
 		func(dir string) error { return report.WriteJSON(dir, rep) },
 		func(dir string) error { return report.WriteHTML(dir, rep, cfg.Lang) },
+	}
+	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
+		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, res.Customers) })
 	}
 	for _, w := range writers {
 		if err := w(st.Dir); err != nil {

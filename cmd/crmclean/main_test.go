@@ -303,3 +303,20 @@ func TestMatchingOnLabelledCases(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatProfiles(t *testing.T) {
+	for format, file := range map[string]string{"salesforce": "salesforce_accounts.csv", "cn-crm": "cn_crm_客户.csv"} {
+		out := filepath.Join(t.TempDir(), "out")
+		if code, _, stderr := runCLI(t, "run", "--quiet", "--format", format, "--out", out, fixtures); code != 0 {
+			t.Fatalf("%s: exit %d %s", format, code, stderr)
+		}
+		rows := readCSV(t, filepath.Join(out, file))
+		clean := readCSV(t, filepath.Join(out, "clean.csv"))
+		if len(rows) == 0 || len(rows) > len(clean) {
+			t.Errorf("%s: %d rows for %d customers", file, len(rows), len(clean))
+		}
+	}
+	if code, _, stderr := runCLI(t, "run", "--format", "nope", "--out", filepath.Join(t.TempDir(), "o"), fixtures); code != exitUsage || !strings.Contains(stderr, `"nope"`) {
+		t.Errorf("unknown profile: exit %d %q", code, stderr)
+	}
+}

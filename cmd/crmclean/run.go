@@ -67,6 +67,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	out := fs.String("out", "out", "output `DIR`; created if missing; never an existing non-empty folder crmclean did not create")
 	lang := fs.String("lang", "zh", "report language: zh (Simplified Chinese) or en")
 	noMask := fs.Bool("no-mask", false, "show phone numbers, e-mails and names unmasked in the report")
+	format := fs.String("format", "generic", "import profile: "+strings.Join(rules.ProfileNames(), ", ")+", or a profile `FILE` (YAML)")
 	strict := fs.Bool("strict", false, "exit with code 3 when any row was rejected or any file could not be read")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean run [flags] INPUT...\n\nClean every sheet in INPUT (files, or folders read recursively) into --out.\n\nFlags:\n")
@@ -92,10 +93,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	profile, err := rules.LoadProfile(*format)
+	if err != nil {
+		return usageError{err}
+	}
 	if err := sink.CheckTarget(*out); err != nil {
 		return usageError{err}
 	}
-	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask,
+	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
 		Progress: newProgress(stderr, c.quiet)}
 	res, err := pipeline.Process(ctx, cfg)
 	if err != nil {

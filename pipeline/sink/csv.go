@@ -25,7 +25,7 @@ type CSV struct {
 func CreateCSV(path string, header []string, phoneCols ...string) (*CSV, error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, err)
+		return nil, lockedHint("create", path, err)
 	}
 	c := &CSV{f: f, buf: bufio.NewWriterSize(f, 1<<16), path: path, numeric: map[int]bool{}}
 	c.buf.WriteString("\ufeff")

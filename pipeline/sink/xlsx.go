@@ -1,0 +1,333 @@
+package sink
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/width"
+)
+
+// maxSheetRows is how many rows, header included, one sheet holds before the
+// output continues on a new sheet (clean_2, clean_3 …) with the header
+// repeated: Excel's limit. Tests lower it.
+var maxSheetRows = excelize.TotalRows
+
+// widthSample is how many rows are buffered to size the columns before the
+// first row is streamed.
+const widthSample = 500
+
+// Column widths in Excel character units.
+const (
+	minColWidth = 6
+	maxColWidth = 60
+)
+
+// xlsxCell is one cell to write: its text, an optional style and an
+// optional comment (a note Excel shows on hover).
+type xlsxCell struct {
+	text    string
+	style   int // 0 for the column's default style
+	comment string
+}
+
+// xlsxOptions configures one workbook written by xlsxBook.
+type xlsxOptions struct {
+	path     string   // file to create
+	sheet    string   // base sheet name; later sheets get _2, _3 …
+	header   []string // header row, repeated on every sheet
+	textCols []string // columns formatted as text ("@"): phones and ids
+	// onSheet is called for every sheet after it is created and before its
+	// rows are flushed, to add data validations or comments.
+	onSheet func(f *excelize.File, sheet string) error
+}
+
+// xlsxBook streams rows into a workbook: a frozen, bold header row on every
+// sheet, CJK-aware column widths, and every cell written as a typed inline
+// string that Excel never evaluates as a formula. Past maxSheetRows it
+// continues on a new sheet.
+type xlsxBook struct {
+	opt      xlsxOptions
+	out      *os.File
+	f        *excelize.File
+	sw       *excelize.StreamWriter
+	sheets   []string
+	row      int // last row written on the current sheet
+	pending  [][]xlsxCell
+	widths   []float64
+	bold     int
+	colStyle []int // per column: the text style or 0
+	cells    []any
+	started  bool
+}
+
+// createXLSX creates the file at opt.path, owner-readable only, and returns
+// a book to stream rows into. The file is created first so that a file held
+// open by Excel fails before any work is done.
+func createXLSX(opt xlsxOptions) (*xlsxBook, error) {
+	out, err := os.OpenFile(opt.path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, lockedHint("create", opt.path, err)
+	}
+	f := excelize.NewFile()
+	b := &xlsxBook{opt: opt, out: out, f: f}
+	fail := func(err error) (*xlsxBook, error) {
+		f.Close()
+		out.Close()
+		return nil, fmt.Errorf("write %s: %w", opt.path, err)
+	}
+	if b.bold, err = f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{Vertical: "center"},
+	}); err != nil {
+		return fail(err)
+	}
+	text, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
+	if err != nil {
+		return fail(err)
+	}
+	b.colStyle = make([]int, len(opt.header))
+	for i, h := range opt.header {
+		for _, t := range opt.textCols {
+			if h == t {
+				b.colStyle[i] = text
+			}
+		}
+	}
+	return b, nil
+}
+
+// lockedHint wraps an error opening or renaming an output file with a hint
+// for the usual cause on Windows: the file is open in Excel.
+func lockedHint(op, path string, err error) error {
+	return fmt.Errorf("%s %s: %w (if the file is open in Excel or another program, close it and run again)", op, path, err)
+}
+
+// newStyle registers a cell style in the book.
+func (b *xlsxBook) newStyle(s *excelize.Style) (int, error) {
+	id, err := b.f.NewStyle(s)
+	if err != nil {
+		return 0, fmt.Errorf("write %s: %w", b.opt.path, err)
+	}
+	return id, nil
+}
+
+// Write adds one row. The first rows are held back to size the columns.
+func (b *xlsxBook) Write(cells []xlsxCell) error {
+	if !b.started {
+		b.pending = append(b.pending, append([]xlsxCell(nil), cells...))
+		if len(b.pending) < widthSample {
+			return nil
+		}
+		return b.start()
+	}
+	return b.emit(cells)
+}
+
+// start sizes the columns from the header and the held-back rows and
+// streams those rows.
+func (b *xlsxBook) start() error {
+	b.started = true
+	b.widths = make([]float64, len(b.opt.header))
+	for i, h := range b.opt.header {
+		b.widths[i] = displayWidth(h) + 2
+	}
+	for _, row := range b.pending {
+		for i, c := range row {
+			if i < len(b.widths) {
+				b.widths[i] = max(b.widths[i], displayWidth(c.text)+1)
+			}
+		}
+	}
+	for i := range b.widths {
+		b.widths[i] = min(max(b.widths[i], minColWidth), maxColWidth)
+	}
+	pending := b.pending
+	b.pending = nil
+	for _, row := range pending {
+		if err := b.emit(row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// emit streams one row, opening a new sheet first when needed.
+func (b *xlsxBook) emit(cells []xlsxCell) error {
+	if b.sw == nil || b.row >= maxSheetRows {
+		if err := b.nextSheet(); err != nil {
+			return err
+		}
+	}
+	b.row++
+	sheet := b.sheets[len(b.sheets)-1]
+	b.cells = b.cells[:0]
+	for i, c := range cells {
+		style := c.style
+		if style == 0 && i < len(b.colStyle) {
+			style = b.colStyle[i]
+		}
+		switch {
+		case c.text == "" && c.style == 0:
+			b.cells = append(b.cells, nil)
+		default:
+			b.cells = append(b.cells, excelize.Cell{StyleID: style, Value: c.text})
+		}
+		if c.comment != "" {
+			// The comment goes into the sheet's comments part, which the
+			// stream writer links when the sheet is flushed.
+			if err := b.f.AddComment(sheet, excelize.Comment{Cell: cellName(i+1, b.row), Author: "crmclean", Text: c.comment}); err != nil {
+				return fmt.Errorf("write %s, sheet %q, row %d: %w", b.opt.path, sheet, b.row, err)
+			}
+		}
+	}
+	if err := b.sw.SetRow(cellName(1, b.row), b.cells); err != nil {
+		return fmt.Errorf("write %s, sheet %q, row %d: %w", b.opt.path, sheet, b.row, err)
+	}
+	return nil
+}
+
+// nextSheet flushes the current sheet and starts the next one with the
+// header row, frozen panes and column widths.
+func (b *xlsxBook) nextSheet() error {
+	if err := b.flushSheet(); err != nil {
+		return err
+	}
+	name := b.opt.sheet
+	if n := len(b.sheets); n > 0 {
+		name += "_" + strconv.Itoa(n+1)
+	}
+	fail := func(err error) error { return fmt.Errorf("write %s, sheet %q: %w", b.opt.path, name, err) }
+	if len(b.sheets) == 0 {
+		if err := b.f.SetSheetName(b.f.GetSheetName(0), name); err != nil {
+			return fail(err)
+		}
+	} else if _, err := b.f.NewSheet(name); err != nil {
+		return fail(err)
+	}
+	b.sheets = append(b.sheets, name)
+	sw, err := b.f.NewStreamWriter(name)
+	if err != nil {
+		return fail(err)
+	}
+	b.sw = sw
+	// excelize puts each column set first in the list; going from the last
+	// column back keeps the <col> elements in the ascending order Excel
+	// expects.
+	for i := len(b.widths) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, b.widths[i]); err != nil {
+			return fail(err)
+		}
+		if b.colStyle[i] != 0 {
+			// Cells typed in later by a person stay text too.
+			if err := sw.SetColStyle(i+1, i+1, b.colStyle[i]); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return fail(err)
+	}
+	if b.opt.onSheet != nil {
+		if err := b.opt.onSheet(b.f, name); err != nil {
+			return fail(err)
+		}
+	}
+	header := make([]any, len(b.opt.header))
+	for i, h := range b.opt.header {
+		header[i] = excelize.Cell{StyleID: b.bold, Value: h}
+	}
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
+		return fail(err)
+	}
+	b.row = 1
+	return nil
+}
+
+func (b *xlsxBook) flushSheet() error {
+	if b.sw == nil {
+		return nil
+	}
+	if err := b.sw.Flush(); err != nil {
+		return fmt.Errorf("write %s, sheet %q: %w", b.opt.path, b.sw.Sheet, err)
+	}
+	b.sw = nil
+	return nil
+}
+
+// Close writes out the workbook and closes the file. An empty book still
+// gets its header row.
+func (b *xlsxBook) Close() error {
+	defer b.f.Close()
+	if !b.started {
+		if err := b.start(); err != nil {
+			b.out.Close()
+			return err
+		}
+	}
+	if b.sw == nil {
+		if err := b.nextSheet(); err != nil {
+			b.out.Close()
+			return err
+		}
+	}
+	if err := b.flushSheet(); err != nil {
+		b.out.Close()
+		return err
+	}
+	// Zip straight into the file: excelize would otherwise build the whole
+	// archive in memory first.
+	out := b.out
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
+	if err := b.f.Write(io.Discard); err != nil {
+		out.Close()
+		os.Remove(b.opt.path)
+		return fmt.Errorf("write %s: %w", b.opt.path, err)
+	}
+	if err := out.Close(); err != nil {
+		return lockedHint("close", b.opt.path, err)
+	}
+	return nil
+}
+
+// abort discards the book after an error; the partial file is removed.
+func (b *xlsxBook) abort() {
+	b.f.Close()
+	b.out.Close()
+	os.Remove(b.opt.path)
+}
+
+func cellName(col, row int) string {
+	s, _ := excelize.CoordinatesToCellName(col, row)
+	return s
+}
+
+// displayWidth estimates how many Excel character units s takes: wide
+// (CJK) characters count two. Multi-line text counts its longest line.
+func displayWidth(s string) float64 {
+	best, cur := 0, 0
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		switch {
+		case r == '\n':
+			best, cur = max(best, cur), 0
+		case r < 0x80:
+			cur++
+		default:
+			switch width.LookupRune(r).Kind() {
+			case width.EastAsianWide, width.EastAsianFullwidth:
+				cur += 2
+			default:
+				cur++
+			}
+		}
+	}
+	return float64(max(best, cur))
+}

@@ -1,0 +1,149 @@
+package sink
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// cleanTextColumns are the clean.xlsx columns formatted as text, so Excel
+// never shows a phone or an id as 1.38E+10 or drops its leading zeros.
+var cleanTextColumns = []string{"customer_id", "mobile", "phones", "landline", "landline_ext", "adcode", "uscc", "source_ids"}
+
+// maxRejectComments is the largest number of rejects.xlsx lines that get a
+// cell comment. excelize keeps comments in memory and checks each new one
+// against all earlier ones (5,000 comments take about 0.6 s, 50,000 over a
+// minute), so with more lines the file is written without comments; the
+// reason is still in its own column and the cell still highlighted.
+var maxRejectComments = 10_000
+
+// DecisionValues are the values the decision column of review.csv and
+// review.xlsx accepts.
+var DecisionValues = []string{"merge", "keep", "合并", "不合并"}
+
+// WriteCleanXLSX writes clean.xlsx: the rows and columns of clean.csv, with
+// phone and id columns as text.
+func WriteCleanXLSX(dir string, customers []*merge.Customer) error {
+	header := append(append([]string(nil), CleanColumns...), ExtraHeaders(customers)...)
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: header, textCols: cleanTextColumns})
+	if err != nil {
+		return err
+	}
+	extras := header[len(CleanColumns):]
+	var cells []xlsxCell
+	for _, c := range customers {
+		cells = textCells(cells[:0], CleanRow(c, extras))
+		if err := b.Write(cells); err != nil {
+			b.abort()
+			return err
+		}
+	}
+	return b.Close()
+}
+
+// WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
+// cell of each reason highlighted and the reason attached to it as a comment
+// (up to maxRejectComments lines).
+func WriteRejectsXLSX(dir string, records []*record.Record) error {
+	var lines [][]string
+	for _, r := range records {
+		if r.Status == record.Rejected {
+			lines = append(lines, RejectLines(r)...)
+		}
+	}
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
+		textCols: []string{"row", "column", "value"}})
+	if err != nil {
+		return err
+	}
+	mark, err := b.newStyle(&excelize.Style{
+		NumFmt: 49,
+		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FFC7CE"}},
+		Font:   &excelize.Font{Color: "9C0006"},
+	})
+	if err != nil {
+		b.abort()
+		return err
+	}
+	comments := len(lines) <= maxRejectComments
+	reason, value, rule := columnIndex(RejectColumns, "reason"), columnIndex(RejectColumns, "value"), columnIndex(RejectColumns, "rule")
+	var cells []xlsxCell
+	for _, line := range lines {
+		cells = textCells(cells[:0], line)
+		// The value cell shows the offending cell; a row-level reason has
+		// none, so the reason cell is marked instead.
+		at := value
+		if line[value] == "" && line[columnIndex(RejectColumns, "column")] == "" {
+			at = reason
+		}
+		cells[at].style = mark
+		if comments {
+			note := line[reason]
+			if line[rule] != "" {
+				note += " [" + line[rule] + "]"
+			}
+			cells[at].comment = note
+		}
+		if err := b.Write(cells); err != nil {
+			b.abort()
+			return err
+		}
+	}
+	return b.Close()
+}
+
+// WriteReviewXLSX writes review.xlsx: the rows of review.csv, with a
+// drop-down list (DecisionValues) on the decision column.
+func WriteReviewXLSX(dir string, recs []*record.Record, pairs []match.Pair) error {
+	decision := columnIndex(ReviewColumns, "decision")
+	col, err := excelize.ColumnNumberToName(decision + 1)
+	if err != nil {
+		return fmt.Errorf("write review.xlsx: %w", err)
+	}
+	validate := func(f *excelize.File, sheet string) error {
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxSheetRows)
+		if err := dv.SetDropList(DecisionValues); err != nil {
+			return err
+		}
+		dv.SetError(excelize.DataValidationErrorStyleStop, "decision", "Choose merge, keep, 合并 or 不合并.")
+		return f.AddDataValidation(sheet, dv)
+	}
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
+		textCols: []string{"pair_id", "customer_id_a", "mobile_a", "phones_a", "customer_id_b", "mobile_b", "phones_b"}, onSheet: validate})
+	if err != nil {
+		return err
+	}
+	var cells []xlsxCell
+	for _, p := range pairs {
+		cells = textCells(cells[:0], ReviewRow(recs, p))
+		if err := b.Write(cells); err != nil {
+			b.abort()
+			return err
+		}
+	}
+	return b.Close()
+}
+
+// textCells appends row as plain cells to dst. Unlike CSV, xlsx cells need
+// no apostrophe: they are typed strings, which Excel does not evaluate.
+func textCells(dst []xlsxCell, row []string) []xlsxCell {
+	for _, s := range row {
+		dst = append(dst, xlsxCell{text: s})
+	}
+	return dst
+}
+
+func columnIndex(cols []string, name string) int {
+	for i, c := range cols {
+		if c == name {
+			return i
+		}
+	}
+	panic("sink: no column " + name)
+}
