@@ -106,23 +106,31 @@ type sheetState struct {
 	sheet    string
 	layout   mapping.Layout
 	header   source.Row
-	byCol    map[int]mapping.Column
-	previous map[int]string // last data row's cleaned text per column, for ditto marks
-	seen     map[string]int // fingerprints so far, to tell identical rows apart
+	byCol    []mapping.Column // by column index; Field "" where none is mapped
+	isMapped []bool
+	previous []previousCell   // by column index: last data row's cleaned text, for ditto marks
+	seen     map[[10]byte]int // fingerprints so far, to tell identical rows apart
+	hashed   []byte           // what fingerprint hashes, kept to be reused
 }
 
 func (rd *Reader) readSheet(in Input, sh source.Sheet, emit Emit) SheetReport {
 	rep := SheetReport{Name: sh.Name}
-	st := &sheetState{in: in, sheet: sh.Name, previous: map[int]string{}, seen: map[string]int{}}
+	st := &sheetState{in: in, sheet: sh.Name, seen: map[[10]byte]int{}}
 	var buf []source.Row
 	flush := func() {
 		layout, ok := rd.mapper.Detect(in.Rel, buf)
 		rep.HeaderFound = ok
 		if ok {
 			st.layout = layout
-			st.byCol = map[int]mapping.Column{}
 			for _, c := range layout.Columns {
-				st.byCol[c.Index] = c
+				if c.Index < 0 {
+					continue // never a cell's index
+				}
+				for len(st.byCol) <= c.Index {
+					st.byCol = append(st.byCol, mapping.Column{})
+					st.isMapped = append(st.isMapped, false)
+				}
+				st.byCol[c.Index], st.isMapped[c.Index] = c, true
 			}
 		}
 		rep.Layout = layout
@@ -190,12 +198,13 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		rec.AddIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning,
 			Message: fmt.Sprintf("row has %d cells where the header row has %d; cells were read as they stand", len(r.Cells), r.Want)})
 	}
+	rec.Values = make([]record.Value, 0, len(r.Cells))
 	for i, c := range r.Cells {
 		raw := c.Text
-		col, mapped := st.byCol[i]
+		col, mapped := st.column(i)
 		if strings.TrimSpace(raw) == "" {
 			if mapped {
-				delete(st.previous, i) // a blank cell breaks a ditto chain
+				st.forget(i) // a blank cell breaks a ditto chain
 			}
 			continue
 		}
@@ -214,8 +223,8 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 			rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning,
 				Message: "a long number was stored by Excel as a floating-point number and lost its last digits; it cannot be trusted (format the column as text in the source and re-export)"})
 			v.Text = ""
-		case rd.dittos.Is(v.Text):
-			prev, ok := st.previous[i]
+		case rd.dittos.IsCleaned(v.Text):
+			prev, ok := st.above(i)
 			if !ok {
 				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning,
 					Message: "ditto mark with no value in the row above"})
@@ -225,11 +234,11 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 					Message: "ditto mark replaced by the value of the row above", Fix: prev})
 				v.Text = prev
 			}
-		case rd.placeholders.Is(v.Text):
+		case rd.placeholders.IsCleaned(v.Text):
 			v.Text = ""
 		}
 		if v.Text != "" || c.Merged {
-			st.previous[i] = v.Text
+			st.remember(i, v.Text)
 		}
 		rec.Values = append(rec.Values, v)
 	}
@@ -240,25 +249,64 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 // key where one is mapped — so it keeps its identity when rows above it are
 // inserted. Identical rows in one sheet are told apart by occurrence.
 func (st *sheetState) fingerprint(rec *record.Record) string {
-	h := sha256.New()
-	write := func(parts ...string) {
-		for _, p := range parts {
-			h.Write([]byte(p))
-			h.Write([]byte{0})
-		}
+	b := st.hashed[:0]
+	write := func(p string) {
+		b = append(append(b, p...), 0)
 	}
-	write(st.in.Rel, st.sheet)
+	write(st.in.Rel)
+	write(st.sheet)
 	if id := rec.Get(record.FieldSourceID); id != "" {
-		write("id", id)
+		write("id")
+		write(id)
 	} else {
 		for _, v := range rec.Values {
-			write(v.Header, v.Text)
+			write(v.Header)
+			write(v.Text)
 		}
 	}
-	fp := hex.EncodeToString(h.Sum(nil))[:20]
-	st.seen[fp]++
-	if n := st.seen[fp]; n > 1 {
+	st.hashed = b
+	sum := sha256.Sum256(b)
+	id := [10]byte(sum[:10])
+	fp := hex.EncodeToString(id[:]) // 20 hex digits
+	st.seen[id]++
+	if n := st.seen[id]; n > 1 {
 		fp = fmt.Sprintf("%s-%d", fp, n)
 	}
 	return fp
+}
+
+// previousCell is the cleaned text of a column in the last data row.
+type previousCell struct {
+	text string
+	ok   bool
+}
+
+// column returns the mapping of column i, if it is mapped.
+func (st *sheetState) column(i int) (mapping.Column, bool) {
+	if i < len(st.byCol) && st.isMapped[i] {
+		return st.byCol[i], true
+	}
+	return mapping.Column{}, false
+}
+
+// above returns the text of column i in the last data row, for a ditto
+// mark, if there is one.
+func (st *sheetState) above(i int) (string, bool) {
+	if i < len(st.previous) && st.previous[i].ok {
+		return st.previous[i].text, true
+	}
+	return "", false
+}
+
+func (st *sheetState) remember(i int, text string) {
+	for len(st.previous) <= i {
+		st.previous = append(st.previous, previousCell{})
+	}
+	st.previous[i] = previousCell{text: text, ok: true}
+}
+
+func (st *sheetState) forget(i int) {
+	if i < len(st.previous) {
+		st.previous[i] = previousCell{}
+	}
 }

@@ -317,7 +317,7 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 			return "footer or subtotal row: " + quoteShort(t)
 		}
 	}
-	if m.isMarker(first, false) {
+	if m.mayBeMarker(first) && m.isMarker(first, false) {
 		return "footer or note row: " + quoteShort(first)
 	}
 	if sameAsHeader >= 2 && sameAsHeader*2 >= nonEmpty {
@@ -347,9 +347,6 @@ func isTotalCell(t string) bool {
 // a marker starts with one of the markers' first characters (or a
 // full-width form of one).
 func (m *Mapper) mayBeMarker(t string) bool {
-	if len(t) > 2*m.maxNoise+8 {
-		return false
-	}
 	for _, r := range t {
 		if unicode.IsSpace(r) {
 			continue

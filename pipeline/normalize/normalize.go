@@ -6,7 +6,7 @@ package normalize
 
 import (
 	"fmt"
-	"strings"
+	"iter"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
 	"github.com/crmclean/crmclean/pipeline/normalize/date"
@@ -72,7 +72,7 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	n.email(rec, out)
 	n.uscc(rec, out)
 	n.created(rec, out)
-	for _, v := range rec.All(record.FieldSourceID) {
+	for v := range values(rec, record.FieldSourceID) {
 		out.SourceIDs = appendUnique(out.SourceIDs, v.Text)
 	}
 	out.Owner = rec.Get(record.FieldOwner)
@@ -92,36 +92,36 @@ func issue(rec *record.Record, v record.Value, field string, is record.Issue) {
 
 func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
 	var in address.Input
-	var first *record.Value
+	var first record.Value // the first address-part value, for issues
+	found := false
 	pick := func(field string, dst *string) {
-		vals := rec.All(field)
-		if len(vals) == 0 {
-			return
-		}
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			parts[i] = text.ToSimplified(v.Text)
-		}
-		*dst = strings.Join(parts, " ")
-		if first == nil {
-			first = &vals[0]
+		count := 0
+		for v := range values(rec, field) {
+			if count++; count == 1 {
+				*dst = text.ToSimplified(v.Text)
+			} else {
+				*dst += " " + text.ToSimplified(v.Text)
+			}
+			if !found {
+				first, found = v, true
+			}
 		}
 	}
 	pick(record.FieldProvince, &in.Province)
 	pick(record.FieldCity, &in.City)
 	pick(record.FieldDistrict, &in.District)
 	pick(record.FieldAddress, &in.Address)
-	if first == nil {
+	if !found {
 		return
 	}
 	res := address.Resolve(in)
 	out.Province, out.City, out.District, out.Address, out.Adcode = res.Province, res.City, res.District, res.Detail, res.Adcode
+	at := first // issues point at the address column where there is one
+	if a := firstValue(rec, record.FieldAddress); a.Text != "" {
+		at = a
+	}
 	for _, is := range res.Issues {
-		v := *first
-		if a := rec.All(record.FieldAddress); len(a) > 0 {
-			v = a[0]
-		}
-		issue(rec, v, "address", is)
+		issue(rec, at, "address", is)
 	}
 }
 
@@ -156,16 +156,18 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 
 func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 	ctx := phone.Context{City: out.City}
-	seen := map[string]int{}
-	for _, v := range rec.All(record.FieldPhone) {
+	base := len(out.Phones) // phones before base were not found here
+	for v := range values(rec, record.FieldPhone) {
 		res := n.phones.Parse(v.Text, ctx)
+	next:
 		for _, p := range res.Phones {
 			p.Col = v.Col
-			if i, dup := seen[p.Key()]; dup {
-				out.Phones[i].Own = out.Phones[i].Own || p.Own
-				continue
+			for i := base; i < len(out.Phones); i++ {
+				if samePhone(out.Phones[i], p) {
+					out.Phones[i].Own = out.Phones[i].Own || p.Own
+					continue next
+				}
 			}
-			seen[p.Key()] = len(out.Phones)
 			out.Phones = append(out.Phones, p)
 		}
 		for _, is := range res.Issues {
@@ -175,7 +177,7 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 }
 
 func (n *Normalizer) email(rec *record.Record, out *record.Normalized) {
-	for _, v := range rec.All(record.FieldEmail) {
+	for v := range values(rec, record.FieldEmail) {
 		for _, res := range n.emails.NormalizeAll(v.Text) {
 			if res.Valid {
 				out.Emails = appendUnique(out.Emails, res.Email)
@@ -188,7 +190,7 @@ func (n *Normalizer) email(rec *record.Record, out *record.Normalized) {
 }
 
 func (n *Normalizer) uscc(rec *record.Record, out *record.Normalized) {
-	for _, v := range rec.All(record.FieldUSCC) {
+	for v := range values(rec, record.FieldUSCC) {
 		code, ok := name.NormalizeUSCC(v.Text)
 		if ok {
 			out.USCC = code
@@ -200,7 +202,7 @@ func (n *Normalizer) uscc(rec *record.Record, out *record.Normalized) {
 }
 
 func (n *Normalizer) created(rec *record.Record, out *record.Normalized) {
-	for _, v := range rec.All(record.FieldCreatedAt) {
+	for v := range values(rec, record.FieldCreatedAt) {
 		iso, ok := date.Parse(v.Text, n.dates)
 		if ok {
 			out.CreatedAt = iso
@@ -208,6 +210,25 @@ func (n *Normalizer) created(rec *record.Record, out *record.Normalized) {
 		}
 		issue(rec, v, record.FieldCreatedAt, record.Issue{Rule: "date.invalid", Severity: record.Warning,
 			Message: "not a date crmclean can read (e.g. 2023-01-05, 2023/1/5, 2023年1月5日)"})
+	}
+}
+
+// samePhone reports a.Key() == b.Key() without building the keys.
+func samePhone(a, b record.Phone) bool {
+	if a.Ext == "" && b.Ext == "" {
+		return a.E164 == b.E164
+	}
+	return a.Key() == b.Key()
+}
+
+// values yields the values rec.All(field) returns without collecting them.
+func values(rec *record.Record, field string) iter.Seq[record.Value] {
+	return func(yield func(record.Value) bool) {
+		for _, v := range rec.Values {
+			if v.Field == field && v.Text != "" && !yield(v) {
+				return
+			}
+		}
 	}
 }
 

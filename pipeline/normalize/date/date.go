@@ -51,15 +51,17 @@ const (
 //
 // Parse is idempotent: its output parses to itself.
 func Parse(s string, opt Options) (iso string, ok bool) {
-	loc, err := location(opt.TimeZone)
+	z, err := location(opt.TimeZone)
 	if err != nil {
 		return "", false
 	}
-	d, ok := parse(s)
+	d, ok := parseFast(s)
 	if !ok {
-		return "", false
+		if d, ok = parse(s); !ok {
+			return "", false
+		}
 	}
-	return d.format(loc)
+	return d.format(z)
 }
 
 // stamp is a parsed value before validation.
@@ -74,22 +76,29 @@ type stamp struct {
 	serial       bool
 }
 
-var zones sync.Map // string → *time.Location
+// zone is the time zone of the output, with its offset as formatted.
+type zone struct {
+	loc    *time.Location
+	offset string // "+08:00", as time.Format writes -07:00
+}
 
-func location(tz string) (*time.Location, error) {
+var zones sync.Map // string → *zone
+
+func location(tz string) (*zone, error) {
 	if tz == "" {
 		tz = "+08:00"
 	}
-	if l, ok := zones.Load(tz); ok {
-		return l.(*time.Location), nil
+	if z, ok := zones.Load(tz); ok {
+		return z.(*zone), nil
 	}
 	off, err := rules.ParseOffset(tz)
 	if err != nil {
 		return nil, err
 	}
 	l := time.FixedZone(tz, off)
-	zones.Store(tz, l)
-	return l, nil
+	z := &zone{loc: l, offset: time.Date(2000, 1, 1, 0, 0, 0, 0, l).Format("-07:00")}
+	zones.Store(tz, z)
+	return z, nil
 }
 
 var (
@@ -342,7 +351,18 @@ func parseSerial(s string) (stamp, bool) {
 	return stamp{serial: true, serialDays: n, serialSecond: secs, hasTime: secs != 0}, true
 }
 
-func (st stamp) format(loc *time.Location) (string, bool) {
+// format validates st and writes it in z. Wall-clock stamps (no zone of
+// their own, not an Excel serial) are written directly; formatTime handles
+// every stamp through package time and is the reference formatWall is tested
+// against.
+func (st stamp) format(z *zone) (string, bool) {
+	if st.zone == nil && !st.serial {
+		return st.formatWall(z)
+	}
+	return st.formatTime(z.loc)
+}
+
+func (st stamp) formatTime(loc *time.Location) (string, bool) {
 	var t time.Time
 	if st.serial {
 		t = time.Date(1899, 12, 30, 0, 0, st.serialSecond, 0, loc).AddDate(0, 0, st.serialDays)
@@ -383,6 +403,127 @@ func (st stamp) format(loc *time.Location) (string, bool) {
 		return t.Format("2006-01-02"), true
 	}
 	return t.Format("2006-01-02T15:04:05-07:00"), true
+}
+
+// formatWall is formatTime for a stamp read as wall-clock time in z, which
+// needs no conversion: the fields are checked and written as they are.
+func (st stamp) formatWall(z *zone) (string, bool) {
+	if st.y < 0 || st.mo < 0 || st.d < 0 || st.h < 0 || st.mi < 0 || st.sec < 0 {
+		return st.formatTime(z.loc) // parse never makes these; time.Date would normalize them
+	}
+	switch st.half {
+	case 1: // am: 12 is midnight
+		if st.h > 12 {
+			return "", false
+		}
+		if st.h == 12 {
+			st.h = 0
+		}
+	case 2: // pm
+		if st.h > 12 {
+			return "", false
+		}
+		if st.h < 12 {
+			st.h += 12
+		}
+	}
+	if st.mo < 1 || st.mo > 12 || st.d < 1 || st.d > daysIn(st.y, st.mo) ||
+		st.h > 23 || st.mi > 59 || st.sec > 59 ||
+		st.y < MinYear || st.y > MaxYear {
+		return "", false
+	}
+	b := make([]byte, 0, len("2006-01-02T15:04:05-07:00"))
+	b = append2(append2(b, st.y/100), st.y%100)
+	b = append2(append(b, '-'), st.mo)
+	b = append2(append(b, '-'), st.d)
+	if !st.hasTime || st.h == 0 && st.mi == 0 && st.sec == 0 {
+		return string(b), true
+	}
+	b = append2(append(b, 'T'), st.h)
+	b = append2(append(b, ':'), st.mi)
+	b = append2(append(b, ':'), st.sec)
+	return string(append(b, z.offset...)), true
+}
+
+// append2 appends n (0–99) as two digits.
+func append2(b []byte, n int) []byte {
+	return append(b, byte('0'+n/10), byte('0'+n%10))
+}
+
+// parseFast reads the shapes nearly every date column holds — 2023-01-05,
+// 2023/1/5, 2023.01.05 and 2023年1月5日, each optionally followed by one
+// space and 10:22 or 10:22:33, and 20230105 — exactly as parse would. It
+// reports false for anything else, which parse then reads; a false result
+// says nothing about the value.
+func parseFast(s string) (stamp, bool) {
+	if allDigits(s) {
+		if len(s) == 8 || len(s) == 12 || len(s) == 14 {
+			return compact(s, stamp{})
+		}
+		return stamp{}, false
+	}
+	var st stamp
+	y, i := digits(s, 0)
+	if i != 4 || i >= len(s) {
+		return stamp{}, false
+	}
+	st.y = y
+	var sep1, sep2 string
+	switch s[i] {
+	case '-', '/', '.':
+		sep1, sep2 = s[i:i+1], s[i:i+1]
+	default:
+		sep1, sep2 = "年", "月"
+	}
+	if !strings.HasPrefix(s[i:], sep1) {
+		return stamp{}, false
+	}
+	j := i + len(sep1)
+	if st.mo, i = digits(s, j); i == j || i-j > 2 || !strings.HasPrefix(s[i:], sep2) {
+		return stamp{}, false
+	}
+	j = i + len(sep2)
+	if st.d, i = digits(s, j); i == j || i-j > 2 {
+		return stamp{}, false
+	}
+	if sep1 == "年" {
+		i = len(s) - len(strings.TrimPrefix(s[i:], "日"))
+	}
+	if i == len(s) {
+		return st, true
+	}
+	if s[i] != ' ' {
+		return stamp{}, false
+	}
+	j = i + 1
+	if st.h, i = digits(s, j); i == j || i-j > 2 || i == len(s) || s[i] != ':' {
+		return stamp{}, false
+	}
+	j = i + 1
+	if st.mi, i = digits(s, j); i == j || i-j > 2 {
+		return stamp{}, false
+	}
+	st.hasTime = true
+	if i == len(s) {
+		return st, true
+	}
+	if s[i] != ':' {
+		return stamp{}, false
+	}
+	j = i + 1
+	if st.sec, i = digits(s, j); i == j || i-j > 2 || i != len(s) {
+		return stamp{}, false
+	}
+	return st, true
+}
+
+// digits reads the run of ASCII digits at s[i:], up to nine of them, and
+// returns its value and where it ends.
+func digits(s string, i int) (n, end int) {
+	for end = i; end < len(s) && end-i < 10 && s[end] >= '0' && s[end] <= '9'; end++ {
+		n = n*10 + int(s[end]-'0')
+	}
+	return n, end
 }
 
 func daysIn(y, m int) int {

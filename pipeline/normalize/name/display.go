@@ -3,6 +3,7 @@ package name
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -13,6 +14,58 @@ import (
 // fixed: no spaces next to Han characters or inside brackets, single
 // spaces between latin words. Letter case is kept. Display is idempotent.
 func (n *Namer) Display(name string) string {
+	if displayed(name) {
+		return name
+	}
+	return display(name)
+}
+
+// displayed reports whether Display returns s unchanged because every rune
+// is one it leaves alone wherever it stands: a CJK unified ideograph,
+// printable ASCII other than spaces and brackets, or a full-width bracket.
+// It is the fast path for the usual name.
+func displayed(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case ' ', '(', ')', '[', ']', '{', '}', 0x7f:
+				return false
+			}
+			if c < 0x21 {
+				return false
+			}
+			i++
+			continue
+		}
+		if han3(s, i) {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r != '（' && r != '）' {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// han3 reports whether s[i:] starts with a CJK unified ideograph
+// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly.
+func han3(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	if c0 < 0xE4 || c0 > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+		return false
+	}
+	return c0 != 0xE4 || c1 >= 0xB8 // U+4E00 is E4 B8 80
+}
+
+// display is Display without its fast path.
+func display(name string) string {
 	s := nfkc(strings.Map(visible, name))
 	rs := make([]rune, 0, len(s))
 	for _, r := range s {
@@ -101,14 +154,35 @@ func hasHan(s string) bool {
 
 // fold is the form words are compared in: NFKC, lower-case, trimmed.
 func fold(s string) string {
-	return strings.TrimSpace(strings.ToLower(nfkc(s)))
+	return strings.TrimSpace(lower(nfkc(s)))
+}
+
+// lower is strings.ToLower with a fast path for the usual name, ASCII and
+// CJK unified ideographs (which have no case): it returns s itself when
+// there is no upper-case ASCII letter in it.
+func lower(s string) string {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return strings.ToLower(s)
+			}
+			i++
+			continue
+		}
+		if !han3(s, i) {
+			return strings.ToLower(s)
+		}
+		i += 3
+	}
+	return s
 }
 
 // compact keeps only letters and digits.
 func compact(s string) string {
 	clean := true
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if !isAlnum(r) {
 			clean = false
 			break
 		}
@@ -119,11 +193,23 @@ func compact(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if isAlnum(r) {
 			b.WriteRune(r)
 		}
 	}
 	return b.String()
+}
+
+// isAlnum is unicode.IsLetter(r) || unicode.IsDigit(r), answered without
+// the tables for ASCII and the CJK unified ideographs (all letters).
+func isAlnum(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // latinWords splits s into runs of latin letters and digits.
@@ -140,8 +226,13 @@ const utf8RuneSelf = 0x80
 // nfkc is norm.NFKC.String with a fast path for the usual name: ASCII and
 // CJK unified ideographs, which NFKC leaves alone.
 func nfkc(s string) string {
-	for _, r := range s {
-		if r >= 0x80 && (r < 0x4E00 || r > 0x9FFF) {
+	for i := 0; i < len(s); {
+		switch {
+		case s[i] < utf8.RuneSelf:
+			i++
+		case han3(s, i):
+			i += 3
+		default:
 			return norm.NFKC.String(s)
 		}
 	}

@@ -29,7 +29,7 @@ func (n *Namer) MatchKey(name string) string {
 }
 
 func (n *Namer) keyStep(name string) string {
-	d := strings.ToLower(n.Display(name))
+	d := lower(n.Display(name))
 	s := n.dropBracketed(d)
 	s = n.dropHanForms(s)
 	s = n.dropLatinForms(s)
@@ -172,8 +172,9 @@ func latinWordEnds(s string) [][2]int {
 // while what is left keeps at least two characters of its own.
 func (n *Namer) dropLeadingRegions(s string) string {
 	for {
+		first, _ := utf8.DecodeRuneInString(s)
 		cut := 0
-		for _, l := range n.regionLen {
+		for _, l := range n.regionFirst[first] { // the lengths of regions that can match
 			p := prefixRunes(s, l)
 			if p > 0 && n.regions[s[:p]] {
 				cut = p

@@ -114,12 +114,7 @@ func containsWords(words, seq []string) bool {
 
 func (n *Namer) endsWithOneCharCompanyWord(s string) bool {
 	last, _ := utf8.DecodeLastRuneInString(s)
-	for _, w := range n.companyHan {
-		if r, size := utf8.DecodeRuneInString(w); size == len(w) && r == last {
-			return true
-		}
-	}
-	return false
+	return n.oneChar[last]
 }
 
 func (n *Namer) startsWithRegion(rs []rune) bool {

@@ -7,6 +7,7 @@ package name
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -88,7 +89,9 @@ type Namer struct {
 	branches    []string // branch words, longest first
 	individuals map[string]bool
 	regions     map[string]bool
-	regionLen   []int // distinct rune lengths of regions, longest first
+	regionLen   []int          // distinct rune lengths of regions, longest first
+	regionFirst map[rune][]int // by first rune, the distinct rune lengths of the regions starting with it, longest first
+	oneChar     map[rune]bool  // company words of one character (厂, 行 …)
 
 	companyIx wordIndex // legal forms, company words of two characters or more, trade words
 	startIx   wordIndex // company words: a region before one of them is part of the name
@@ -113,6 +116,8 @@ func New(opt Options) *Namer {
 		companyLat:  make(map[string]bool),
 		individuals: make(map[string]bool),
 		regions:     make(map[string]bool),
+		regionFirst: make(map[rune][]int),
+		oneChar:     make(map[rune]bool),
 		single:      make(map[rune][]string),
 		compound:    make(map[string]string),
 		places:      make(map[rune][]place),
@@ -143,6 +148,11 @@ func New(opt Options) *Namer {
 		}
 	}
 	byLen(n.companyHan)
+	for _, w := range n.companyHan {
+		if r, size := utf8.DecodeRuneInString(w); size == len(w) {
+			n.oneChar[r] = true
+		}
+	}
 	for _, w := range opt.BranchWords {
 		if w = fold(w); w != "" {
 			n.branches = append(n.branches, w)
@@ -159,6 +169,10 @@ func New(opt Options) *Namer {
 		r = fold(r)
 		if c := utf8.RuneCountInString(r); c >= 2 {
 			n.regions[r] = true
+			first, _ := utf8.DecodeRuneInString(r)
+			if !slices.Contains(n.regionFirst[first], c) {
+				n.regionFirst[first] = append(n.regionFirst[first], c)
+			}
 			if !lens[c] {
 				lens[c] = true
 				n.regionLen = append(n.regionLen, c)
@@ -166,6 +180,9 @@ func New(opt Options) *Namer {
 		}
 	}
 	sort.Sort(sort.Reverse(sort.IntSlice(n.regionLen)))
+	for _, lens := range n.regionFirst {
+		sort.Sort(sort.Reverse(sort.IntSlice(lens)))
+	}
 	var multi []string
 	for _, w := range append(append([]string(nil), n.hanForms...), n.companyHan...) {
 		if utf8.RuneCountInString(w) >= 2 {

@@ -86,14 +86,51 @@ func (p *Parser) Parse(cell string, ctx Context) Result {
 	if cell == "" {
 		return Result{}
 	}
-	if p.cn && len(cell) == 11 && allDigits(cell) {
-		// fast path: a plain mobile, as most cells are
-		for n := 2; n <= 5; n++ {
-			if mobilePrefixes[cell[:n]] {
-				return Result{Phones: []record.Phone{{E164: "+86" + cell, Type: record.Mobile, Col: -1, Input: cell}}}
-			}
+	if p.cn {
+		if e164, ok := plainMobile(cell); ok {
+			return Result{Phones: []record.Phone{{E164: e164, Type: record.Mobile, Col: -1, Input: cell}}}
 		}
 	}
+	return p.parse(cell, ctx)
+}
+
+// plainMobile is the fast path of Parse for the cells most phone columns
+// hold: one mobile number, as 13800138000, 138-0013-8000 or 138 0013 8000,
+// optionally after +86 or 0086 and a space or a dash. It gives the number
+// Parse would give, or false for anything else, which parse then reads.
+func plainMobile(cell string) (e164 string, ok bool) {
+	s := cell
+	for _, cc := range []string{"+86", "0086"} {
+		if rest, found := strings.CutPrefix(s, cc); found && len(rest) >= 11 {
+			s = rest
+			if s[0] == ' ' || s[0] == '-' {
+				s = s[1:]
+			}
+			break
+		}
+	}
+	var d [11]byte
+	switch {
+	case len(s) == 11 && allDigits(s):
+		copy(d[:], s)
+	case len(s) == 13 && (s[3] == '-' || s[3] == ' ') && s[8] == s[3] &&
+		allDigits(s[:3]) && allDigits(s[4:8]) && allDigits(s[9:]):
+		copy(d[:], s[:3])
+		copy(d[3:], s[4:8])
+		copy(d[7:], s[9:])
+	default:
+		return "", false
+	}
+	for n := 2; n <= 5; n++ {
+		if mobilePrefixes[string(d[:n])] {
+			return "+86" + string(d[:]), true
+		}
+	}
+	return "", false
+}
+
+// parse is Parse without its fast path.
+func (p *Parser) parse(cell string, ctx Context) Result {
 	var res Result
 	text := cell
 	switch digits, kind := excelNumber(cell); kind {

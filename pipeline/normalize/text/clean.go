@@ -66,6 +66,14 @@ func isClean(s string) bool {
 			}
 			continue
 		}
+		if han3(s, i) { // the common case, without decoding
+			i += 3
+			if hanSpace {
+				return false
+			}
+			prevSpace, prevHan, hanSpace = false, true, false
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
@@ -88,6 +96,19 @@ func isClean(s string) bool {
 		checkNFKC = true
 	}
 	return !checkNFKC || norm.NFKC.IsNormalString(s)
+}
+
+// han3 reports whether s[i:] starts with a CJK unified ideograph
+// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly.
+func han3(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	if c0 < 0xE4 || c0 > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+		return false
+	}
+	return c0 != 0xE4 || c1 >= 0xB8 // U+4E00 is E4 B8 80
 }
 
 // dropped reports whether Clean removes r: format characters such as the
