@@ -210,6 +210,7 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
 		MaxBlock:        cfg.Rules.Match.MaxBlock,
 		FreeDomains:     cfg.Rules.Email.FreeDomains,
+		BranchWords:     cfg.Rules.Names.BranchWords,
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
 	})

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -319,4 +321,83 @@ func TestFormatProfiles(t *testing.T) {
 	if code, _, stderr := runCLI(t, "run", "--format", "nope", "--out", filepath.Join(t.TempDir(), "o"), fixtures); code != exitUsage || !strings.Contains(stderr, `"nope"`) {
 		t.Errorf("unknown profile: exit %d %q", code, stderr)
 	}
+}
+
+// TestSensitiveColumnsNeverLeak checks that ID-card and bank-account values
+// in the fixtures reach no output file by default, and only clean.csv and
+// clean.xlsx when the rules keep them.
+func TestSensitiveColumnsNeverLeak(t *testing.T) {
+	wb, err := excelize.OpenFile(filepath.Join(fixtures, "门店会员.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var secrets []string
+	for _, sheet := range wb.GetSheetList() {
+		rows, _ := wb.GetRows(sheet)
+		for i, r := range rows {
+			for j, h := range rows[0] {
+				if i > 0 && (h == "身份证号" || h == "银行账号") && j < len(r) && len(r[j]) > 8 {
+					secrets = append(secrets, r[j])
+				}
+			}
+		}
+	}
+	wb.Close()
+	if len(secrets) == 0 {
+		t.Fatal("fixture has no sensitive values")
+	}
+	keep := filepath.Join(t.TempDir(), "keep.yaml")
+	os.WriteFile(keep, []byte("sensitive:\n  keep: true\n"), 0o600)
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		allowed map[string]bool
+	}{
+		{"dropped", nil, nil},
+		{"kept", []string{"--rules", keep}, map[string]bool{"clean.csv": true, "clean.xlsx": true}},
+	} {
+		out := filepath.Join(t.TempDir(), "out")
+		args := append(append([]string{"run", "--quiet", "--format", "cn-crm", "--out", out}, tc.args...), fixtures)
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%s: %d %s", tc.name, code, stderr)
+		}
+		entries, _ := os.ReadDir(out)
+		found := map[string]bool{}
+		for _, e := range entries {
+			data, _ := os.ReadFile(filepath.Join(out, e.Name()))
+			if strings.HasSuffix(e.Name(), ".xlsx") {
+				data = xlsxText(t, filepath.Join(out, e.Name()))
+			}
+			for _, s := range secrets {
+				if bytes.Contains(data, []byte(s)) {
+					found[e.Name()] = true
+					if !tc.allowed[e.Name()] {
+						t.Errorf("%s: %s holds sensitive value %s", tc.name, e.Name(), s)
+					}
+				}
+			}
+		}
+		if tc.allowed != nil && !found["clean.csv"] {
+			t.Errorf("%s: sensitive values not in clean.csv although the rules keep them", tc.name)
+		}
+	}
+}
+
+// xlsxText returns every cell text of a workbook, one per line.
+func xlsxText(t *testing.T, path string) []byte {
+	t.Helper()
+	wb, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	var b bytes.Buffer
+	for _, sheet := range wb.GetSheetList() {
+		rows, _ := wb.GetRows(sheet)
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "\n"))
+			b.WriteByte('\n')
+		}
+	}
+	return b.Bytes()
 }

@@ -37,6 +37,7 @@ type Customer struct {
 	Owner       string
 	Title       string
 	Extras      map[string]string // unmapped source columns by original header
+	Sensitive   map[string]string // sensitive columns kept by the rules: clean.csv/xlsx only
 	Contacts    []Contact
 	Rows        []*record.Record // the rows of the customer, the kept row first
 	Conflicts   []Conflict
@@ -122,9 +123,20 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 			c.SourceIDs = appendUnique(c.SourceIDs, id)
 		}
 		for _, v := range r.Values {
-			if v.Field == "" && v.Header != "" && v.Text != "" {
+			if v.Header == "" || v.Text == "" {
+				continue
+			}
+			switch v.Field {
+			case "":
 				if _, ok := c.Extras[v.Header]; !ok {
 					c.Extras[v.Header] = v.Text
+				}
+			case "sensitive":
+				if c.Sensitive == nil {
+					c.Sensitive = map[string]string{}
+				}
+				if _, ok := c.Sensitive[v.Header]; !ok {
+					c.Sensitive[v.Header] = v.Text
 				}
 			}
 		}

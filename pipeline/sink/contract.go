@@ -17,23 +17,28 @@ var CleanColumns = []string{"customer_id", "kind", "name", "contact", "mobile", 
 var phoneColumns = []string{"mobile", "phones", "landline"}
 
 // ExtraHeaders returns the unmapped source headers carried by the customers,
-// sorted, without those that clash with a contract column.
+// then the sensitive ones the rules keep, each group sorted, without those
+// that clash with a contract column.
 func ExtraHeaders(customers []*merge.Customer) []string {
 	seen := map[string]bool{}
 	for _, c := range CleanColumns {
 		seen[c] = true
 	}
-	var out []string
-	for _, c := range customers {
-		for h := range c.Extras {
-			if !seen[h] {
-				seen[h] = true
-				out = append(out, h)
+	collect := func(get func(*merge.Customer) map[string]string) []string {
+		var out []string
+		for _, c := range customers {
+			for h := range get(c) {
+				if !seen[h] {
+					seen[h] = true
+					out = append(out, h)
+				}
 			}
 		}
+		sort.Strings(out)
+		return out
 	}
-	sort.Strings(out)
-	return out
+	extras := collect(func(c *merge.Customer) map[string]string { return c.Extras })
+	return append(extras, collect(func(c *merge.Customer) map[string]string { return c.Sensitive })...)
 }
 
 // CleanRow renders a customer as a clean.csv row.
@@ -41,7 +46,11 @@ func CleanRow(c *merge.Customer, extras []string) []string {
 	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), c.Landline, c.LandlineExt,
 		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows))}
 	for _, h := range extras {
-		row = append(row, c.Extras[h])
+		v, ok := c.Extras[h]
+		if !ok {
+			v = c.Sensitive[h]
+		}
+		row = append(row, v)
 	}
 	return row
 }
@@ -141,6 +150,9 @@ func RejectLines(r *record.Record) [][]string {
 func OriginalValues(r *record.Record) string {
 	parts := make([]string, 0, len(r.Values))
 	for _, v := range r.Values {
+		if v.Field == "sensitive" {
+			continue
+		}
 		h := v.Header
 		if h == "" {
 			h = v.Column()

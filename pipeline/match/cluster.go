@@ -1,0 +1,292 @@
+package match
+
+import (
+	"cmp"
+	"slices"
+)
+
+// hardConflict reports evidence that two records are different customers
+// whatever else they share: different valid USCCs, different branches, or
+// two persons with different names and different mobiles.
+func hardConflict(pat uint32) bool {
+	switch {
+	case level(pat, fUSCC) == disagree, branchOf3(pat) == branchDifferent:
+		return true
+	case kindOf(pat) == kPerson && level(pat, fName) == disagree && level(pat, fMobile) == disagree:
+		return true
+	}
+	return false
+}
+
+// identified reports structural evidence beyond the name: a shared
+// mobile, e-mail address or USCC; or, with the same name, the same address
+// (same detail), landline or named contact; or, with a name alike in
+// pinyin, the same address together with the same contact or landline.
+// Without it a pair never merges, however high its score.
+func identified(a, b *feat, pat uint32) bool {
+	if level(pat, fMobile) == agree || level(pat, fEmail) == agree || level(pat, fUSCC) == agree {
+		return true
+	}
+	address := level(pat, fAddress) == agree
+	c := level(pat, fContact)
+	contact := (c == agree || c == near && a.company) && !isTitled(a.contact.key)
+	line := level(pat, fLine) == agree
+	switch level(pat, fName) {
+	case agree:
+		return address || line || contact
+	case near, fuzzy:
+		return address && (contact || c == fuzzy && a.company || line)
+	}
+	return false
+}
+
+// link is a scored pair in internal positions.
+type link struct {
+	a, b  int32
+	score float64
+	o     outcome
+}
+
+// band sorts the candidate pairs into merge links and review pairs.
+func band(fs *features, pairs []uint64, outs []outcome, w *weights, opt *Options, st *Stats) (links []link, review []Pair) {
+	for k, o := range outs {
+		s := w.score(o)
+		if s < opt.ReviewThreshold {
+			continue
+		}
+		a, b := int32(pairs[k]>>32), int32(uint32(pairs[k]))
+		if s >= opt.MergeThreshold {
+			if identified(&fs.f[a], &fs.f[b], o.pat) && !hardConflict(o.pat) {
+				links = append(links, link{a, b, s, o})
+				continue
+			}
+			st.BlockedMerges++
+		}
+		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s), Evidence: explain(&fs.f[a], &fs.f[b], o, w)})
+	}
+	st.MergePairs, st.ReviewPairs = len(links), len(review)
+	return links, review
+}
+
+// maxCheck is the largest cluster checked pair by pair; larger ones are
+// rebuilt from their strongest links only.
+const maxCheck = 300
+
+// strongMargin is how far above the merge threshold a link must be to
+// hold an oversized cluster together.
+const strongMargin = 8
+
+// cluster unions the merge links, checks every cluster and splits those
+// holding conflicting or weakly attached members. It returns the clusters
+// (internal positions, ordered) and the links that hold within them.
+func cluster(fs *features, links []link, w *weights, opt *Options, st *Stats) ([][]int, []Pair) {
+	n := len(fs.f)
+	uf := newUnionFind(n)
+	for _, l := range links {
+		uf.union(int(l.a), int(l.b))
+	}
+	groups := map[int][]int{}
+	for i := range n {
+		if r := uf.find(i); r != i || uf.size[r] > 1 {
+			groups[r] = append(groups[r], i)
+		}
+	}
+	var byRoot0 map[int][]link // links of oversized clusters
+	for _, l := range links {
+		if r := uf.find(int(l.a)); uf.size[r] > maxCheck {
+			if byRoot0 == nil {
+				byRoot0 = map[int][]link{}
+			}
+			byRoot0[r] = append(byRoot0[r], l)
+		}
+	}
+	final := newUnionFind(n)
+	for r, g := range groups {
+		var parts [][]int
+		switch {
+		case len(g) == 2:
+			parts = [][]int{g}
+		case len(g) <= maxCheck:
+			parts = checkCluster(fs, g, w, opt)
+		default:
+			for _, p := range strongest(g, byRoot0[r], opt) {
+				if len(p) > 2 {
+					parts = append(parts, checkCluster(fs, p, w, opt)...)
+				} else {
+					parts = append(parts, p)
+				}
+			}
+		}
+		if len(parts) != 1 || len(parts[0]) != len(g) {
+			st.SplitClusters++
+		}
+		for _, p := range parts {
+			for _, x := range p[1:] {
+				final.union(p[0], x)
+			}
+		}
+	}
+	var kept []Pair
+	for _, l := range links {
+		if final.find(int(l.a)) == final.find(int(l.b)) {
+			kept = append(kept, Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: explain(&fs.f[l.a], &fs.f[l.b], l.o, w)})
+		}
+	}
+	// Members ascend; clusters are ordered by their first member, which is
+	// the smallest, so walking the positions in order yields sorted output.
+	byRoot := map[int]int{}
+	var clusters [][]int
+	for i := range n {
+		r := final.find(i)
+		c, ok := byRoot[r]
+		if !ok {
+			c = len(clusters)
+			byRoot[r] = c
+			clusters = append(clusters, nil)
+		}
+		clusters[c] = append(clusters[c], i)
+	}
+	hist := map[int]int{}
+	for _, c := range clusters {
+		hist[len(c)]++
+	}
+	for s, c := range hist {
+		st.ClusterSizes = append(st.ClusterSizes, SizeCount{Size: s, Count: c})
+	}
+	slices.SortFunc(st.ClusterSizes, func(a, b SizeCount) int { return cmp.Compare(a.Size, b.Size) })
+	return clusters, kept
+}
+
+// checkCluster compares every two members of a union-find cluster. When
+// no two conflict and none is evidence against the other, the cluster
+// stands. Otherwise it is rebuilt by average linkage: the two groups with
+// the highest average score merge while that average reaches the merge
+// threshold, some pair between them is a merge link, and no pair between
+// them is a hard conflict.
+func checkCluster(fs *features, g []int, w *weights, opt *Options) [][]int {
+	n := len(g)
+	score := make([]float64, n*n)
+	link := make([]bool, n*n)
+	conflict := make([]bool, n*n)
+	sound := true
+	for x := range n {
+		for y := x + 1; y < n; y++ {
+			o := compare(&fs.f[g[x]], &fs.f[g[y]], &fs.tf)
+			s := w.score(o)
+			c := hardConflict(o.pat)
+			l := s >= opt.MergeThreshold && identified(&fs.f[g[x]], &fs.f[g[y]], o.pat) && !c
+			score[x*n+y], score[y*n+x] = s, s
+			conflict[x*n+y], conflict[y*n+x] = c, c
+			link[x*n+y], link[y*n+x] = l, l
+			if c || s < opt.ReviewThreshold {
+				sound = false
+			}
+		}
+	}
+	if sound {
+		return [][]int{g}
+	}
+	groups := make([][]int, n) // member positions within g
+	for i := range groups {
+		groups[i] = []int{i}
+	}
+	for {
+		bx, by, best := -1, -1, opt.MergeThreshold
+		for x := range groups {
+			for y := x + 1; y < len(groups); y++ {
+				sum, linked, clash := 0.0, false, false
+				for _, i := range groups[x] {
+					for _, j := range groups[y] {
+						sum += score[i*n+j]
+						linked = linked || link[i*n+j]
+						clash = clash || conflict[i*n+j]
+					}
+				}
+				avg := sum / float64(len(groups[x])*len(groups[y]))
+				if linked && !clash && avg >= best && (bx < 0 || avg > best) {
+					bx, by, best = x, y, avg
+				}
+			}
+		}
+		if bx < 0 {
+			break
+		}
+		groups[bx] = append(groups[bx], groups[by]...)
+		groups = slices.Delete(groups, by, by+1)
+	}
+	out := make([][]int, len(groups))
+	for i, grp := range groups {
+		slices.Sort(grp)
+		out[i] = make([]int, len(grp))
+		for j, m := range grp {
+			out[i][j] = g[m]
+		}
+	}
+	return out
+}
+
+// strongest rebuilds an oversized cluster from its links at least
+// strongMargin above the merge threshold; parts still oversized fall
+// apart into singletons rather than risk a chain of false merges.
+func strongest(g []int, links []link, opt *Options) [][]int {
+	pos := make(map[int]int, len(g))
+	for k, x := range g {
+		pos[x] = k
+	}
+	sub := newUnionFind(len(g))
+	for _, l := range links {
+		if l.score >= opt.MergeThreshold+strongMargin {
+			sub.union(pos[int(l.a)], pos[int(l.b)])
+		}
+	}
+	parts := map[int][]int{}
+	for k, x := range g {
+		r := sub.find(k)
+		parts[r] = append(parts[r], x)
+	}
+	var out [][]int
+	for _, p := range parts {
+		if len(p) > maxCheck {
+			for _, x := range p {
+				out = append(out, []int{x})
+			}
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+type unionFind struct {
+	parent, size []int32
+}
+
+func newUnionFind(n int) *unionFind {
+	u := &unionFind{parent: make([]int32, n), size: make([]int32, n)}
+	for i := range u.parent {
+		u.parent[i], u.size[i] = int32(i), 1
+	}
+	return u
+}
+
+func (u *unionFind) find(x int) int {
+	for int(u.parent[x]) != x {
+		u.parent[x] = u.parent[u.parent[x]]
+		x = int(u.parent[x])
+	}
+	return x
+}
+
+// union joins two sets; the smaller root index wins ties, so the result
+// does not depend on the order of unions.
+func (u *unionFind) union(a, b int) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if u.size[ra] < u.size[rb] || (u.size[ra] == u.size[rb] && rb < ra) {
+		ra, rb = rb, ra
+	}
+	u.parent[rb] = int32(ra)
+	u.size[ra] += u.size[rb]
+}

@@ -1,0 +1,668 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
+)
+
+// Fields compared, in pattern order.
+const (
+	fName = iota
+	fContact
+	fMobile
+	fLine
+	fEmail
+	fAddress
+	fUSCC
+	nFields
+)
+
+var fieldNames = [nFields]string{"name", "contact", "mobile", "landline", "email", "address", "uscc"}
+
+// Outcome levels of a field.
+const (
+	agree = iota
+	near
+	fuzzy
+	disagree
+	missing
+	nLevels
+)
+
+var levelNames = [nLevels]string{"agree", "near", "fuzzy", "disagree", "missing"}
+
+// Branch relations, outside the Fellegi-Sunter fields: a fixed penalty.
+const (
+	branchNone      = iota // neither is a branch, or the same branch
+	branchOne              // one is a branch, the other is not
+	branchDifferent        // two different branches: a hard conflict
+)
+
+// Pattern layout: 3 bits per field, then the kind and branch bits.
+const (
+	companyBit  = 1 << 24
+	branchShift = 25
+)
+
+// outcome is the comparison of one candidate pair: the outcome pattern
+// and the sum of term-frequency adjustments, in bits.
+type outcome struct {
+	pat uint32
+	adj float32
+}
+
+func level(pat uint32, f int) int { return int(pat>>(3*f)) & 7 }
+func branchOf3(pat uint32) int    { return int(pat>>branchShift) & 3 }
+
+// Term-frequency adjustment bounds per field, in bits.
+var tfBounds = [nFields][2]float64{
+	fName:    {-2.5, 3},
+	fContact: {-3, 2},
+	fMobile:  {-6, 0.5},
+	fLine:    {-6, 0.5},
+	fEmail:   {-6, 0.5},
+}
+
+// compareAll compares every candidate pair across workers.
+func compareAll(ctx context.Context, fs *features, pairs []uint64, workers int) ([]outcome, error) {
+	out := make([]outcome, len(pairs))
+	g, gctx := errgroup.WithContext(ctx)
+	chunk := max(4096, (len(pairs)+workers*8-1)/(workers*8))
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for lo := 0; lo < len(pairs); lo += chunk {
+			select {
+			case next <- lo:
+			case <-gctx.Done():
+				return
+			}
+		}
+	}()
+	for range workers {
+		g.Go(func() error {
+			for lo := range next {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				for k := lo; k < min(len(pairs), lo+chunk); k++ {
+					p := pairs[k]
+					out[k] = compare(&fs.f[p>>32], &fs.f[uint32(p)], &fs.tf)
+				}
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, ctx.Err()
+}
+
+// compare compares two records field by field. It does not allocate
+// (except when matching a romanized name against a Han one).
+func compare(a, b *feat, tf *tfScale) outcome {
+	var pat uint32
+	var adj float64
+	put := func(f, lv int, x float64) {
+		pat |= uint32(lv) << (3 * f)
+		adj += x
+	}
+	lv, _ := compareNames(&a.name, &b.name, a.company && b.company)
+	put(fName, lv, nameAdj(lv, &a.name, &b.name, tf.name, tf.py, tfBounds[fName]))
+	lv, _ = compareContacts(&a.contact, &b.contact)
+	put(fContact, lv, nameAdj(lv, &a.contact, &b.contact, tf.contact, tf.py, tfBounds[fContact]))
+	lv, freq := comparePhones(a.mobiles, b.mobiles)
+	put(fMobile, lv, agreeAdj(lv, freq, tf.mobile, tfBounds[fMobile]))
+	lv, freq = comparePhones(a.lines, b.lines)
+	put(fLine, lv, agreeAdj(lv, freq, tf.line, tfBounds[fLine]))
+	lv, freq, _ = compareEmails(a.emails, b.emails)
+	put(fEmail, lv, agreeAdj(lv, freq, tf.email, tfBounds[fEmail]))
+	lv, _ = compareAddress(a, b)
+	put(fAddress, lv, 0)
+	put(fUSCC, compareUSCC(a.uscc, b.uscc), 0)
+	if a.company || b.company {
+		pat |= companyBit
+	}
+	pat |= uint32(compareBranch(a, b)) << branchShift
+	return outcome{pat: pat, adj: float32(adj)}
+}
+
+func nameAdj(lv int, a, b *nameFeat, byKey, byPy tfField, bounds [2]float64) float64 {
+	switch lv {
+	case agree:
+		return byKey.adj(max(a.freq, b.freq), bounds[0], bounds[1])
+	case near:
+		return byPy.adj(max(a.pyFreq, b.pyFreq), bounds[0], min(bounds[1], 1))
+	}
+	return 0
+}
+
+func agreeAdj(lv int, freq int32, t tfField, bounds [2]float64) float64 {
+	if lv != agree {
+		return 0
+	}
+	return t.adj(freq, bounds[0], bounds[1])
+}
+
+// How two names were found alike, for evidence.
+const (
+	howNone = iota
+	howSame
+	howPinyin      // same pinyin, some reading of each character (homophone, polyphone)
+	howRomanized   // a romanized name spells the other's pinyin, either order
+	howFuzzyPinyin // z/zh, n/l, an/ang … confusions
+	howInitials    // one is the other's pinyin initials
+	howContains    // one company name starts with the other
+	howOneChar     // one character differs
+	howTitle       // a surname with a title (李经理) and a full name of that surname
+)
+
+// titles follow a surname in a contact written as a form of address.
+var titles = []string{"先生", "女士", "小姐", "经理", "老师", "总监", "总", "主任", "老板", "会计", "主管", "工", "师傅", "部长", "科长", "处长", "厂长", "店长", "姐", "哥"}
+
+// isTitled reports a contact written as surname and title (李经理, 王总).
+func isTitled(key string) bool {
+	_, n := utf8.DecodeRuneInString(key)
+	if n == 0 || n == len(key) {
+		return false
+	}
+	for _, t := range titles {
+		if key[n:] == t {
+			return true
+		}
+	}
+	return false
+}
+
+// compareContacts grades contact persons like names, and takes a surname
+// with a title (李经理) as fuzzily alike any contact of that surname.
+func compareContacts(a, b *nameFeat) (lv, how int) {
+	lv, how = compareNames(a, b, false)
+	if lv != disagree || !(isTitled(a.key) || isTitled(b.key)) {
+		return lv, how
+	}
+	ra, _ := utf8.DecodeRuneInString(a.key)
+	rb, _ := utf8.DecodeRuneInString(b.key)
+	if ra == rb {
+		return fuzzy, howTitle
+	}
+	return lv, how
+}
+
+// compareNames grades two names. Companies also accept an abbreviation
+// that is the start of the other name.
+func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
+	switch {
+	case a.key == "" || b.key == "":
+		return missing, howNone
+	case a.key == b.key:
+		return agree, howSame
+	case a.roman != nil && b.roman != nil:
+		if sameSyllables(a.roman, b.roman, true) {
+			return near, howRomanized
+		}
+		if sameSyllables(a.roman, b.roman, false) {
+			return fuzzy, howFuzzyPinyin
+		}
+	case a.roman != nil || b.roman != nil:
+		h, r := a, b
+		if h.roman != nil {
+			h, r = b, a
+		}
+		if len(h.units) > 0 {
+			exact, fz := pinyin.Match(h.units, r.roman)
+			if exact {
+				return near, howRomanized
+			}
+			if fz {
+				return fuzzy, howFuzzyPinyin
+			}
+		}
+	default:
+		if len(a.units) == len(b.units) && len(a.units) > 0 {
+			exact, fz, diff := unitsAlike(a.units, b.units)
+			switch {
+			case exact:
+				return near, howPinyin
+			case fz:
+				return fuzzy, howFuzzyPinyin
+			case diff == 1 && len(a.units) >= 3:
+				return fuzzy, howOneChar
+			}
+		}
+	}
+	if isInitials(a, b) || isInitials(b, a) {
+		return fuzzy, howInitials
+	}
+	if companies && (startsWith(a.key, b.key) || startsWith(b.key, a.key)) {
+		return fuzzy, howContains
+	}
+	return disagree, howNone
+}
+
+// unitsAlike compares two names unit by unit: exact when every unit
+// shares a reading, fuzzy when every unit has readings alike under the
+// fuzzy-pinyin confusions; diff counts the units with no reading alike.
+func unitsAlike(a, b [][]string) (exact, fz bool, diff int) {
+	exact, fz = true, true
+	for i := range a {
+		e, f := readingsAlike(a[i], b[i])
+		exact = exact && e
+		fz = fz && f
+		if !f {
+			diff++
+		}
+	}
+	return exact, fz, diff
+}
+
+func readingsAlike(a, b []string) (exact, fz bool) {
+	for _, x := range a {
+		for _, y := range b {
+			e, f := pinyin.SyllableSimilar(x, y)
+			if e {
+				return true, true
+			}
+			fz = fz || f
+		}
+	}
+	return false, fz
+}
+
+// sameSyllables compares two romanized names in written or swapped
+// order, exactly or under the fuzzy confusions.
+func sameSyllables(a, b []string, exact bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	alike := func(x, y string) bool {
+		e, f := pinyin.SyllableSimilar(x, y)
+		if exact {
+			return e
+		}
+		return f
+	}
+	straight := true
+	for i := range a {
+		if !alike(a[i], b[i]) {
+			straight = false
+			break
+		}
+	}
+	if straight || len(a) < 2 {
+		return straight
+	}
+	// "Wei Zhang" against "Zhang Wei": the last syllable moved to the front.
+	n := len(b)
+	if !alike(a[0], b[n-1]) {
+		return false
+	}
+	for i := 1; i < len(a); i++ {
+		if !alike(a[i], b[i-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isInitials reports whether abbr, written in latin letters, is the
+// pinyin initials of full ("hxkj" for 华信科技).
+func isInitials(abbr, full *nameFeat) bool {
+	if len(abbr.key) < 2 || len(full.initial) != len(abbr.key) || hasHanUnits(abbr.units) {
+		return false
+	}
+	return abbr.key == full.initial && full.key != full.initial
+}
+
+func hasHanUnits(units [][]string) bool {
+	for _, u := range units {
+		if len(u) > 0 && len(u[0]) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWith reports whether long starts with short, short having at
+// least two characters.
+func startsWith(long, short string) bool {
+	return utf8.RuneCountInString(short) >= 2 && len(long) > len(short) && strings.HasPrefix(long, short)
+}
+
+// comparePhones reports agree when a number is shared (with the smallest
+// frequency among the shared), disagree when both have numbers but none
+// in common.
+func comparePhones(a, b []value) (lv int, freq int32) {
+	if len(a) == 0 || len(b) == 0 {
+		return missing, 0
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if x.s == y.s && (freq == 0 || x.freq < freq) {
+				freq = max(1, x.freq)
+			}
+		}
+	}
+	if freq > 0 {
+		return agree, freq
+	}
+	return disagree, 0
+}
+
+// compareEmails: agree on a shared address, near on a shared company
+// (not free-mail) domain, disagree otherwise.
+func compareEmails(a, b []email) (lv int, freq int32, shared string) {
+	if len(a) == 0 || len(b) == 0 {
+		return missing, 0, ""
+	}
+	lv = disagree
+	for _, x := range a {
+		for _, y := range b {
+			switch {
+			case x.addr == y.addr:
+				if freq == 0 || x.freq < freq {
+					freq, shared = max(1, x.freq), x.addr
+				}
+			case lv == disagree && !x.free && x.domain == y.domain:
+				lv, shared = near, x.domain
+			}
+		}
+	}
+	if freq > 0 {
+		return agree, freq, shared
+	}
+	return lv, 0, shared
+}
+
+// compareAddress grades two addresses: agree for the same district (or
+// city, when a district is unknown) with the same detail; near for the same
+// district with a similar or unknown detail; fuzzy for the same city
+// otherwise; disagree for different cities or provinces; missing when the
+// city of either is unknown (unless the details are the same).
+func compareAddress(a, b *feat) (lv int, detail float64) {
+	detail = -1
+	if len(a.bigrams) > 0 && len(b.bigrams) > 0 {
+		detail = dice(a.bigrams, b.bigrams)
+	}
+	same, similar := detail >= sameDetail, detail >= similarDetail
+	city, district := unknown, unknown
+	if a.adcode != "" && b.adcode != "" {
+		if a.adcode[:2] != b.adcode[:2] {
+			return disagree, detail
+		}
+		la, lb := adLevel(a.adcode), adLevel(b.adcode)
+		switch {
+		case isMunicipality(a.adcode):
+			city = equal
+		case min(la, lb) >= 4:
+			city = eq(a.adcode[:4], b.adcode[:4])
+		}
+		if min(la, lb) == 6 {
+			district = eq(a.adcode, b.adcode)
+		}
+	} else {
+		if a.province != "" && b.province != "" && a.province != b.province {
+			return disagree, detail
+		}
+		city = eq(a.city, b.city)
+		if city == equal {
+			district = eq(a.district, b.district)
+		}
+	}
+	switch {
+	case city == differ:
+		return disagree, detail
+	case city == unknown && same:
+		return near, detail
+	case city == unknown:
+		return missing, detail
+	case district != differ && same:
+		return agree, detail
+	case district == equal && (similar || detail < 0):
+		return near, detail
+	case district == unknown && similar:
+		return near, detail
+	}
+	return fuzzy, detail
+}
+
+// Address-detail similarities (Dice on character bigrams).
+const (
+	sameDetail    = 0.85
+	similarDetail = 0.6
+)
+
+// Comparison of a location part that may be unknown on either side.
+const (
+	unknown = iota
+	equal
+	differ
+)
+
+func eq(a, b string) int {
+	switch {
+	case a == "" || b == "":
+		return unknown
+	case a == b:
+		return equal
+	}
+	return differ
+}
+
+// adLevel is the precision of an adcode: 2 for a province, 4 for a
+// city, 6 for a district.
+func adLevel(code string) int {
+	switch {
+	case code[2:] == "0000":
+		return 2
+	case code[4:] == "00":
+		return 4
+	}
+	return 6
+}
+
+// isMunicipality reports a province-level city (北京, 天津, 上海, 重庆),
+// whose adcodes differ in the city digits between urban districts and counties.
+func isMunicipality(adcode string) bool {
+	switch adcode[:2] {
+	case "11", "12", "31", "50":
+		return true
+	}
+	return false
+}
+
+// dice is the Dice coefficient of two sorted bigram sets.
+func dice(a, b []uint32) float64 {
+	i, j, common := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 2 * float64(common) / float64(len(a)+len(b))
+}
+
+func compareUSCC(a, b string) int {
+	switch {
+	case a == "" || b == "":
+		return missing
+	case a == b:
+		return agree
+	}
+	return disagree
+}
+
+func compareBranch(a, b *feat) int {
+	switch {
+	case !a.company || !b.company || a.branch == b.branch:
+		return branchNone
+	case a.branch != "" && b.branch != "":
+		return branchDifferent
+	}
+	return branchOne
+}
+
+// explain renders a compared pair's evidence field by field.
+func explain(a, b *feat, o outcome, w *weights) []Evidence {
+	k := kindOf(o.pat)
+	ev := make([]Evidence, 0, nFields+1)
+	add := func(f int, detail string, adj float64) {
+		lv := level(o.pat, f)
+		ev = append(ev, Evidence{Field: fieldNames[f], Outcome: levelNames[lv], Weight: round1(w.w[k][f][lv] + adj), Detail: detail})
+	}
+	lv, how := compareNames(&a.name, &b.name, a.company && b.company)
+	add(fName, nameDetail(&a.name, &b.name, lv, how), nameAdj(lv, &a.name, &b.name, w.tf.name, w.tf.py, tfBounds[fName]))
+	// A missing field shows when it weighs anything.
+	show := func(f, lv int) bool { return lv != missing || w.w[k][f][lv] <= -0.05 || w.w[k][f][lv] >= 0.05 }
+	lv, how = compareContacts(&a.contact, &b.contact)
+	if show(fContact, lv) {
+		add(fContact, nameDetail(&a.contact, &b.contact, lv, how), nameAdj(lv, &a.contact, &b.contact, w.tf.contact, w.tf.py, tfBounds[fContact]))
+	}
+	lv, freq := comparePhones(a.mobiles, b.mobiles)
+	add(fMobile, phoneDetail(a.mobiles, b.mobiles, lv, freq, "mobile"), agreeAdj(lv, freq, w.tf.mobile, tfBounds[fMobile]))
+	lv, freq = comparePhones(a.lines, b.lines)
+	if show(fLine, lv) {
+		add(fLine, phoneDetail(a.lines, b.lines, lv, freq, "number"), agreeAdj(lv, freq, w.tf.line, tfBounds[fLine]))
+	}
+	lv, freq, shared := compareEmails(a.emails, b.emails)
+	if show(fEmail, lv) {
+		d := ""
+		switch lv {
+		case agree:
+			kind := "company mailbox"
+			if i := strings.LastIndexByte(shared, '@'); i >= 0 && a.isFree(shared[i+1:]) {
+				kind = "free-mail address"
+			}
+			d = fmt.Sprintf("same %s %s", kind, shared)
+			if freq > 1 {
+				d += fmt.Sprintf(", used by %d names", freq)
+			}
+		case near:
+			d = "same company domain " + shared
+		}
+		add(fEmail, d, agreeAdj(lv, freq, w.tf.email, tfBounds[fEmail]))
+	}
+	lv, detail := compareAddress(a, b)
+	add(fAddress, addressDetail(a, b, lv, detail), 0)
+	if lv := level(o.pat, fUSCC); show(fUSCC, lv) {
+		d := a.uscc
+		switch lv {
+		case missing:
+			d = ""
+		case disagree:
+			d = a.uscc + " ≠ " + b.uscc
+		}
+		add(fUSCC, d, 0)
+	}
+	switch branchOf3(o.pat) {
+	case branchOne:
+		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[fuzzy], Weight: branchWeight[branchOne], Detail: fmt.Sprintf("%q ~ %q (one is a branch)", a.display, b.display)})
+	case branchDifferent:
+		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[disagree], Weight: branchWeight[branchDifferent], Detail: a.branch + " ≠ " + b.branch})
+	}
+	return ev
+}
+
+func (f *feat) isFree(domain string) bool {
+	for _, e := range f.emails {
+		if e.domain == domain {
+			return e.free
+		}
+	}
+	return false
+}
+
+func round1(x float64) float64 {
+	if x < 0 {
+		return -float64(int(-x*10+0.5)) / 10
+	}
+	return float64(int(x*10+0.5)) / 10
+}
+
+func nameText(n *nameFeat) string {
+	if n.roman != nil {
+		return strings.Join(n.roman, " ")
+	}
+	return n.key
+}
+
+func nameDetail(a, b *nameFeat, lv, how int) string {
+	switch lv {
+	case missing:
+		return ""
+	case agree:
+		if a.freq > 1 {
+			return fmt.Sprintf("%s (%d records)", a.key, max(a.freq, b.freq))
+		}
+		return a.key
+	}
+	pair := nameText(a) + " ~ " + nameText(b)
+	switch how {
+	case howPinyin:
+		return pair + " (same pinyin " + a.py + ")"
+	case howRomanized:
+		return pair + " (romanized, same pinyin)"
+	case howFuzzyPinyin:
+		return pair + " (similar pinyin " + a.py + "/" + b.py + ")"
+	case howInitials:
+		return pair + " (pinyin initials)"
+	case howContains:
+		return pair + " (one starts with the other)"
+	case howOneChar:
+		return pair + " (one character differs)"
+	case howTitle:
+		return pair + " (same surname, one is a title)"
+	}
+	return nameText(a) + " ≠ " + nameText(b)
+}
+
+func phoneDetail(a, b []value, lv int, freq int32, what string) string {
+	switch lv {
+	case agree:
+		for _, x := range a {
+			for _, y := range b {
+				if x.s == y.s && max(1, x.freq) == freq {
+					if freq > 1 {
+						return fmt.Sprintf("same %s %s, used by %d names", what, x.s, freq)
+					}
+					return fmt.Sprintf("same %s %s", what, x.s)
+				}
+			}
+		}
+	case disagree:
+		return a[0].s + " ≠ " + b[0].s
+	}
+	return ""
+}
+
+func addressDetail(a, b *feat, lv int, detail float64) string {
+	where := func(f *feat) string { return f.province + f.city + f.district }
+	switch lv {
+	case missing:
+		return ""
+	case disagree:
+		return where(a) + " ≠ " + where(b)
+	}
+	s := where(a)
+	if a.adcode != "" && a.adcode == b.adcode {
+		s += " (" + a.adcode + ")"
+	}
+	if detail >= 0 {
+		s += fmt.Sprintf(", detail similarity %.2f", detail)
+	}
+	return s
+}

@@ -1,0 +1,260 @@
+// Package match finds duplicate customers among normalized records.
+//
+// It works in four steps, each in its own file:
+//
+//   - features.go: every record is read once into compact features (name
+//     readings and pinyin keys, phones by type, e-mail parts, address parts)
+//     and value frequencies are counted over all records;
+//   - blocking.go: records sharing a key (mobile, e-mail, USCC, company key,
+//     every heteronym reading of the name, fuzzy pinyin, initials + city,
+//     landline, city + address) or sorting next to each other by pinyin
+//     become candidate pairs; oversized blocks are skipped and reported;
+//   - compare.go and weights.go: every candidate pair is compared field by
+//     field into Fellegi-Sunter outcomes whose log2 likelihood-ratio weights
+//     come from configuration or from EM over the candidate pairs, with a
+//     term-frequency adjustment for common values;
+//   - cluster.go: pairs above the merge threshold are unioned, and clusters
+//     holding conflicting or weakly attached members are split again by
+//     average linkage.
+//
+// A false merge loses a customer, a missed one only leaves a duplicate, so
+// a merge also needs structural evidence: a name alone, however close,
+// never merges two records.
+package match
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// Namer reads names as pinyin. *name.Namer implements it.
+type Namer interface {
+	// Readings gives, per character or unit (a compound surname), every
+	// toneless reading, the most likely first.
+	Readings(name string, kind record.Kind) [][]string
+	// Romanized parses a name written in latin letters ("Zhang Wei") into
+	// pinyin syllables as written.
+	Romanized(name string) (syllables []string, ok bool)
+}
+
+// MU is the pair of Fellegi-Sunter probabilities of one field outcome:
+// M among true duplicates, U among distinct customers.
+type MU struct {
+	M, U float64
+}
+
+// Options configure Match.
+type Options struct {
+	// MergeThreshold and ReviewThreshold are log2 likelihood-ratio scores:
+	// pairs at or above MergeThreshold merge (when structurally allowed),
+	// pairs between the two go to review. Zero means the defaults 10 and 6.
+	MergeThreshold, ReviewThreshold float64
+	// MaxBlock caps a block's size: larger blocks are not compared
+	// pairwise but reported in Stats.CappedBlocks. Keys that grow with the
+	// file (name pinyin, initials, address) are capped at an eighth of it.
+	// Zero means 200.
+	MaxBlock int
+	// FreeDomains are free-mail domains (qq.com, 163.com …): a shared
+	// address there is strong evidence, a shared company domain weak.
+	FreeDomains []string
+	// BranchWords mark a branch (分公司, 办事处 …); two names with
+	// different branches never merge. Nil means the default rules' list.
+	BranchWords []string
+	// Namer reads names as pinyin; nil uses plain per-character readings
+	// without surname or place-word corrections.
+	Namer Namer
+	// Workers compare pairs in parallel; below 1 means 1.
+	Workers int
+	// Weights optionally fixes m/u per "kind.field.outcome" (for example
+	// "person.mobile.agree") or "field.outcome" for both kinds; other
+	// outcomes are estimated by EM or take the defaults.
+	Weights map[string]MU
+	// NoEM keeps the default (or configured) weights without estimating.
+	NoEM bool
+}
+
+// Result is the outcome of Match.
+type Result struct {
+	// Clusters holds indices into the input records; every record is in
+	// exactly one cluster (singletons included). Members are ordered by
+	// fingerprint, clusters by their first member.
+	Clusters [][]int
+	// Links are the auto-merge pairs that formed the clusters.
+	Links []Pair
+	// Review are the doubtful pairs (between the thresholds, or above the
+	// merge threshold without structural evidence), not merged.
+	Review []Pair
+	Stats  Stats
+}
+
+// Pair is two compared records (indices into the input, A before B in
+// fingerprint order) with their score and the evidence behind it.
+type Pair struct {
+	A, B     int
+	Score    float64
+	Evidence []Evidence
+}
+
+// Evidence is one field's contribution to a pair's score.
+type Evidence struct {
+	Field   string  // name, contact, mobile, landline, email, address, uscc, branch
+	Outcome string  // agree, near, fuzzy, disagree, missing
+	Weight  float64 // log2 likelihood ratio, term-frequency adjusted
+	Detail  string  // e.g. "华信 ~ 华新 (same pinyin huaxin)"
+}
+
+// Stats describe a Match run for the report.
+type Stats struct {
+	Records        int
+	CandidatePairs int
+	PairsPerRow    float64
+	Blocks         map[string]int // key type → blocks compared (for the neighbourhood pass: pairs added)
+	CappedBlocks   []CappedBlock  // blocks over MaxBlock, largest first
+	MergePairs     int            // pairs at or above the merge threshold and allowed
+	ReviewPairs    int
+	BlockedMerges  int // pairs above the merge threshold held back to review (name-only evidence or a hard conflict)
+	SplitClusters  int // union-find clusters split by the cluster check
+	ClusterSizes   []SizeCount
+	Weights        []FieldWeight // the weights used, per kind, field and outcome
+	EM             []EMRun       // per kind: whether EM ran and how it ended
+	Timings        Timings
+}
+
+// CappedBlock is a block too large to compare pairwise.
+type CappedBlock struct {
+	KeyType string
+	Key     string
+	Size    int
+}
+
+// SizeCount is one bar of the cluster size histogram.
+type SizeCount struct {
+	Size, Count int
+}
+
+// FieldWeight is the weight of one field outcome.
+type FieldWeight struct {
+	Kind, Field, Outcome string
+	M, U, Weight         float64
+	Source               string // default, configured, em
+}
+
+// EMRun says how estimation went for one kind of pair.
+type EMRun struct {
+	Kind       string
+	Pairs      int
+	Iterations int
+	Lambda     float64 // estimated share of duplicates among candidate pairs
+	Used       bool
+	Note       string
+}
+
+// Timings of the steps.
+type Timings struct {
+	Features, Blocking, Comparison, Estimation, Clustering time.Duration
+}
+
+// ErrThresholds reports review and merge thresholds in the wrong order.
+var ErrThresholds = errors.New("review threshold above merge threshold")
+
+const (
+	defaultMerge    = 10
+	defaultReview   = 6
+	defaultMaxBlock = 200
+)
+
+func (o *Options) defaults() error {
+	if o.MergeThreshold == 0 && o.ReviewThreshold == 0 {
+		o.MergeThreshold, o.ReviewThreshold = defaultMerge, defaultReview
+	}
+	if o.ReviewThreshold > o.MergeThreshold {
+		return fmt.Errorf("%w: review %g, merge %g", ErrThresholds, o.ReviewThreshold, o.MergeThreshold)
+	}
+	if o.MaxBlock == 0 {
+		o.MaxBlock = defaultMaxBlock
+	}
+	if o.MaxBlock < 2 {
+		o.MaxBlock = 2
+	}
+	if o.Workers < 1 {
+		o.Workers = 1
+	}
+	return nil
+}
+
+// Match finds duplicates among recs and returns the clusters they form,
+// the merge links and the pairs left for review.
+func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, error) {
+	if err := opt.defaults(); err != nil {
+		return nil, err
+	}
+	res := &Result{Stats: Stats{Records: len(recs)}}
+	if len(recs) == 0 {
+		return res, nil
+	}
+
+	t := time.Now()
+	fs := extract(recs, &opt)
+	res.Stats.Timings.Features = time.Since(t)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	t = time.Now()
+	cands, err := block(ctx, fs, &opt, &res.Stats)
+	if err != nil {
+		return nil, err
+	}
+	res.Stats.CandidatePairs = len(cands)
+	res.Stats.PairsPerRow = float64(len(cands)) / float64(len(recs))
+	res.Stats.Timings.Blocking = time.Since(t)
+
+	t = time.Now()
+	outs, err := compareAll(ctx, fs, cands, opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	res.Stats.Timings.Comparison = time.Since(t)
+
+	t = time.Now()
+	w := estimate(outs, &opt, &res.Stats)
+	w.tf = &fs.tf
+	res.Stats.Timings.Estimation = time.Since(t)
+
+	t = time.Now()
+	links, review := band(fs, cands, outs, w, &opt, &res.Stats)
+	clusters, kept := cluster(fs, links, w, &opt, &res.Stats)
+	res.Stats.Timings.Clustering = time.Since(t)
+
+	// Translate internal (fingerprint-ranked) positions to input indices.
+	res.Clusters = make([][]int, len(clusters))
+	for i, c := range clusters {
+		out := make([]int, len(c))
+		for j, x := range c {
+			out[j] = fs.index[x]
+		}
+		res.Clusters[i] = out
+	}
+	// A doubtful pair whose records merged anyway through stronger links
+	// is no longer a question.
+	of := make([]int32, len(recs))
+	for c, members := range clusters {
+		for _, x := range members {
+			of[x] = int32(c)
+		}
+	}
+	open := review[:0]
+	for _, p := range review {
+		if of[p.A] != of[p.B] {
+			open = append(open, p)
+		}
+	}
+	res.Stats.ReviewPairs = len(open)
+	res.Links = fs.toInput(kept)
+	res.Review = fs.toInput(open)
+	return res, nil
+}
