@@ -195,6 +195,19 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 	return nil
 }
 
+// matchOptions turns the rules into the matcher's options.
+func matchOptions(cfg Config, norm *normalize.Normalizer) match.Options {
+	return match.Options{
+		MergeThreshold:  cfg.Rules.Match.MergeThreshold,
+		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
+		MaxBlock:        cfg.Rules.Match.MaxBlock,
+		FreeDomains:     cfg.Rules.Email.FreeDomains,
+		BranchWords:     cfg.Rules.Names.BranchWords,
+		Namer:           norm.Namer(),
+		Workers:         cfg.Workers,
+	}
+}
+
 // matchAndMerge finds duplicates among the usable rows and builds one golden
 // record per cluster.
 func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result) error {
@@ -205,15 +218,7 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		}
 	}
 	cfg.Progress.Stage("match", -1)
-	m, err := match.Match(ctx, usable, match.Options{
-		MergeThreshold:  cfg.Rules.Match.MergeThreshold,
-		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
-		MaxBlock:        cfg.Rules.Match.MaxBlock,
-		FreeDomains:     cfg.Rules.Email.FreeDomains,
-		BranchWords:     cfg.Rules.Names.BranchWords,
-		Namer:           norm.Namer(),
-		Workers:         cfg.Workers,
-	})
+	m, err := match.Match(ctx, usable, matchOptions(cfg, norm))
 	cfg.Progress.Done()
 	if err != nil {
 		return fmt.Errorf("match: %w", err)

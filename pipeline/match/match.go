@@ -75,6 +75,8 @@ type Options struct {
 	Weights map[string]MU
 	// NoEM keeps the default (or configured) weights without estimating.
 	NoEM bool
+	// KeepCandidates fills Result.Candidates, for measuring blocking.
+	KeepCandidates bool
 }
 
 // Result is the outcome of Match.
@@ -89,6 +91,9 @@ type Result struct {
 	// merge threshold without structural evidence), not merged.
 	Review []Pair
 	Stats  Stats
+	// Candidates are the pairs that reached comparison, as indices into the
+	// input records; only with Options.KeepCandidates.
+	Candidates [][2]int
 }
 
 // Pair is two compared records (indices into the input, A before B in
@@ -210,6 +215,12 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 		return nil, err
 	}
 	res.Stats.CandidatePairs = len(cands)
+	if opt.KeepCandidates {
+		res.Candidates = make([][2]int, len(cands))
+		for k, p := range cands {
+			res.Candidates[k] = [2]int{fs.index[p>>32], fs.index[uint32(p)]}
+		}
+	}
 	res.Stats.PairsPerRow = float64(len(cands)) / float64(len(recs))
 	res.Stats.Timings.Blocking = time.Since(t)
 
