@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -111,6 +112,9 @@ type Survivorship struct {
 	Default        string            `yaml:"default"`
 	Fields         map[string]string `yaml:"fields"`
 	SourcePriority []string          `yaml:"source_priority"`
+	// FileDates gives the date of the data in files matching a pattern
+	// (YYYY-MM-DD), used by most_recent before a row's created_at.
+	FileDates map[string]string `yaml:"file_dates"`
 }
 
 // Fields lists the canonical fields a column can map to.
@@ -236,6 +240,14 @@ func (r *Rules) validate(doc *yaml.Node) error {
 	for f, s := range r.Survivorship.Fields {
 		if !contains(strategies, s) {
 			return fail(fmt.Sprintf("unknown strategy %q (known: %s)", s, strings.Join(strategies, ", ")), "survivorship", "fields", f)
+		}
+	}
+	for pattern, d := range r.Survivorship.FileDates {
+		if _, err := path.Match(pattern, ""); err != nil {
+			return fail(fmt.Sprintf("bad pattern %q", pattern), "survivorship", "file_dates", pattern)
+		}
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return fail(fmt.Sprintf("date must be YYYY-MM-DD, not %q", d), "survivorship", "file_dates", pattern)
 		}
 	}
 	if _, err := ParseOffset(r.Dates.TimeZone); err != nil {

@@ -64,11 +64,18 @@ type Merger struct {
 	strategies map[string]string
 	fallback   string
 	priority   []string
+	fileDates  map[string]string
+	datePats   []string // fileDates' patterns, sorted, so the first match is deterministic
 }
 
 // New returns a Merger for r.
 func New(r *rules.Rules) *Merger {
-	m := &Merger{strategies: r.Survivorship.Fields, fallback: r.Survivorship.Default, priority: r.Survivorship.SourcePriority}
+	m := &Merger{strategies: r.Survivorship.Fields, fallback: r.Survivorship.Default, priority: r.Survivorship.SourcePriority,
+		fileDates: r.Survivorship.FileDates}
+	for p := range m.fileDates {
+		m.datePats = append(m.datePats, p)
+	}
+	sort.Strings(m.datePats)
 	if m.fallback == "" {
 		m.fallback = "most_frequent"
 	}
@@ -195,14 +202,15 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 		if v == "" {
 			continue
 		}
+		date := m.dateOf(r)
 		if x, ok := index[v]; ok {
 			x.count++
-			if r.Norm.CreatedAt > x.date {
-				x.date = r.Norm.CreatedAt
+			if date > x.date {
+				x.date = date
 			}
 			continue
 		}
-		x := &cand{value: v, count: 1, first: i, date: r.Norm.CreatedAt, prio: m.priorityOf(r.Prov.File)}
+		x := &cand{value: v, count: 1, first: i, date: date, prio: m.priorityOf(r.Prov.File)}
 		index[v] = x
 		cands = append(cands, x)
 	}
@@ -240,6 +248,17 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 		c.Conflicts = append(c.Conflicts, conf)
 	}
 	return cands[0].value
+}
+
+// dateOf is how recent a row's data is: the date the rules give its file,
+// else its created_at. A file's modification time is never used.
+func (m *Merger) dateOf(r *record.Record) string {
+	for _, p := range m.datePats {
+		if matchGlob(p, r.Prov.File) {
+			return m.fileDates[p]
+		}
+	}
+	return r.Norm.CreatedAt
 }
 
 func (m *Merger) priorityOf(file string) int {

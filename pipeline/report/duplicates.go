@@ -10,11 +10,21 @@ import (
 )
 
 func duplicates(in Input, m masker) Duplicates {
-	d := Duplicates{ClusterSizes: []SizeCount{}, Evidence: []EvidenceStat{}, ReviewSample: []ReviewPair{}, CappedBlocks: []CappedBlock{}}
+	d := Duplicates{ClusterSizes: []SizeCount{}, Evidence: []EvidenceStat{}, ReviewSample: []ReviewPair{}, CappedBlocks: []CappedBlock{}, Conflicts: []ConflictStat{}}
 	sizes := map[int]int{}
+	conflicts := map[string]int{}
 	for _, c := range in.Customers {
 		sizes[len(c.Rows)]++
+		for _, cf := range c.Conflicts {
+			conflicts[cf.Field]++
+		}
 	}
+	for f, n := range conflicts {
+		d.Conflicts = append(d.Conflicts, ConflictStat{Field: f, Customers: n})
+	}
+	slices.SortFunc(d.Conflicts, func(a, b ConflictStat) int {
+		return cmp.Or(-cmp.Compare(a.Customers, b.Customers), strings.Compare(a.Field, b.Field))
+	})
 	for s, n := range sizes {
 		d.ClusterSizes = append(d.ClusterSizes, SizeCount{s, n})
 	}

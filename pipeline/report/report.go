@@ -167,6 +167,14 @@ type Duplicates struct {
 	Evidence       []EvidenceStat `json:"evidence"`      // what the merges rested on, most frequent first
 	ReviewSample   []ReviewPair   `json:"review_sample"` // highest scores first, at most maxReview
 	CappedBlocks   []CappedBlock  `json:"capped_blocks"`
+	Conflicts      []ConflictStat `json:"conflicts"` // fields whose merged rows disagreed, most frequent first
+}
+
+// ConflictStat is how many customers' rows disagreed on a field when they
+// were merged; the golden record took one value by the survivorship rules.
+type ConflictStat struct {
+	Field     string `json:"field"`
+	Customers int    `json:"customers"`
 }
 
 // SizeCount is how many customers were built from Size rows.
