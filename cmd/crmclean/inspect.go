@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode"
 
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/mapping"
@@ -83,7 +83,7 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			continue
 		}
 		fmt.Fprintf(w, "%sheader row: %d\n", prefix, sh.Layout.HeaderRow)
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		var lines [][4]string
 		var unmapped []string
 		for _, col := range sh.Layout.Columns {
 			field, why := col.Field, col.Evidence
@@ -97,9 +97,9 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			if col.Detail != "" {
 				why += ": " + col.Detail
 			}
-			fmt.Fprintf(tw, "%s  %s\t%q\t→ %s\t%s\n", prefix, col.Letter(), col.Header, field, why)
+			lines = append(lines, [4]string{col.Letter(), fmt.Sprintf("%q", col.Header), "→ " + field, why})
 		}
-		tw.Flush()
+		writeColumns(w, prefix+"  ", lines)
 		if sh.Layout.PersonList {
 			fmt.Fprintf(w, "%sno customer-name column: each row's person is the customer\n", prefix)
 		}
@@ -115,6 +115,41 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 		fmt.Fprintf(w, "  problem: %v\n", rep.Err)
 	}
 	fmt.Fprintln(w)
+}
+
+// writeColumns prints rows of cells padded to the display width of each
+// column (a Chinese character takes two cells on a terminal).
+func writeColumns(w io.Writer, prefix string, rows [][4]string) {
+	var widths [4]int
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		b.WriteString(prefix)
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// displayWidth counts East Asian wide characters as two cells.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFF60 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 func delimName(d rune) string {

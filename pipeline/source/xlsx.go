@@ -17,7 +17,7 @@ import (
 
 // Hints shown with workbook errors.
 const (
-	hintPassword  = "password-protected: remove the password in Excel (File > Info > Protect Workbook) and save again"
+	hintPassword  = "remove the password in Excel (File > Info > Protect Workbook) and save again"
 	hintSaveXLSX  = "open it in Excel or WPS and save as .xlsx (Excel Workbook)"
 	hintLegacyXLS = "it is a legacy Excel 97-2003 (.xls) workbook: " + hintSaveXLSX
 	hintDamaged   = "the workbook is damaged or not an Excel workbook: " + hintSaveXLSX
