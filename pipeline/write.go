@@ -3,6 +3,8 @@ package pipeline
 import (
 	"fmt"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/sink"
 )
@@ -34,11 +36,15 @@ func Write(cfg Config, res *Result) error {
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
 		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, res.Customers) })
 	}
+	// The files are independent: write them side by side.
+	g := new(errgroup.Group)
+	g.SetLimit(max(cfg.Workers, 1))
 	for _, w := range writers {
-		if err := w(st.Dir); err != nil {
-			st.Abort()
-			return fmt.Errorf("write output: %w", err)
-		}
+		g.Go(func() error { return w(st.Dir) })
+	}
+	if err := g.Wait(); err != nil {
+		st.Abort()
+		return fmt.Errorf("write output: %w", err)
 	}
 	if err := st.Publish(); err != nil {
 		st.Abort()
