@@ -194,7 +194,7 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
-	fmt.Fprintf(tw, "time\t%s\t\n", res.Duration.Round(time.Millisecond))
+	fmt.Fprintf(tw, "time\t%s\t(%s reading, cleaning and matching; the rest writing)\n", time.Since(res.Started).Round(time.Millisecond), res.Duration.Round(time.Millisecond))
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
 }
