@@ -1,0 +1,72 @@
+package state
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+)
+
+// benchRows is the rows per commit: 100k by default (a run of 1M rows
+// takes minutes on a loaded 2-core machine); STATE_BENCH_ROWS overrides.
+func benchRows(b *testing.B) int {
+	if v := os.Getenv("STATE_BENCH_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("STATE_BENCH_ROWS=%q: %v", v, err)
+		}
+		return n
+	}
+	return 100_000
+}
+
+// BenchmarkCommit commits a run of new rows and one customer per row in one
+// transaction, and reports rows/s and the file size a million rows need.
+func BenchmarkCommit(b *testing.B) {
+	ctx := context.Background()
+	s, path := openTemp(b)
+	n := benchRows(b)
+	var base int64
+	total := 0
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		ch := fixtureChanges(base, fmt.Sprintf("b%03d.xlsx", i), n)
+		b.StartTimer()
+		id, err := s.Commit(ctx, fixtureRun(), ch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		base = id
+		total += n
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "rows/s")
+	if _, err := s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(fi.Size())/float64(total)*1e6/(1<<20), "MiB/1M-rows")
+}
+
+// BenchmarkEachRow streams stored rows back, as an incremental run does.
+func BenchmarkEachRow(b *testing.B) {
+	ctx := context.Background()
+	s, _ := openTemp(b)
+	n := benchRows(b)
+	if _, err := s.Commit(ctx, fixtureRun(), fixtureChanges(0, "a.xlsx", n)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		got := 0
+		if err := s.EachRow(ctx, "", func(Row) error { got++; return nil }); err != nil || got != n {
+			b.Fatalf("EachRow: %d rows, %v", got, err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -1,0 +1,389 @@
+package state
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Changes is what one run changes in the state.
+type Changes struct {
+	// Base is Snapshot.Base of the state the run started from; Commit
+	// refuses with ErrConcurrentRun when another run committed since.
+	Base      int64
+	Files     []File     // input files read (or found unchanged) by the run
+	GoneFiles []string   // files no longer among the inputs: their rows go too
+	Rows      []Row      // new and changed rows, upserted by fingerprint
+	GoneRows  []string   // fingerprints of rows no longer in their file
+	Customers []Customer // new and changed customers, upserted by id
+	Decisions []Decision // decisions read from a review file during the run
+}
+
+// failpoint, when set by a test, is called between Commit's steps; an
+// error (or panic) from it aborts the commit at that step.
+var failpoint func(step string) error
+
+// commitSteps are the points where failpoint is called, in order.
+var commitSteps = []string{"begin", "files", "rows", "customers", "decisions", "runlog", "commit"}
+
+func step(name string) error {
+	if failpoint == nil {
+		return nil
+	}
+	if err := failpoint(name); err != nil {
+		return fmt.Errorf("failpoint %s: %w", name, err)
+	}
+	return nil
+}
+
+// Commit stores a run's changes and its log entry in one transaction and
+// returns the run's id. Customers merged into another (MergedInto set) are
+// recorded in the audit trail, and every customer id is remembered so that
+// it is never issued again. Either all of it is stored or none.
+func (s *Store) Commit(ctx context.Context, run RunRecord, ch Changes) (runID int64, err error) {
+	if err := validate(&ch); err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	defer tx.Rollback()
+	if err := step("begin"); err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	var base int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM runs WHERE kind IN ('run', 'purge')`).Scan(&base); err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	if base != ch.Base {
+		return 0, fmt.Errorf("commit run: %w (it read run %d, the file now holds run %d); run again", ErrConcurrentRun, ch.Base, base)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM runs`).Scan(&runID); err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	c := committer{ctx: ctx, tx: tx, run: runID}
+	for _, f := range []func(*Changes) error{c.files, c.rows, c.customers, c.decisions} {
+		if err := f(&ch); err != nil {
+			return 0, fmt.Errorf("commit run %d: %w", runID, err)
+		}
+	}
+	run.ID, run.Kind, run.Published = runID, KindRun, false
+	run.Counts = withDecisionCounts(run.Counts, ch.Decisions)
+	if err := c.logRun(run); err != nil {
+		return 0, fmt.Errorf("commit run %d: %w", runID, err)
+	}
+	if err := step("runlog"); err != nil {
+		return 0, fmt.Errorf("commit run %d: %w", runID, err)
+	}
+	if err := step("commit"); err != nil {
+		return 0, fmt.Errorf("commit run %d: %w", runID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("commit run %d: %w", runID, err)
+	}
+	return runID, nil
+}
+
+func validate(ch *Changes) error {
+	ch.Decisions = append([]Decision(nil), ch.Decisions...) // ordered below; the caller's stay as given
+	for i := range ch.Decisions {
+		if err := normalizeDecision(&ch.Decisions[i]); err != nil {
+			return err
+		}
+	}
+	for _, c := range ch.Customers {
+		if c.ID == "" {
+			return errors.New("a customer has no id")
+		}
+		if c.MergedInto == c.ID {
+			return fmt.Errorf("customer %s is merged into itself", c.ID)
+		}
+	}
+	for _, r := range ch.Rows {
+		if r.Fingerprint == "" {
+			return fmt.Errorf("%s: row has no fingerprint", r.Prov)
+		}
+	}
+	return nil
+}
+
+// withDecisionCounts adds the decisions a run recorded to its counts, as
+// "decisions.merge" and "decisions.keep", for the audit trail: the
+// decisions themselves go with a purge, the counts stay.
+func withDecisionCounts(counts map[string]int, ds []Decision) map[string]int {
+	if len(ds) == 0 {
+		return counts
+	}
+	out := make(map[string]int, len(counts)+2)
+	for k, v := range counts {
+		out[k] = v
+	}
+	for _, d := range ds {
+		out["decisions."+d.Verdict]++
+	}
+	return out
+}
+
+// committer writes the steps of one Commit.
+type committer struct {
+	ctx context.Context
+	tx  *sql.Tx
+	run int64
+}
+
+func (c *committer) files(ch *Changes) error {
+	del, err := c.tx.PrepareContext(c.ctx, `DELETE FROM files WHERE rel = ?`)
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	delRows, err := c.tx.PrepareContext(c.ctx, `DELETE FROM rows WHERE file = ?`)
+	if err != nil {
+		return err
+	}
+	defer delRows.Close()
+	for _, rel := range ch.GoneFiles {
+		if _, err := del.ExecContext(c.ctx, rel); err != nil {
+			return fmt.Errorf("forget file %s: %w", rel, err)
+		}
+		if _, err := delRows.ExecContext(c.ctx, rel); err != nil {
+			return fmt.Errorf("forget rows of file %s: %w", rel, err)
+		}
+	}
+	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO files (rel, hash, rows, run_id) VALUES (?, ?, ?, ?)
+		ON CONFLICT (rel) DO UPDATE SET hash = excluded.hash, rows = excluded.rows, run_id = excluded.run_id`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	for _, f := range ch.Files {
+		if _, err := up.ExecContext(c.ctx, f.Rel, f.Hash, f.Rows, c.run); err != nil {
+			return fmt.Errorf("store file %s: %w", f.Rel, err)
+		}
+	}
+	return step("files")
+}
+
+func (c *committer) rows(ch *Changes) error {
+	del, err := c.tx.PrepareContext(c.ctx, `DELETE FROM rows WHERE fingerprint = ?`)
+	if err != nil {
+		return err
+	}
+	defer del.Close()
+	for _, fp := range ch.GoneRows {
+		if _, err := del.ExecContext(c.ctx, fp); err != nil {
+			return fmt.Errorf("forget row %s: %w", fp, err)
+		}
+	}
+	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO rows
+		(fingerprint, file, sheet, row, status, customer_id, content_hash, data, first_run, last_run)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (fingerprint) DO UPDATE SET file = excluded.file, sheet = excluded.sheet, row = excluded.row,
+			status = excluded.status, customer_id = excluded.customer_id, content_hash = excluded.content_hash,
+			data = excluded.data, last_run = excluded.last_run`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	for i := range ch.Rows {
+		r := &ch.Rows[i]
+		data, err := encodeRow(r)
+		if err != nil {
+			return fmt.Errorf("%s: encode row: %w", r.Prov, err)
+		}
+		if _, err := up.ExecContext(c.ctx, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
+			nullable(r.CustomerID), r.ContentHash, data, c.run, c.run); err != nil {
+			return fmt.Errorf("%s: store row: %w", r.Prov, err)
+		}
+	}
+	return step("rows")
+}
+
+func (c *committer) customers(ch *Changes) error {
+	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO customers
+		(id, golden, golden_hash, merged_into, retired, first_run, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET golden = excluded.golden, golden_hash = excluded.golden_hash,
+			merged_into = excluded.merged_into, retired = excluded.retired, last_run = excluded.last_run`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	issue, err := c.tx.PrepareContext(c.ctx, `INSERT OR IGNORE INTO issued (id, first_run) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer issue.Close()
+	merged, err := c.tx.PrepareContext(c.ctx, `INSERT OR REPLACE INTO merges (run_id, from_id, into_id) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer merged.Close()
+	for _, cu := range ch.Customers {
+		if _, err := up.ExecContext(c.ctx, cu.ID, cu.Golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
+			cu.Retired || cu.MergedInto != "", c.run, c.run); err != nil {
+			return fmt.Errorf("store customer %s: %w", cu.ID, err)
+		}
+		if _, err := issue.ExecContext(c.ctx, cu.ID, c.run); err != nil {
+			return fmt.Errorf("store customer %s: %w", cu.ID, err)
+		}
+		if cu.MergedInto != "" {
+			if _, err := merged.ExecContext(c.ctx, c.run, cu.ID, cu.MergedInto); err != nil {
+				return fmt.Errorf("record merge of %s into %s: %w", cu.ID, cu.MergedInto, err)
+			}
+		}
+	}
+	return step("customers")
+}
+
+func (c *committer) decisions(ch *Changes) error {
+	if err := putDecisions(c.ctx, c.tx, c.run, ch.Decisions); err != nil {
+		return err
+	}
+	return step("decisions")
+}
+
+func (c *committer) logRun(run RunRecord) error {
+	inputs, err := json.Marshal(nonNil(run.Inputs))
+	if err != nil {
+		return err
+	}
+	counts, err := json.Marshal(run.Counts)
+	if err != nil {
+		return err
+	}
+	if run.Counts == nil {
+		counts = []byte("{}")
+	}
+	if run.Started.IsZero() {
+		run.Started = time.Now()
+	}
+	if run.Ended.IsZero() {
+		run.Ended = time.Now()
+	}
+	_, err = c.tx.ExecContext(c.ctx, `INSERT INTO runs (id, kind, started, ended, inputs, out, rules_hash, counts, published)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, run.ID, run.Kind, formatTime(run.Started), formatTime(run.Ended),
+		string(inputs), run.Out, run.RulesHash, string(counts), run.Published)
+	if err != nil {
+		return fmt.Errorf("write run log: %w", err)
+	}
+	return nil
+}
+
+// MarkPublished records that the outputs of run runID are in place.
+func (s *Store) MarkPublished(ctx context.Context, runID int64) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE runs SET published = 1 WHERE id = ? AND kind = 'run'`, runID)
+	if err != nil {
+		return fmt.Errorf("mark run %d published: %w", runID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("mark run %d published: no such run in %s", runID, s.path)
+	}
+	return nil
+}
+
+// Unpublished returns the latest run when it committed but its outputs
+// never appeared (the process died between Commit and MarkPublished), or
+// nil. The caller rebuilds that run's outputs from the state, publishes them
+// to its Out folder and calls MarkPublished.
+func (s *Store) Unpublished(ctx context.Context) (*RunRecord, error) {
+	runs, err := runs(ctx, s.db, `WHERE kind = 'run' ORDER BY id DESC LIMIT 1`)
+	if err != nil {
+		return nil, fmt.Errorf("find unpublished run: %w", err)
+	}
+	if len(runs) == 0 || runs[0].Published {
+		return nil, nil
+	}
+	return &runs[0], nil
+}
+
+// Audit returns the whole run log, oldest first: runs, decisions recorded
+// and purges. It holds no personal data.
+func (s *Store) Audit(ctx context.Context) ([]RunRecord, error) {
+	runs, err := runs(ctx, s.db, `ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("read run log: %w", err)
+	}
+	return runs, nil
+}
+
+// Merges returns every merge of one customer into another, oldest first.
+func (s *Store) Merges(ctx context.Context) ([]MergeRecord, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT run_id, from_id, into_id FROM merges ORDER BY run_id, from_id`)
+	if err != nil {
+		return nil, fmt.Errorf("read merges: %w", err)
+	}
+	defer rows.Close()
+	var out []MergeRecord
+	for rows.Next() {
+		var m MergeRecord
+		if err := rows.Scan(&m.Run, &m.From, &m.Into); err != nil {
+			return nil, fmt.Errorf("read merges: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func runs(ctx context.Context, q querier, where string) ([]RunRecord, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, kind, started, ended, inputs, out, rules_hash, counts, published FROM runs `+where)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RunRecord
+	for rows.Next() {
+		var r RunRecord
+		var started, ended, inputs, counts string
+		if err := rows.Scan(&r.ID, &r.Kind, &started, &ended, &inputs, &r.Out, &r.RulesHash, &counts, &r.Published); err != nil {
+			return nil, err
+		}
+		r.Started, r.Ended = parseTime(started), parseTime(ended)
+		if err := json.Unmarshal([]byte(inputs), &r.Inputs); err != nil {
+			return nil, fmt.Errorf("run %d: damaged inputs: %w", r.ID, err)
+		}
+		if err := json.Unmarshal([]byte(counts), &r.Counts); err != nil {
+			return nil, fmt.Errorf("run %d: damaged counts: %w", r.ID, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// GoldenHash is the hash Commit stores beside a golden record: a later run
+// compares it to tell "updated" from "unchanged" customers.
+func GoldenHash(golden []byte) string {
+	if golden == nil {
+		return ""
+	}
+	sum := sha256.Sum256(golden)
+	return hex.EncodeToString(sum[:16])
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+const timeLayout = time.RFC3339Nano
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}
