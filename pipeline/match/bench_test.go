@@ -3,6 +3,9 @@ package match
 import (
 	"context"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/normalize"
+	"github.com/crmclean/crmclean/rules"
 )
 
 // BenchmarkMatch100k matches 100,000 synthetic records with realistic
@@ -35,4 +38,20 @@ func BenchmarkCompare(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "pairs/s")
+}
+
+// BenchmarkExtract100k measures feature preparation of 100,000 synthetic
+// records with the real name reader on two workers.
+func BenchmarkExtract100k(b *testing.B) {
+	recs, _ := synth(100_000, 1)
+	norm, err := normalize.New(rules.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := Options{Namer: norm.Namer(), FreeDomains: freeDomains, Workers: 2}
+	b.ReportAllocs()
+	for b.Loop() {
+		extract(recs, &opt)
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

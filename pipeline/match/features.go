@@ -132,22 +132,57 @@ func extract(recs []*record.Record, opt *Options) *features {
 	}
 	branches = slices.Clone(branches)
 	slices.SortFunc(branches, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
-	rd := reader{namer: opt.Namer}
-
 	parallel(len(recs), opt.Workers, func(lo, hi int) {
+		rd := reader{namer: opt.Namer}
 		for i := lo; i < hi; i++ {
-			fs.f[i] = rd.feat(&recs[fs.index[i]].Norm, free, branches)
+			rd.feat(&fs.f[i], &recs[fs.index[i]].Norm, free, branches)
 		}
 	})
 	fs.frequencies(opt.Workers)
 	return fs
 }
 
-type reader struct{ namer Namer }
+// reader computes features; one per goroutine.
+type reader struct {
+	namer Namer
+	slab  [][]string // backing store the records' reading units are cut from
+}
 
-func (rd reader) feat(n *record.Normalized, free map[string]bool, branches []string) feat {
-	f := feat{company: n.Kind == record.Company, display: n.Name}
-	key := compact(n.Name)
+// readingsAppender is implemented by a Namer that can append a name's
+// readings to a slice instead of allocating one per name (*name.Namer).
+type readingsAppender interface {
+	AppendReadings(dst [][]string, name string, kind record.Kind) [][]string
+}
+
+// slabSize is the number of units the reader allocates at a time.
+const slabSize = 4096
+
+// readings returns the namer's readings of key, cut from the reader's slab
+// when the namer can append.
+func (rd *reader) readings(key string, kind record.Kind) [][]string {
+	ra, ok := rd.namer.(readingsAppender)
+	if !ok {
+		return rd.namer.Readings(key, kind)
+	}
+	// A name rarely has more units than bytes, so the units usually fit in
+	// the slab; when they do not, append moves them to a new array and the
+	// units already handed out keep the old one.
+	if cap(rd.slab)-len(rd.slab) < len(key) {
+		rd.slab = make([][]string, 0, max(slabSize, len(key)))
+	}
+	start := len(rd.slab)
+	rd.slab = ra.AppendReadings(rd.slab, key, kind)
+	if len(rd.slab) == start {
+		return nil
+	}
+	return rd.slab[start:len(rd.slab):len(rd.slab)]
+}
+
+// feat fills f, a zero feat, with the features of n.
+func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, branches []string) {
+	f.company, f.display = n.Kind == record.Company, n.Name
+	cname := compact(n.Name)
+	key := cname
 	kind := record.Person
 	if f.company {
 		kind = record.Company
@@ -156,7 +191,7 @@ func (rd reader) feat(n *record.Normalized, free map[string]bool, branches []str
 		}
 	}
 	f.name = rd.read(key, n.Name, kind)
-	if c := compact(n.Contact); c != "" && (f.company || c != compact(n.Name)) {
+	if c := compact(n.Contact); c != "" && (f.company || c != cname) {
 		f.contact = rd.read(c, n.Contact, record.Person)
 	}
 	for _, p := range n.Phones {
@@ -188,9 +223,8 @@ func (rd reader) feat(n *record.Normalized, free map[string]bool, branches []str
 	}
 	f.uscc = strings.ToUpper(strings.TrimSpace(n.USCC))
 	if f.company {
-		f.branch = branchOf(n.Name, branches)
+		f.branch = branchOfCompact(cname, branches)
 	}
-	return f
 }
 
 func appendValue(vs []value, s string) []value {
@@ -205,7 +239,7 @@ func appendValue(vs []value, s string) []value {
 // compact drops spaces and folds latin letters to lower case.
 func compact(s string) string {
 	s = strings.TrimSpace(s)
-	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsUpper(r) }) {
+	if !needsCompact(s) {
 		return s
 	}
 	var b strings.Builder
@@ -215,6 +249,44 @@ func compact(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// needsCompact reports whether s holds a space or an upper-case letter,
+// deciding CJK ideographs (neither) and ASCII without the Unicode tables.
+func needsCompact(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' || c == ' ' || c >= '\t' && c <= '\r' {
+				return true
+			}
+			i++
+			continue
+		}
+		if han3(s, i) {
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || unicode.IsUpper(r) {
+			return true
+		}
+		i += size
+	}
+	return false
+}
+
+// han3 reports whether s[i:] starts with a CJK unified ideograph
+// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly.
+func han3(s string, i int) bool {
+	if i+2 >= len(s) {
+		return false
+	}
+	c0, c1, c2 := s[i], s[i+1], s[i+2]
+	if c0 < 0xE4 || c0 > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
+		return false
+	}
+	return c0 != 0xE4 || c1 >= 0xB8 // U+4E00 is E4 B8 80
 }
 
 func hasHan(s string) bool {
@@ -228,7 +300,7 @@ func hasHan(s string) bool {
 
 // read gives a name's readings (or its romanized syllables when it is
 // written in latin letters) and pinyin keys.
-func (rd reader) read(key, written string, kind record.Kind) nameFeat {
+func (rd *reader) read(key, written string, kind record.Kind) nameFeat {
 	nf := nameFeat{key: key}
 	if key == "" {
 		return nf
@@ -241,11 +313,18 @@ func (rd reader) read(key, written string, kind record.Kind) nameFeat {
 		}
 	}
 	if rd.namer != nil {
-		nf.units = rd.namer.Readings(key, kind)
+		nf.units = rd.readings(key, kind)
 	} else {
 		nf.units = plainReadings(key)
 	}
+	size := 0
+	for _, u := range nf.units {
+		if len(u) > 0 {
+			size += len(u[0])
+		}
+	}
 	var b strings.Builder
+	b.Grow(size)
 	for _, u := range nf.units {
 		if len(u) > 0 {
 			b.WriteString(u[0])
@@ -256,7 +335,7 @@ func (rd reader) read(key, written string, kind record.Kind) nameFeat {
 	return nf
 }
 
-func (rd reader) romanized(s string) ([]string, bool) {
+func (rd *reader) romanized(s string) ([]string, bool) {
 	if rd.namer != nil {
 		return rd.namer.Romanized(s)
 	}
@@ -286,7 +365,7 @@ func plainReadings(s string) [][]string {
 }
 
 func initials(units [][]string, roman []string) string {
-	var b []byte
+	b := make([]byte, 0, len(units)+len(roman))
 	for _, u := range units {
 		if len(u) > 0 && u[0] != "" {
 			b = append(b, u[0][0])
@@ -301,17 +380,26 @@ func initials(units [][]string, roman []string) string {
 // bigrams returns the sorted distinct character bigrams of an address
 // detail, ignoring spaces and punctuation.
 func bigrams(s string) []uint32 {
+	if s == "" {
+		return nil
+	}
 	var prev rune
-	var out []uint32
+	out := make([]uint32, 0, utf8.RuneCountInString(s))
 	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) {
-			continue
+		// CJK ideographs are neither spaces nor punctuation and have no case.
+		if r < 0x4E00 || r > 0x9FFF {
+			if unicode.IsSpace(r) || unicode.IsPunct(r) {
+				continue
+			}
+			r = unicode.ToLower(r)
 		}
-		r = unicode.ToLower(r)
 		if prev != 0 {
 			out = append(out, uint32(prev)*2654435761^uint32(r))
 		}
 		prev = r
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -321,7 +409,11 @@ func bigrams(s string) []uint32 {
 // word with up to two characters before it ("上海分公司", "第一分店"), so
 // that "X公司上海分公司" and "X上海分公司" designate the same branch.
 func branchOf(name string, words []string) string {
-	name = compact(name)
+	return branchOfCompact(compact(name), words)
+}
+
+// branchOfCompact is branchOf of a name already compacted.
+func branchOfCompact(name string, words []string) string {
 	best, at := "", -1
 	for _, w := range words {
 		if i := strings.LastIndex(name, w); i > at {
@@ -430,18 +522,19 @@ func (f *feat) identity() string {
 // only blurs a frequency.
 func distinct(fs []feat, each func(*feat, func(v, by string))) freqs {
 	type vb struct{ v, by uint64 }
-	var all []vb
+	all := make([]vb, 0, len(fs))
+	yield := func(v, by string) { // made once: a closure per record would escape
+		if v == "" {
+			return
+		}
+		var hb uint64
+		if by != "" {
+			hb = hashKey(1, by) | 1 // never 0, which stands for unknown
+		}
+		all = append(all, vb{hashKey(0, v), hb})
+	}
 	for i := range fs {
-		each(&fs[i], func(v, by string) {
-			if v == "" {
-				return
-			}
-			var hb uint64
-			if by != "" {
-				hb = hashKey(1, by) | 1 // never 0, which stands for unknown
-			}
-			all = append(all, vb{hashKey(0, v), hb})
-		})
+		each(&fs[i], yield)
 	}
 	slices.SortFunc(all, func(a, b vb) int {
 		if a.v != b.v {

@@ -224,17 +224,46 @@ func isLatinWordRune(r rune) bool {
 const utf8RuneSelf = 0x80
 
 // nfkc is norm.NFKC.String with a fast path for the usual name: ASCII and
-// CJK unified ideographs, which NFKC leaves alone.
+// CJK unified ideographs, which NFKC leaves alone, and full-width ASCII
+// forms (（, ）, Ａ), which it maps to ASCII.
 func nfkc(s string) string {
+	wide := false
 	for i := 0; i < len(s); {
 		switch {
 		case s[i] < utf8.RuneSelf:
 			i++
 		case han3(s, i):
 			i += 3
+		case fullWidth3(s, i):
+			wide = true
+			i += 3
 		default:
 			return norm.NFKC.String(s)
 		}
 	}
-	return s
+	if !wide {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if fullWidth3(s, i) {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			b = append(b, byte(r-0xFEE0))
+			i += 3
+			continue
+		}
+		b = append(b, s[i])
+		i++
+	}
+	return string(b)
+}
+
+// fullWidth3 reports whether s[i:] starts with a full-width ASCII form
+// (U+FF01–U+FF5E, EF BC 81 to EF BD 9E in UTF-8).
+func fullWidth3(s string, i int) bool {
+	if i+2 >= len(s) || s[i] != 0xEF {
+		return false
+	}
+	c1, c2 := s[i+1], s[i+2]
+	return c1 == 0xBC && c2 >= 0x81 && c2 <= 0xBF || c1 == 0xBD && c2 >= 0x80 && c2 <= 0x9E
 }

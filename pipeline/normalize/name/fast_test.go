@@ -1,11 +1,14 @@
 package name
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // fastCases are names on both sides of the fast paths' conditions.
@@ -58,7 +61,63 @@ func FuzzFastPaths(f *testing.F) {
 		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
 			t.Fatalf("nfkc(%q) = %q, norm.NFKC gives %q", s, got, want)
 		}
+		if got, want := n.MatchKey(s), matchKeySlow(n, s); got != want {
+			t.Fatalf("MatchKey(%q) = %q, slow path gives %q", s, got, want)
+		}
+		for _, kind := range []record.Kind{record.Person, record.Company} {
+			if got, want := n.AppendReadings(nil, s, kind), n.Readings(s, kind); !reflect.DeepEqual(got, want) {
+				t.Fatalf("AppendReadings(%q) = %q, Readings gives %q", s, got, want)
+			}
+		}
 	})
+}
+
+// matchKeySlow is MatchKey without its shortcut: every key confirmed by
+// one more step.
+func matchKeySlow(n *Namer, name string) string {
+	k := n.keyStep(name)
+	for range 8 {
+		next := n.keyStep(k)
+		if next == k {
+			break
+		}
+		k = next
+	}
+	return k
+}
+
+func TestMatchKeyShortcutAgrees(t *testing.T) {
+	n := newTestNamer()
+	taken := 0
+	for _, s := range append(append(fastCases, fuzzSeeds...), "张伟", "欧阳娜娜", "华信科技", "abc", "北京大学", "华信科技上海分公司") {
+		if n.keyStep(s) == s {
+			taken++
+		}
+		if got, want := n.MatchKey(s), matchKeySlow(n, s); got != want {
+			t.Errorf("MatchKey(%q) = %q, slow path gives %q", s, got, want)
+		}
+	}
+	if taken < 5 {
+		t.Errorf("shortcut taken for %d names only", taken)
+	}
+}
+
+func TestAppendReadingsAgrees(t *testing.T) {
+	n := newTestNamer()
+	dst := [][]string{{"kept"}}
+	for _, s := range append(fastCases, fuzzSeeds...) {
+		for _, kind := range []record.Kind{record.Person, record.Company} {
+			want := n.Readings(s, kind)
+			before := len(dst)
+			dst = n.AppendReadings(dst, s, kind)
+			if got := dst[before:]; len(got) != len(want) || len(want) > 0 && !reflect.DeepEqual(got, want) {
+				t.Errorf("AppendReadings(%q) appended %q, Readings gives %q", s, got, want)
+			}
+		}
+	}
+	if dst[0][0] != "kept" {
+		t.Errorf("AppendReadings changed what dst held: %q", dst[0])
+	}
 }
 
 func TestIsAlnumAgrees(t *testing.T) {
@@ -88,5 +147,27 @@ func TestNFKCAgrees(t *testing.T) {
 		if got, want := nfkc(s), norm.NFKC.String(s); got != want {
 			t.Errorf("nfkc(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+func TestNFKCFullWidthAgrees(t *testing.T) {
+	taken := 0
+	for r := rune(0xFF00); r <= 0xFFEF; r++ {
+		for _, s := range []string{string(r), "a" + string(r) + "b", "华" + string(r) + "信", string(r) + "\u0301", string(r) + string(r), "（华信）" + string(r)} {
+			if fullWidth3(s, 0) || fullWidth3(s, 1) || fullWidth3(s, 3) {
+				taken++
+			}
+			if got, want := nfkc(s), norm.NFKC.String(s); got != want {
+				t.Fatalf("nfkc(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"\xef\xbc", "\xef\xbc\x80", "\xef\xbd\x9f", "\xef\xbc\xc1", "a\xef"} {
+		if fullWidth3(s, 0) {
+			t.Errorf("fullWidth3(%q, 0) = true", s)
+		}
+	}
+	if taken < 94 {
+		t.Errorf("full-width fast path taken %d times only", taken)
 	}
 }

@@ -18,6 +18,9 @@ import (
 // MatchKey is idempotent: MatchKey(MatchKey(x)) == MatchKey(x).
 func (n *Namer) MatchKey(name string) string {
 	k := n.keyStep(name)
+	if k == name {
+		return k // a fixpoint already (most person names): the check below would step again to k
+	}
 	for range 8 { // each step only shortens in practice; bound it anyway
 		next := n.keyStep(k)
 		if next == k {

@@ -27,6 +27,12 @@ func (n *Namer) Readings(name string, kind record.Kind) [][]string {
 	return append([][]string(nil), units...)
 }
 
+// AppendReadings appends the units Readings gives to dst, sharing their
+// inner slices the same way.
+func (n *Namer) AppendReadings(dst [][]string, name string, kind record.Kind) [][]string {
+	return n.appendUnits(dst, name, kind)
+}
+
 // Pinyin returns the first reading of every unit joined without spaces
 // ("shanxiaoming"), for blocking keys. For a company, read its MatchKey so
 // that 北京华信科技有限公司 and 华新科技 block together.

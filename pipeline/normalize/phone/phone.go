@@ -90,8 +90,73 @@ func (p *Parser) Parse(cell string, ctx Context) Result {
 		if e164, ok := plainMobile(cell); ok {
 			return Result{Phones: []record.Phone{{E164: e164, Type: record.Mobile, Col: -1, Input: cell}}}
 		}
+		if res, ok := p.plainLandline(cell, ctx); ok {
+			return res
+		}
+		// A mobile in a numeric spreadsheet cell (13800138000.0): parse reads
+		// the digits and keeps the cell as the input.
+		if digits, kind := excelNumber(cell); kind == excelFloat {
+			if e164, ok := plainMobile(digits); ok && allDigits(digits) {
+				return Result{Phones: []record.Phone{{E164: e164, Type: record.Mobile, Col: -1, Input: cell}}}
+			}
+		}
 	}
 	return p.parse(cell, ctx)
+}
+
+// plainLandline is the fast path of Parse for one landline with area code
+// and nothing else: 057188881234, 0571-88881234, 0571 88881234 or
+// (0571)88881234. It judges the digits as parse's assembly of the digit
+// groups would and gives what parse gives, area-code check included, or
+// false for anything else (a bad or repaired number, an extension, text),
+// which parse then reads.
+func (p *Parser) plainLandline(cell string, ctx Context) (Result, bool) {
+	if len(cell) < 10 || len(cell) > 16 {
+		return Result{}, false
+	}
+	head, tail := cell, ""
+	switch {
+	case cell[0] == '(':
+		end := strings.IndexByte(cell, ')')
+		if end < 0 {
+			return Result{}, false
+		}
+		head, tail = cell[1:end], cell[end+1:]
+		if tail == "" {
+			return Result{}, false
+		}
+	default:
+		if i := strings.IndexAny(cell, "- "); i >= 0 {
+			head, tail = cell[:i], cell[i+1:]
+			if tail == "" {
+				return Result{}, false
+			}
+		}
+	}
+	if len(head) < 3 || head[0] != '0' || head[1] == '0' || head[1] == '1' && (len(head) < 3 || head[2] != '0') ||
+		!allDigits(head) || !allDigits(tail) {
+		return Result{}, false
+	}
+	digits := head + tail
+	if code, a, ok := lookupArea(digits[1:]); !ok || a.subscriber(digits[1+len(code):]) != yes {
+		return Result{}, false // not plainly valid: leave the doubts to parse, asking phonenumbers once
+	}
+	var j judgement
+	if tail == "" {
+		j = p.judge(digits, false)
+	} else {
+		if p.judge(head, false).st != partial {
+			return Result{}, false // parse would not join the groups
+		}
+		j = p.judge(digits, false)
+	}
+	if j.st != whole || j.typ != record.Landline || j.fix != "" || j.area == "" {
+		return Result{}, false
+	}
+	res := Result{Phones: []record.Phone{{E164: j.e164, Type: record.Landline, Col: -1, Input: cell}}}
+	c := cellParse{p: p, ctx: ctx, res: &res}
+	c.checkArea(j, cell)
+	return res, true
 }
 
 // plainMobile is the fast path of Parse for the cells most phone columns
@@ -359,12 +424,7 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 	case RuleLandlineLength:
 		c.issue(j.fix, record.Warning, in, "", "%q: %s; kept as %s, check the number", in, j.why, j.e164)
 	}
-	if j.typ == record.Landline && j.area != "" && j.fix != "inferred" && c.ctx.City != "" {
-		if serves, known := servesCity(j.area, c.ctx.City); known && !serves {
-			c.issue(RuleAreaCodeMismatch, record.Warning, in, "",
-				"%q has area code 0%s (%s), but the customer's city is %s", in, j.area, strings.Join(CityOfAreaCode(j.area), "/"), c.ctx.City)
-		}
-	}
+	c.checkArea(j, in)
 	for i, ph := range c.res.Phones {
 		if ph.E164 == j.e164 && ph.Ext == "" {
 			c.found = append(c.found, candidate{from: from, to: to, phone: i})
@@ -374,6 +434,17 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 	c.res.Phones = append(c.res.Phones, record.Phone{E164: j.e164, Type: j.typ, Col: -1, Input: in})
 	c.found = append(c.found, candidate{from: from, to: to, phone: len(c.res.Phones) - 1})
 	return len(c.res.Phones) - 1
+}
+
+// checkArea reports a landline whose area code does not serve the
+// customer's city.
+func (c *cellParse) checkArea(j judgement, in string) {
+	if j.typ == record.Landline && j.area != "" && j.fix != "inferred" && c.ctx.City != "" {
+		if serves, known := servesCity(j.area, c.ctx.City); known && !serves {
+			c.issue(RuleAreaCodeMismatch, record.Warning, in, "",
+				"%q has area code 0%s (%s), but the customer's city is %s", in, j.area, strings.Join(CityOfAreaCode(j.area), "/"), c.ctx.City)
+		}
+	}
 }
 
 // extension attaches the digits of ext to the number at idx.
