@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -400,4 +401,42 @@ func xlsxText(t *testing.T, path string) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// TestReportJSONGolden pins report.json of a run on the fixtures; the run's
+// start time and duration are the only figures that may vary.
+func TestReportJSONGolden(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	summary := doc["summary"].(map[string]any)
+	for _, k := range []string{"started_at", "duration_seconds"} {
+		if _, ok := summary[k]; !ok {
+			t.Errorf("summary.%s missing", k)
+		}
+		summary[k] = "(varies)"
+	}
+	got, _ := json.MarshalIndent(doc, "", "  ")
+	golden := filepath.Join("testdata", "report.fixtures.json")
+	if *update {
+		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if string(append(got, '\n')) != string(want) {
+		t.Errorf("report.json differs from %s (go test -update to accept)", golden)
+	}
 }
