@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/mapping"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
@@ -202,7 +201,7 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 	for i, c := range r.Cells {
 		raw := c.Text
 		col, mapped := st.column(i)
-		if strings.TrimSpace(raw) == "" {
+		if text.Blank(raw) {
 			if mapped {
 				st.forget(i) // a blank cell breaks a ditto chain
 			}

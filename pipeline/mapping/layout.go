@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/source"
 	"github.com/crmclean/crmclean/rules"
@@ -59,6 +61,7 @@ type Mapper struct {
 	exactNoise []string // the same without a trailing colon, for whole cells
 	maxNoise   int      // longest marker in bytes
 	firstRunes map[rune]bool
+	firstASCII [utf8.RuneSelf]bool // firstRunes below utf8.RuneSelf, as a table
 }
 
 // New returns a Mapper for the rules r.
@@ -74,6 +77,9 @@ func New(r *rules.Rules) *Mapper {
 	for _, k := range m.noise {
 		for _, r := range k {
 			m.firstRunes[r] = true
+			if r < utf8.RuneSelf {
+				m.firstASCII[r] = true
+			}
 			break
 		}
 	}
@@ -299,9 +305,9 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 	for i, c := range r.Cells {
 		t := strings.TrimSpace(c.Text)
 		if i < len(header.Cells) {
-			if h := strings.TrimSpace(header.Cells[i].Text); h != "" {
+			if h := header.Cells[i].Text; !text.Blank(h) {
 				headerCells++
-				if t != "" && t == h {
+				if t != "" && t == strings.TrimSpace(h) {
 					sameAsHeader++
 				}
 			}
@@ -329,9 +335,24 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 // totalWords end a subtotal label such as "云南省 小计" or "华东区合计：".
 var totalWords = []string{"小计", "合计", "总计", "共计"}
 
+// The last UTF-8 bytes of 计 (all totalWords end with it), of ： and of
+// U+3000, for isTotalCell's first test.
+var (
+	totalLastByte = "计"[len("计")-1]
+	trimLastByte1 = "："[len("：")-1]
+	trimLastByte2 = "\u3000"[len("\u3000")-1]
+)
+
 // isTotalCell reports whether a short cell ends with a total word.
 func isTotalCell(t string) bool {
-	if len(t) > 48 {
+	if len(t) > 48 || len(t) == 0 {
+		return false
+	}
+	// Most cells end in a byte that ends neither a total word (计) nor a
+	// trimmed rune: they are not totals, without trimming.
+	switch t[len(t)-1] {
+	case totalLastByte, ' ', '\t', ':', trimLastByte1, trimLastByte2:
+	default:
 		return false
 	}
 	k := strings.TrimRight(t, " \t:：\u3000")
@@ -350,6 +371,9 @@ func (m *Mapper) mayBeMarker(t string) bool {
 	for _, r := range t {
 		if unicode.IsSpace(r) {
 			continue
+		}
+		if r < utf8.RuneSelf {
+			return m.firstASCII[unicode.ToLower(r)]
 		}
 		return m.firstRunes[unicode.ToLower(r)] || r >= 0xFF00
 	}

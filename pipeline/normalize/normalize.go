@@ -159,6 +159,16 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 	base := len(out.Phones) // phones before base were not found here
 	for v := range values(rec, record.FieldPhone) {
 		res := n.phones.Parse(v.Text, ctx)
+		if len(out.Phones) == 0 && len(res.Phones) == 1 {
+			// The common cell: one number, nothing to merge with. Keep the
+			// parser's fresh slice rather than copying it.
+			res.Phones[0].Col = v.Col
+			out.Phones = res.Phones[:1:1]
+			for _, is := range res.Issues {
+				issue(rec, v, record.FieldPhone, is)
+			}
+			continue
+		}
 	next:
 		for _, p := range res.Phones {
 			p.Col = v.Col

@@ -70,7 +70,8 @@ type candidate struct {
 type index struct {
 	root    *division
 	names   map[string][]candidate // every full, short and old name
-	lengths map[rune]uint32        // bit n set: some name of n runes starts with the rune
+	lengths []uint32               // [r] bit n set: some name of n runes starts with rune r; see lengthsOf
+	filter  nameFilter             // the first and last runes and length of every name
 	regions []string               // RegionNames, longest first
 	cities  map[string][]*division // full and short city names
 }
@@ -128,7 +129,7 @@ func build(tsv string) (*index, error) {
 	if len(root.kids) == 0 {
 		return nil, fmt.Errorf("no divisions")
 	}
-	ix := &index{root: root, names: map[string][]candidate{}, lengths: map[rune]uint32{}, cities: map[string][]*division{}}
+	ix := &index{root: root, names: map[string][]candidate{}, cities: map[string][]*division{}}
 	regions := map[string]bool{}
 	var walk func(d *division)
 	walk = func(d *division) {
@@ -205,7 +206,43 @@ func (ix *index) add(name string, c candidate) {
 	}
 	ix.names[name] = append(ix.names[name], c)
 	r, _ := utf8.DecodeRuneInString(name)
+	if int(r) >= len(ix.lengths) {
+		ix.lengths = append(ix.lengths, make([]uint32, int(r)+1-len(ix.lengths))...)
+	}
 	ix.lengths[r] |= 1 << n
+	last, _ := utf8.DecodeLastRuneInString(name)
+	ix.filter.add(r, last, n)
+}
+
+// nameFilter is a set of hashed (first rune, last rune, rune count)
+// triples, one for every name: a text whose triple is not in it is no
+// name, which match learns without a map lookup. A triple in it may still
+// be none (hashes collide).
+type nameFilter [1 << 14]uint64
+
+func filterBit(first, last rune, n int) uint32 {
+	h := uint32(first)*0x9E3779B1 ^ uint32(last)*0x85EBCA77 ^ uint32(n)*0xC2B2AE3D
+	return h >> 12 // 20 bits: one of the 1<<14 * 64 bits
+}
+
+func (f *nameFilter) add(first, last rune, n int) {
+	b := filterBit(first, last, n)
+	f[b/64] |= 1 << (b % 64)
+}
+
+// mayHave reports whether some name may have n runes from first to last.
+func (f *nameFilter) mayHave(first, last rune, n int) bool {
+	b := filterBit(first, last, n)
+	return f[b/64]&(1<<(b%64)) != 0
+}
+
+// lengthsOf returns the lengths in runes of the names that start with r,
+// bit n set for n runes: a table lookup, as match asks at every position.
+func (ix *index) lengthsOf(r rune) uint32 {
+	if r < 0 || int(r) >= len(ix.lengths) {
+		return 0
+	}
+	return ix.lengths[r]
 }
 
 // find returns the division with the given full names, or nil.

@@ -129,7 +129,7 @@ func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, 
 // or place name (杭州市西湖路): then no shorter name nor typo is tried.
 func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	first, _ := utf8.DecodeRuneInString(t[pos:])
-	mask := idx.lengths[first]
+	mask := idx.lengthsOf(first)
 	if mask == 0 {
 		return mention{}, false, false
 	}
@@ -155,6 +155,9 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	for l := n; l >= 2; l-- {
 		if mask&(1<<l) == 0 {
 			continue
+		}
+		if last, _ := utf8.DecodeLastRune(key[keys[l-1]:keys[l]]); !idx.filter.mayHave(first, last, l) {
+			continue // no name of l runes runs from first to last
 		}
 		var cands []candidate
 		var ok bool
@@ -342,7 +345,7 @@ func hasAnyPrefix(s string, index map[rune][]string) bool {
 // startsName reports whether s starts with a division name.
 func startsName(s string) bool {
 	first, _ := utf8.DecodeRuneInString(s)
-	mask := idx.lengths[first]
+	mask := idx.lengthsOf(first)
 	if mask == 0 {
 		return false
 	}

@@ -73,9 +73,31 @@ func (n *Normalizer) NormalizeAll(s string) []Result {
 		// No address at all: report the cell as one value, unsplit ("N/A").
 		return []Result{n.normalize(c, c)}
 	}
-	parts := strings.FieldsFunc(c, func(r rune) bool {
-		return r == ';' || r == ',' || r == '/' || r == '、' || r == '|' || r == ' '
-	})
+	if !strings.ContainsFunc(c, isListSeparator) {
+		return n.one(c)
+	}
+	return n.list(c)
+}
+
+// isListSeparator reports whether r separates the addresses of a cell.
+func isListSeparator(r rune) bool {
+	return r == ';' || r == ',' || r == '/' || r == '、' || r == '|' || r == ' '
+}
+
+// one is list for a prepared cell without separators: the one part, read
+// as list reads it, without splitting or a set of the addresses seen.
+func (n *Normalizer) one(c string) []Result {
+	out := make([]Result, 0, 1)
+	p := strings.Trim(c, trimChars)
+	if p == "" || !strings.Contains(p, "@") && !hasAlnum(p) {
+		return out
+	}
+	return append(out, n.normalize(p, p))
+}
+
+// list reads every address of a prepared cell that holds an @.
+func (n *Normalizer) list(c string) []Result {
+	parts := strings.FieldsFunc(c, isListSeparator)
 	out := make([]Result, 0, len(parts))
 	seen := make(map[string]bool, len(parts))
 	for _, p := range parts {

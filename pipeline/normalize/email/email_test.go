@@ -2,6 +2,7 @@ package email
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/crmclean/crmclean/rules"
@@ -193,4 +194,37 @@ func BenchmarkNormalizeAll(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(cells))/b.Elapsed().Seconds(), "rows/s")
+}
+
+// oneCases are cells without separators, which NormalizeAll reads through
+// its single-part path.
+var oneCases = []string{"zw@qq.com", "ZW@QQ.COM", "<zw@qq.com>", "mailto:zw@163.con", "\"a@b.cn\".", "@", "@@",
+	"。@。", "备用@", "zw@qq。com", "ｚｗ＠ｑｑ．ｃｏｍ", "a@b", "-@-", "张伟<zw@qq.com>", "x@y.com.", "“a@b.com”"}
+
+// TestOneMatchesList checks the single-part path against the general one
+// on cells without separators: the same results, issues included.
+func TestOneMatchesList(t *testing.T) {
+	n := newDefault()
+	for _, s := range oneCases {
+		t.Run(s, func(t *testing.T) { checkOne(t, n, s) })
+	}
+}
+
+func checkOne(t *testing.T, n *Normalizer, s string) {
+	t.Helper()
+	c := prepare(s)
+	if c == "" || !strings.Contains(c, "@") || strings.ContainsFunc(c, isListSeparator) {
+		return
+	}
+	if got, want := n.one(c), n.list(c); !reflect.DeepEqual(got, want) {
+		t.Fatalf("one(%q) = %+v, list gives %+v", c, got, want)
+	}
+}
+
+func FuzzOneMatchesList(f *testing.F) {
+	for _, s := range oneCases {
+		f.Add(s)
+	}
+	n := newDefault()
+	f.Fuzz(func(t *testing.T, s string) { checkOne(t, n, s) })
 }

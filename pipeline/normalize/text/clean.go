@@ -198,3 +198,28 @@ func HasHan(s string) bool {
 	}
 	return false
 }
+
+// Blank reports whether s is empty or white space only: whether
+// strings.TrimSpace(s) == "", without trimming. It stops at the first
+// character that is not a space.
+func Blank(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] == 0 {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !unicode.IsSpace(r) {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// asciiSpace marks the ASCII characters strings.TrimSpace trims.
+var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}

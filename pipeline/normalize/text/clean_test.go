@@ -207,3 +207,34 @@ func BenchmarkCleanChineseDirty(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+var blankCases = []string{"", " ", "\t\n\v\f\r ", "\u3000", "\u00a0", "\u0085", "\u2028", "\u200b", " a ", "a", "\xff", " \xff",
+	"\u3000\u3000无", "\x00", "\x1c", " \u205f\u3000 ", "\ufeff", "\xe3\x80"}
+
+// TestBlank checks Blank against strings.TrimSpace, which it replaces.
+func TestBlank(t *testing.T) {
+	for _, s := range blankCases {
+		t.Run(s, func(t *testing.T) {
+			if got, want := Blank(s), strings.TrimSpace(s) == ""; got != want {
+				t.Errorf("Blank(%q) = %v, want %v", s, got, want)
+			}
+		})
+	}
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		s := string(r)
+		if got, want := Blank(s), strings.TrimSpace(s) == ""; got != want {
+			t.Fatalf("Blank(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func FuzzBlank(f *testing.F) {
+	for _, s := range blankCases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Blank(s), strings.TrimSpace(s) == ""; got != want {
+			t.Errorf("Blank(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

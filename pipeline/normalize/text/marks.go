@@ -43,9 +43,29 @@ func key(s string) string { return strings.ToLower(Clean(s)) }
 // markSet holds the keys of a list of marks and the rune count of the
 // longest: lower-casing keeps the number of runes, so a cleaned cell with
 // more runes than that is no mark, and is not lower-cased to find out.
+//
+// first holds, for each key starting with an ASCII character or a CJK
+// unified ideograph, its first byte or the last byte of that ideograph:
+// lower-casing changes neither, so a cell starting with one whose byte is
+// not in first is no mark, and is not looked up.
 type markSet struct {
 	keys     map[string]struct{}
 	maxRunes int
+	first    [4]uint64 // bit b set: some key's first character ends in byte b
+}
+
+// firstByte returns the byte first holds for s, if s starts with an ASCII
+// character (lower-cased) or a CJK unified ideograph.
+func firstByte(s string) (byte, bool) {
+	switch c := s[0]; {
+	case c >= 'A' && c <= 'Z':
+		return c + 'a' - 'A', true
+	case c < utf8.RuneSelf:
+		return c, true
+	case han3(s, 0):
+		return s[2], true
+	}
+	return 0, false
 }
 
 func newMarkSet(list []string) markSet {
@@ -54,14 +74,23 @@ func newMarkSet(list []string) markSet {
 		if k := key(s); k != "" {
 			m.keys[k] = struct{}{}
 			m.maxRunes = max(m.maxRunes, utf8.RuneCountInString(k))
+			if b, ok := firstByte(k); ok {
+				m.first[b/64] |= 1 << (b % 64)
+			}
 		}
 	}
 	return m
 }
 
 // has reports whether the cleaned text c is a mark.
-func (m markSet) has(c string) bool {
-	if c == "" || len(m.keys) == 0 || len(c) > m.maxRunes*utf8.UTFMax || utf8.RuneCountInString(c) > m.maxRunes {
+func (m *markSet) has(c string) bool {
+	if c == "" || len(m.keys) == 0 || len(c) > m.maxRunes*utf8.UTFMax {
+		return false
+	}
+	if b, ok := firstByte(c); ok && m.first[b/64]&(1<<(b%64)) == 0 {
+		return false
+	}
+	if utf8.RuneCountInString(c) > m.maxRunes {
 		return false
 	}
 	_, ok := m.keys[lower(c)]

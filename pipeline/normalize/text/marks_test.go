@@ -20,6 +20,7 @@ var markInputs = []string{
 	"DITTO", "ditto.", "〃", "\"", "0", "00", "北京华信科技有限公司", "暂无暂无暂无暂无暂无", "\u212a", "k", "ÅÅ", "åå",
 	"\u212b\u212b", "ǆ", "ǅ", "Ǆ", "\xff", "无\xff", "待补充", "待补充。", strings.Repeat("\u200b", 40) + "无",
 	"n\u200b/\u200ba", "ＮＵＬＬ", "nil\t", "\u3000none\u3000",
+	"Na", "NA", "Ditto", "\u212aK", "丰", "上", "同", "无无", "张伟", "-1", "?", "\u4e00", "\u9fff", "Ånone",
 }
 
 // naiveHas is what the marks' Is did before the rune-count shortcut.
