@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/rules"
 )
@@ -263,7 +264,7 @@ func needsCompact(s string) bool {
 			i++
 			continue
 		}
-		if han3(s, i) {
+		if text.HanAt(s, i) {
 			i += 3
 			continue
 		}
@@ -274,19 +275,6 @@ func needsCompact(s string) bool {
 		i += size
 	}
 	return false
-}
-
-// han3 reports whether s[i:] starts with a CJK unified ideograph
-// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly.
-func han3(s string, i int) bool {
-	if i+2 >= len(s) {
-		return false
-	}
-	c0, c1, c2 := s[i], s[i+1], s[i+2]
-	if c0 < 0xE4 || c0 > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
-		return false
-	}
-	return c0 != 0xE4 || c1 >= 0xB8 // U+4E00 is E4 B8 80
 }
 
 func hasHan(s string) bool {

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // Display returns the canonical display form of a name: NFKC (full-width
@@ -38,7 +40,7 @@ func displayed(s string) bool {
 			i++
 			continue
 		}
-		if han3(s, i) {
+		if text.HanAt(s, i) {
 			i += 3
 			continue
 		}
@@ -49,19 +51,6 @@ func displayed(s string) bool {
 		i += size
 	}
 	return true
-}
-
-// han3 reports whether s[i:] starts with a CJK unified ideograph
-// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly.
-func han3(s string, i int) bool {
-	if i+2 >= len(s) {
-		return false
-	}
-	c0, c1, c2 := s[i], s[i+1], s[i+2]
-	if c0 < 0xE4 || c0 > 0xE9 || c1&0xC0 != 0x80 || c2&0xC0 != 0x80 {
-		return false
-	}
-	return c0 != 0xE4 || c1 >= 0xB8 // U+4E00 is E4 B8 80
 }
 
 // display is Display without its fast path.
@@ -170,7 +159,7 @@ func lower(s string) string {
 			i++
 			continue
 		}
-		if !han3(s, i) {
+		if !text.HanAt(s, i) {
 			return strings.ToLower(s)
 		}
 		i += 3
@@ -232,7 +221,7 @@ func nfkc(s string) string {
 		switch {
 		case s[i] < utf8.RuneSelf:
 			i++
-		case han3(s, i):
+		case text.HanAt(s, i):
 			i += 3
 		case fullWidth3(s, i):
 			wide = true

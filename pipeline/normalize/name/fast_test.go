@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -131,13 +132,13 @@ func TestIsAlnumAgrees(t *testing.T) {
 func TestHan3Agrees(t *testing.T) {
 	for r := rune(0x80); r <= 0x10FFFF; r++ {
 		s := string(r) + "x"
-		if got, want := han3(s, 0), r >= 0x4E00 && r <= 0x9FFF; got != want {
-			t.Fatalf("han3(%U) = %v, want %v", r, got, want)
+		if got, want := text.HanAt(s, 0), r >= 0x4E00 && r <= 0x9FFF; got != want {
+			t.Fatalf("text.HanAt(%U) = %v, want %v", r, got, want)
 		}
 	}
 	for _, s := range []string{"\xe4\xb8", "\xe4", "\xe4\xb8\x80"[:2], "\xe9\xbf\xc0", "\xe4\xb7\xbf", "a\xe4\xb8\x80"} {
-		if han3(s, 0) {
-			t.Errorf("han3(%q, 0) = true", s)
+		if text.HanAt(s, 0) {
+			t.Errorf("text.HanAt(%q, 0) = true", s)
 		}
 	}
 }

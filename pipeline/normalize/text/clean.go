@@ -66,7 +66,7 @@ func isClean(s string) bool {
 			}
 			continue
 		}
-		if han3(s, i) { // the common case, without decoding
+		if HanAt(s, i) { // the common case, without decoding
 			i += 3
 			if hanSpace {
 				return false
@@ -98,9 +98,10 @@ func isClean(s string) bool {
 	return !checkNFKC || norm.NFKC.IsNormalString(s)
 }
 
-// han3 reports whether s[i:] starts with a CJK unified ideograph
-// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly.
-func han3(s string, i int) bool {
+// HanAt reports whether s[i:] starts with a CJK unified ideograph
+// (U+4E00–U+9FFF), reading its three UTF-8 bytes directly: a fast test for
+// the characters of nearly every Chinese name and address.
+func HanAt(s string, i int) bool {
 	if i+2 >= len(s) {
 		return false
 	}

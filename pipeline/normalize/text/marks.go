@@ -62,7 +62,7 @@ func firstByte(s string) (byte, bool) {
 		return c + 'a' - 'A', true
 	case c < utf8.RuneSelf:
 		return c, true
-	case han3(s, 0):
+	case HanAt(s, 0):
 		return s[2], true
 	}
 	return 0, false
@@ -107,7 +107,7 @@ func lower(s string) string {
 			return strings.ToLower(s)
 		case c < utf8.RuneSelf:
 			i++
-		case han3(s, i):
+		case HanAt(s, i):
 			i += 3
 		default:
 			return strings.ToLower(s)

@@ -90,13 +90,13 @@ func TestLowerAgrees(t *testing.T) {
 
 func TestHan3Agrees(t *testing.T) {
 	for r := rune(0x80); r <= 0x10FFFF; r++ {
-		if got, want := han3(string(r)+"x", 0), r >= 0x4E00 && r <= 0x9FFF; got != want {
-			t.Fatalf("han3(%U) = %v, want %v", r, got, want)
+		if got, want := HanAt(string(r)+"x", 0), r >= 0x4E00 && r <= 0x9FFF; got != want {
+			t.Fatalf("HanAt(%U) = %v, want %v", r, got, want)
 		}
 	}
 	for _, s := range []string{"\xe4\xb8", "\xe4", "\xe9\xbf\xc0", "\xe4\xb7\xbf", "a\xe4\xb8\x80"} {
-		if han3(s, 0) {
-			t.Errorf("han3(%q, 0) = true", s)
+		if HanAt(s, 0) {
+			t.Errorf("HanAt(%q, 0) = true", s)
 		}
 	}
 }
