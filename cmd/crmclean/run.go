@@ -28,7 +28,7 @@ type commonFlags struct {
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.rulesFile, "rules", "", "rules `FILE` (YAML) layered on the built-in defaults; see 'crmclean init'")
-	fs.IntVar(&c.workers, "workers", runtime.NumCPU(), "number of parallel `N` workers")
+	fs.IntVar(&c.workers, "workers", runtime.NumCPU(), "`N` workers reading, cleaning and matching in parallel")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress output")
 }
 
@@ -206,6 +206,8 @@ func hintFor(err error) string {
 		return "check the inputs: 'crmclean inspect INPUT...' shows what each file holds"
 	case errors.Is(err, sink.ErrNotOurs):
 		return "pass --out with a new or empty folder"
+	case errors.Is(err, os.ErrNotExist):
+		return "check the path (quote paths that contain spaces)"
 	case errors.Is(err, os.ErrPermission):
 		return "check that you may write there, and that no output file is open in Excel"
 	}

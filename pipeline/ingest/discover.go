@@ -5,6 +5,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -44,6 +45,9 @@ func Discover(args []string) ([]Input, []Ignored, error) {
 	}
 	for _, arg := range args {
 		info, err := os.Stat(arg)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("input %s: %w", arg, fs.ErrNotExist)
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("input %s: %w", arg, err)
 		}
