@@ -151,6 +151,14 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 	res.Files = make([]ingest.FileReport, len(inputs))
 	readers, rctx := errgroup.WithContext(ctx)
 	readers.SetLimit(cfg.Workers)
+	// send hands a batch to the workers, unless they have stopped (the run
+	// was cancelled or failed), so that no reader waits for ever.
+	send := func(b []*record.Record) {
+		select {
+		case batches <- b:
+		case <-wctx.Done():
+		}
+	}
 	for i, in := range inputs {
 		readers.Go(func() error {
 			var batch []*record.Record
@@ -158,12 +166,12 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 				perFile[i] = append(perFile[i], r)
 				batch = append(batch, r)
 				if len(batch) == batchSize {
-					batches <- batch
+					send(batch)
 					batch = nil
 				}
 			})
 			if len(batch) > 0 {
-				batches <- batch
+				send(batch)
 			}
 			return nil
 		})

@@ -77,7 +77,7 @@ func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport 
 			rep.Err = ctx.Err()
 			return rep
 		}
-		rep.Sheets = append(rep.Sheets, rd.readSheet(in, sh, emit))
+		rep.Sheets = append(rep.Sheets, rd.readSheet(ctx, in, sh, emit))
 	}
 	return rep
 }
@@ -112,7 +112,7 @@ type sheetState struct {
 	hashed   []byte           // what fingerprint hashes, kept to be reused
 }
 
-func (rd *Reader) readSheet(in Input, sh source.Sheet, emit Emit) SheetReport {
+func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit Emit) SheetReport {
 	rep := SheetReport{Name: sh.Name}
 	st := &sheetState{in: in, sheet: sh.Name, seen: map[[10]byte]int{}}
 	var buf []source.Row
@@ -142,6 +142,10 @@ func (rd *Reader) readSheet(in Input, sh source.Sheet, emit Emit) SheetReport {
 	for r, err := range sh.Rows {
 		if err != nil {
 			rep.Err = relabel(err, in)
+			break
+		}
+		if r.Num%4096 == 0 && ctx.Err() != nil {
+			rep.Err = ctx.Err()
 			break
 		}
 		if !detected {
