@@ -39,56 +39,80 @@ const maxCombos = 8
 // window is the sorted-neighbourhood window on pinyin keys.
 const window = 4
 
-// keys calls emit with every blocking key of f, typed by its index in keyTypes.
-func keys(f *feat, emit func(typ int, key string)) {
+// keys calls emit with every blocking key of f, typed by its index in
+// keyTypes. Each key is built in b, which emit must not keep: it is
+// reused for the next key. keys returns b for reuse by the next record.
+func keys(f *feat, b []byte, emit func(typ int, key []byte)) []byte {
 	for _, v := range f.mobiles {
-		emit(0, v.s)
+		b = append(b[:0], v.s...)
+		emit(0, b)
 	}
 	for _, e := range f.emails {
-		emit(1, e.addr)
+		b = append(b[:0], e.addr...)
+		emit(1, b)
 	}
 	if f.uscc != "" {
-		emit(2, f.uscc)
+		b = append(b[:0], f.uscc...)
+		emit(2, b)
 	}
 	nf := &f.name
 	if f.company && nf.key != "" {
-		emit(3, nf.key)
+		b = append(b[:0], nf.key...)
+		emit(3, b)
 	}
 	if nf.roman != nil {
-		emit(4, nf.py)
-		if len(nf.roman) > 1 { // Western order: "Wei Zhang" → zhangwei
-			emit(4, nf.roman[len(nf.roman)-1]+strings.Join(nf.roman[:len(nf.roman)-1], ""))
+		b = append(b[:0], nf.py...)
+		emit(4, b)
+		if last := len(nf.roman) - 1; last > 0 { // Western order: "Wei Zhang" → zhangwei
+			b = append(b[:0], nf.roman[last]...)
+			for _, s := range nf.roman[:last] {
+				b = append(b, s...)
+			}
+			emit(4, b)
 		}
 	} else if len(nf.units) > 0 {
-		combos(nf.units, maxCombos, func(s string) { emit(4, s) })
+		b = combos(b, nf.units, maxCombos, func(k []byte) { emit(4, k) })
 	}
 	if nf.py != "" {
-		emit(5, fuzzyKey(nf.py, nf.units, nf.roman))
+		b = fuzzyKey(b[:0], nf.py, nf.units, nf.roman)
+		emit(5, b)
 	}
 	if len(nf.initial) >= 2 && f.city != "" {
-		emit(6, nf.initial+"|"+f.city)
+		b = append(b[:0], nf.initial...)
+		b = append(b, '|')
+		b = append(b, f.city...)
+		emit(6, b)
 	}
 	for _, v := range f.lines {
-		emit(7, v.s)
+		b = append(b[:0], v.s...)
+		emit(7, b)
 	}
 	if f.place != "" && len(f.bigrams) >= 4 {
-		emit(8, f.place)
+		b = append(b[:0], f.place...)
+		emit(8, b)
 	}
+	return b
 }
 
 // combos yields the joined readings of up to limit reading combinations,
-// the most likely (first readings) first.
-func combos(units [][]string, limit int, yield func(string)) {
-	idx := make([]int, len(units))
-	var b strings.Builder
+// the most likely (first readings) first, each built in b (returned for
+// reuse).
+func combos(b []byte, units [][]string, limit int, yield func([]byte)) []byte {
+	var stack [16]int
+	idx := stack[:0]
+	if len(units) > len(stack) {
+		idx = make([]int, len(units))
+	} else {
+		idx = stack[:len(units)]
+	}
 	for n := 0; n < limit; n++ {
-		b.Reset()
+		b = b[:0]
 		for i, u := range units {
 			if len(u) > 0 {
-				b.WriteString(u[idx[i]])
+				b = append(b, u[idx[i]]...)
 			}
 		}
-		yield(b.String())
+		yield(b)
 		// advance the odometer, last unit fastest
 		i := len(units) - 1
 		for ; i >= 0; i-- {
@@ -99,27 +123,34 @@ func combos(units [][]string, limit int, yield func(string)) {
 			idx[i] = 0
 		}
 		if i < 0 {
-			return
+			return b
 		}
 	}
+	return b
 }
 
-// fuzzyKey folds the first readings with the fuzzy-pinyin confusions
-// (zh→z, ch→c, sh→s, l→n; ang→an, eng→en, ing→in), so that names read
-// alike by a southern speaker share a block.
-func fuzzyKey(py string, units [][]string, roman []string) string {
-	var b strings.Builder
+// fuzzyKey appends to b the first readings folded with the fuzzy-pinyin
+// confusions (zh→z, ch→c, sh→s, l→n; ang→an, eng→en, ing→in), so that
+// names read alike by a southern speaker share a block.
+func fuzzyKey(b []byte, py string, units [][]string, roman []string) []byte {
 	fold := func(s string) {
+		start := len(b)
 		switch {
 		case strings.HasPrefix(s, "zh"), strings.HasPrefix(s, "ch"), strings.HasPrefix(s, "sh"):
-			s = s[:1] + s[2:]
+			b = append(append(b, s[0]), s[2:]...)
 		case strings.HasPrefix(s, "l"):
-			s = "n" + s[1:]
+			b = append(append(b, 'n'), s[1:]...)
+		default:
+			b = append(b, s...)
 		}
-		if n := len(s); n >= 3 && s[n-2:] == "ng" && s[n-3] != 'o' {
-			s = s[:n-1]
+		if seg := b[start:]; len(seg) >= 3 && string(seg[len(seg)-2:]) == "ng" && seg[len(seg)-3] != 'o' {
+			b = b[:len(b)-1]
 		}
-		b.WriteString(strings.ReplaceAll(s, "v", "u"))
+		for i := start; i < len(b); i++ {
+			if b[i] == 'v' {
+				b[i] = 'u'
+			}
+		}
 	}
 	switch {
 	case roman != nil:
@@ -135,7 +166,7 @@ func fuzzyKey(py string, units [][]string, roman []string) string {
 	default:
 		fold(py)
 	}
-	return b.String()
+	return b
 }
 
 // entry is one record under one blocking key, by the key's hash.
@@ -145,7 +176,7 @@ type entry struct {
 	i   int32
 }
 
-func hashKey(typ int, s string) uint64 {
+func hashKey[T string | []byte](typ int, s T) uint64 {
 	h := uint64(14695981039346656037)
 	h = (h ^ uint64(typ)) * 1099511628211
 	for i := 0; i < len(s); i++ {
@@ -164,14 +195,15 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 	for w := range opt.Workers {
 		lo, hi := w*chunk, min(n, (w+1)*chunk)
 		g.Go(func() error {
-			var es []entry
+			es := make([]entry, 0, (hi-lo)*6)
+			var buf []byte
 			for i := lo; i < hi; i++ {
 				if i%4096 == 0 {
 					if err := gctx.Err(); err != nil {
 						return err
 					}
 				}
-				keys(&fs.f[i], func(typ int, k string) {
+				buf = keys(&fs.f[i], buf, func(typ int, k []byte) {
 					es = append(es, entry{h: hashKey(typ, k), typ: uint8(typ), i: int32(i)})
 				})
 			}
@@ -184,10 +216,10 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 	}
 	es := slices.Concat(parts...)
 	parts = nil
-	slices.SortFunc(es, func(a, b entry) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
+	sortEntries(es)
 
 	st.Blocks = map[string]int{}
-	var pairs []uint64
+	pairs := make([]uint64, 0, countPairs(es, opt.MaxBlock)+n*(window-1))
 	for lo := 0; lo < len(es); {
 		hi := lo + 1
 		for hi < len(es) && es[hi].h == es[lo].h {
@@ -221,19 +253,28 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 
 	// Sorted neighbourhood on the pinyin key catches what the exact keys
 	// miss (a dropped or extra character).
-	byPy := make([]int32, 0, n)
+	// Sorted by the key's first eight bytes, then the key, then record:
+	// most comparisons are decided without reading the strings.
+	type pyPos struct {
+		head uint64
+		i    int32
+	}
+	byPy := make([]pyPos, 0, n)
 	for i := range fs.f {
-		if fs.f[i].name.py != "" {
-			byPy = append(byPy, int32(i))
+		if py := fs.f[i].name.py; py != "" {
+			byPy = append(byPy, pyPos{head8(py), int32(i)})
 		}
 	}
-	slices.SortFunc(byPy, func(a, b int32) int {
-		return cmp.Or(strings.Compare(fs.f[a].name.py, fs.f[b].name.py), cmp.Compare(a, b))
+	slices.SortFunc(byPy, func(a, b pyPos) int {
+		if a.head != b.head {
+			return cmp.Compare(a.head, b.head)
+		}
+		return cmp.Or(strings.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py), cmp.Compare(a.i, b.i))
 	})
 	added := 0
 	for x := range byPy {
 		for y := x + 1; y < len(byPy) && y < x+window; y++ {
-			i, j := min(byPy[x], byPy[y]), max(byPy[x], byPy[y])
+			i, j := min(byPy[x].i, byPy[y].i), max(byPy[x].i, byPy[y].i)
 			pairs = append(pairs, uint64(i)<<32|uint64(j))
 			added++
 		}
@@ -249,15 +290,88 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 	return pairs, nil
 }
 
+// head8 packs the first eight bytes of s big-endian, zero-padded: two
+// strings whose heads differ compare as their heads do.
+func head8(s string) uint64 {
+	var h uint64
+	for k := range 8 {
+		h <<= 8
+		if k < len(s) {
+			h |= uint64(s[k])
+		}
+	}
+	return h
+}
+
+// countPairs returns how many pairs the blocks of es (sorted by hash,
+// then record) yield, so that the pair list is allocated once.
+func countPairs(es []entry, maxBlock int) int {
+	total := 0
+	for lo := 0; lo < len(es); {
+		k, hi := 1, lo+1
+		for hi < len(es) && es[hi].h == es[lo].h {
+			if es[hi].i != es[hi-1].i {
+				k++
+			}
+			hi++
+		}
+		limit := maxBlock
+		if weakKey[es[lo].typ] {
+			limit = max(2, maxBlock/8)
+		}
+		if k >= 2 && k <= limit {
+			total += k * (k - 1) / 2
+		}
+		lo = hi
+	}
+	return total
+}
+
 // keyText recovers the text of the key an entry stands for.
 func keyText(fs *features, e entry) string {
 	var out string
-	keys(&fs.f[e.i], func(typ int, k string) {
+	keys(&fs.f[e.i], nil, func(typ int, k []byte) {
 		if out == "" && typ == int(e.typ) && hashKey(typ, k) == e.h {
-			out = k
+			out = string(k)
 		}
 	})
 	return out
+}
+
+// sortEntries sorts es by key hash, then record. es comes in record order
+// (each worker's chunk in turn), so a stable radix sort on the hash alone
+// gives that order without comparing records.
+func sortEntries(es []entry) {
+	if len(es) < 1<<12 {
+		slices.SortStableFunc(es, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+		return
+	}
+	buf := make([]entry, len(es))
+	src, dst := es, buf
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, e := range src {
+			count[(e.h>>shift)&0xFFFF]++
+		}
+		if count[(src[0].h>>shift)&0xFFFF] == len(src) {
+			continue // all equal in this digit
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for _, e := range src {
+			d := (e.h >> shift) & 0xFFFF
+			dst[count[d]] = e
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &es[0] {
+		copy(es, src)
+	}
 }
 
 // sortPairs sorts in place with an LSD radix sort: candidate pair lists

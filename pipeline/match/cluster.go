@@ -49,6 +49,7 @@ type link struct {
 
 // band sorts the candidate pairs into merge links and review pairs.
 func band(fs *features, pairs []uint64, outs []outcome, w *weights, opt *Options, st *Stats) (links []link, review []Pair) {
+	var asked []outcome // the outcomes of the review pairs, explained below
 	for k, o := range outs {
 		s := w.score(o)
 		if s < opt.ReviewThreshold {
@@ -62,8 +63,15 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, opt *Options
 			}
 			st.BlockedMerges++
 		}
-		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s), Evidence: explain(&fs.f[a], &fs.f[b], o, w)})
+		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s)})
+		asked = append(asked, o)
 	}
+	parallel(len(review), opt.Workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			p := &review[k]
+			p.Evidence = explain(&fs.f[p.A], &fs.f[p.B], asked[k], w)
+		}
+	})
 	st.MergePairs, st.ReviewPairs = len(links), len(review)
 	return links, review
 }
@@ -126,22 +134,31 @@ func cluster(fs *features, links []link, w *weights, opt *Options, st *Stats) ([
 			}
 		}
 	}
-	var kept []Pair
+	var holding []link
 	for _, l := range links {
 		if final.find(int(l.a)) == final.find(int(l.b)) {
-			kept = append(kept, Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: explain(&fs.f[l.a], &fs.f[l.b], l.o, w)})
+			holding = append(holding, l)
 		}
+	}
+	var kept []Pair
+	if len(holding) > 0 {
+		kept = make([]Pair, len(holding))
+		parallel(len(holding), opt.Workers, func(lo, hi int) {
+			for k, l := range holding[lo:hi] {
+				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: explain(&fs.f[l.a], &fs.f[l.b], l.o, w)}
+			}
+		})
 	}
 	// Members ascend; clusters are ordered by their first member, which is
 	// the smallest, so walking the positions in order yields sorted output.
-	byRoot := map[int]int{}
+	byRoot := make([]int32, n) // root → cluster number + 1
 	var clusters [][]int
 	for i := range n {
 		r := final.find(i)
-		c, ok := byRoot[r]
-		if !ok {
+		c := int(byRoot[r]) - 1
+		if c < 0 {
 			c = len(clusters)
-			byRoot[r] = c
+			byRoot[r] = int32(c + 1)
 			clusters = append(clusters, nil)
 		}
 		clusters[c] = append(clusters[c], i)

@@ -185,7 +185,7 @@ func isTitled(key string) bool {
 // with a title (李经理) as fuzzily alike any contact of that surname.
 func compareContacts(a, b *nameFeat) (lv, how int) {
 	lv, how = compareNames(a, b, false)
-	if lv != disagree || !(isTitled(a.key) || isTitled(b.key)) {
+	if lv != disagree || !(a.titled || b.titled) {
 		return lv, how
 	}
 	ra, _ := utf8.DecodeRuneInString(a.key)
@@ -345,7 +345,7 @@ func comparePhones(a, b []value) (lv int, freq int32) {
 	}
 	for _, x := range a {
 		for _, y := range b {
-			if x.s == y.s && (freq == 0 || x.freq < freq) {
+			if x.h == y.h && x.s == y.s && (freq == 0 || x.freq < freq) {
 				freq = max(1, x.freq)
 			}
 		}
