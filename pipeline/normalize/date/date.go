@@ -370,21 +370,8 @@ func (st stamp) formatTime(loc *time.Location) (string, bool) {
 			st.hasTime = false
 		}
 	} else {
-		switch st.half {
-		case 1: // am: 12 is midnight
-			if st.h > 12 {
-				return "", false
-			}
-			if st.h == 12 {
-				st.h = 0
-			}
-		case 2: // pm
-			if st.h > 12 {
-				return "", false
-			}
-			if st.h < 12 {
-				st.h += 12
-			}
+		if !st.to24h() {
+			return "", false
 		}
 		if st.mo < 1 || st.mo > 12 || st.d < 1 || st.d > daysIn(st.y, st.mo) ||
 			st.h > 23 || st.mi > 59 || st.sec > 59 {
@@ -405,27 +392,36 @@ func (st stamp) formatTime(loc *time.Location) (string, bool) {
 	return t.Format("2006-01-02T15:04:05-07:00"), true
 }
 
-// formatWall is formatTime for a stamp read as wall-clock time in z, which
-// needs no conversion: the fields are checked and written as they are.
-func (st stamp) formatWall(z *zone) (string, bool) {
-	if st.y < 0 || st.mo < 0 || st.d < 0 || st.h < 0 || st.mi < 0 || st.sec < 0 {
-		return st.formatTime(z.loc) // parse never makes these; time.Date would normalize them
-	}
+// to24h turns an am/pm hour into a 24-hour one; false for an hour past 12
+// with am or pm.
+func (st *stamp) to24h() bool {
 	switch st.half {
 	case 1: // am: 12 is midnight
 		if st.h > 12 {
-			return "", false
+			return false
 		}
 		if st.h == 12 {
 			st.h = 0
 		}
 	case 2: // pm
 		if st.h > 12 {
-			return "", false
+			return false
 		}
 		if st.h < 12 {
 			st.h += 12
 		}
+	}
+	return true
+}
+
+// formatWall is formatTime for a stamp read as wall-clock time in z, which
+// needs no conversion: the fields are checked and written as they are.
+func (st stamp) formatWall(z *zone) (string, bool) {
+	if st.y < 0 || st.mo < 0 || st.d < 0 || st.h < 0 || st.mi < 0 || st.sec < 0 {
+		return st.formatTime(z.loc) // parse never makes these; time.Date would normalize them
+	}
+	if !st.to24h() {
+		return "", false
 	}
 	if st.mo < 1 || st.mo > 12 || st.d < 1 || st.d > daysIn(st.y, st.mo) ||
 		st.h > 23 || st.mi > 59 || st.sec > 59 ||
