@@ -47,10 +47,14 @@ type link struct {
 	o     outcome
 }
 
-// band sorts the candidate pairs into merge links and review pairs.
-func band(fs *features, pairs []uint64, outs []outcome, w *weights, opt *Options, st *Stats) (links []link, review []Pair) {
+// band sorts the candidate pairs into merge links and review pairs,
+// leaving out the pairs a person decided (dec may be nil).
+func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisions, opt *Options, st *Stats) (links []link, review []Pair) {
 	var asked []outcome // the outcomes of the review pairs, explained below
 	for k, o := range outs {
+		if dec != nil && dec.pairs[pairs[k]] {
+			continue
+		}
 		s := w.score(o)
 		if s < opt.ReviewThreshold {
 			continue
@@ -87,11 +91,21 @@ const strongMargin = 8
 // cluster unions the merge links, checks every cluster and splits those
 // holding conflicting or weakly attached members. It returns the clusters
 // (internal positions, ordered) and the links that hold within them.
-func cluster(fs *features, links []link, w *weights, opt *Options, st *Stats) ([][]int, []Pair) {
+// Decisions (dec may be nil) join records decided merged whatever the
+// check finds and keep records decided apart in different clusters; the
+// merge decisions join the links.
+func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Options, st *Stats) ([][]int, []Pair) {
 	n := len(fs.f)
 	uf := newUnionFind(n)
 	for _, l := range links {
 		uf.union(int(l.a), int(l.b))
+	}
+	var decided map[int]*constraints
+	if dec != nil {
+		for _, m := range dec.merge {
+			uf.union(int(m[0]), int(m[1]))
+		}
+		decided = dec.byCluster(uf)
 	}
 	groups := map[int][]int{}
 	for i := range n {
@@ -111,7 +125,9 @@ func cluster(fs *features, links []link, w *weights, opt *Options, st *Stats) ([
 	final := newUnionFind(n)
 	for r, g := range groups {
 		var parts [][]int
-		switch {
+		switch c := decided[r]; {
+		case c != nil:
+			parts = checkDecided(fs, g, byRoot0[r], c, w, opt)
 		case len(g) == 2:
 			parts = [][]int{g}
 		case len(g) <= maxCheck:
@@ -149,6 +165,10 @@ func cluster(fs *features, links []link, w *weights, opt *Options, st *Stats) ([
 			}
 		})
 	}
+	if dec != nil && len(dec.merge) > 0 {
+		kept = append(kept, decidedLinks(fs, dec, w, opt.Workers)...)
+		slices.SortFunc(kept, func(x, y Pair) int { return cmp.Or(cmp.Compare(x.A, y.A), cmp.Compare(x.B, y.B)) })
+	}
 	// Members ascend; clusters are ordered by their first member, which is
 	// the smallest, so walking the positions in order yields sorted output.
 	byRoot := make([]int32, n) // root → cluster number + 1
@@ -181,11 +201,20 @@ func cluster(fs *features, links []link, w *weights, opt *Options, st *Stats) ([
 // threshold, some pair between them is a merge link, and no pair between
 // them is a hard conflict.
 func checkCluster(fs *features, g []int, w *weights, opt *Options) [][]int {
+	return checkWith(fs, g, w, opt, nil)
+}
+
+// checkWith is checkCluster under decisions (cons may be nil; decisions on
+// records outside g are ignored): records decided merged start as one
+// group, which the check neither questions nor splits, and two groups
+// holding the two sides of a keep decision never merge.
+func checkWith(fs *features, g []int, w *weights, opt *Options, cons *constraints) [][]int {
 	n := len(g)
+	atom, apart := cons.within(g)
 	score := make([]float64, n*n)
 	link := make([]bool, n*n)
 	conflict := make([]bool, n*n)
-	sound := true
+	sound := len(apart) == 0
 	for x := range n {
 		for y := x + 1; y < n; y++ {
 			o := compare(&fs.f[g[x]], &fs.f[g[y]], &fs.tf)
@@ -195,7 +224,7 @@ func checkCluster(fs *features, g []int, w *weights, opt *Options) [][]int {
 			score[x*n+y], score[y*n+x] = s, s
 			conflict[x*n+y], conflict[y*n+x] = c, c
 			link[x*n+y], link[y*n+x] = l, l
-			if c || s < opt.ReviewThreshold {
+			if (c || s < opt.ReviewThreshold) && (atom == nil || atom[x] != atom[y]) {
 				sound = false
 			}
 		}
@@ -203,9 +232,20 @@ func checkCluster(fs *features, g []int, w *weights, opt *Options) [][]int {
 	if sound {
 		return [][]int{g}
 	}
-	groups := make([][]int, n) // member positions within g
-	for i := range groups {
-		groups[i] = []int{i}
+	for _, k := range apart {
+		conflict[k[0]*n+k[1]], conflict[k[1]*n+k[0]] = true, true
+	}
+	var groups [][]int // member positions within g
+	if atom == nil {
+		groups = make([][]int, n)
+		for i := range groups {
+			groups[i] = []int{i}
+		}
+	} else {
+		groups = make([][]int, slices.Max(atom)+1)
+		for i, a := range atom {
+			groups[a] = append(groups[a], i)
+		}
 	}
 	for {
 		bx, by, best := -1, -1, opt.MergeThreshold

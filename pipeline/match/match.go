@@ -77,6 +77,29 @@ type Options struct {
 	NoEM bool
 	// KeepCandidates fills Result.Candidates, for measuring blocking.
 	KeepCandidates bool
+	// Decisions are a person's verdicts on pairs of rows, keyed by the two
+	// rows' record.Record.Fingerprint in ascending order (key[0] < key[1];
+	// a key in descending order is read as the same pair), valued
+	// DecisionMerge or DecisionKeep; any other verdict, or one pair given
+	// both, is an ErrDecision. A decided pair need not be a candidate
+	// pair nor score in any band. Pairs naming a fingerprint that no
+	// record holds are ignored.
+	//
+	// A merge puts the two records in one cluster whatever their scores,
+	// hard conflicts included; the cluster check neither questions nor
+	// splits records decided merged, and the pair is reported in
+	// Result.Links, its evidence led by a "decision" item. A keep puts
+	// them in different clusters: their link is dropped, and a cluster
+	// that other links still join them in is re-clustered so that no two
+	// groups holding the two sides ever merge, each other member going
+	// with the side it is more strongly linked to (average linkage, as
+	// the cluster check). Decided pairs never go to review.
+	//
+	// Merge decisions are applied first and win: a keep between two
+	// records that merge decisions join, directly or through a chain
+	// (merge A–B, merge B–C, keep A–C), is ignored and counted in
+	// Stats.ConflictingDecisions.
+	Decisions map[[2]string]string
 }
 
 // Result is the outcome of Match.
@@ -85,7 +108,8 @@ type Result struct {
 	// exactly one cluster (singletons included). Members are ordered by
 	// fingerprint, clusters by their first member.
 	Clusters [][]int
-	// Links are the auto-merge pairs that formed the clusters.
+	// Links are the auto-merge pairs that formed the clusters, and the
+	// pairs decided merged, in pair order.
 	Links []Pair
 	// Review are the doubtful pairs (between the thresholds, or above the
 	// merge threshold without structural evidence), not merged.
@@ -122,11 +146,19 @@ type Stats struct {
 	MergePairs     int            // pairs at or above the merge threshold and allowed
 	ReviewPairs    int
 	BlockedMerges  int // pairs above the merge threshold held back to review (name-only evidence or a hard conflict)
-	SplitClusters  int // union-find clusters split by the cluster check
+	SplitClusters  int // union-find clusters split by the cluster check (or by keep decisions)
 	ClusterSizes   []SizeCount
 	Weights        []FieldWeight // the weights used, per kind, field and outcome
 	EM             []EMRun       // per kind: whether EM ran and how it ended
 	Timings        Timings
+	// DecidedMerges and DecidedKeeps count the decisions that applied: both
+	// rows present and, for a keep, not contradicted by merge decisions.
+	// Decided pairs are left out of MergePairs, ReviewPairs and
+	// BlockedMerges.
+	DecidedMerges, DecidedKeeps int
+	// ConflictingDecisions counts keep decisions ignored because merge
+	// decisions join the two rows.
+	ConflictingDecisions int
 }
 
 // CappedBlock is a block too large to compare pairwise.
@@ -197,6 +229,10 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if err := opt.defaults(); err != nil {
 		return nil, err
 	}
+	ds, err := readDecisions(opt.Decisions)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{Stats: Stats{Records: len(recs)}}
 	if len(recs) == 0 {
 		return res, nil
@@ -204,6 +240,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 
 	t := time.Now()
 	fs := extract(recs, &opt)
+	dec := resolve(ds, recs, fs, &res.Stats)
 	res.Stats.Timings.Features = time.Since(t)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -237,8 +274,8 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	res.Stats.Timings.Estimation = time.Since(t)
 
 	t = time.Now()
-	links, review := band(fs, cands, outs, w, &opt, &res.Stats)
-	clusters, kept := cluster(fs, links, w, &opt, &res.Stats)
+	links, review := band(fs, cands, outs, w, dec, &opt, &res.Stats)
+	clusters, kept := cluster(fs, links, w, dec, &opt, &res.Stats)
 	res.Stats.Timings.Clustering = time.Since(t)
 
 	// Translate internal (fingerprint-ranked) positions to input indices.
