@@ -48,7 +48,7 @@ func BenchmarkReadNormalize(b *testing.B) {
 			b.Fatal(err)
 		}
 		inputs, _, _ := discover(cfg)
-		if err := read(context.Background(), cfg, inputs, norm, res); err != nil {
+		if err := read(context.Background(), cfg, inputs, norm, res, nil); err != nil {
 			b.Fatal(err)
 		}
 		rows = 0

@@ -46,7 +46,7 @@ func TestBlockingPairsCompleteness(t *testing.T) {
 		t.Fatal(err)
 	}
 	inputs, _, _ := discover(cfg)
-	if err := read(context.Background(), cfg, inputs, norm, res); err != nil {
+	if err := read(context.Background(), cfg, inputs, norm, res, nil); err != nil {
 		t.Fatal(err)
 	}
 	var usable []*record.Record
@@ -55,7 +55,7 @@ func TestBlockingPairsCompleteness(t *testing.T) {
 			usable = append(usable, r)
 		}
 	}
-	opt := matchOptions(cfg, norm)
+	opt := matchOptions(cfg, norm, nil)
 	opt.KeepCandidates = true
 	m, err := match.Match(context.Background(), usable, opt)
 	if err != nil {

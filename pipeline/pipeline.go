@@ -37,6 +37,18 @@ type Config struct {
 	NoMask   bool           // show phones, e-mails and names in reports unmasked
 	Profile  *rules.Profile // import profile: extra CRM-specific files; nil or generic writes none
 	Progress Progress
+
+	// State is the state file of incremental runs (see Sync); empty for a
+	// batch run, which depends on nothing but its inputs.
+	State string
+	// ChangesOnly (with State) writes only new and updated customers to
+	// clean.csv and contacts.csv, and only this run's rows to lineage.csv
+	// and rejects.csv, for an upsert import.
+	ChangesOnly bool
+	// RetireMissing (with State) drops the rows of files that were not
+	// given this run and retires customers left without rows; by default
+	// they stay and are reported.
+	RetireMissing bool
 }
 
 // Progress receives progress of long stages. Implementations must be safe
@@ -67,6 +79,7 @@ type Result struct {
 	Match     *match.Result
 	Matched   []*record.Record // the records Match's indices refer to
 	Rules     *rules.Rules
+	Sync      *SyncInfo // incremental runs only
 }
 
 // batchSize is how many rows travel together to a normalization worker.
@@ -90,7 +103,7 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := read(ctx, cfg, inputs, norm, res); err != nil {
+	if err := read(ctx, cfg, inputs, norm, res, nil); err != nil {
 		return nil, err
 	}
 	data := 0
@@ -102,7 +115,7 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 	if data == 0 {
 		return res, ErrNoRows
 	}
-	if err := matchAndMerge(ctx, cfg, norm, res); err != nil {
+	if err := matchAndMerge(ctx, cfg, norm, res, nil); err != nil {
 		return nil, err
 	}
 	res.Duration = time.Since(res.Started)
@@ -122,8 +135,11 @@ func newNormalizer(cfg Config) (*normalize.Normalizer, error) {
 }
 
 // read runs ingest, normalization and validation: files are read
-// concurrently, and their rows go in batches to a pool of workers.
-func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normalize.Normalizer, res *Result) error {
+// concurrently, and their rows go in batches to a pool of workers. A row
+// that reuse (when not nil) fills from an earlier run is not cleaned again.
+// The records read are appended to res.Records.
+func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normalize.Normalizer, res *Result,
+	reuse func(*record.Record) bool) error {
 	reader := ingest.NewReader(cfg.Rules)
 	val := validate.New(cfg.Rules)
 	cfg.Progress.Stage("read", -1)
@@ -164,6 +180,9 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 			var batch []*record.Record
 			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
 				perFile[i] = append(perFile[i], r)
+				if reuse != nil && reuse(r) {
+					return
+				}
 				batch = append(batch, r)
 				if len(batch) == batchSize {
 					send(batch)
@@ -190,21 +209,12 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 	for _, recs := range perFile {
 		res.Records = append(res.Records, recs...)
 	}
-	sort.SliceStable(res.Records, func(i, j int) bool {
-		a, b := res.Records[i].Prov, res.Records[j].Prov
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Sheet != b.Sheet {
-			return a.Sheet < b.Sheet
-		}
-		return a.Row < b.Row
-	})
+	sortRecords(res.Records)
 	return nil
 }
 
 // matchOptions turns the rules into the matcher's options.
-func matchOptions(cfg Config, norm *normalize.Normalizer) match.Options {
+func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]string]string) match.Options {
 	return match.Options{
 		MergeThreshold:  cfg.Rules.Match.MergeThreshold,
 		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
@@ -213,12 +223,14 @@ func matchOptions(cfg Config, norm *normalize.Normalizer) match.Options {
 		BranchWords:     cfg.Rules.Names.BranchWords,
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
+		Decisions:       decisions,
 	}
 }
 
 // matchAndMerge finds duplicates among the usable rows and builds one golden
-// record per cluster.
-func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result) error {
+// record per cluster, honouring people's decisions on pairs of rows (by
+// fingerprint, see match.Options.Decisions).
+func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result, decisions map[[2]string]string) error {
 	var usable []*record.Record
 	for _, r := range res.Records {
 		if r.Status == "" {
@@ -226,7 +238,7 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		}
 	}
 	cfg.Progress.Stage("match", -1)
-	m, err := match.Match(ctx, usable, matchOptions(cfg, norm))
+	m, err := match.Match(ctx, usable, matchOptions(cfg, norm, decisions))
 	cfg.Progress.Done()
 	if err != nil {
 		return fmt.Errorf("match: %w", err)

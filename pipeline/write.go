@@ -5,28 +5,49 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/sink"
+	"github.com/crmclean/crmclean/pipeline/state"
 )
 
 // Write writes the output files of res into a staging folder beside
 // cfg.Out and moves it into place only when every file is complete, so a
 // failed run never leaves a half-written output folder.
 func Write(cfg Config, res *Result) error {
-	st, err := sink.Stage(cfg.Out)
+	st, err := stage(cfg, res)
 	if err != nil {
 		return err
+	}
+	if err := st.Publish(); err != nil {
+		st.Abort()
+		return err
+	}
+	return nil
+}
+
+// stage writes the output files of res into a staging folder and returns
+// it, ready to publish.
+func stage(cfg Config, res *Result) (*sink.Staging, error) {
+	st, err := sink.Stage(cfg.Out)
+	if err != nil {
+		return nil, err
 	}
 	rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
 		Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
 		Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
+	customers, rows := res.Customers, res.Records
+	if res.Sync != nil && cfg.ChangesOnly {
+		customers, rows = changedOnly(res)
+	}
 	writers := []func(dir string) error{
-		func(dir string) error { return sink.WriteClean(dir, res.Customers) },
-		func(dir string) error { return sink.WriteCleanXLSX(dir, res.Customers) },
-		func(dir string) error { return sink.WriteContacts(dir, res.Customers) },
-		func(dir string) error { return sink.WriteLineage(dir, res.Records) },
-		func(dir string) error { return sink.WriteRejects(dir, res.Records) },
-		func(dir string) error { return sink.WriteRejectsXLSX(dir, res.Records) },
+		func(dir string) error { return sink.WriteClean(dir, customers) },
+		func(dir string) error { return sink.WriteCleanXLSX(dir, customers) },
+		func(dir string) error { return sink.WriteContacts(dir, customers) },
+		func(dir string) error { return sink.WriteLineage(dir, rows) },
+		func(dir string) error { return sink.WriteRejects(dir, rows) },
+		func(dir string) error { return sink.WriteRejectsXLSX(dir, rows) },
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
@@ -34,7 +55,14 @@ func Write(cfg Config, res *Result) error {
 		func(dir string) error { return report.WriteHTML(dir, rep, cfg.Lang) },
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
-		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, res.Customers) })
+		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })
+	}
+	if res.Sync != nil {
+		changes := make([]sink.Change, len(res.Sync.Changes))
+		for i, c := range res.Sync.Changes {
+			changes[i] = sink.Change{ID: c.ID, Change: c.Change, MergedInto: c.MergedInto}
+		}
+		writers = append(writers, func(dir string) error { return sink.WriteChanges(dir, changes) })
 	}
 	// The files are independent: write them side by side.
 	g := new(errgroup.Group)
@@ -44,11 +72,36 @@ func Write(cfg Config, res *Result) error {
 	}
 	if err := g.Wait(); err != nil {
 		st.Abort()
-		return fmt.Errorf("write output: %w", err)
+		return nil, fmt.Errorf("write output: %w", err)
 	}
-	if err := st.Publish(); err != nil {
-		st.Abort()
-		return err
+	return st, nil
+}
+
+// changedOnly picks the customers new or updated in an incremental run and
+// the rows of the files it read or whose customer changed: the delta an
+// upsert import needs.
+func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
+	touched := map[string]bool{}
+	for _, c := range res.Sync.Changes {
+		if c.Change == state.ChangeNew || c.Change == state.ChangeUpdated {
+			touched[c.ID] = true
+		}
 	}
-	return nil
+	read := map[string]bool{}
+	for _, f := range res.Sync.FilesRead {
+		read[f] = true
+	}
+	var customers []*merge.Customer
+	for _, c := range res.Customers {
+		if touched[c.ID] {
+			customers = append(customers, c)
+		}
+	}
+	var rows []*record.Record
+	for _, r := range res.Records {
+		if read[r.Prov.File] || touched[r.CustomerID] {
+			rows = append(rows, r)
+		}
+	}
+	return customers, rows
 }

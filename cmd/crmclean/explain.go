@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -22,12 +21,9 @@ func explainCommand(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean explain [--out DIR] CUSTOMER_ID...\n\nShow the rows that formed each customer, and the evidence and weights that linked them.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	ids, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return usageError{err}
+	ids, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(ids) == 0 {
 		return usagef("no CUSTOMER_ID given")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,12 +22,9 @@ func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(fs.Output(), "Usage: crmclean inspect [flags] INPUT...\n\nShow, for each file and sheet, the encoding, delimiter, header row, how each column maps\nto a customer field and why, and how many data rows it holds. Nothing is written.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	inputs, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return usageError{err}
+	inputs, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(inputs) == 0 {
 		return usagef("no INPUT given: name the files or folders of sheets to inspect")

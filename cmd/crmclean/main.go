@@ -39,6 +39,10 @@ Usage:
   crmclean run [flags] INPUT...     clean the sheets in INPUT (files or folders)
   crmclean inspect [flags] INPUT... show how each sheet would be read and mapped
   crmclean explain [--out DIR] ID... show which rows formed a customer and why they were linked
+  crmclean review apply --state FILE REVIEW
+                                    store the decisions filled in a review.csv/review.xlsx
+  crmclean decide keep|merge --state FILE A B
+                                    record that two customers or rows are different (keep) or the same (merge)
   crmclean purge --state FILE       delete the customer data kept in a state file (keeps the audit log)
   crmclean init [FILE]              write the default rules file for editing (default crmclean-rules.yaml)
   crmclean version                  print the version
@@ -71,6 +75,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = initCommand(args[1:], stdout)
 	case "purge":
 		err = purgeCommand(ctx, args[1:], stdout, stderr)
+	case "review":
+		err = reviewCommand(ctx, args[1:], stdout, stderr)
+	case "decide":
+		err = decideCommand(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "crmclean", version())
 	case "help", "-h", "--help":

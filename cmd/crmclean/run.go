@@ -51,6 +51,20 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseArgs parses a command's flags and returns its positional arguments.
+// done is true when the command has nothing more to do: its help was
+// printed (err nil) or its flags were wrong (a usage error).
+func parseArgs(fs *flag.FlagSet, args []string) (pos []string, done bool, err error) {
+	pos, err = parseInterspersed(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil, true, nil
+	}
+	if err != nil {
+		return nil, true, usageError{err}
+	}
+	return pos, false, nil
+}
+
 func loadRules(path string) (*rules.Rules, error) {
 	r, err := rules.Load(path)
 	if err != nil {
@@ -69,16 +83,16 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	noMask := fs.Bool("no-mask", false, "show phone numbers, e-mails and names unmasked in the report")
 	format := fs.String("format", "generic", "import profile: "+strings.Join(rules.ProfileNames(), ", ")+", or a profile `FILE` (YAML)")
 	strict := fs.Bool("strict", false, "exit with code 3 when any row was rejected or any file could not be read")
+	statePath := fs.String("state", "", "state `FILE` (SQLite) for incremental runs: unchanged files are not read again, customer ids stay stable,\nreview decisions are honoured and changes.csv lists what changed; created (owner-only) when missing")
+	changesOnly := fs.Bool("changes-only", false, "with --state: clean.csv and contacts.csv hold only new and updated customers (for an upsert import)")
+	retireMissing := fs.Bool("retire-missing", false, "with --state: forget the rows of files in the state that were not given this run and retire\ncustomers left without rows (by default those rows stay and are reported)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean run [flags] INPUT...\n\nClean every sheet in INPUT (files, or folders read recursively) into --out.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	inputs, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
-	}
-	if err != nil {
-		return usageError{err}
+	inputs, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
 	if len(inputs) == 0 {
 		return usagef("no INPUT given: name the files or folders of sheets to clean")
@@ -100,17 +114,28 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := sink.CheckTarget(*out); err != nil {
 		return usageError{err}
 	}
-	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
-		Progress: newProgress(stderr, c.quiet)}
-	res, err := pipeline.Process(ctx, cfg)
-	if err != nil {
-		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
-			printFileProblems(stderr, res)
-		}
-		return err
+	if (*changesOnly || *retireMissing) && *statePath == "" {
+		return usagef("--changes-only and --retire-missing need --state FILE")
 	}
-	if err := pipeline.Write(cfg, res); err != nil {
-		return err
+	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
+		Progress: newProgress(stderr, c.quiet), State: *statePath, ChangesOnly: *changesOnly, RetireMissing: *retireMissing}
+	var res *pipeline.Result
+	if cfg.State != "" {
+		res, err = pipeline.Sync(ctx, cfg)
+		if err != nil {
+			return err
+		}
+	} else {
+		res, err = pipeline.Process(ctx, cfg)
+		if err != nil {
+			if errors.Is(err, pipeline.ErrNoRows) && res != nil {
+				printFileProblems(stderr, res)
+			}
+			return err
+		}
+		if err := pipeline.Write(cfg, res); err != nil {
+			return err
+		}
 	}
 	s := summarize(res)
 	printFileProblems(stderr, res)
@@ -195,8 +220,36 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
 	fmt.Fprintf(tw, "time\t%s\t(%s reading, cleaning and matching; the rest writing)\n", time.Since(res.Started).Round(time.Millisecond), res.Duration.Round(time.Millisecond))
+	if si := res.Sync; si != nil {
+		printSync(tw, si)
+	}
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
+}
+
+// printSync adds what an incremental run did with the state.
+func printSync(w io.Writer, si *pipeline.SyncInfo) {
+	c := si.Counts
+	fmt.Fprintf(w, "customers changed\t%d\t(%d new, %d updated, %d merged, %d retired; %d unchanged; see changes.csv)\n",
+		c["new"]+c["updated"]+c["merged"]+c["retired"], c["new"], c["updated"], c["merged"], c["retired"], c["unchanged"])
+	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
+	if si.RowsReused > 0 {
+		fmt.Fprintf(w, "rows not cleaned again\t%d\t(unchanged rows of changed files)\n", si.RowsReused)
+	}
+	if si.RulesChanged {
+		fmt.Fprintf(w, "rules changed\tyes\t(since the last run: every file read and cleaned again)\n")
+	}
+	if len(si.FilesKept) > 0 {
+		fmt.Fprintf(w, "files not given\t%d\t(rows kept from the state: %s; --retire-missing drops them)\n",
+			len(si.FilesKept), strings.Join(si.FilesKept, ", "))
+	}
+	if len(si.FilesGone) > 0 {
+		fmt.Fprintf(w, "files retired\t%d\t(%s)\n", len(si.FilesGone), strings.Join(si.FilesGone, ", "))
+	}
+	if si.Republished != nil {
+		fmt.Fprintf(w, "republished\trun %d\t(saved, but its outputs never appeared: now in %s)\n",
+			si.Republished.ID, si.Republished.Out)
+	}
 }
 
 // hintFor suggests what to do about a run error.

@@ -115,7 +115,8 @@ func WriteReviewXLSX(dir string, recs []*record.Record, pairs []match.Pair) erro
 		return f.AddDataValidation(sheet, dv)
 	}
 	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
-		textCols: []string{"pair_id", "customer_id_a", "mobile_a", "phones_a", "customer_id_b", "mobile_b", "phones_b"}, onSheet: validate})
+		textCols: []string{"pair_id", "customer_id_a", "mobile_a", "phones_a", "customer_id_b", "mobile_b", "phones_b",
+			"fingerprint_a", "fingerprint_b", "decision"}, onSheet: validate})
 	if err != nil {
 		return err
 	}

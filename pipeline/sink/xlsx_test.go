@@ -351,8 +351,14 @@ func TestWriteReviewXLSX(t *testing.T) {
 		t.Fatalf("%d data validations, want 1", len(dvs))
 	}
 	dv := dvs[0]
-	if dv.Sqref != fmt.Sprintf("V2:V%d", maxSheetRows) || dv.Type != "list" {
-		t.Errorf("validation on %q type %q, want the decision column V as a list", dv.Sqref, dv.Type)
+	if ReviewColumns[len(ReviewColumns)-1] != "decision" {
+		t.Fatalf("decision is not the last review column: %q", ReviewColumns)
+	}
+	if dv.Sqref != fmt.Sprintf("X2:X%d", maxSheetRows) || dv.Type != "list" {
+		t.Errorf("validation on %q type %q, want the decision column X as a list", dv.Sqref, dv.Type)
+	}
+	if got := rows[0][len(ReviewColumns)-1]; got != "decision" {
+		t.Errorf("column X is %q, want decision", got)
 	}
 	for _, v := range DecisionValues {
 		if !strings.Contains(dv.Formula1, v) {
@@ -425,8 +431,8 @@ func TestWriteReviewXLSXRollover(t *testing.T) {
 	f := openXLSX(t, filepath.Join(dir, "review.xlsx"))
 	for _, s := range []string{"review", "review_2"} {
 		dvs, err := f.GetDataValidations(s)
-		if err != nil || len(dvs) != 1 || dvs[0].Sqref != "V2:V2" {
-			t.Errorf("sheet %s: validations %v (err %v), want one on V2:V2", s, dvs, err)
+		if err != nil || len(dvs) != 1 || dvs[0].Sqref != "X2:X2" {
+			t.Errorf("sheet %s: validations %v (err %v), want one on X2:X2", s, dvs, err)
 		}
 		assertFrozen(t, f, s)
 	}

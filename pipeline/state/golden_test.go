@@ -27,6 +27,12 @@ func TestGoldenOf(t *testing.T) {
 	if back.ID != "C1" || back.Name != fixtureName || back.Mobile != fixturePhone || back.Rows != nil {
 		t.Errorf("golden record back as %+v", back)
 	}
+	var fps struct {
+		RowFingerprints []string `json:"row_fingerprints"`
+	}
+	if err := json.Unmarshal(b, &fps); err != nil || len(fps.RowFingerprints) != 1 || fps.RowFingerprints[0] != rec.Fingerprint {
+		t.Errorf("golden record lists rows %v, want [%s] (%v)", fps.RowFingerprints, rec.Fingerprint, err)
+	}
 	if c.Sensitive == nil || len(c.Rows) != 1 {
 		t.Error("GoldenOf changed the customer it was given")
 	}

@@ -1,0 +1,399 @@
+package sink
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// Invented fingerprints, shaped like the real ones (20 hex digits).
+const (
+	fpA = "0a1b2c3d4e5f60718293"
+	fpB = "9f8e7d6c5b4a39281706"
+	fpC = "5555aaaa5555aaaa5555"
+	fpD = "1234567890abcdef1234-2"
+)
+
+// reviewLine is a review.csv row for the pair a, b with decision; its
+// other cells hold plausible values.
+func reviewLine(a, b, decision string) []string {
+	row := make([]string, len(ReviewColumns))
+	for i, c := range ReviewColumns {
+		switch c {
+		case "pair_id":
+			row[i] = PairID(a, b)
+		case "score":
+			row[i] = "7.5"
+		case "name_a", "name_b":
+			row[i] = "华信贸易有限公司"
+		case "fingerprint_a":
+			row[i] = a
+		case "fingerprint_b":
+			row[i] = b
+		case "decision":
+			row[i] = decision
+		}
+	}
+	return row
+}
+
+// withCell returns row with column name set to v.
+func withCell(row []string, name, v string) []string {
+	row = append([]string(nil), row...)
+	row[columnIndex(ReviewColumns, name)] = v
+	return row
+}
+
+// csvText renders lines as CSV text.
+func csvText(lines ...[]string) string {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.WriteAll(lines)
+	return b.String()
+}
+
+func TestParseDecision(t *testing.T) {
+	tests := []struct {
+		in, want string
+		wantErr  bool
+	}{
+		{"merge", VerdictMerge, false},
+		{"Merge", VerdictMerge, false},
+		{" MERGE ", VerdictMerge, false},
+		{"keep", VerdictKeep, false},
+		{"KEEP\t", VerdictKeep, false},
+		{"合并", VerdictMerge, false},
+		{"　合并　", VerdictMerge, false}, // full-width spaces
+		{"不合并", VerdictKeep, false},
+		{"", "", false},
+		{"   ", "", false},
+		{"是", "", true},
+		{"否", "", true},
+		{"yes", "", true},
+		{"merged", "", true},
+		{"不 合并", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%q", tt.in), func(t *testing.T) {
+			got, err := ParseDecision(tt.in)
+			if got != tt.want || (err != nil) != tt.wantErr {
+				t.Errorf("ParseDecision(%q) = %q, %v; want %q, error %v", tt.in, got, err, tt.want, tt.wantErr)
+			}
+			if err != nil && !errors.Is(err, ErrDecision) {
+				t.Errorf("error %v is not ErrDecision", err)
+			}
+		})
+	}
+}
+
+// reviewResult is a Review reduced to what the tests compare.
+type reviewResult struct {
+	decided   []string // "row:verdict:A:B"
+	undecided int
+	bad       []string // "row: sentinel"
+}
+
+func summarizeReview(r *Review) reviewResult {
+	var out reviewResult
+	for _, d := range r.Decided {
+		at := fmt.Sprint(d.Row)
+		if d.Sheet != "" {
+			at = d.Sheet + "!" + at
+		}
+		out.decided = append(out.decided, fmt.Sprintf("%s:%s:%s:%s", at, d.Verdict, d.A, d.B))
+	}
+	out.undecided = r.Undecided
+	for _, e := range r.Bad {
+		kind := "other"
+		for _, s := range []error{ErrPairEdited, ErrDecision, ErrDecisionConflict} {
+			if errors.Is(e, s) {
+				kind = s.Error()
+			}
+		}
+		out.bad = append(out.bad, fmt.Sprintf("%d: %s", e.Row, kind))
+	}
+	return out
+}
+
+func TestReadReviewCSV(t *testing.T) {
+	header := ReviewColumns
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GB18030.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	tests := []struct {
+		name    string
+		content string
+		want    reviewResult
+	}{
+		{
+			name:    "utf-8 with BOM, English verdicts and an empty one",
+			content: "\ufeff" + csvText(header, reviewLine(fpA, fpB, "merge"), reviewLine(fpA, fpC, ""), reviewLine(fpB, fpC, "keep")),
+			want:    reviewResult{decided: []string{"2:merge:" + fpA + ":" + fpB, "4:keep:" + fpB + ":" + fpC}, undecided: 1},
+		},
+		{
+			name:    "utf-8 without BOM, Chinese verdicts, case and spaces",
+			content: csvText(header, reviewLine(fpA, fpB, " 合并 "), reviewLine(fpA, fpC, "不合并"), reviewLine(fpB, fpC, "KEEP"), reviewLine(fpC, fpD, "Merge")),
+			want: reviewResult{decided: []string{"2:merge:" + fpA + ":" + fpB, "3:keep:" + fpA + ":" + fpC,
+				"4:keep:" + fpB + ":" + fpC, "5:merge:" + fpC + ":" + fpD}},
+		},
+		{
+			name:    "GB18030 as Excel saves it again",
+			content: gbk(csvText(header, reviewLine(fpA, fpB, "合并"), reviewLine(fpA, fpC, "不合并"))),
+			want:    reviewResult{decided: []string{"2:merge:" + fpA + ":" + fpB, "3:keep:" + fpA + ":" + fpC}},
+		},
+		{
+			name:    "fingerprints swapped: the pair is the same",
+			content: csvText(header, withCell(withCell(reviewLine(fpA, fpB, "keep"), "fingerprint_a", fpB), "fingerprint_b", fpA)),
+			want:    reviewResult{decided: []string{"2:keep:" + fpB + ":" + fpA}},
+		},
+		{
+			name: "edited pair_id and fingerprint are bad, the other rows apply",
+			content: csvText(header, reviewLine(fpA, fpB, "merge"), withCell(reviewLine(fpA, fpC, "keep"), "pair_id", "P000000000000"),
+				withCell(reviewLine(fpB, fpC, "合并"), "fingerprint_b", fpD), reviewLine(fpC, fpD, "keep")),
+			want: reviewResult{decided: []string{"2:merge:" + fpA + ":" + fpB, "5:keep:" + fpC + ":" + fpD},
+				bad: []string{"3: " + ErrPairEdited.Error(), "4: " + ErrPairEdited.Error()}},
+		},
+		{
+			name:    "empty fingerprint",
+			content: csvText(header, withCell(reviewLine(fpA, fpB, "merge"), "fingerprint_a", "")),
+			want:    reviewResult{bad: []string{"2: " + ErrPairEdited.Error()}},
+		},
+		{
+			name:    "a row paired with itself",
+			content: csvText(header, reviewLine(fpA, fpA, "merge")),
+			want:    reviewResult{bad: []string{"2: " + ErrPairEdited.Error()}},
+		},
+		{
+			name:    "unknown decision",
+			content: csvText(header, reviewLine(fpA, fpB, "是"), reviewLine(fpA, fpC, "keep")),
+			want:    reviewResult{decided: []string{"3:keep:" + fpA + ":" + fpC}, bad: []string{"2: " + ErrDecision.Error()}},
+		},
+		{
+			name:    "an undecided row is not checked",
+			content: csvText(header, withCell(reviewLine(fpA, fpB, ""), "pair_id", "edited")),
+			want:    reviewResult{undecided: 1},
+		},
+		{
+			name:    "same pair twice with the same verdict counts once",
+			content: csvText(header, reviewLine(fpA, fpB, "merge"), reviewLine(fpB, fpA, "合并")),
+			want:    reviewResult{decided: []string{"2:merge:" + fpA + ":" + fpB}},
+		},
+		{
+			name:    "same pair decided both ways: neither applies",
+			content: csvText(header, reviewLine(fpA, fpB, "merge"), reviewLine(fpA, fpC, "keep"), reviewLine(fpA, fpB, "不合并")),
+			want: reviewResult{decided: []string{"3:keep:" + fpA + ":" + fpC},
+				bad: []string{"2: " + ErrDecisionConflict.Error(), "4: " + ErrDecisionConflict.Error()}},
+		},
+		{
+			name: "title row, blank line, columns moved and one added",
+			content: "Review of 2026-03\n\n" + csvText(
+				[]string{"decision", "note", "fingerprint_b", "pair_id", "fingerprint_a"},
+				[]string{"keep", "checked by 王芳", fpB, PairID(fpA, fpB), fpA},
+				[]string{"", "", "", "", ""},
+				[]string{"合并", "", fpD, PairID(fpC, fpD), fpC}),
+			want: reviewResult{decided: []string{"4:keep:" + fpA + ":" + fpB, "6:merge:" + fpC + ":" + fpD}},
+		},
+		{
+			name:    "header only",
+			content: csvText(header),
+			want:    reviewResult{},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "review.csv")
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r, err := ReadReview(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := summarizeReview(r); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", got, tt.want)
+			}
+			for _, e := range r.Bad {
+				if !strings.HasPrefix(e.Error(), fmt.Sprintf("review.csv, row %d", e.Row)) {
+					t.Errorf("error %q does not name the file and row", e)
+				}
+			}
+		})
+	}
+}
+
+func TestReadReviewRejectsFile(t *testing.T) {
+	tests := []struct {
+		name, file, content string
+		want                error
+	}{
+		{"an old review file without fingerprints", "review.csv", "pair_id,score,decision\nP0123456789AB,7.5,merge\n", ErrNotReview},
+		{"another output", "clean.csv", "\ufeffcustomer_id,name\nC0A1B2C3D4E,华信\n", ErrNotReview},
+		{"empty file", "review.csv", "", nil},
+		{"not a spreadsheet", "review.pdf", "%PDF-1.4", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), tt.file)
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadReview(path)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.file) {
+				t.Errorf("error %q does not name the file", err)
+			}
+		})
+	}
+}
+
+// TestReadReviewXLSX fills the decision drop-down of a review.xlsx written
+// by WriteReviewXLSX, continued on a second sheet, as a consultant would.
+func TestReadReviewXLSX(t *testing.T) {
+	defer func(n int) { maxSheetRows = n }(maxSheetRows)
+	maxSheetRows = 2
+	dir := t.TempDir()
+	recs, pairs := testReview()
+	if err := WriteReviewXLSX(dir, recs, append(pairs, pairs[0])); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "review.xlsx")
+	f := openXLSX(t, path)
+	if err := f.SetCellStr("review", "X2", "合并"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr("review_2", "X2", "合并"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadReview(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reviewResult{decided: []string{"review!2:merge:fa:fb"}}
+	if got := summarizeReview(r); !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+
+	if err := f.SetCellStr("review_2", "X2", "keep"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r, err = ReadReview(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Bad) != 2 || r.Bad[0].Sheet != "review" || r.Bad[1].Sheet != "review_2" || !errors.Is(r.Bad[1], ErrDecisionConflict) {
+		t.Errorf("bad rows %v, want the conflicting rows of both sheets", r.Bad)
+	}
+	if msg := r.Bad[1].Error(); !strings.HasPrefix(msg, `review.xlsx, sheet "review_2", row 2 (pair P`) {
+		t.Errorf("error %q does not name the file, sheet and row", msg)
+	}
+}
+
+// TestReviewRoundTrip reads back what WriteReview wrote: every pair comes
+// back undecided, and decided once the decision cells are filled.
+func TestReviewRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	recs, pairs := testReview()
+	if err := WriteReview(dir, recs, pairs); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "review.csv")
+	r, err := ReadReview(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Undecided != len(pairs) || len(r.Decided) != 0 || len(r.Bad) != 0 {
+		t.Fatalf("read back %+v, want %d undecided pairs", summarizeReview(r), len(pairs))
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte(",fa,fb,\r\n"), []byte(",fa,fb,不合并\r\n"), 1)
+	data = bytes.Replace(data, []byte(",fa,fb,\n"), []byte(",fa,fb,不合并\n"), 1)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err = ReadReview(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reviewResult{decided: []string{"2:keep:fa:fb"}}
+	if got := summarizeReview(r); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+// FuzzReadReview: reading any review.csv never panics, every bad row is
+// positioned, and every decided row's pair_id matches its fingerprints.
+func FuzzReadReview(f *testing.F) {
+	f.Add([]byte("\ufeff" + csvText(ReviewColumns, reviewLine(fpA, fpB, "merge"), reviewLine(fpA, fpC, "不合并"))))
+	f.Add([]byte(csvText(ReviewColumns, withCell(reviewLine(fpA, fpB, "keep"), "pair_id", "P1"), reviewLine(fpA, fpB, ""))))
+	f.Add([]byte("pair_id,fingerprint_a,fingerprint_b,decision\n\"P1\nx\",a,b,合并\n,,,\n"))
+	f.Add([]byte("decision;pair_id;fingerprint_a;fingerprint_b\nmerge;" + PairID("a", "b") + ";a;b\n"))
+	f.Add([]byte{0xEF, 0xBB, 0xBF, 0xFF, 0xFE, 0x00})
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "review.csv")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		r, err := ReadReview(path)
+		if err != nil {
+			return
+		}
+		for _, d := range r.Decided {
+			if d.Row < 1 || PairID(d.A, d.B) != d.PairID || (d.Verdict != VerdictMerge && d.Verdict != VerdictKeep) {
+				t.Errorf("decided row %+v is not valid", d)
+			}
+		}
+		for _, e := range r.Bad {
+			if e.Row < 1 || e.Err == nil {
+				t.Errorf("bad row %+v is not positioned", e)
+			}
+		}
+	})
+}
+
+// BenchmarkReadReview reads a review.csv of 10,000 decided pairs.
+func BenchmarkReadReview(b *testing.B) {
+	const n = 10_000
+	lines := [][]string{ReviewColumns}
+	for i := range n {
+		lines = append(lines, reviewLine(fmt.Sprintf("%020x", i), fmt.Sprintf("%020x", i+n), DecisionValues[i%len(DecisionValues)]))
+	}
+	path := filepath.Join(b.TempDir(), "review.csv")
+	if err := os.WriteFile(path, []byte("\ufeff"+csvText(lines...)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := ReadReview(path)
+		if err != nil || len(r.Decided) != n {
+			b.Fatalf("%d decided, err %v", len(r.Decided), err)
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -1,0 +1,533 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/state"
+	"github.com/crmclean/crmclean/rules"
+)
+
+const fixtureSheets = "../fixtures/sheets"
+
+// syncEnv is a project folder for incremental-run tests: a copy of the
+// fixture sheets, a state file and numbered output folders.
+type syncEnv struct {
+	t      *testing.T
+	dir    string
+	sheets string
+	state  string
+	runs   int
+	rules  *rules.Rules
+}
+
+func newSyncEnv(t *testing.T) *syncEnv {
+	t.Helper()
+	dir := t.TempDir()
+	e := &syncEnv{t: t, dir: dir, sheets: filepath.Join(dir, "sheets"), state: filepath.Join(dir, "state", "crm.db"), rules: rules.Default()}
+	if err := os.CopyFS(e.sheets, os.DirFS(fixtureSheets)); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *syncEnv) config(mod ...func(*Config)) Config {
+	e.runs++
+	cfg := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, fmt.Sprintf("out%d", e.runs)), Rules: e.rules,
+		Workers: 2, Lang: "en", State: e.state}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	return cfg
+}
+
+// run runs Sync and returns the result and its output folder.
+func (e *syncEnv) run(mod ...func(*Config)) (*Result, string) {
+	e.t.Helper()
+	cfg := e.config(mod...)
+	res, err := Sync(context.Background(), cfg)
+	if err != nil {
+		e.t.Fatalf("run %d: %v", e.runs, err)
+	}
+	return res, cfg.Out
+}
+
+func (e *syncEnv) write(name, content string) {
+	e.t.Helper()
+	if err := os.WriteFile(filepath.Join(e.sheets, name), []byte(content), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// readRows reads a CSV output file as maps by header.
+func readRows(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	header, err := cr.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header[0] = strings.TrimPrefix(header[0], "\uFEFF")
+	var out []map[string]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for i, h := range header {
+			m[h] = rec[i]
+		}
+		out = append(out, m)
+	}
+}
+
+func changesByKind(res *Result) map[string][]string {
+	out := map[string][]string{}
+	for _, c := range res.Sync.Changes {
+		out[c.Change] = append(out[c.Change], c.ID)
+	}
+	return out
+}
+
+func customerIDs(res *Result) []string {
+	var ids []string
+	for _, c := range res.Customers {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// customerOf returns the customer holding the row with fingerprint fp.
+func customerOf(res *Result, fp string) *merge.Customer {
+	for _, c := range res.Customers {
+		for _, r := range c.Rows {
+			if r.Fingerprint == fp {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+func sameFile(t *testing.T, a, b string) {
+	t.Helper()
+	x, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(x) != string(y) {
+		t.Errorf("%s and %s differ", a, b)
+	}
+}
+
+func TestSyncFirstRunEqualsBatch(t *testing.T) {
+	e := newSyncEnv(t)
+	res, out := e.run()
+	if !res.Sync.First || len(res.Sync.FilesReused) != 0 {
+		t.Errorf("first run: First=%v reused=%v", res.Sync.First, res.Sync.FilesReused)
+	}
+	batch := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, "batch"), Rules: e.rules, Workers: 2, Lang: "en"}
+	bres, err := Process(context.Background(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(batch, bres); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"clean.csv", "lineage.csv", "links.csv", "review.csv", "contacts.csv", "rejects.csv"} {
+		sameFile(t, filepath.Join(out, f), filepath.Join(batch.Out, f))
+	}
+	if got := changesByKind(res); len(got["new"]) != len(res.Customers) || len(got) != 1 {
+		t.Errorf("first run changes: %d kinds, %d new of %d customers", len(got), len(got["new"]), len(res.Customers))
+	}
+	if _, err := os.Stat(filepath.Join(out, "changes.csv")); err != nil {
+		t.Error(err)
+	}
+	fi, err := os.Stat(e.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestSyncRerunUnchanged(t *testing.T) {
+	e := newSyncEnv(t)
+	first, out1 := e.run()
+	second, out2 := e.run()
+	if len(second.Sync.FilesRead) == 0 && len(second.Sync.FilesReused) == 0 {
+		t.Fatal("no files in the second run")
+	}
+	// Only files that could not be read are read again.
+	for _, f := range second.Sync.FilesRead {
+		for _, fr := range second.Files {
+			if fr.Rel == f && fr.Err == nil {
+				t.Errorf("%s was read again though unchanged", f)
+			}
+		}
+	}
+	if !slices.Equal(customerIDs(first), customerIDs(second)) {
+		t.Error("customer ids changed on an unchanged re-run")
+	}
+	if got := changesByKind(second); len(got["unchanged"]) != len(second.Customers) || len(got) != 1 {
+		t.Errorf("re-run changes: %v kinds", len(got))
+	}
+	for _, f := range []string{"clean.csv", "lineage.csv", "links.csv", "review.csv", "contacts.csv"} {
+		sameFile(t, filepath.Join(out1, f), filepath.Join(out2, f))
+	}
+}
+
+// newRowsCSV writes rows for n single-row customers of res (same name and
+// mobile) and two brand-new customers into a new sheet.
+func newRowsCSV(t *testing.T, res *Result, n int) (string, []string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("客户名称,手机,备注\n")
+	var picked []string
+	for _, c := range res.Customers {
+		if len(picked) == n {
+			break
+		}
+		if c.Kind != record.Company || c.Mobile == "" || c.Name == "" || len(c.Rows) != 1 {
+			continue
+		}
+		fmt.Fprintf(&b, "%s,%s,新来源\n", c.Name, strings.TrimPrefix(c.Mobile, "+86"))
+		picked = append(picked, c.ID)
+	}
+	if len(picked) < n {
+		t.Fatalf("only %d companies with a mobile in the fixtures", len(picked))
+	}
+	b.WriteString("甘肃陇原星辰测试贸易有限公司,13919190001,新客户\n")
+	b.WriteString("宁夏贺兰山测试农业有限公司,13919190002,新客户\n")
+	return b.String(), picked
+}
+
+func TestSyncNewFile(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	content, picked := newRowsCSV(t, first, 3)
+	e.write("新增客户.csv", content)
+	second, out := e.run(func(c *Config) { c.ChangesOnly = true })
+
+	if !slices.Equal(second.Sync.FilesRead, append(unreadable(second), "新增客户.csv")) && !slices.Contains(second.Sync.FilesRead, "新增客户.csv") {
+		t.Errorf("files read: %v", second.Sync.FilesRead)
+	}
+	got := changesByKind(second)
+	if len(got["new"]) != 2 {
+		t.Errorf("new customers: %v, want the 2 new companies", got["new"])
+	}
+	for _, id := range picked {
+		if !slices.Contains(got["updated"], id) {
+			t.Errorf("customer %s got a new row but is not updated (updated: %v)", id, got["updated"])
+		}
+	}
+	if len(got["updated"]) != len(picked) || len(got["merged"]) != 0 || len(got["retired"]) != 0 {
+		t.Errorf("changes: %d updated, %d merged, %d retired", len(got["updated"]), len(got["merged"]), len(got["retired"]))
+	}
+	if len(got["unchanged"]) != len(first.Customers)-len(picked) {
+		t.Errorf("unchanged: %d, want %d", len(got["unchanged"]), len(first.Customers)-len(picked))
+	}
+	// Every earlier customer keeps its id.
+	ids := customerIDs(second)
+	for _, id := range customerIDs(first) {
+		if !slices.Contains(ids, id) {
+			t.Errorf("customer %s lost its id", id)
+		}
+	}
+	// --changes-only: clean.csv holds the new and updated customers only;
+	// lineage.csv the rows of the new file and of the changed customers.
+	clean := readRows(t, filepath.Join(out, "clean.csv"))
+	if len(clean) != len(got["new"])+len(got["updated"]) {
+		t.Errorf("clean.csv has %d customers, want %d", len(clean), len(got["new"])+len(got["updated"]))
+	}
+	for _, row := range readRows(t, filepath.Join(out, "lineage.csv")) {
+		if row["source_file"] != "新增客户.csv" && !slices.Contains(picked, row["customer_id"]) && !slices.Contains(second.Sync.FilesRead, row["source_file"]) {
+			t.Errorf("lineage.csv lists an unchanged row: %v", row)
+		}
+	}
+	changes := readRows(t, filepath.Join(out, "changes.csv"))
+	if len(changes) != len(second.Sync.Changes) {
+		t.Errorf("changes.csv has %d lines, want %d", len(changes), len(second.Sync.Changes))
+	}
+}
+
+func unreadable(res *Result) []string {
+	var out []string
+	for _, f := range res.Files {
+		if f.Err != nil {
+			out = append(out, f.Rel)
+		}
+	}
+	return out
+}
+
+func TestSyncChangedFileReusesRows(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	// Insert a title line and a new customer at the top of a CSV: every
+	// row below moves down, but keeps its identity and its customer.
+	path := filepath.Join(e.sheets, "财务开票信息.csv")
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(old), "\n")
+	var header int
+	for i, l := range lines {
+		if strings.HasPrefix(l, "购买方名称") {
+			header = i
+		}
+	}
+	cols := strings.Count(lines[header], ",")
+	added := "青海昆仑测试矿业有限公司" + strings.Repeat(",", cols) + "\n"
+	edited := strings.Join(lines[:header+1], "") + added + strings.Join(lines[header+1:], "")
+	e.write("财务开票信息.csv", edited)
+
+	second, _ := e.run()
+	if !slices.Contains(second.Sync.FilesRead, "财务开票信息.csv") {
+		t.Fatalf("changed file not read: %v", second.Sync.FilesRead)
+	}
+	if second.Sync.RowsReused == 0 {
+		t.Error("no row of the changed file was reused")
+	}
+	before := map[string]*record.Record{}
+	for _, r := range first.Records {
+		if r.Prov.File == "财务开票信息.csv" && r.Fingerprint != "" {
+			before[r.Fingerprint] = r
+		}
+	}
+	moved := 0
+	for _, r := range second.Records {
+		old, ok := before[r.Fingerprint]
+		if !ok || r.Prov.File != "财务开票信息.csv" {
+			continue
+		}
+		if r.Prov.Row != old.Prov.Row+1 {
+			t.Errorf("row %s moved from %d to %d, want +1", r.Fingerprint, old.Prov.Row, r.Prov.Row)
+		}
+		if r.CustomerID != old.CustomerID {
+			t.Errorf("row %d changed customer %s → %s", r.Prov.Row, old.CustomerID, r.CustomerID)
+		}
+		moved++
+	}
+	if moved != len(before) {
+		t.Errorf("%d of %d rows found again", moved, len(before))
+	}
+	if got := changesByKind(second); len(got["new"]) != 1 || len(got["merged"]) != 0 || len(got["retired"]) != 0 {
+		t.Errorf("changes: %v new, %v merged, %v retired", got["new"], got["merged"], got["retired"])
+	}
+}
+
+func TestSyncMissingFile(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	onlyThere := map[string]bool{} // customers whose rows all come from the removed file
+	for _, c := range first.Customers {
+		all := true
+		for _, r := range c.Rows {
+			all = all && r.Prov.File == "门店会员.xlsx"
+		}
+		if all {
+			onlyThere[c.ID] = true
+		}
+	}
+	if len(onlyThere) == 0 {
+		t.Fatal("fixture: no customer only in 门店会员.xlsx")
+	}
+	if err := os.Rename(filepath.Join(e.sheets, "门店会员.xlsx"), filepath.Join(e.dir, "门店会员.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+
+	kept, _ := e.run()
+	if !slices.Equal(kept.Sync.FilesKept, []string{"门店会员.xlsx"}) {
+		t.Errorf("files kept: %v", kept.Sync.FilesKept)
+	}
+	if !slices.Equal(customerIDs(first), customerIDs(kept)) {
+		t.Error("customers changed although the missing file's rows are kept by default")
+	}
+
+	gone, _ := e.run(func(c *Config) { c.RetireMissing = true })
+	if !slices.Equal(gone.Sync.FilesGone, []string{"门店会员.xlsx"}) {
+		t.Errorf("files retired: %v", gone.Sync.FilesGone)
+	}
+	retired := changesByKind(gone)["retired"]
+	for id := range onlyThere {
+		if !slices.Contains(retired, id) {
+			t.Errorf("customer %s lost all its rows but is not retired", id)
+		}
+	}
+	if len(retired) != len(onlyThere) {
+		t.Errorf("retired %d customers, want %d", len(retired), len(onlyThere))
+	}
+	for _, r := range gone.Records {
+		if r.Prov.File == "门店会员.xlsx" {
+			t.Fatalf("a row of the retired file is still in the run: %s", r.Prov)
+		}
+	}
+	// A retired customer stays retired, and is not listed again.
+	again, _ := e.run()
+	if n := len(changesByKind(again)["retired"]); n != 0 {
+		t.Errorf("%d customers retired again", n)
+	}
+}
+
+// storeDecisions records decisions as `crmclean decide` would.
+func storeDecisions(t *testing.T, path string, ds ...state.Decision) {
+	t.Helper()
+	st, err := state.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.AddDecisions(context.Background(), ds); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSyncHonoursDecisions(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	// A customer of two or more rows, and two single-row customers.
+	var multi *merge.Customer
+	var singles []*merge.Customer
+	for _, c := range first.Customers {
+		switch {
+		case len(c.Rows) >= 2 && multi == nil:
+			multi = c
+		case len(c.Rows) == 1 && len(singles) < 2 && c.Kind == record.Company:
+			singles = append(singles, c)
+		}
+	}
+	if multi == nil || len(singles) < 2 {
+		t.Fatal("fixture lacks the customers this test needs")
+	}
+	a, b := multi.Rows[0].Fingerprint, multi.Rows[1].Fingerprint
+	x, y := singles[0].Rows[0].Fingerprint, singles[1].Rows[0].Fingerprint
+	storeDecisions(t, e.state,
+		state.Decision{A: a, B: b, Verdict: state.Keep, Source: "test"},
+		state.Decision{A: x, B: y, Verdict: state.Merge, Source: "test"})
+
+	second, _ := e.run()
+	ca, cb := customerOf(second, a), customerOf(second, b)
+	if ca == nil || cb == nil || ca.ID == cb.ID {
+		t.Fatalf("rows decided keep are still one customer")
+	}
+	if ca.ID != multi.ID && cb.ID != multi.ID {
+		t.Errorf("neither part kept the split customer's id %s (%s, %s)", multi.ID, ca.ID, cb.ID)
+	}
+	cx, cy := customerOf(second, x), customerOf(second, y)
+	if cx == nil || cx != cy {
+		t.Fatalf("rows decided merge are not one customer")
+	}
+	got := changesByKind(second)
+	if len(got["merged"]) != 1 || len(got["new"]) != 1 {
+		t.Errorf("changes: merged %v, new %v", got["merged"], got["new"])
+	}
+	survivor := cx.ID
+	var mergedInto string
+	for _, c := range second.Sync.Changes {
+		if c.Change == state.ChangeMerged {
+			mergedInto = c.MergedInto
+		}
+	}
+	if mergedInto != survivor || (survivor != singles[0].ID && survivor != singles[1].ID) {
+		t.Errorf("merged into %q, survivor %q, want one of the two earlier ids", mergedInto, survivor)
+	}
+
+	// Decisions hold in every later run, with ids stable from now on.
+	third, _ := e.run()
+	if !slices.Equal(customerIDs(second), customerIDs(third)) {
+		t.Error("ids changed in the run after the decisions")
+	}
+	if customerOf(third, a).ID == customerOf(third, b).ID || customerOf(third, x).ID != customerOf(third, y).ID {
+		t.Error("decisions not honoured in a later run")
+	}
+}
+
+func TestSyncRulesChange(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	r := rules.Default()
+	r.Placeholders = append(r.Placeholders, "待补充")
+	e.rules = r
+	second, _ := e.run()
+	if !second.Sync.RulesChanged || len(second.Sync.FilesReused) != 0 || second.Sync.RowsReused != 0 {
+		t.Errorf("rules changed: RulesChanged=%v reused files %v rows %d", second.Sync.RulesChanged, second.Sync.FilesReused, second.Sync.RowsReused)
+	}
+	if !slices.Equal(customerIDs(first), customerIDs(second)) {
+		t.Error("ids changed with a rules change that changes no row")
+	}
+}
+
+func TestSyncRepublishesAfterCrash(t *testing.T) {
+	e := newSyncEnv(t)
+	e.run()
+	content, _ := newRowsCSV(t, mustRun(t, e), 2)
+	e.write("新增客户.csv", content)
+
+	crash := errors.New("killed after commit")
+	failpoint = func(step string) error {
+		if step == "committed" {
+			return crash
+		}
+		return nil
+	}
+	cfg := e.config()
+	_, err := Sync(context.Background(), cfg)
+	failpoint = func(string) error { return nil }
+	if !errors.Is(err, crash) {
+		t.Fatalf("run: %v, want the crash", err)
+	}
+	if _, err := os.Stat(cfg.Out); !os.IsNotExist(err) {
+		t.Fatalf("outputs of the crashed run exist: %v", err)
+	}
+	// The next run publishes the crashed run's outputs first, then its own.
+	res, _ := e.run()
+	if res.Sync.Republished == nil || res.Sync.Republished.Out != cfg.Out {
+		t.Fatalf("republished: %+v", res.Sync.Republished)
+	}
+	changes := readRows(t, filepath.Join(cfg.Out, "changes.csv"))
+	news := 0
+	for _, c := range changes {
+		if c["change"] == state.ChangeNew {
+			news++
+		}
+	}
+	if news != 2 {
+		t.Errorf("republished changes.csv has %d new customers, want 2", news)
+	}
+	if got := changesByKind(res); len(got) != 1 || len(got["unchanged"]) == 0 {
+		t.Errorf("the run after the republish changed customers: %v", len(got))
+	}
+}
+
+// mustRun runs once more and returns the result.
+func mustRun(t *testing.T, e *syncEnv) *Result {
+	t.Helper()
+	res, _ := e.run()
+	return res
+}
