@@ -22,6 +22,13 @@ type Changes struct {
 	GoneRows  []string   // fingerprints of rows no longer in their file
 	Customers []Customer // new and changed customers, upserted by id
 	Decisions []Decision // decisions read from a review file during the run
+	// Pairs are the merge links and doubtful pairs the run found, upserted
+	// by pair; pairs of rows that are gone are forgotten. ResetPairs
+	// forgets every stored pair first (a run that matched every row).
+	Pairs      []Pair
+	ResetPairs bool
+	// Settings are small values kept for later runs, upserted by name.
+	Settings map[string][]byte
 }
 
 // failpoint, when set by a test, is called between Commit's steps; an
@@ -29,7 +36,7 @@ type Changes struct {
 var failpoint func(step string) error
 
 // commitSteps are the points where failpoint is called, in order.
-var commitSteps = []string{"begin", "files", "rows", "customers", "decisions", "runlog", "commit"}
+var commitSteps = []string{"begin", "files", "rows", "customers", "decisions", "pairs", "settings", "runlog", "commit"}
 
 func step(name string) error {
 	if failpoint == nil {
@@ -68,7 +75,7 @@ func (s *Store) Commit(ctx context.Context, run RunRecord, ch Changes) (runID in
 		return 0, fmt.Errorf("commit run: %w", err)
 	}
 	c := committer{ctx: ctx, tx: tx, run: runID}
-	for _, f := range []func(*Changes) error{c.files, c.rows, c.customers, c.decisions} {
+	for _, f := range []func(*Changes) error{c.files, c.rows, c.customers, c.decisions, c.pairs, c.settings} {
 		if err := f(&ch); err != nil {
 			return 0, fmt.Errorf("commit run %d: %w", runID, err)
 		}
@@ -143,16 +150,11 @@ func (c *committer) files(ch *Changes) error {
 		return err
 	}
 	defer del.Close()
-	delRows, err := c.tx.PrepareContext(c.ctx, `DELETE FROM rows WHERE file = ?`)
-	if err != nil {
-		return err
-	}
-	defer delRows.Close()
 	for _, rel := range ch.GoneFiles {
 		if _, err := del.ExecContext(c.ctx, rel); err != nil {
 			return fmt.Errorf("forget file %s: %w", rel, err)
 		}
-		if _, err := delRows.ExecContext(c.ctx, rel); err != nil {
+		if err := c.forgetRows(`file = ?`, rel); err != nil {
 			return fmt.Errorf("forget rows of file %s: %w", rel, err)
 		}
 	}
@@ -170,36 +172,118 @@ func (c *committer) files(ch *Changes) error {
 	return step("files")
 }
 
-func (c *committer) rows(ch *Changes) error {
-	del, err := c.tx.PrepareContext(c.ctx, `DELETE FROM rows WHERE fingerprint = ?`)
-	if err != nil {
+// forgetRows deletes the rows matching where, with their keys and pairs.
+func (c *committer) forgetRows(where string, args ...any) error {
+	type gone struct {
+		id   int64
+		fp   string
+		keys []byte
+	}
+	var rows []gone
+	err := each(c.ctx, c.tx, `SELECT rowid, fingerprint, keys FROM rows WHERE `+where, func(rs *sql.Rows) error {
+		var g gone
+		if err := rs.Scan(&g.id, &g.fp, &g.keys); err != nil {
+			return err
+		}
+		rows = append(rows, g)
+		return nil
+	}, args...)
+	if err != nil || len(rows) == 0 {
 		return err
 	}
-	defer del.Close()
+	for _, g := range rows {
+		if err := c.dropKeys(g.id, g.keys); err != nil {
+			return err
+		}
+		if _, err := c.tx.ExecContext(c.ctx, `DELETE FROM pairs WHERE a = ? OR b = ?`, g.fp, g.fp); err != nil {
+			return err
+		}
+	}
+	_, err = c.tx.ExecContext(c.ctx, `DELETE FROM rows WHERE `+where, args...)
+	return err
+}
+
+// dropKeys deletes the index entries of the row with rowid id.
+func (c *committer) dropKeys(id int64, packed []byte) error {
+	for _, k := range unpackKeys(packed) {
+		if _, err := c.tx.ExecContext(c.ctx, `DELETE FROM row_keys WHERE key = ? AND row = ?`, int64(k), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *committer) rows(ch *Changes) error {
 	for _, fp := range ch.GoneRows {
-		if _, err := del.ExecContext(c.ctx, fp); err != nil {
+		if err := c.forgetRows(`fingerprint = ?`, fp); err != nil {
 			return fmt.Errorf("forget row %s: %w", fp, err)
 		}
 	}
-	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO rows
-		(fingerprint, file, sheet, row, status, customer_id, content_hash, data, first_run, last_run)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	// On a first run the table is empty: no row has keys to replace.
+	var empty bool
+	if err := c.tx.QueryRowContext(c.ctx, `SELECT NOT EXISTS (SELECT 1 FROM rows)`).Scan(&empty); err != nil {
+		return err
+	}
+	const insert = `INSERT INTO rows
+		(fingerprint, file, sheet, row, status, customer_id, content_hash, data, first_run, last_run, keys, sort_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (fingerprint) DO UPDATE SET file = excluded.file, sheet = excluded.sheet, row = excluded.row,
 			status = excluded.status, customer_id = excluded.customer_id, content_hash = excluded.content_hash,
-			data = excluded.data, last_run = excluded.last_run`)
+			data = excluded.data, last_run = excluded.last_run`
+	up, err := c.tx.PrepareContext(c.ctx, insert+` RETURNING rowid`)
 	if err != nil {
 		return err
 	}
 	defer up.Close()
+	upIndexed, err := c.tx.PrepareContext(c.ctx, insert+`, keys = excluded.keys, sort_key = excluded.sort_key RETURNING rowid`)
+	if err != nil {
+		return err
+	}
+	defer upIndexed.Close()
+	old, err := c.tx.PrepareContext(c.ctx, `SELECT rowid, keys FROM rows WHERE fingerprint = ?`)
+	if err != nil {
+		return err
+	}
+	defer old.Close()
+	addKey, err := c.tx.PrepareContext(c.ctx, `INSERT OR IGNORE INTO row_keys (key, row) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer addKey.Close()
 	for i := range ch.Rows {
 		r := &ch.Rows[i]
 		data, err := encodeRow(r)
 		if err != nil {
 			return fmt.Errorf("%s: encode row: %w", r.Prov, err)
 		}
-		if _, err := up.ExecContext(c.ctx, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
-			nullable(r.CustomerID), r.ContentHash, data, c.run, c.run); err != nil {
+		stmt := up
+		if r.Indexed {
+			stmt = upIndexed
+			if !empty {
+				var id int64
+				var keys []byte
+				switch err := old.QueryRowContext(c.ctx, r.Fingerprint).Scan(&id, &keys); {
+				case errors.Is(err, sql.ErrNoRows):
+				case err != nil:
+					return fmt.Errorf("%s: read row: %w", r.Prov, err)
+				default:
+					if err := c.dropKeys(id, keys); err != nil {
+						return fmt.Errorf("%s: replace keys: %w", r.Prov, err)
+					}
+				}
+			}
+		}
+		var id int64
+		if err := stmt.QueryRowContext(c.ctx, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
+			nullable(r.CustomerID), r.ContentHash, data, c.run, c.run, packKeys(r.Keys), r.SortKey).Scan(&id); err != nil {
 			return fmt.Errorf("%s: store row: %w", r.Prov, err)
+		}
+		if r.Indexed {
+			for _, k := range r.Keys {
+				if _, err := addKey.ExecContext(c.ctx, int64(k), id); err != nil {
+					return fmt.Errorf("%s: store keys: %w", r.Prov, err)
+				}
+			}
 		}
 	}
 	return step("rows")
@@ -246,6 +330,41 @@ func (c *committer) decisions(ch *Changes) error {
 		return err
 	}
 	return step("decisions")
+}
+
+func (c *committer) pairs(ch *Changes) error {
+	if ch.ResetPairs {
+		if _, err := c.tx.ExecContext(c.ctx, `DELETE FROM pairs`); err != nil {
+			return fmt.Errorf("forget pairs: %w", err)
+		}
+	}
+	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO pairs (a, b, kind, score, evidence, run_id) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (a, b) DO UPDATE SET kind = excluded.kind, score = excluded.score, evidence = excluded.evidence,
+			run_id = excluded.run_id`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	for _, p := range ch.Pairs {
+		a, b := p.A, p.B
+		if b < a {
+			a, b = b, a
+		}
+		if _, err := up.ExecContext(c.ctx, a, b, p.Kind, p.Score, nonNilBytes(p.Evidence), c.run); err != nil {
+			return fmt.Errorf("store pair %s %s: %w", a, b, err)
+		}
+	}
+	return step("pairs")
+}
+
+func (c *committer) settings(ch *Changes) error {
+	for name, v := range ch.Settings {
+		if _, err := c.tx.ExecContext(c.ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, nonNilBytes(v)); err != nil {
+			return fmt.Errorf("store setting %s: %w", name, err)
+		}
+	}
+	return step("settings")
 }
 
 func (c *committer) logRun(run RunRecord) error {

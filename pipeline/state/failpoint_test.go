@@ -18,7 +18,7 @@ func TestCommitFailpoints(t *testing.T) {
 		for _, mode := range []string{"error", "panic"} {
 			t.Run(step+"/"+mode, func(t *testing.T) {
 				s, _ := openTemp(t)
-				r1 := mustCommit(t, s, fixtureRun("a.xlsx"), fixtureChanges(0, "a.xlsx", 4))
+				r1 := mustCommit(t, s, fixtureRun("a.xlsx"), indexed(fixtureChanges(0, "a.xlsx", 4)))
 				before := dump(t, s)
 
 				// Run 2 touches every table Commit writes.
@@ -26,6 +26,9 @@ func TestCommitFailpoints(t *testing.T) {
 				ch.GoneFiles = []string{"a.xlsx"}
 				ch.Customers = append(ch.Customers, Customer{ID: "CA000001", MergedInto: "CB000001"})
 				ch.Decisions = []Decision{{A: "fp-1", B: "fp-2", Verdict: Merge}}
+				ch = indexed(ch)
+				ch.Pairs = []Pair{{A: ch.Rows[0].Fingerprint, B: ch.Rows[1].Fingerprint, Kind: PairReview, Score: 7, Evidence: []byte(`[]`)}}
+				ch.Settings = map[string][]byte{"weights": []byte(`{}`)}
 				reached := false
 				failpoint = func(s string) error {
 					if s != step {

@@ -12,7 +12,8 @@ type PurgeCounts struct {
 }
 
 // Purge deletes the personal data in the store when an engagement ends:
-// source rows, golden records, review decisions and input file hashes. What
+// source rows (with their blocking keys and pairs), golden records, review
+// decisions and input file hashes. What
 // is kept holds no personal data: the run log (with a line saying the purge
 // happened and what it removed), the merge trail between customer ids, and
 // the list of ids ever issued. The file is then vacuumed and its write-ahead
@@ -27,13 +28,16 @@ func (s *Store) Purge(ctx context.Context) (PurgeCounts, error) {
 	for _, d := range []struct {
 		table string
 		n     *int
-	}{{"rows", &n.Rows}, {"customers", &n.Customers}, {"decisions", &n.Decisions}, {"files", &n.Files}} {
+	}{{"rows", &n.Rows}, {"customers", &n.Customers}, {"decisions", &n.Decisions}, {"files", &n.Files},
+		{"row_keys", nil}, {"pairs", nil}} {
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+d.table)
 		if err != nil {
 			return n, fmt.Errorf("purge %s: %w", d.table, err)
 		}
-		c, _ := res.RowsAffected()
-		*d.n = int(c)
+		if d.n != nil {
+			c, _ := res.RowsAffected()
+			*d.n = int(c)
+		}
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM runs`).Scan(&id); err != nil {

@@ -32,6 +32,13 @@ type Row struct {
 	Norm        record.Normalized
 	FirstRun    int64 // set by the store
 	LastRun     int64 // set by the store
+
+	// Indexed says Keys and SortKey are given and replace the stored ones
+	// (match.BlockKeys): Lookup finds the row by them. A row written
+	// without it keeps the keys it had (or has none, when new).
+	Indexed bool
+	Keys    []uint64 // blocking keys
+	SortKey string   // pinyin sort key of the sorted-neighbourhood pass
 }
 
 // positional marks the key of a row that has no fingerprint (a skipped

@@ -38,6 +38,23 @@ CREATE TABLE merges (
 	PRIMARY KEY (run_id, from_id)
 ) WITHOUT ROWID;
 
+CREATE TABLE pairs (
+	a        TEXT    NOT NULL,
+	b        TEXT    NOT NULL,
+	kind     TEXT    NOT NULL CHECK (kind IN ('link', 'review')),
+	score    REAL    NOT NULL,
+	evidence BLOB    NOT NULL, -- JSON array of match.Evidence
+	run_id   INTEGER NOT NULL,
+	PRIMARY KEY (a, b),
+	CHECK (a < b)
+) WITHOUT ROWID;
+
+CREATE TABLE row_keys (
+	key INTEGER NOT NULL,
+	row INTEGER NOT NULL,
+	PRIMARY KEY (key, row)
+) WITHOUT ROWID;
+
 CREATE TABLE rows (
 	fingerprint  TEXT    PRIMARY KEY,
 	file         TEXT    NOT NULL,
@@ -49,7 +66,7 @@ CREATE TABLE rows (
 	data         BLOB    NOT NULL, -- JSON: values, issues, normalized values
 	first_run    INTEGER NOT NULL,
 	last_run     INTEGER NOT NULL
-);
+, keys BLOB, sort_key TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE runs (
 	id         INTEGER PRIMARY KEY,
@@ -63,7 +80,16 @@ CREATE TABLE runs (
 
 CREATE TABLE schema_version (version INTEGER NOT NULL);
 
+CREATE TABLE settings (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX pairs_by_b ON pairs(b);
+
 CREATE INDEX rows_by_customer ON rows(customer_id);
 
 CREATE INDEX rows_by_position ON rows(file, sheet, row);
+
+CREATE INDEX rows_by_sort_key ON rows(sort_key) WHERE sort_key <> '';
 

@@ -1,0 +1,159 @@
+package state
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// indexed returns the rows of ch with keys: row i has key 1000+i (its
+// own), key 7 (shared by all) and sort key "py" + i.
+func indexed(ch Changes) Changes {
+	for i := range ch.Rows {
+		ch.Rows[i].Indexed = true
+		ch.Rows[i].Keys = []uint64{uint64(1000 + i), 7, 1 << 63}
+		ch.Rows[i].SortKey = "py" + string(rune('a'+i))
+	}
+	return ch
+}
+
+func fps(rows []Row) []string {
+	var out []string
+	for _, r := range rows {
+		out = append(out, r.Fingerprint)
+	}
+	return out
+}
+
+func TestCandidates(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := indexed(fixtureChanges(0, "a.csv", 5))
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	all := fps(ch.Rows)
+
+	tests := []struct {
+		name   string
+		l      Lookup
+		want   []string
+		capped int
+	}{
+		{"own key", Lookup{Keys: []KeyLimit{{1002, 10}}}, all[2:3], 0},
+		{"high bit key survives int64", Lookup{Keys: []KeyLimit{{1 << 63, 10}}}, all, 0},
+		{"shared key", Lookup{Keys: []KeyLimit{{7, 10}}}, all, 0},
+		{"shared key over its limit", Lookup{Keys: []KeyLimit{{7, 4}}}, nil, 1},
+		{"shared key at its limit", Lookup{Keys: []KeyLimit{{7, 5}}}, all, 0},
+		{"unknown key", Lookup{Keys: []KeyLimit{{99, 10}}}, nil, 0},
+		{"excluded file", Lookup{Keys: []KeyLimit{{7, 10}}, Exclude: map[string]bool{"a.csv": true}}, nil, 0},
+		{"neighbours", Lookup{Sorts: []string{"pyc"}, Window: 2}, all[1:3], 0},
+		{"neighbours of a new key", Lookup{Sorts: []string{"pyb0"}, Window: 3}, all[0:4], 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, capped, err := s.Candidates(ctx, tt.l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fps(rows); !slices.Equal(got, tt.want) || capped != tt.capped {
+				t.Errorf("got %v (capped %d), want %v (capped %d)", got, capped, tt.want, tt.capped)
+			}
+		})
+	}
+}
+
+func TestCandidatesFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := indexed(fixtureChanges(0, "a.csv", 3))
+	run1 := mustCommit(t, s, fixtureRun("a.csv"), ch)
+	find := func(key uint64) []string {
+		t.Helper()
+		rows, _, err := s.Candidates(ctx, Lookup{Keys: []KeyLimit{{key, 10}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fps(rows)
+	}
+
+	// Row 0 gets new keys; row 1 is rewritten without keys (a lineage
+	// change): it keeps its keys; row 2 is gone.
+	next := Changes{Base: run1, Rows: []Row{ch.Rows[0], ch.Rows[1]}, GoneRows: []string{ch.Rows[2].Fingerprint}}
+	next.Rows[0].Keys = []uint64{2000}
+	next.Rows[1].Indexed, next.Rows[1].Keys = false, nil
+	run2 := mustCommit(t, s, fixtureRun("a.csv"), next)
+	if got := find(1000); len(got) != 0 {
+		t.Errorf("old key of a re-indexed row still finds %v", got)
+	}
+	if got := find(2000); !slices.Equal(got, []string{ch.Rows[0].Fingerprint}) {
+		t.Errorf("new key finds %v", got)
+	}
+	if got := find(1001); !slices.Equal(got, []string{ch.Rows[1].Fingerprint}) {
+		t.Errorf("a row written without keys lost them: %v", got)
+	}
+	if got := find(7); !slices.Equal(got, []string{ch.Rows[1].Fingerprint}) {
+		t.Errorf("shared key finds %v, want only row 1", got)
+	}
+
+	// A gone file takes its rows' keys and pairs with it.
+	pairs := Changes{Base: run2, Pairs: []Pair{{A: ch.Rows[1].Fingerprint, B: ch.Rows[0].Fingerprint, Kind: PairReview, Score: 7.5, Evidence: []byte(`[]`)}}}
+	run3 := mustCommit(t, s, fixtureRun("a.csv"), pairs)
+	var got []Pair
+	if err := s.EachPair(ctx, PairReview, func(p Pair) error { got = append(got, p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].A != ch.Rows[0].Fingerprint || got[0].Score != 7.5 || got[0].Run != run3 {
+		t.Errorf("pairs: %+v", got)
+	}
+	mustCommit(t, s, fixtureRun(), Changes{Base: run3, GoneFiles: []string{"a.csv"}})
+	if got := find(1001); len(got) != 0 {
+		t.Errorf("keys of a gone file's rows still find %v", got)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT (SELECT count(*) FROM row_keys) + (SELECT count(*) FROM pairs)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d keys and pairs left after the file went (%v)", n, err)
+	}
+}
+
+func TestResetPairs(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := fixtureChanges(0, "a.csv", 3)
+	ch.Pairs = []Pair{{A: "fp-2", B: "fp-1", Kind: PairLink, Score: 12, Evidence: []byte(`[]`)}}
+	id := mustCommit(t, s, fixtureRun("a.csv"), ch)
+	mustCommit(t, s, fixtureRun("a.csv"), Changes{Base: id, ResetPairs: true,
+		Pairs: []Pair{{A: "fp-3", B: "fp-1", Kind: PairReview, Score: 7, Evidence: []byte(`[]`)}}})
+	var got []string
+	if err := s.EachPair(ctx, "", func(p Pair) error { got = append(got, p.A+"/"+p.B+"/"+p.Kind); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []string{"fp-1/fp-3/review"}) {
+		t.Errorf("pairs after a reset: %v", got)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	if v, err := s.Setting(ctx, "weights"); v != nil || err != nil {
+		t.Fatalf("unset setting: %q, %v", v, err)
+	}
+	id := mustCommit(t, s, fixtureRun(), Changes{Settings: map[string][]byte{"weights": []byte(`{"a":1}`)}})
+	mustCommit(t, s, fixtureRun(), Changes{Base: id, Settings: map[string][]byte{"weights": []byte(`{"a":2}`)}})
+	if v, err := s.Setting(ctx, "weights"); string(v) != `{"a":2}` || err != nil {
+		t.Errorf("setting: %q, %v", v, err)
+	}
+}
+
+func TestPurgeDropsIndex(t *testing.T) {
+	s, _ := openTemp(t)
+	ch := indexed(fixtureChanges(0, "a.csv", 3))
+	ch.Pairs = []Pair{{A: ch.Rows[0].Fingerprint, B: ch.Rows[1].Fingerprint, Kind: PairLink, Score: 12, Evidence: []byte(`[]`)}}
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	if _, err := s.Purge(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := s.db.QueryRow(`SELECT (SELECT count(*) FROM row_keys) + (SELECT count(*) FROM pairs)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d keys and pairs left after purge (%v)", n, err)
+	}
+}
