@@ -42,6 +42,9 @@ const window = 4
 // keys calls emit with every blocking key of f, typed by its index in
 // keyTypes. Each key is built in b, which emit must not keep: it is
 // reused for the next key. keys returns b for reuse by the next record.
+// BlockKeys exposes the keys' hashes, which callers store: a change to
+// what keys yields (or to hashKey, keyTypes' order or weakKey) must bump
+// KeysVersion.
 func keys(f *feat, b []byte, emit func(typ int, key []byte)) []byte {
 	for _, v := range f.mobiles {
 		b = append(b[:0], v.s...)
@@ -185,17 +188,17 @@ func hashKey[T string | []byte](typ int, s T) uint64 {
 	return h
 }
 
-// block returns the distinct candidate pairs (i<<32 | j, i < j) in
-// ascending order, and fills the blocking figures of st.
-func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64, error) {
+// blockEntries returns every record's blocking keys as entries sorted by
+// key hash, then record.
+func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, error) {
 	n := len(fs.f)
-	parts := make([][]entry, opt.Workers)
-	chunk := (n + opt.Workers - 1) / opt.Workers
+	parts := make([][]entry, workers)
+	chunk := (n + workers - 1) / workers
 	g, gctx := errgroup.WithContext(ctx)
-	for w := range opt.Workers {
+	for w := range workers {
 		lo, hi := w*chunk, min(n, (w+1)*chunk)
 		g.Go(func() error {
-			es := make([]entry, 0, (hi-lo)*6)
+			es := make([]entry, 0, max(0, hi-lo)*6)
 			var buf []byte
 			for i := lo; i < hi; i++ {
 				if i%4096 == 0 {
@@ -215,8 +218,24 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 		return nil, err
 	}
 	es := slices.Concat(parts...)
-	parts = nil
 	sortEntries(es)
+	return es, nil
+}
+
+// block returns the distinct candidate pairs (i<<32 | j, i < j) in
+// ascending order, and fills the blocking figures of st. Pairs of two
+// records an earlier run settled (dec.settled) are left out before they
+// are compared; dec may be nil.
+func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) ([]uint64, error) {
+	n := len(fs.f)
+	es, err := blockEntries(ctx, fs, opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	var settled func(i, j int32) bool
+	if dec != nil && dec.existing != nil {
+		settled = dec.settled
+	}
 
 	st.Blocks = map[string]int{}
 	pairs := make([]uint64, 0, countPairs(es, opt.MaxBlock)+n*(window-1))
@@ -234,10 +253,7 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 			continue
 		}
 		typ := keyTypes[blk[0].typ]
-		limit := opt.MaxBlock
-		if weakKey[blk[0].typ] {
-			limit = max(2, opt.MaxBlock/8)
-		}
+		limit := opt.BlockLimit(weakKey[blk[0].typ])
 		if len(blk) > limit {
 			st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]), Size: len(blk)})
 			continue
@@ -245,6 +261,9 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 		st.Blocks[typ]++
 		for x := range blk {
 			for y := x + 1; y < len(blk); y++ {
+				if settled != nil && settled(blk[x].i, blk[y].i) {
+					continue
+				}
 				pairs = append(pairs, uint64(blk[x].i)<<32|uint64(blk[y].i))
 			}
 		}
@@ -275,6 +294,9 @@ func block(ctx context.Context, fs *features, opt *Options, st *Stats) ([]uint64
 	for x := range byPy {
 		for y := x + 1; y < len(byPy) && y < x+window; y++ {
 			i, j := min(byPy[x].i, byPy[y].i), max(byPy[x].i, byPy[y].i)
+			if settled != nil && settled(i, j) {
+				continue
+			}
 			pairs = append(pairs, uint64(i)<<32|uint64(j))
 			added++
 		}
@@ -315,7 +337,7 @@ func countPairs(es []entry, maxBlock int) int {
 			}
 			hi++
 		}
-		limit := maxBlock
+		limit := max(2, maxBlock)
 		if weakKey[es[lo].typ] {
 			limit = max(2, maxBlock/8)
 		}

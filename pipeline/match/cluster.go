@@ -105,6 +105,9 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 		for _, m := range dec.merge {
 			uf.union(int(m[0]), int(m[1]))
 		}
+		for _, m := range dec.same {
+			uf.union(int(m[0]), int(m[1]))
+		}
 		decided = dec.byCluster(uf)
 	}
 	groups := map[int][]int{}
@@ -211,12 +214,18 @@ func checkCluster(fs *features, g []int, w *weights, opt *Options) [][]int {
 func checkWith(fs *features, g []int, w *weights, opt *Options, cons *constraints) [][]int {
 	n := len(g)
 	atom, apart := cons.within(g)
+	if atom != nil && len(apart) == 0 && slices.Max(atom) == 0 {
+		return [][]int{g} // one group held together, nothing to check
+	}
 	score := make([]float64, n*n)
 	link := make([]bool, n*n)
 	conflict := make([]bool, n*n)
 	sound := len(apart) == 0
 	for x := range n {
 		for y := x + 1; y < n; y++ {
+			if atom != nil && atom[x] == atom[y] {
+				continue // never weighed: the check neither questions nor splits a group
+			}
 			o := compare(&fs.f[g[x]], &fs.f[g[y]], &fs.tf)
 			s := w.score(o)
 			c := hardConflict(o.pat)
@@ -224,7 +233,7 @@ func checkWith(fs *features, g []int, w *weights, opt *Options, cons *constraint
 			score[x*n+y], score[y*n+x] = s, s
 			conflict[x*n+y], conflict[y*n+x] = c, c
 			link[x*n+y], link[y*n+x] = l, l
-			if (c || s < opt.ReviewThreshold) && (atom == nil || atom[x] != atom[y]) {
+			if (c || s < opt.ReviewThreshold && contradicts(o.pat)) && (atom == nil || atom[x] != atom[y]) {
 				sound = false
 			}
 		}
@@ -346,4 +355,17 @@ func (u *unionFind) union(a, b int) {
 	}
 	u.parent[rb] = int32(ra)
 	u.size[ra] += u.size[rb]
+}
+
+// contradicts reports a field on which two records disagree. A pair that
+// scores low only because fields are missing on one side is no evidence
+// that the two are different customers: the cluster check leaves such a
+// pair to the links that joined it.
+func contradicts(pat uint32) bool {
+	for f := range nFields {
+		if level(pat, f) == disagree {
+			return true
+		}
+	}
+	return false
 }

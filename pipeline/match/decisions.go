@@ -73,6 +73,15 @@ type decisions struct {
 	// pairs holds every decided pair, keyed like the candidate pairs, so
 	// that banding leaves them out.
 	pairs map[uint64]bool
+
+	// existing numbers each record's customer from an earlier run (-1
+	// for a new record), nil without Options.Existing; reopened marks the
+	// customers a keep decision splits (see settle).
+	existing []int32
+	reopened []bool
+	// same chains the records of each customer not reopened: they are
+	// held together like merge decisions, but not reported as links.
+	same [][2]int32
 }
 
 // resolve maps decisions to internal positions. A fingerprint held by
@@ -135,7 +144,8 @@ func resolve(ds []decision, recs []*record.Record, fs *features, st *Stats) *dec
 	return dec
 }
 
-// constraints are the decisions bearing on one union-find cluster.
+// constraints are the decisions bearing on one union-find cluster; merge
+// includes the links that hold an earlier run's customers together.
 type constraints struct {
 	merge, keep [][2]int32
 }
@@ -199,6 +209,10 @@ func (dec *decisions) byCluster(uf *unionFind) map[int]*constraints {
 		return c
 	}
 	for _, m := range dec.merge {
+		c := get(uf.find(int(m[0])))
+		c.merge = append(c.merge, m)
+	}
+	for _, m := range dec.same {
 		c := get(uf.find(int(m[0])))
 		c.merge = append(c.merge, m)
 	}

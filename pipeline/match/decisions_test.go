@@ -484,15 +484,7 @@ func TestDeterministicWithDecisions(t *testing.T) {
 		len(dec), first.Stats.DecidedMerges, first.Stats.DecidedKeeps, first.Stats.ConflictingDecisions, first.Stats.SplitClusters)
 	wantC, wantR := fingerprints(recs, first)
 	wantL := linkFingerprints(recs, first)
-	for _, tc := range []struct {
-		name    string
-		workers int
-		seed    uint64
-	}{
-		{"four workers", 4, 0},
-		{"shuffled, one worker", 1, 1},
-		{"shuffled, three workers", 3, 2},
-	} {
+	for _, tc := range orders {
 		t.Run(tc.name, func(t *testing.T) {
 			in := slices.Clone(recs)
 			if tc.seed != 0 {

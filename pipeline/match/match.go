@@ -17,6 +17,11 @@
 //     holding conflicting or weakly attached members are split again by
 //     average linkage.
 //
+// An incremental run matches only new records and the customers they may
+// join: keys.go gives the blocking keys a caller stores to find those
+// customers, and Options.Existing (existing.go) holds the customers of the
+// earlier run together without comparing their records again.
+//
 // A false merge loses a customer, a missed one only leaves a duplicate, so
 // a merge also needs structural evidence: a name alone, however close,
 // never merges two records.
@@ -100,6 +105,27 @@ type Options struct {
 	// (merge A–B, merge B–C, keep A–C), is ignored and counted in
 	// Stats.ConflictingDecisions.
 	Decisions map[[2]string]string
+	// Existing, on an incremental run, gives per record (len(recs)
+	// entries, or none) the customer it belongs to from an earlier run, or
+	// "" for a new record; any other length is an ErrExisting.
+	//
+	// Records with the same customer start as one group, held together
+	// like records decided merged: the cluster check never splits it.
+	// A pair of two records that both belong to customers was settled by
+	// the earlier run: it is not compared, linked or sent to review
+	// (Decisions may still name it: a merge decision joins two customers).
+	// Pairs with a new record are blocked, compared, scored, banded and
+	// clustered as on a full run, so a new record can join a customer, or
+	// join two customers into one cluster (the cluster check then weighs
+	// the customers as groups, by average linkage).
+	//
+	// A person's keep wins over an earlier run: a keep decision between
+	// two records of one customer reopens it, its records are matched
+	// among themselves as new ones (pairs with other customers' records
+	// stay settled). So does a keep whose two sides merge decisions and
+	// customers join: the customers holding either side are reopened
+	// (every customer on the way when neither side is in one).
+	Existing []string
 }
 
 // Result is the outcome of Match.
@@ -159,6 +185,8 @@ type Stats struct {
 	// ConflictingDecisions counts keep decisions ignored because merge
 	// decisions join the two rows.
 	ConflictingDecisions int
+	// ExistingGroups counts the distinct customers in Options.Existing.
+	ExistingGroups int
 }
 
 // CappedBlock is a block too large to compare pairwise.
@@ -233,6 +261,9 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	if err := checkExisting(opt.Existing, len(recs)); err != nil {
+		return nil, err
+	}
 	res := &Result{Stats: Stats{Records: len(recs)}}
 	if len(recs) == 0 {
 		return res, nil
@@ -241,13 +272,14 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	t := time.Now()
 	fs := extract(recs, &opt)
 	dec := resolve(ds, recs, fs, &res.Stats)
+	dec = settle(opt.Existing, fs, dec, &res.Stats)
 	res.Stats.Timings.Features = time.Since(t)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 
 	t = time.Now()
-	cands, err := block(ctx, fs, &opt, &res.Stats)
+	cands, err := block(ctx, fs, &opt, dec, &res.Stats)
 	if err != nil {
 		return nil, err
 	}
