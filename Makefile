@@ -6,7 +6,7 @@ BENCH_ROWS ?= 1000000
 DEV       ?= ../shared/bench/dev
 export CGO_ENABLED = 0
 
-.PHONY: build test race fuzz bench lint demo dist fixtures score clean
+.PHONY: build test race fuzz bench bench-sync lint demo dist fixtures score clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/crmclean
@@ -34,6 +34,21 @@ bench: build
 	@echo "== end-to-end run on $(BENCH_ROWS) rows"
 	rm -rf $(BENCH_DIR)-out
 	/usr/bin/time -v $(BIN) run --quiet --out $(BENCH_DIR)-out $(BENCH_DIR)/sheets 2>&1 | grep -E 'rows in|customers out|time|Maximum resident|Elapsed' || true
+
+# Incremental sync at BENCH_ROWS rows: a full run into a new state file, then
+# a re-run given one new file of about 1% more rows, with --changes-only.
+SYNC_DIR ?= $(BENCH_DIR)-sync
+bench-sync: build
+	@test -f $(BENCH_DIR)/.done-$(BENCH_ROWS) || { $(GO) run ./fixtures/gen --rows $(BENCH_ROWS) --out $(BENCH_DIR) && touch $(BENCH_DIR)/.done-$(BENCH_ROWS); }
+	rm -rf $(SYNC_DIR) && mkdir -p $(SYNC_DIR)/sheets
+	$(GO) run ./fixtures/gen --rows $$(( $(BENCH_ROWS) * 33 / 1000 )) --out $(SYNC_DIR)/new
+	ln -s $(abspath $(BENCH_DIR))/sheets/* $(SYNC_DIR)/sheets/
+	@echo "== full run into a new state ($(BENCH_ROWS) rows)"
+	/usr/bin/time -v $(BIN) run --quiet --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out1 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows in|customers|files|Maximum resident|Elapsed'
+	cp $(SYNC_DIR)/new/sheets/客服中心.csv $(SYNC_DIR)/sheets/客服中心-新增.csv
+	@echo "== re-run with one new file of $$(( $$(wc -l < $(SYNC_DIR)/sheets/客服中心-新增.csv) - 1 )) rows, --changes-only"
+	/usr/bin/time -v $(BIN) run --quiet --changes-only --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out2 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows in|customers|files|matched|Maximum resident|Elapsed'
+	@ls -l $(SYNC_DIR)/state.db*
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }

@@ -4,16 +4,21 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"sync/atomic"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/normalize"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/rules"
@@ -23,16 +28,23 @@ import (
 type SyncInfo struct {
 	RunID        int64                  // the run's id in the state's run log
 	First        bool                   // the state was empty: every file was read
-	RulesChanged bool                   // the rules differ from the last run's: every row was cleaned again
+	RulesChanged bool                   // the rules (or crmclean's matching keys) changed: every row was cleaned and matched again
 	FilesRead    []string               // new or changed files, read and cleaned
 	FilesReused  []string               // unchanged files, taken from the state without reading
 	FilesKept    []string               // files in the state but not given this run: their rows stay
 	FilesGone    []string               // files not given, dropped with Config.RetireMissing
 	RowsReused   int                    // rows of changed files that were unchanged: not cleaned again
+	RowsMatched  int                    // rows matched this run: every row on a full run, else the new rows and the customers they may touch
 	Changes      []state.CustomerChange // changes.csv, sorted by customer id
 	Counts       map[string]int         // changes by kind (new, updated, …)
 	Republished  *state.RunRecord       // a committed run whose outputs were rebuilt first, if any
 }
+
+// Settings kept in the state between runs.
+const (
+	settingWeights     = "match.weights"      // JSON map kind.field.outcome → m/u of the last full run
+	settingKeysVersion = "match.keys_version" // match.KeysVersion the stored blocking keys were made with
+)
 
 // rowPrior is what the state said about a row before this run.
 type rowPrior struct {
@@ -46,23 +58,25 @@ type syncRun struct {
 	cfg   Config
 	store *state.Store
 	snap  *state.Snapshot
+	norm  *normalize.Normalizer
 	res   *Result
 	info  *SyncInfo
+	full  bool // every row is matched: the first run, or rules changed
 
-	prior    map[string]rowPrior // by fingerprint, rows that came from the state
+	prior    map[string]rowPrior // by fingerprint: rows of this run that the state held
 	changed  map[string]bool     // files read this run (their rows are all written back)
 	gone     []string            // fingerprints of stored rows no longer in their file
 	files    []state.File
 	goneFile []string
-	rowsOf   map[string]int         // rows per file in this run
+	affected map[string]bool        // stored customers this run decides again
 	merged   []state.CustomerChange // customers folded into another
-	fresh    map[string]bool        // customers new in this run
+	matched  []*record.Record       // the rows matched this run
+	weights  map[string]match.MU    // of the last full run; nil on a full run
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
 	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
-		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, rowsOf: map[string]int{},
-		fresh: map[string]bool{}}
+		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{}}
 	s.res.Sync = s.info
 	return s
 }
@@ -79,11 +93,17 @@ func RulesHash(r *rules.Rules) (string, error) {
 }
 
 // Sync runs an incremental run on the state file cfg.State and writes its
-// outputs: files unchanged since the last run are not read again, unchanged
-// rows are not cleaned again, customers keep their ids, people's review
-// decisions are honoured, and changes.csv says what changed. The run's
-// changes are committed to the state in one transaction before the outputs
-// are published; a run killed in between is republished by the next one.
+// outputs. The first run reads, cleans and matches everything, as a batch
+// run does. Later runs read only new and changed files, clean only new and
+// changed rows, and match them against the stored customers they share a
+// blocking key with (never all pairs); every other customer is left as it
+// was. Customers keep their ids, people's decisions are honoured, and
+// changes.csv says what changed. When the rules change, every row is
+// cleaned and matched again, keeping ids.
+//
+// The run's changes are committed to the state in one transaction before
+// the outputs are published; a run killed in between is republished, from
+// the state alone, by the next one.
 func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
@@ -120,15 +140,21 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	s := newSyncRun(cfg, store, snap, time.Now())
 	s.info.First, s.info.Republished = snap.Last == nil, republished
-	s.info.RulesChanged = snap.Last != nil && snap.Last.RulesHash != hash
-	if err := s.gather(ctx, false); err != nil {
+	if err := s.plan(ctx, hash); err != nil {
 		return nil, err
 	}
-	if err := s.matchAndResolve(ctx); err != nil {
+	if err := s.gather(ctx); err != nil {
 		return nil, err
 	}
-	ch, err := s.changes()
+	m, err := s.matchAndResolve(ctx)
 	if err != nil {
+		return nil, err
+	}
+	ch, err := s.changes(m)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.outputs(ctx, m); err != nil {
 		return nil, err
 	}
 	s.res.Duration = time.Since(s.res.Started)
@@ -161,119 +187,61 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	return s.res, nil
 }
 
-// failpoint lets tests stop a run at a named step; nil in production.
+// failpoint lets tests stop a run at a named step; it does nothing in
+// production.
 var failpoint = func(string) error { return nil }
 
-// republish rebuilds the outputs of run u from the state alone and
-// publishes them to its output folder.
-func republish(ctx context.Context, cfg Config, store *state.Store, u *state.RunRecord) error {
-	snap, err := store.Previous(ctx)
+// plan decides between a full run (every row matched) and an incremental
+// one, and loads the weights an incremental run scores with.
+func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
+	if s.snap.Last == nil {
+		s.full = true
+		return nil
+	}
+	version, err := s.store.Setting(ctx, settingKeysVersion)
 	if err != nil {
 		return err
 	}
-	cfg.Out = u.Out
-	cfg.ChangesOnly = u.Counts["changes_only"] > 0
-	s := newSyncRun(cfg, store, snap, u.Started)
-	s.info.RunID = u.ID
-	if err := s.gather(ctx, true); err != nil {
-		return err
-	}
-	if err := s.matchAndResolve(ctx); err != nil {
-		return err
-	}
-	changes, err := store.RunChanges(ctx, u.ID)
+	weights, err := s.store.Setting(ctx, settingWeights)
 	if err != nil {
 		return err
 	}
-	s.setChanges(changes)
-	s.res.Duration = u.Ended.Sub(u.Started)
-	st, err := stage(cfg, s.res)
-	if err != nil {
-		return err
+	s.info.RulesChanged = s.snap.Last.RulesHash != rulesHash || string(version) != strconv.Itoa(match.KeysVersion) || weights == nil
+	if s.info.RulesChanged {
+		s.full = true
+		return nil
 	}
-	if err := st.Publish(); err != nil {
-		st.Abort()
-		return err
+	if err := json.Unmarshal(weights, &s.weights); err != nil {
+		return fmt.Errorf("read the match weights in the state: %w", err)
 	}
-	return store.MarkPublished(ctx, u.ID)
+	return nil
 }
 
-// gather collects the rows of the run: files unchanged since the last run
-// (and, unless RetireMissing, files no longer given) come from the state;
-// new and changed files are read, reusing the cleaned values of rows that
-// did not change. With onlyState nothing is read from disk.
-func (s *syncRun) gather(ctx context.Context, onlyState bool) error {
+// gather collects the rows of the run. New and changed files are read,
+// reusing the cleaned values of rows that did not change. On a full run
+// every other file's rows come from the state too; on an incremental run
+// only the rows of the customers the new rows may touch do.
+func (s *syncRun) gather(ctx context.Context) error {
 	norm, err := newNormalizer(s.cfg)
 	if err != nil {
 		return err
 	}
-	var toRead []ingest.Input
-	given := map[string]bool{}
-	if !onlyState {
-		inputs, ignored, err := discover(s.cfg)
-		if err != nil {
-			return err
-		}
-		s.res.Ignored = ignored
-		for _, in := range inputs {
-			given[in.Rel] = true
-			h, err := state.HashFile(in.Path)
-			if err != nil {
-				// Unreadable now: read it anyway, so its report names the problem.
-				toRead = append(toRead, in)
-				continue
-			}
-			s.files = append(s.files, state.File{Rel: in.Rel, Hash: h})
-			if f, ok := s.snap.Files[in.Rel]; ok && f.Hash == h && !s.info.RulesChanged {
-				s.info.FilesReused = append(s.info.FilesReused, in.Rel)
-				continue
-			}
-			toRead = append(toRead, in)
-		}
-	}
-	var fromState []string
-	for rel := range s.snap.Files {
-		switch {
-		case given[rel]:
-		case onlyState:
-			fromState = append(fromState, rel)
-		case s.cfg.RetireMissing:
-			s.goneFile = append(s.goneFile, rel)
-		default:
-			s.info.FilesKept = append(s.info.FilesKept, rel)
-		}
-	}
-	sort.Strings(s.goneFile)
-	sort.Strings(s.info.FilesKept)
-	s.info.FilesGone = s.goneFile
-	fromState = append(fromState, s.info.FilesReused...)
-	fromState = append(fromState, s.info.FilesKept...)
-	sort.Strings(fromState)
-
-	var loaded []*record.Record
-	for _, rel := range fromState {
-		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
-			r := row.Record()
-			s.remember(r)
-			loaded = append(loaded, r)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
-		}
+	s.norm = norm
+	toRead, err := s.sortFiles()
+	if err != nil {
+		return err
 	}
 
 	// Rows stored for the files about to be read: unchanged ones are
-	// reused, vanished ones forgotten.
+	// reused, vanished ones forgotten; their customers are decided again.
 	stored := map[string]state.Row{}
 	for _, in := range toRead {
-		s.changed[in.Rel] = true
-		s.info.FilesRead = append(s.info.FilesRead, in.Rel)
 		if _, ok := s.snap.Files[in.Rel]; !ok {
 			continue
 		}
 		err := s.store.EachRow(ctx, in.Rel, func(row state.Row) error {
 			stored[row.Fingerprint] = row
+			s.touch(row.CustomerID)
 			return nil
 		})
 		if err != nil {
@@ -297,14 +265,14 @@ func (s *syncRun) gather(ctx context.Context, onlyState bool) error {
 		}
 	}
 	if len(toRead) > 0 {
-		if err := read(ctx, s.cfg, toRead, norm, s.res, reuse); err != nil {
+		if err := read(ctx, s.cfg, toRead, s.norm, s.res, reuse); err != nil {
 			return err
 		}
 	}
+	s.info.RowsReused = int(reused.Load())
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
-		if r.Status == "" && stored[r.Fingerprint].Fingerprint != "" {
-			old := stored[r.Fingerprint]
+		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
 			s.prior[r.Fingerprint] = rowPrior{customer: old.CustomerID, status: old.Status, reason: old.Reason}
 		}
 		seen[state.RowOf(r).Fingerprint] = true
@@ -315,22 +283,177 @@ func (s *syncRun) gather(ctx context.Context, onlyState bool) error {
 		}
 	}
 	sort.Strings(s.gone)
-	s.info.RowsReused = int(reused.Load())
-	s.res.Records = append(s.res.Records, loaded...)
-	sortRecords(s.res.Records)
-	for _, r := range s.res.Records {
-		s.rowsOf[r.Prov.File]++
+
+	// Rows of retired files: their customers are decided again.
+	for _, rel := range s.goneFile {
+		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
+			s.touch(row.CustomerID)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
+		}
 	}
+
+	if s.full {
+		var files []string
+		files = append(files, s.info.FilesReused...)
+		files = append(files, s.info.FilesKept...)
+		sort.Strings(files)
+		for _, rel := range files {
+			err := s.store.EachRow(ctx, rel, func(row state.Row) error {
+				s.res.Records = append(s.res.Records, s.fromState(row))
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("load rows of %s from the state: %w", rel, err)
+			}
+		}
+		sortRecords(s.res.Records)
+		s.matched = s.res.Records
+		return nil
+	}
+	return s.gatherAffected(ctx)
+}
+
+// sortFiles sorts the inputs into files to read and files unchanged since
+// the last run, and the files of the state that were not given into kept
+// and retired ones.
+func (s *syncRun) sortFiles() ([]ingest.Input, error) {
+	inputs, ignored, err := discover(s.cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.res.Ignored = ignored
+	var toRead []ingest.Input
+	given := map[string]bool{}
+	for _, in := range inputs {
+		given[in.Rel] = true
+		h, err := state.HashFile(in.Path)
+		if err != nil {
+			// Unreadable now: read it anyway, so that its report names the problem.
+			toRead = append(toRead, in)
+			continue
+		}
+		f := state.File{Rel: in.Rel, Hash: h}
+		if old, ok := s.snap.Files[in.Rel]; ok && old.Hash == h && !s.info.RulesChanged {
+			f.Rows = old.Rows
+			s.info.FilesReused = append(s.info.FilesReused, in.Rel)
+		} else {
+			toRead = append(toRead, in)
+		}
+		s.files = append(s.files, f)
+	}
+	for _, in := range toRead {
+		s.changed[in.Rel] = true
+		s.info.FilesRead = append(s.info.FilesRead, in.Rel)
+	}
+	for rel := range s.snap.Files {
+		switch {
+		case given[rel]:
+		case s.cfg.RetireMissing:
+			s.goneFile = append(s.goneFile, rel)
+		default:
+			s.info.FilesKept = append(s.info.FilesKept, rel)
+		}
+	}
+	sort.Strings(s.goneFile)
+	sort.Strings(s.info.FilesKept)
+	s.info.FilesGone = s.goneFile
+	return toRead, nil
+}
+
+// gatherAffected finds, for an incremental run, the stored rows the new
+// rows may match (sharing a blocking key, or sorting near them), and loads
+// every row of the customers those belong to, of the customers whose rows
+// changed or went, and of the customers named by decisions made since the
+// last run.
+func (s *syncRun) gatherAffected(ctx context.Context) error {
+	var fresh []*record.Record
+	for _, r := range s.res.Records {
+		if r.Status == "" {
+			fresh = append(fresh, r)
+		}
+	}
+	opt := matchOptions(s.cfg, s.norm, nil)
+	lookup := state.Lookup{Window: match.NeighborWindow, Exclude: map[string]bool{}}
+	for rel := range s.changed {
+		lookup.Exclude[rel] = true
+	}
+	for _, rel := range s.goneFile {
+		lookup.Exclude[rel] = true
+	}
+	seenKey := map[uint64]bool{}
+	for _, rk := range match.BlockKeys(fresh, opt) {
+		for _, k := range rk.Keys {
+			if !seenKey[k.Hash] {
+				seenKey[k.Hash] = true
+				lookup.Keys = append(lookup.Keys, state.KeyLimit{Key: k.Hash, Limit: opt.BlockLimit(k.Weak)})
+			}
+		}
+		if rk.Sort != "" {
+			lookup.Sorts = append(lookup.Sorts, rk.Sort)
+		}
+	}
+	cands, _, err := s.store.Candidates(ctx, lookup)
+	if err != nil {
+		return err
+	}
+	for _, r := range cands {
+		s.touch(r.CustomerID)
+	}
+	for _, d := range s.snap.Decisions {
+		if d.Run <= s.snap.Last.ID {
+			continue
+		}
+		for _, fp := range []string{d.A, d.B} {
+			row, ok, err := s.store.Row(ctx, fp)
+			if err != nil {
+				return err
+			}
+			if ok {
+				s.touch(row.CustomerID)
+			}
+		}
+	}
+	ids := make([]string, 0, len(s.affected))
+	for id := range s.affected {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var loaded []*record.Record
+	for _, id := range ids {
+		rows, err := s.store.CustomerRows(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, row := range rows {
+			if !lookup.Exclude[row.Prov.File] {
+				loaded = append(loaded, s.fromState(row))
+			}
+		}
+	}
+	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)
+	sortRecords(s.matched)
 	return nil
 }
 
-// remember notes what the state said about a row loaded from it and makes
-// it a fresh row for matching: its customer is decided again.
-func (s *syncRun) remember(r *record.Record) {
+// touch marks a stored customer as decided again by this run.
+func (s *syncRun) touch(id string) {
+	if id != "" {
+		s.affected[id] = true
+	}
+}
+
+// fromState turns a stored row into a record of this run, remembering
+// its lineage: kept and merged rows are matched again.
+func (s *syncRun) fromState(row state.Row) *record.Record {
+	r := row.Record()
 	if r.Status == record.Kept || r.Status == record.Merged {
 		s.prior[r.Fingerprint] = rowPrior{customer: r.CustomerID, status: r.Status, reason: r.Reason}
 	}
 	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
+	return r
 }
 
 // reset turns a stored row's lineage back into that of a row about to be
@@ -343,19 +466,49 @@ func reset(st record.Status, reason string) (record.Status, string, string) {
 	return st, reason, ""
 }
 
-// matchAndResolve matches every usable row of the run, honouring the
-// decisions in the state, and gives each customer its stable id.
-func (s *syncRun) matchAndResolve(ctx context.Context) error {
-	norm, err := newNormalizer(s.cfg)
-	if err != nil {
-		return err
+// matchAndResolve matches the rows of the run, honouring the decisions in
+// the state (and, on an incremental run, leaving pairs of two stored rows
+// as earlier runs decided them), and gives each customer its stable id.
+func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
+	var usable []*record.Record
+	var existing []string
+	for _, r := range s.matched {
+		if r.Status != "" {
+			continue
+		}
+		usable = append(usable, r)
+		if !s.changed[r.Prov.File] {
+			existing = append(existing, s.prior[r.Fingerprint].customer)
+		} else {
+			existing = append(existing, "")
+		}
 	}
-	if err := matchAndMerge(ctx, s.cfg, norm, s.res, s.decisions()); err != nil {
-		return err
+	s.info.RowsMatched = len(usable)
+	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	if !s.full {
+		opt.Existing = existing
+		opt.Weights, opt.NoEM = s.weights, true
+	}
+	s.cfg.Progress.Stage("match", -1)
+	m, err := match.Match(ctx, usable, opt)
+	s.cfg.Progress.Done()
+	if err != nil {
+		return nil, fmt.Errorf("match: %w", err)
+	}
+	s.res.Match, s.res.Matched = m, usable
+	merger := merge.New(s.cfg.Rules)
+	var customers []*merge.Customer
+	for _, cl := range m.Clusters {
+		rows := make([]*record.Record, len(cl))
+		for i, idx := range cl {
+			rows[i] = usable[idx]
+		}
+		customers = append(customers, merger.Build(rows))
 	}
 	// Resolve in the order of the batch ids, so that the run is
 	// deterministic; then rename customers and their rows.
-	for _, c := range s.res.Customers {
+	sort.Slice(customers, func(i, j int) bool { return customers[i].ID < customers[j].ID })
+	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
 			if p, ok := s.prior[r.Fingerprint]; ok {
@@ -367,15 +520,13 @@ func (s *syncRun) matchAndResolve(ctx context.Context) error {
 		for _, r := range c.Rows {
 			r.CustomerID = c.ID
 		}
-		for _, m := range res.Merged {
-			s.merged = append(s.merged, state.CustomerChange{ID: m, Change: state.ChangeMerged, MergedInto: c.ID})
-		}
-		if res.New {
-			s.fresh[c.ID] = true
+		for _, id := range res.Merged {
+			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
 	}
-	sort.Slice(s.res.Customers, func(i, j int) bool { return s.res.Customers[i].ID < s.res.Customers[j].ID })
-	return nil
+	sort.Slice(customers, func(i, j int) bool { return customers[i].ID < customers[j].ID })
+	s.res.Customers = customers
+	return m, nil
 }
 
 // decisions turns the state's decisions into the matcher's.
@@ -392,20 +543,28 @@ func (s *syncRun) decisions() map[[2]string]string {
 
 // changes works out what the run changes in the state and fills
 // changes.csv: new, updated, unchanged, merged and retired customers.
-func (s *syncRun) changes() (state.Changes, error) {
-	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone}
+func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
+	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
 		if f.Err != nil {
 			unreadable[f.Rel] = true
 		}
 	}
-	for _, f := range s.files {
-		if !unreadable[f.Rel] { // read again next time, so that its problem is reported again
-			f.Rows = s.rowsOf[f.Rel]
-			ch.Files = append(ch.Files, f)
-		}
+	rowsOf := map[string]int{}
+	for _, r := range s.res.Records {
+		rowsOf[r.Prov.File]++
 	}
+	for _, f := range s.files {
+		if unreadable[f.Rel] { // read again next time, so that its problem is reported again
+			continue
+		}
+		if s.changed[f.Rel] {
+			f.Rows = rowsOf[f.Rel]
+		}
+		ch.Files = append(ch.Files, f)
+	}
+
 	var list []state.CustomerChange
 	live := map[string]bool{}
 	for _, c := range s.res.Customers {
@@ -428,34 +587,82 @@ func (s *syncRun) changes() (state.Changes, error) {
 		}
 	}
 	merged := map[string]bool{}
-	for _, m := range s.merged {
-		merged[m.ID] = true
-		list = append(list, m)
-		ch.Customers = append(ch.Customers, state.Customer{ID: m.ID, MergedInto: m.MergedInto, Retired: true})
+	for _, mc := range s.merged {
+		merged[mc.ID] = true
+		list = append(list, mc)
+		ch.Customers = append(ch.Customers, state.Customer{ID: mc.ID, MergedInto: mc.MergedInto, Retired: true})
 	}
 	for id, c := range s.snap.Customers {
 		if c.Retired || c.MergedInto != "" || live[id] || merged[id] {
 			continue
 		}
-		list = append(list, state.CustomerChange{ID: id, Change: state.ChangeRetired})
-		ch.Customers = append(ch.Customers, state.Customer{ID: id, Retired: true})
+		if s.full || s.affected[id] {
+			list = append(list, state.CustomerChange{ID: id, Change: state.ChangeRetired})
+			ch.Customers = append(ch.Customers, state.Customer{ID: id, Retired: true})
+		} else {
+			list = append(list, state.CustomerChange{ID: id, Change: state.ChangeUnchanged})
+		}
 	}
 	sort.Slice(ch.Customers, func(i, j int) bool { return ch.Customers[i].ID < ch.Customers[j].ID })
 	s.setChanges(list)
 
-	// Rows: every row of a file read this run, and rows from the state
-	// whose customer or lineage changed.
-	for _, r := range s.res.Records {
-		if !s.changed[r.Prov.File] {
+	// Rows: every row read this run (with its blocking keys), every row
+	// of a full run, and stored rows whose customer or lineage changed.
+	var usable []*record.Record
+	for _, r := range s.matched {
+		if (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) {
+			usable = append(usable, r)
+		}
+	}
+	keys := map[*record.Record]match.RecordKeys{}
+	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
+		keys[usable[i]] = rk
+	}
+	for _, r := range s.matched {
+		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]
-			if !ok && r.Status != record.Kept && r.Status != record.Merged {
-				continue // rejected or skipped, as stored
-			}
-			if ok && p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason {
+			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason {
 				continue
 			}
+			ch.Rows = append(ch.Rows, state.RowOf(r))
+			continue
 		}
-		ch.Rows = append(ch.Rows, state.RowOf(r))
+		row := state.RowOf(r)
+		row.Indexed = true
+		if rk, ok := keys[r]; ok {
+			row.SortKey = rk.Sort
+			for _, k := range rk.Keys {
+				row.Keys = append(row.Keys, k.Hash)
+			}
+		}
+		ch.Rows = append(ch.Rows, row)
+	}
+
+	// Pairs, so that later runs list open review pairs and explain
+	// customers they do not rebuild.
+	for _, set := range []struct {
+		kind  string
+		pairs []match.Pair
+	}{{state.PairLink, m.Links}, {state.PairReview, m.Review}} {
+		for _, p := range set.pairs {
+			ev, err := json.Marshal(p.Evidence)
+			if err != nil {
+				return ch, err
+			}
+			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Matched[p.A].Fingerprint, B: s.res.Matched[p.B].Fingerprint,
+				Kind: set.kind, Score: p.Score, Evidence: ev})
+		}
+	}
+	if s.full {
+		w := map[string]match.MU{}
+		for _, fw := range m.Stats.Weights {
+			w[fw.Kind+"."+fw.Field+"."+fw.Outcome] = match.MU{M: fw.M, U: fw.U}
+		}
+		b, err := json.Marshal(w)
+		if err != nil {
+			return ch, err
+		}
+		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion))}
 	}
 	return ch, nil
 }
@@ -474,6 +681,7 @@ func (s *syncRun) setChanges(list []state.CustomerChange) {
 func (s *syncRun) runCounts() map[string]int {
 	counts := map[string]int{
 		"rows":          len(s.res.Records),
+		"rows_matched":  s.info.RowsMatched,
 		"customers":     len(s.res.Customers),
 		"files_read":    len(s.info.FilesRead),
 		"files_reused":  len(s.info.FilesReused),

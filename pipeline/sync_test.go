@@ -252,11 +252,14 @@ func TestSyncNewFile(t *testing.T) {
 		t.Errorf("unchanged: %d, want %d", len(got["unchanged"]), len(first.Customers)-len(picked))
 	}
 	// Every earlier customer keeps its id.
-	ids := customerIDs(second)
-	for _, id := range customerIDs(first) {
-		if !slices.Contains(ids, id) {
-			t.Errorf("customer %s lost its id", id)
+	var ids []string
+	for _, c := range second.Sync.Changes {
+		if c.Change == state.ChangeUnchanged || c.Change == state.ChangeUpdated {
+			ids = append(ids, c.ID)
 		}
+	}
+	if !slices.Equal(ids, customerIDs(first)) {
+		t.Errorf("%d customers kept their id, want all %d", len(ids), len(first.Customers))
 	}
 	// --changes-only: clean.csv holds the new and updated customers only;
 	// lineage.csv the rows of the new file and of the changed customers.
@@ -530,4 +533,97 @@ func mustRun(t *testing.T, e *syncEnv) *Result {
 	t.Helper()
 	res, _ := e.run()
 	return res
+}
+
+// partition lists each customer's row fingerprints, sorted, for comparing
+// how two runs grouped the same rows whatever the ids.
+func partition(res *Result) []string {
+	var out []string
+	for _, c := range res.Customers {
+		var fps []string
+		for _, r := range c.Rows {
+			fps = append(fps, r.Fingerprint)
+		}
+		slices.Sort(fps)
+		out = append(out, strings.Join(fps, ","))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestSyncIncrementalMatchesLikeBatch(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	content, _ := newRowsCSV(t, first, 4)
+	e.write("新增客户.csv", content)
+	second, out := e.run()
+
+	usable := 0
+	for _, r := range second.Records {
+		if r.Status == record.Kept || r.Status == record.Merged {
+			usable++
+		}
+	}
+	if second.Sync.RowsMatched == 0 || second.Sync.RowsMatched*2 > usable {
+		t.Errorf("matched %d of %d rows: an incremental run should match the new rows and the customers they touch", second.Sync.RowsMatched, usable)
+	}
+	// Without --changes-only the outputs hold every customer and row.
+	if n := len(readRows(t, filepath.Join(out, "clean.csv"))); n != len(second.Customers) || n != len(first.Customers)+2 {
+		t.Errorf("clean.csv has %d customers, result %d, want %d", n, len(second.Customers), len(first.Customers)+2)
+	}
+	if n := len(readRows(t, filepath.Join(out, "lineage.csv"))); n != len(first.Records)+7 {
+		t.Errorf("lineage.csv has %d rows, want %d (a header and 6 rows more)", n, len(first.Records)+7)
+	}
+	// The same rows in one batch run group the same way.
+	batch := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, "batch"), Rules: e.rules, Workers: 2, Lang: "en"}
+	bres, err := Process(context.Background(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := partition(second), partition(bres); !slices.Equal(got, want) {
+		t.Errorf("incremental run grouped rows into %d customers, a batch run into %d", len(got), len(want))
+	}
+	// Links and open review pairs survive incremental runs.
+	if err := Write(batch, bres); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"links.csv", "review.csv"} {
+		got, want := readRows(t, filepath.Join(out, f)), readRows(t, filepath.Join(batch.Out, f))
+		if len(got) != len(want) {
+			t.Errorf("%s: %d pairs after an incremental run, %d in a batch run", f, len(got), len(want))
+		}
+	}
+}
+
+func TestSyncChangesOnlyRepublish(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	content, picked := newRowsCSV(t, first, 2)
+	e.write("新增客户.csv", content)
+	failpoint = func(step string) error {
+		if step == "committed" {
+			return errors.New("killed")
+		}
+		return nil
+	}
+	cfg := e.config(func(c *Config) { c.ChangesOnly = true })
+	_, err := Sync(context.Background(), cfg)
+	failpoint = func(string) error { return nil }
+	if err == nil {
+		t.Fatal("the failpoint did not stop the run")
+	}
+	e.run()
+	clean := readRows(t, filepath.Join(cfg.Out, "clean.csv"))
+	var ids []string
+	for _, c := range clean {
+		ids = append(ids, c["customer_id"])
+	}
+	for _, id := range picked {
+		if !slices.Contains(ids, id) {
+			t.Errorf("republished changes-only clean.csv lacks updated customer %s: %v", id, ids)
+		}
+	}
+	if len(clean) != len(picked)+2 {
+		t.Errorf("republished changes-only clean.csv has %d customers, want %d", len(clean), len(picked)+2)
+	}
 }

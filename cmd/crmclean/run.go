@@ -147,12 +147,29 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 type summary struct {
-	rowsIn, data, kept, merged, rejected, skipped, unreadable, review int
+	rowsIn, data, kept, merged, rejected, skipped, unreadable, review, customers int
+	rowsLabel                                                                    string
 }
 
+// summarize counts the rows of the run. On an incremental run the rows are
+// those of the files read this run (the others come from the state), and
+// the customers every live one.
 func summarize(res *pipeline.Result) summary {
-	var s summary
+	s := summary{customers: len(res.Customers), rowsLabel: "rows in"}
+	read := map[string]bool{}
+	si := res.Sync
+	if si != nil {
+		for _, f := range si.FilesRead {
+			read[f] = true
+		}
+		c := si.Counts
+		s.customers = c["new"] + c["updated"] + c["unchanged"]
+		s.rowsLabel = "rows read"
+	}
 	for _, r := range res.Records {
+		if si != nil && !read[r.Prov.File] {
+			continue
+		}
 		s.rowsIn++
 		switch r.Status {
 		case record.Kept:
@@ -213,8 +230,8 @@ func sheetLabel(name string) string {
 func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "")
-	fmt.Fprintf(tw, "rows in\t%d\t(%d customer rows, %d skipped as noise)\n", s.rowsIn, s.rowsIn-s.skipped, s.skipped)
-	fmt.Fprintf(tw, "customers out\t%d\t\n", len(res.Customers))
+	fmt.Fprintf(tw, "%s\t%d\t(%d customer rows, %d skipped as noise)\n", s.rowsLabel, s.rowsIn, s.rowsIn-s.skipped, s.skipped)
+	fmt.Fprintf(tw, "customers out\t%d\t\n", s.customers)
 	fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
 	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
@@ -233,6 +250,9 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	fmt.Fprintf(w, "customers changed\t%d\t(%d new, %d updated, %d merged, %d retired; %d unchanged; see changes.csv)\n",
 		c["new"]+c["updated"]+c["merged"]+c["retired"], c["new"], c["updated"], c["merged"], c["retired"], c["unchanged"])
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
+	if !si.First && !si.RulesChanged {
+		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
+	}
 	if si.RowsReused > 0 {
 		fmt.Fprintf(w, "rows not cleaned again\t%d\t(unchanged rows of changed files)\n", si.RowsReused)
 	}

@@ -1,0 +1,255 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/state"
+)
+
+// outputs completes the result of an incremental run for writing: unless
+// only changes are wanted, every customer the run left alone is rebuilt
+// from its stored rows; review.csv lists every open doubtful pair, stored
+// or new, and links.csv the links of the customers written.
+func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
+	if s.full {
+		return nil
+	}
+	inRun := map[string]bool{}
+	for _, r := range s.matched {
+		inRun[state.RowOf(r).Fingerprint] = true
+	}
+	for _, r := range s.res.Records {
+		inRun[state.RowOf(r).Fingerprint] = true
+	}
+	// The stored rows matched this run belong with the rows read.
+	for _, r := range s.matched {
+		if !s.changed[r.Prov.File] {
+			s.res.Records = append(s.res.Records, r)
+		}
+	}
+	if !s.cfg.ChangesOnly {
+		skip := func(row *state.Row) bool {
+			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || contains(s.goneFile, row.Prov.File)
+		}
+		recs, customers, err := rebuild(ctx, s.store, s.cfg, skip)
+		if err != nil {
+			return err
+		}
+		s.res.Records = append(s.res.Records, recs...)
+		s.res.Customers = append(s.res.Customers, customers...)
+		sort.Slice(s.res.Customers, func(i, j int) bool { return s.res.Customers[i].ID < s.res.Customers[j].ID })
+	}
+	sortRecords(s.res.Records)
+	return s.pairs(ctx, m)
+}
+
+// rebuild loads the stored rows that skip does not refuse and rebuilds
+// their customers, under their stored ids, from the rows alone.
+func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
+	var recs []*record.Record
+	groups := map[string][]*record.Record{}
+	err := store.EachRow(ctx, "", func(row state.Row) error {
+		if skip(&row) {
+			return nil
+		}
+		r := row.Record()
+		recs = append(recs, r)
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+			groups[r.CustomerID] = append(groups[r.CustomerID], r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
+	}
+	merger := merge.New(cfg.Rules)
+	customers := make([]*merge.Customer, 0, len(groups))
+	for id, rows := range groups {
+		c := merger.Build(rows)
+		c.ID = id
+		for _, r := range c.Rows {
+			r.CustomerID = id
+		}
+		customers = append(customers, c)
+	}
+	sort.Slice(customers, func(i, j int) bool { return customers[i].ID < customers[j].ID })
+	return recs, customers, nil
+}
+
+// pairs sets the review and link pairs to write: this run's, and the
+// stored ones that still hold — review pairs whose rows are in different
+// live customers and undecided, links within one customer (on a
+// changes-only run, only those of new and updated customers).
+func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
+	recs := append([]*record.Record(nil), s.res.Matched...)
+	index := map[string]int{}
+	for i, r := range recs {
+		index[r.Fingerprint] = i
+	}
+	byFP := map[string]*record.Record{}
+	for _, r := range s.res.Records {
+		if r.Fingerprint != "" {
+			byFP[r.Fingerprint] = r
+		}
+	}
+	touched := map[string]bool{}
+	for _, c := range s.info.Changes {
+		if c.Change == state.ChangeNew || c.Change == state.ChangeUpdated {
+			touched[c.ID] = true
+		}
+	}
+	out := *m
+	out.Links = append([]match.Pair(nil), m.Links...)
+	out.Review = append([]match.Pair(nil), m.Review...)
+	found := map[[2]string]bool{}
+	for _, set := range [][]match.Pair{m.Links, m.Review} {
+		for _, p := range set {
+			found[state.PairKey(recs[p.A].Fingerprint, recs[p.B].Fingerprint)] = true
+		}
+	}
+	// pos finds a row's record, loading it from the state when the run
+	// does not hold it.
+	pos := func(fp string) (int, error) {
+		if i, ok := index[fp]; ok {
+			return i, nil
+		}
+		r := byFP[fp]
+		if r == nil {
+			row, ok, err := s.store.Row(ctx, fp)
+			if err != nil || !ok {
+				return -1, err
+			}
+			r = row.Record()
+		}
+		recs = append(recs, r)
+		index[fp] = len(recs) - 1
+		return len(recs) - 1, nil
+	}
+	var stored []state.Pair
+	if err := s.store.EachPair(ctx, "", func(p state.Pair) error {
+		if !found[state.PairKey(p.A, p.B)] {
+			stored = append(stored, p)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, p := range stored {
+		if p.Kind == state.PairReview {
+			if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
+				continue
+			}
+		}
+		a, err := pos(p.A)
+		if err != nil {
+			return err
+		}
+		b, err := pos(p.B)
+		if err != nil {
+			return err
+		}
+		if a < 0 || b < 0 {
+			continue
+		}
+		ca, cb := recs[a].CustomerID, recs[b].CustomerID
+		if ca == "" || cb == "" || (recs[a].Status != record.Kept && recs[a].Status != record.Merged) ||
+			(recs[b].Status != record.Kept && recs[b].Status != record.Merged) {
+			continue
+		}
+		var ev []match.Evidence
+		if err := json.Unmarshal(p.Evidence, &ev); err != nil {
+			return fmt.Errorf("read the evidence of a stored pair: %w", err)
+		}
+		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev}
+		switch {
+		case p.Kind == state.PairLink && ca == cb && (!s.cfg.ChangesOnly || touched[ca]):
+			out.Links = append(out.Links, mp)
+		case p.Kind == state.PairReview && ca != cb:
+			out.Review = append(out.Review, mp)
+		}
+	}
+	byPair := func(ps []match.Pair) {
+		sort.Slice(ps, func(i, j int) bool {
+			ki := state.PairKey(recs[ps[i].A].Fingerprint, recs[ps[i].B].Fingerprint)
+			kj := state.PairKey(recs[ps[j].A].Fingerprint, recs[ps[j].B].Fingerprint)
+			return strings.Compare(ki[0]+"\x00"+ki[1], kj[0]+"\x00"+kj[1]) < 0
+		})
+	}
+	byPair(out.Links)
+	byPair(out.Review)
+	s.res.Match, s.res.Matched = &out, recs
+	return nil
+}
+
+// republish rebuilds the outputs of run u from the state alone and
+// publishes them to its output folder.
+func republish(ctx context.Context, cfg Config, store *state.Store, u *state.RunRecord) error {
+	snap, err := store.Previous(ctx)
+	if err != nil {
+		return err
+	}
+	cfg.Out = u.Out
+	cfg.ChangesOnly = u.Counts["changes_only"] > 0
+	s := newSyncRun(cfg, store, snap, u.Started)
+	s.info.RunID = u.ID
+	changes, err := store.RunChanges(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	s.setChanges(changes)
+	written := map[string]bool{} // rows the run wrote: the lineage of a changes-only run
+	recs, customers, err := rebuild(ctx, store, cfg, func(row *state.Row) bool {
+		if row.LastRun == u.ID {
+			written[row.Fingerprint] = true
+		}
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	s.res.Records, s.res.Customers = recs, customers
+	if cfg.ChangesOnly {
+		s.info.FilesRead = nil
+		touched := map[string]bool{}
+		for _, c := range changes {
+			touched[c.ID] = c.Change == state.ChangeNew || c.Change == state.ChangeUpdated
+		}
+		var delta []*record.Record
+		for _, r := range recs {
+			fp := state.RowOf(r).Fingerprint
+			if written[fp] || touched[r.CustomerID] {
+				delta = append(delta, r)
+			}
+		}
+		s.res.Records = delta
+	}
+	if err := s.pairs(ctx, &match.Result{}); err != nil {
+		return err
+	}
+	s.res.Duration = u.Ended.Sub(u.Started)
+	st, err := stage(cfg, s.res)
+	if err != nil {
+		return err
+	}
+	if err := st.Publish(); err != nil {
+		st.Abort()
+		return err
+	}
+	return store.MarkPublished(ctx, u.ID)
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
