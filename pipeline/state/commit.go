@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -8,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -203,6 +206,50 @@ func (c *committer) forgetRows(where string, args ...any) error {
 	return err
 }
 
+// keyRow is one entry of the blocking-key index.
+type keyRow struct{ key, row int64 }
+
+// keysPerInsert is how many index entries one INSERT statement carries.
+const keysPerInsert = 256
+
+// addKeys inserts index entries in key order, many per statement: a
+// million rows' ten million entries go in as appends to the B-tree, not
+// as random inserts.
+func (c *committer) addKeys(index []keyRow) error {
+	slices.SortFunc(index, func(a, b keyRow) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, 2*keysPerInsert)
+	for len(index) > 0 {
+		n := min(len(index), keysPerInsert)
+		args = args[:0]
+		for _, e := range index[:n] {
+			args = append(args, e.key, e.row)
+		}
+		query := `INSERT OR IGNORE INTO row_keys (key, row) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
+		var err error
+		if n == keysPerInsert {
+			if full == nil {
+				if full, err = c.tx.PrepareContext(c.ctx, query); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(c.ctx, args...)
+		} else {
+			_, err = c.tx.ExecContext(c.ctx, query, args...)
+		}
+		if err != nil {
+			return err
+		}
+		index = index[n:]
+	}
+	return nil
+}
+
 // dropKeys deletes the index entries of the row with rowid id.
 func (c *committer) dropKeys(id int64, packed []byte) error {
 	for _, k := range unpackKeys(packed) {
@@ -245,11 +292,7 @@ func (c *committer) rows(ch *Changes) error {
 		return err
 	}
 	defer old.Close()
-	addKey, err := c.tx.PrepareContext(c.ctx, `INSERT OR IGNORE INTO row_keys (key, row) VALUES (?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer addKey.Close()
+	var index []keyRow // index entries to add, sorted before inserting
 	for i := range ch.Rows {
 		r := &ch.Rows[i]
 		data, err := encodeRow(r)
@@ -280,11 +323,12 @@ func (c *committer) rows(ch *Changes) error {
 		}
 		if r.Indexed {
 			for _, k := range r.Keys {
-				if _, err := addKey.ExecContext(c.ctx, int64(k), id); err != nil {
-					return fmt.Errorf("%s: store keys: %w", r.Prov, err)
-				}
+				index = append(index, keyRow{int64(k), id})
 			}
 		}
+	}
+	if err := c.addKeys(index); err != nil {
+		return fmt.Errorf("store blocking keys: %w", err)
 	}
 	return step("rows")
 }

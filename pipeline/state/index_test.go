@@ -157,3 +157,23 @@ func TestPurgeDropsIndex(t *testing.T) {
 		t.Errorf("%d keys and pairs left after purge (%v)", n, err)
 	}
 }
+
+// TestManyKeys stores more index entries than one INSERT carries.
+func TestManyKeys(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := indexed(fixtureChanges(0, "a.csv", 200))
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	var n int
+	if err := s.db.QueryRow(`SELECT count(*) FROM row_keys`).Scan(&n); err != nil || n != 600 {
+		t.Fatalf("%d index entries (%v), want 600", n, err)
+	}
+	rows, _, err := s.Candidates(ctx, Lookup{Keys: []KeyLimit{{7, 1000}, {1150, 10}}})
+	if err != nil || len(rows) != 200 {
+		t.Errorf("shared key finds %d rows (%v), want 200", len(rows), err)
+	}
+	rows, _, err = s.Candidates(ctx, Lookup{Keys: []KeyLimit{{1150, 10}}})
+	if err != nil || len(rows) != 1 || rows[0].Fingerprint != ch.Rows[150].Fingerprint {
+		t.Errorf("own key finds %v (%v)", fps(rows), err)
+	}
+}
