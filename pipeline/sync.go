@@ -163,6 +163,10 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := failpoint("staged"); err != nil {
+		st.Abort()
+		return nil, err
+	}
 	run := state.RunRecord{Kind: state.KindRun, Started: s.res.Started, Ended: time.Now(), Inputs: cfg.Inputs,
 		Out: cfg.Out, RulesHash: hash, Counts: s.runCounts()}
 	cfg.Progress.Stage("save state", -1)
@@ -181,11 +185,17 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 		st.Abort()
 		return nil, fmt.Errorf("%w (the state is saved: the next run with --state %s publishes this run's outputs)", err, cfg.State)
 	}
+	if err := failpoint("published"); err != nil {
+		return nil, err
+	}
 	if err := store.MarkPublished(ctx, id); err != nil {
 		return nil, err
 	}
 	return s.res, nil
 }
+
+// syncSteps are the points of Sync where failpoint is called, in order.
+var syncSteps = []string{"staged", "committed", "published"}
 
 // failpoint lets tests stop a run at a named step; it does nothing in
 // production.

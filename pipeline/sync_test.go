@@ -627,3 +627,47 @@ func TestSyncChangesOnlyRepublish(t *testing.T) {
 		t.Errorf("republished changes-only clean.csv has %d customers, want %d", len(clean), len(picked)+2)
 	}
 }
+
+// TestSyncStopsAtEveryStep stops a run with a new sheet at each step of
+// Sync and checks that the next run ends in the same state and outputs as
+// a run that was never stopped.
+func TestSyncStopsAtEveryStep(t *testing.T) {
+	// The reference: the same two runs, never stopped.
+	ref := newSyncEnv(t)
+	first, _ := ref.run()
+	content, _ := newRowsCSV(t, first, 2)
+	ref.write("新增客户.csv", content)
+	want, wantOut := ref.run()
+
+	for _, step := range syncSteps {
+		t.Run(step, func(t *testing.T) {
+			e := newSyncEnv(t)
+			e.run()
+			e.write("新增客户.csv", content)
+			stop := errors.New("stopped at " + step)
+			failpoint = func(s string) error {
+				if s == step {
+					return stop
+				}
+				return nil
+			}
+			cfg := e.config()
+			_, err := Sync(context.Background(), cfg)
+			failpoint = func(string) error { return nil }
+			if !errors.Is(err, stop) {
+				t.Fatalf("run: %v, want %v", err, stop)
+			}
+			res, out := e.run()
+			if !slices.Equal(partition(res), partition(want)) || !slices.Equal(customerIDs(res), customerIDs(want)) {
+				t.Errorf("after a stop at %s the customers differ from an unstopped run", step)
+			}
+			for _, f := range []string{"clean.csv", "lineage.csv", "links.csv", "review.csv"} {
+				sameFile(t, filepath.Join(out, f), filepath.Join(wantOut, f))
+			}
+			// The stopped run's outputs exist once it committed (republished).
+			if _, err := os.Stat(filepath.Join(cfg.Out, "changes.csv")); (step != "staged") != (err == nil) {
+				t.Errorf("outputs of the run stopped at %s: %v", step, err)
+			}
+		})
+	}
+}
