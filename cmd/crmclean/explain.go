@@ -17,8 +17,9 @@ func explainCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "out", "output `DIR` of the run to explain")
+	statePath := fs.String("state", "", "explain from the state `FILE` of incremental runs instead of an output folder\n(needed after --changes-only runs, whose outputs hold only what changed)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: crmclean explain [--out DIR] CUSTOMER_ID...\n\nShow the rows that formed each customer, and the evidence and weights that linked them.\n\nFlags:\n")
+		fmt.Fprintf(fs.Output(), "Usage: crmclean explain [--out DIR | --state FILE] CUSTOMER_ID...\n\nShow the rows that formed each customer, and the evidence and weights that linked them.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	ids, done, err := parseArgs(fs, args)
@@ -27,6 +28,9 @@ func explainCommand(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(ids) == 0 {
 		return usagef("no CUSTOMER_ID given")
+	}
+	if *statePath != "" {
+		return explainFromState(*statePath, ids, stdout)
 	}
 	tables := map[string][]map[string]string{}
 	for _, name := range []string{"clean.csv", "lineage.csv", "links.csv", "review.csv"} {
@@ -52,7 +56,7 @@ func explainOne(w io.Writer, id string, t map[string][]map[string]string) error 
 		}
 	}
 	if cust == nil {
-		return usagef("customer %q is not in clean.csv of this run", id)
+		return usagef("customer %q is not in clean.csv of this run (after a --changes-only run, explain with --state FILE)", id)
 	}
 	fmt.Fprintf(w, "%s  %s (%s)\n", id, cust["name"], cust["kind"])
 	for _, f := range []string{"contact", "mobile", "phones", "landline", "email", "province", "city", "district", "address", "uscc", "source_ids"} {

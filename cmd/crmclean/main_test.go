@@ -248,6 +248,40 @@ func TestExplain(t *testing.T) {
 	}
 }
 
+// TestExplainFromState explains customers from the state file of a run and
+// expects what explaining them from its output folder shows.
+func TestExplainFromState(t *testing.T) {
+	dir := t.TempDir()
+	out, db := filepath.Join(dir, "out"), filepath.Join(dir, "state.db")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--state", db, "--out", out, fixtures); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	explained := 0
+	for _, c := range readCSV(t, filepath.Join(out, "clean.csv")) {
+		if c["source_count"] == "1" {
+			continue
+		}
+		id := c["customer_id"]
+		_, fromOut, _ := runCLI(t, "explain", "--out", out, id)
+		code, fromState, stderr := runCLI(t, "explain", "--state", db, id)
+		if code != 0 {
+			t.Fatalf("explain --state %s: %d %s", id, code, stderr)
+		}
+		if fromState != fromOut {
+			t.Errorf("explain %s from the state:\n%s\nfrom the output folder:\n%s", id, fromState, fromOut)
+		}
+		if explained++; explained == 20 {
+			break
+		}
+	}
+	if explained == 0 {
+		t.Fatal("no merged customer in the fixtures")
+	}
+	if code, _, stderr := runCLI(t, "explain", "--state", db, "CNOSUCHID"); code != exitUsage || !strings.Contains(stderr, "CNOSUCHID") {
+		t.Errorf("unknown id: exit %d %q", code, stderr)
+	}
+}
+
 // TestMatchingOnLabelledCases checks the fixtures' labelled matching cases:
 // hard negatives (branches, common names, one trade name in two provinces,
 // families sharing a landline, a shared sales-rep phone, homophone names)
