@@ -132,13 +132,34 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		index[fp] = len(recs) - 1
 		return len(recs) - 1, nil
 	}
+	// Every open review pair; links of every customer, or on a
+	// changes-only run of the rows held (the customers it touched).
 	var stored []state.Pair
-	if err := s.store.EachPair(ctx, "", func(p state.Pair) error {
+	keep := func(p state.Pair) error {
 		if !found[state.PairKey(p.A, p.B)] {
 			stored = append(stored, p)
 		}
 		return nil
-	}); err != nil {
+	}
+	if err := s.store.EachPair(ctx, state.PairReview, keep); err != nil {
+		return err
+	}
+	if s.cfg.ChangesOnly {
+		var fps []string
+		for fp := range byFP {
+			if touched[byFP[fp].CustomerID] {
+				fps = append(fps, fp)
+			}
+		}
+		sort.Strings(fps)
+		links, err := s.store.PairsOf(ctx, state.PairLink, fps)
+		if err != nil {
+			return err
+		}
+		for _, p := range links {
+			_ = keep(p)
+		}
+	} else if err := s.store.EachPair(ctx, state.PairLink, keep); err != nil {
 		return err
 	}
 	for _, p := range stored {
@@ -146,6 +167,9 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 			if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
 				continue
 			}
+		}
+		if p.Kind == state.PairLink && (byFP[p.A] == nil || byFP[p.B] == nil) {
+			continue // a link's rows are held whenever its customer is written
 		}
 		a, err := pos(p.A)
 		if err != nil {

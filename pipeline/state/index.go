@@ -156,6 +156,44 @@ func (s *Store) EachPair(ctx context.Context, kind string, fn func(Pair) error) 
 	return nil
 }
 
+// PairsOf returns the stored pairs of kind that involve one of the rows
+// fps, each once, ordered by pair.
+func (s *Store) PairsOf(ctx context.Context, kind string, fps []string) ([]Pair, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read pairs: %w", err)
+	}
+	defer tx.Rollback()
+	seen := map[[2]string]bool{}
+	var out []Pair
+	for _, side := range []string{"a", "b"} {
+		st, err := tx.PrepareContext(ctx, `SELECT a, b, kind, score, evidence, run_id FROM pairs WHERE `+side+` = ? AND kind = ?`)
+		if err != nil {
+			return nil, err
+		}
+		for _, fp := range fps {
+			err := eachStmt(ctx, st, func(rs *sql.Rows) error {
+				var p Pair
+				if err := rs.Scan(&p.A, &p.B, &p.Kind, &p.Score, &p.Evidence, &p.Run); err != nil {
+					return err
+				}
+				if k := [2]string{p.A, p.B}; !seen[k] {
+					seen[k] = true
+					out = append(out, p)
+				}
+				return nil
+			}, fp, kind)
+			if err != nil {
+				st.Close()
+				return nil, fmt.Errorf("read pairs: %w", err)
+			}
+		}
+		st.Close()
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].A < out[j].A || out[i].A == out[j].A && out[i].B < out[j].B })
+	return out, nil
+}
+
 // Setting returns the stored value of setting name, or nil.
 func (s *Store) Setting(ctx context.Context, name string) ([]byte, error) {
 	var v []byte

@@ -177,3 +177,40 @@ func TestManyKeys(t *testing.T) {
 		t.Errorf("own key finds %v (%v)", fps(rows), err)
 	}
 }
+
+func TestPairsOf(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := fixtureChanges(0, "a.csv", 4)
+	ch.Pairs = []Pair{
+		{A: "fp-1", B: "fp-2", Kind: PairLink, Score: 12, Evidence: []byte(`[]`)},
+		{A: "fp-2", B: "fp-3", Kind: PairLink, Score: 11, Evidence: []byte(`[]`)},
+		{A: "fp-3", B: "fp-4", Kind: PairLink, Score: 10, Evidence: []byte(`[]`)},
+		{A: "fp-1", B: "fp-4", Kind: PairReview, Score: 7, Evidence: []byte(`[]`)},
+	}
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	tests := []struct {
+		kind string
+		fps  []string
+		want []string
+	}{
+		{PairLink, []string{"fp-2"}, []string{"fp-1/fp-2", "fp-2/fp-3"}},
+		{PairLink, []string{"fp-2", "fp-3"}, []string{"fp-1/fp-2", "fp-2/fp-3", "fp-3/fp-4"}},
+		{PairReview, []string{"fp-4"}, []string{"fp-1/fp-4"}},
+		{PairReview, []string{"fp-2"}, nil},
+		{PairLink, nil, nil},
+	}
+	for _, tt := range tests {
+		ps, err := s.PairsOf(ctx, tt.kind, tt.fps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range ps {
+			got = append(got, p.A+"/"+p.B)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("PairsOf(%s, %v) = %v, want %v", tt.kind, tt.fps, got, tt.want)
+		}
+	}
+}

@@ -80,7 +80,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "cache_size(-131072)") // 128 MiB: a first run inserts a million rows into several indexes
-	q.Add("_pragma", "temp_store(MEMORY)") // statement journals of big upserts
+	q.Add("_pragma", "temp_store(MEMORY)")  // statement journals of big upserts
 	q.Add("_pragma", "journal_mode(WAL)")
 	// FULL: a committed run survives power loss, so outputs are never
 	// published for a run the store later forgets.
