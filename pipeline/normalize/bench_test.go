@@ -96,13 +96,18 @@ func benchNormalize(b *testing.B, workers int) {
 	v := validate.New(r)
 	work := make([]record.Record, len(fresh))
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		reset(work, fresh)
 		normalizeChunks(n, v, work, workers)
 	}
+	cpu := cpuTime() - cpu0
 	rows := float64(len(fresh)) * float64(b.N)
 	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/rows, "ns/row")
+	if cpu > 0 {
+		b.ReportMetric(float64(cpu.Nanoseconds())/rows, "cpu-ns/row")
+	}
 }
 
 // BenchmarkNormalize measures normalize.Apply and validate.Apply over the

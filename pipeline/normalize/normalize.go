@@ -66,19 +66,108 @@ func (n *Normalizer) Apply(rec *record.Record) {
 		return
 	}
 	out := &rec.Norm
-	n.address(rec, out)
-	n.name(rec, out)
-	n.phone(rec, out)
-	n.email(rec, out)
-	n.uscc(rec, out)
-	n.created(rec, out)
-	for v := range values(rec, record.FieldSourceID) {
-		out.SourceIDs = appendUnique(out.SourceIDs, v.Text)
+	// Each step below reads the values of its fields; the fields the row
+	// has at all are found in one pass, so that the steps for the others
+	// (often most of them) do not scan the row.
+	has := fieldsOf(rec)
+	if has&(hasProvince|hasCity|hasDistrict|hasAddress) != 0 {
+		n.address(rec, out)
 	}
-	out.Owner = rec.Get(record.FieldOwner)
-	out.Gender = rec.Get(record.FieldGender)
-	out.Notes = rec.Get(record.FieldNotes)
-	out.Title = rec.Get(record.FieldTitle)
+	if has&(hasName|hasContact) != 0 {
+		n.name(rec, out)
+	}
+	if has&hasPhone != 0 {
+		n.phone(rec, out)
+	}
+	if has&hasEmail != 0 {
+		n.email(rec, out)
+	}
+	if has&hasUSCC != 0 {
+		n.uscc(rec, out)
+	}
+	if has&hasCreatedAt != 0 {
+		n.created(rec, out)
+	}
+	if has&hasSourceID != 0 {
+		for v := range values(rec, record.FieldSourceID) {
+			out.SourceIDs = appendUnique(out.SourceIDs, v.Text)
+		}
+	}
+	if has&(hasOwner|hasGender|hasNotes|hasTitle) != 0 {
+		out.Owner = rec.Get(record.FieldOwner)
+		out.Gender = rec.Get(record.FieldGender)
+		out.Notes = rec.Get(record.FieldNotes)
+		out.Title = rec.Get(record.FieldTitle)
+	}
+}
+
+// fieldSet is a set of the canonical fields Apply reads, one bit each.
+type fieldSet uint16
+
+const (
+	hasName fieldSet = 1 << iota
+	hasContact
+	hasPhone
+	hasSourceID
+	hasEmail
+	hasProvince
+	hasCity
+	hasDistrict
+	hasAddress
+	hasCreatedAt
+	hasOwner
+	hasNotes
+	hasUSCC
+	hasGender
+	hasTitle
+)
+
+// fieldsOf returns the fields of rec's non-empty values.
+func fieldsOf(rec *record.Record) fieldSet {
+	var set fieldSet
+	for _, v := range rec.Values {
+		if v.Text != "" {
+			set |= fieldBit(v.Field)
+		}
+	}
+	return set
+}
+
+// fieldBit returns the bit of a field Apply reads, or 0 for any other.
+func fieldBit(field string) fieldSet {
+	switch field {
+	case record.FieldName:
+		return hasName
+	case record.FieldContact:
+		return hasContact
+	case record.FieldPhone:
+		return hasPhone
+	case record.FieldSourceID:
+		return hasSourceID
+	case record.FieldEmail:
+		return hasEmail
+	case record.FieldProvince:
+		return hasProvince
+	case record.FieldCity:
+		return hasCity
+	case record.FieldDistrict:
+		return hasDistrict
+	case record.FieldAddress:
+		return hasAddress
+	case record.FieldCreatedAt:
+		return hasCreatedAt
+	case record.FieldOwner:
+		return hasOwner
+	case record.FieldNotes:
+		return hasNotes
+	case record.FieldUSCC:
+		return hasUSCC
+	case record.FieldGender:
+		return hasGender
+	case record.FieldTitle:
+		return hasTitle
+	}
+	return 0
 }
 
 // issue attaches a finding from a value normalizer to the column of v.
@@ -139,8 +228,7 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 		out.Name = n.names.Display(contact)
 		out.Contact = out.Name
 	case nm != "":
-		out.Kind = n.names.Kind(nm, contact != "" && contact != nm)
-		out.Name = n.names.Display(nm)
+		out.Kind, out.Name = n.names.KindAndDisplay(nm, contact != "" && contact != nm)
 		if contact != "" {
 			out.Contact = n.names.Display(contact)
 		} else if out.Kind == record.Person {

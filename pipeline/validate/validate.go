@@ -13,11 +13,23 @@ import (
 
 // Validator applies one rule set.
 type Validator struct {
-	rules []rules.Validation
+	rules []check
+}
+
+// check is a validation rule with its format's issue looked up once.
+type check struct {
+	rules.Validation
+	formatIssue string // the normalizer issue that reports a value not in Format, "" if none
 }
 
 // New returns a Validator for r.
-func New(r *rules.Rules) *Validator { return &Validator{rules: r.Validation} }
+func New(r *rules.Rules) *Validator {
+	v := &Validator{rules: make([]check, len(r.Validation))}
+	for i, rule := range r.Validation {
+		v.rules[i] = check{Validation: rule, formatIssue: formatRules[rule.Format]}
+	}
+	return v
+}
 
 // formatRules maps a format to the normalizer issue that reports a value
 // not in that format.
@@ -35,7 +47,8 @@ func (v *Validator) Apply(rec *record.Record) {
 	if rec.Status == record.Skipped || rec.Status == record.Rejected {
 		return
 	}
-	for _, rule := range v.rules {
+	for i := range v.rules {
+		rule := &v.rules[i]
 		sev := record.Severity(rule.Severity)
 		if rule.Required && missing(rec, rule.Field) {
 			msg := rule.Message
@@ -44,7 +57,7 @@ func (v *Validator) Apply(rec *record.Record) {
 			}
 			rec.AddIssue(record.Issue{Field: rule.Field, Col: -1, Rule: "required." + rule.Field, Severity: sev, Message: msg})
 		}
-		if want, ok := formatRules[rule.Format]; ok && rule.Format != "" {
+		if want := rule.formatIssue; want != "" {
 			for i := range rec.Issues {
 				if rec.Issues[i].Rule == want && rec.Issues[i].Severity != record.Info {
 					rec.Issues[i].Severity = sev

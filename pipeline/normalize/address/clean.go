@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // isSeparator reports whether r separates parts of an address.
@@ -107,6 +109,10 @@ func sane(s string) bool {
 				return false
 			}
 			i++
+			continue
+		}
+		if text.HanAt(s, i) {
+			i += 3 // a CJK unified ideograph, as the case below finds without decoding
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

@@ -522,8 +522,19 @@ func digits(s string, i int) (n, end int) {
 	return n, end
 }
 
+// daysIn returns the number of days of month m (1–12) of year y in the
+// proleptic Gregorian calendar, as time.Date counts them.
 func daysIn(y, m int) int {
-	return time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 func allDigits(s string) bool {

@@ -2,6 +2,7 @@ package date
 
 import (
 	"testing"
+	"time"
 )
 
 // parseSlow is Parse without its fast paths: the regular-expression parser
@@ -108,4 +109,14 @@ func FuzzFormatWall(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDaysInAgrees(t *testing.T) {
+	for y := -800; y <= 3200; y++ {
+		for m := 1; m <= 12; m++ {
+			if got, want := daysIn(y, m), time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
+				t.Fatalf("daysIn(%d, %d) = %d, time.Date gives %d", y, m, got, want)
+			}
+		}
+	}
 }

@@ -215,14 +215,12 @@ func validLocal(l string) bool {
 // of letters, digits and inner hyphens (1–63 each), a top-level domain of two
 // or more letters (or an xn-- label), 253 characters at most.
 func validDomain(d string) bool {
-	if d == "" || len(d) > 253 {
+	if d == "" || len(d) > 253 || strings.IndexByte(d, '.') < 0 {
 		return false
 	}
-	labels := strings.Split(d, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
+	tld := d[strings.LastIndexByte(d, '.')+1:]
+	for rest := d; ; {
+		l, after, more := strings.Cut(rest, ".")
 		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
 			return false
 		}
@@ -231,8 +229,11 @@ func validDomain(d string) bool {
 				return false
 			}
 		}
+		if !more {
+			break
+		}
+		rest = after
 	}
-	tld := labels[len(labels)-1]
 	if strings.HasPrefix(tld, "xn--") {
 		return true
 	}

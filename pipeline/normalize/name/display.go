@@ -142,7 +142,11 @@ func hasHan(s string) bool {
 }
 
 // fold is the form words are compared in: NFKC, lower-case, trimmed.
+// CJK unified ideographs alone, the usual name, are their own fold.
 func fold(s string) string {
+	if text.AllHan(s) {
+		return s
+	}
 	return strings.TrimSpace(lower(nfkc(s)))
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -170,5 +171,237 @@ func TestNFKCFullWidthAgrees(t *testing.T) {
 	}
 	if taken < 94 {
 		t.Errorf("full-width fast path taken %d times only", taken)
+	}
+}
+
+// formCases are company names around the legal-form and marker filters:
+// forms inside branch words, forms split by punctuation, forms that only
+// appear once another is removed, latin forms and individual markers.
+var formCases = []string{
+	"武汉辰永餐饮管理有限责任公司", "华信科技股份有限公司上海分公司", "有限公公司司", "有限·公司", "华信有限公司有限公司",
+	"华信集团有限公司", "华信集团", "华信有限合伙", "公司", "分公司", "华信分公司", "华信科技公司分公司", "华信 Co., Ltd.",
+	"华信co.,ltd", "Huaxin Company Limited", "ÀB Corp.", "華信有限公司", "个人", "个体户", "散客", "自然人客户", "无",
+	"个 人", "ＡＢＣ", "个人用户", "北京华信科技有限公司", "有限责任公司", "有限", "华信股份公司", "华信集团公司集团",
+	"北京华信", "北京", "广东省深圳市华信", "广东深圳华信科技", "北京大学", "上海北京华信", "内蒙古华信", "张伟", "华信",
+}
+
+// dropHanFormsSlow is dropHanForms without its rune filter.
+func dropHanFormsSlow(n *Namer, s string) string {
+	if len(n.hanForms) == 0 || !hasHan(s) {
+		return s
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, f := range n.hanForms {
+			from := 0
+			for {
+				i := strings.Index(s[from:], f)
+				if i < 0 {
+					break
+				}
+				i += from
+				if n.inBranch(s, i, i+len(f)) {
+					from = i + len(f)
+					continue
+				}
+				s = s[:i] + s[i+len(f):]
+				changed = true
+				from = i
+			}
+		}
+	}
+	return s
+}
+
+// dropLatinFormsSlow is dropLatinForms without its byte filter.
+func dropLatinFormsSlow(n *Namer, s string) string {
+	if len(n.latinForms) == 0 {
+		return s
+	}
+	return n.cutLatinForms(s)
+}
+
+// dropLeadingRegionsSlow is dropLeadingRegions without its first-rune
+// filter.
+func dropLeadingRegionsSlow(n *Namer, s string) string {
+	for {
+		first, _ := utf8.DecodeRuneInString(s)
+		cut := 0
+		for _, l := range n.regionFirst[first] {
+			p := prefixRunes(s, l)
+			if p > 0 && n.regions[s[:p]] {
+				cut = p
+				break
+			}
+		}
+		if cut == 0 || !n.substantial(s[cut:]) {
+			return s
+		}
+		s = s[cut:]
+	}
+}
+
+// isIndividualMarkerSlow is IsIndividualMarker without its shortcut.
+func isIndividualMarkerSlow(n *Namer, s string) bool {
+	k := compact(strings.TrimSpace(lower(nfkc(s))))
+	if n.individuals[k] {
+		return true
+	}
+	for _, suffix := range []string{"户", "客户", "用户"} {
+		if base, ok := strings.CutSuffix(k, suffix); ok && base != "" && n.individuals[base] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCompanyWordSlow is hasCompanyWord without its latin filter.
+func hasCompanyWordSlow(n *Namer, s string) bool {
+	if n.companyIx.in(s) {
+		return true
+	}
+	words := latinWords(s)
+	for _, w := range words {
+		if n.companyLat[w] {
+			return true
+		}
+	}
+	for _, form := range n.latinForms {
+		if containsWords(words, form) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWithRegionSlow is startsWithRegion trying every region length.
+func startsWithRegionSlow(n *Namer, rs []rune) bool {
+	lens := map[int]bool{}
+	for r := range n.regions {
+		lens[utf8.RuneCountInString(r)] = true
+	}
+	for l := range lens {
+		if len(rs)-l >= 2 && n.regions[string(rs[:l])] {
+			return true
+		}
+	}
+	return false
+}
+
+// checkFormFilters compares the filtered word steps with the slow ones.
+func checkFormFilters(t *testing.T, n *Namer, s string) {
+	t.Helper()
+	if got, want := fold(s), strings.TrimSpace(lower(nfkc(s))); got != want {
+		t.Errorf("fold(%q) = %q, slow path gives %q", s, got, want)
+	}
+	if got, want := n.IsIndividualMarker(s), isIndividualMarkerSlow(n, s); got != want {
+		t.Errorf("IsIndividualMarker(%q) = %v, slow path gives %v", s, got, want)
+	}
+	for _, rs := range [][]rune{[]rune(s), []rune(compact(fold(s)))} {
+		if got, want := n.startsWithRegion(rs), startsWithRegionSlow(n, rs); got != want {
+			t.Errorf("startsWithRegion(%q) = %v, slow path gives %v", string(rs), got, want)
+		}
+	}
+	if got, want := n.hasCompanyWord(fold(s)), hasCompanyWordSlow(n, fold(s)); got != want {
+		t.Errorf("hasCompanyWord(%q) = %v, slow path gives %v", fold(s), got, want)
+	}
+	for _, x := range []string{s, lower(n.Display(s))} {
+		if got, want := n.dropHanForms(x), dropHanFormsSlow(n, x); got != want {
+			t.Errorf("dropHanForms(%q) = %q, slow path gives %q", x, got, want)
+		}
+		if got, want := n.dropLatinForms(x), dropLatinFormsSlow(n, x); got != want {
+			t.Errorf("dropLatinForms(%q) = %q, slow path gives %q", x, got, want)
+		}
+		if got, want := n.dropLeadingRegions(compact(x)), dropLeadingRegionsSlow(n, compact(x)); got != want {
+			t.Errorf("dropLeadingRegions(%q) = %q, slow path gives %q", compact(x), got, want)
+		}
+	}
+}
+
+func TestFormFiltersAgree(t *testing.T) {
+	n := newTestNamer()
+	all := append(append(append([]string{}, fastCases...), fuzzSeeds...), formCases...)
+	for _, a := range formCases {
+		for _, b := range formCases {
+			all = append(all, a+b, a+"（"+b+"）")
+		}
+	}
+	for _, s := range all {
+		checkFormFilters(t, n, s)
+	}
+	if runeMask("有限公司")&^runeMask("武汉辰永餐饮管理有限责任公司") != 0 {
+		t.Error("runeMask: a word's runes are not within a text that holds it")
+	}
+}
+
+func TestKindAndDisplayAgrees(t *testing.T) {
+	n := newTestNamer()
+	for _, s := range append(append(append([]string{}, fastCases...), fuzzSeeds...), formCases...) {
+		for _, hasContact := range []bool{false, true} {
+			kind, display := n.KindAndDisplay(s, hasContact)
+			if want := n.Kind(s, hasContact); kind != want {
+				t.Errorf("KindAndDisplay(%q, %v) kind = %q, Kind gives %q", s, hasContact, kind, want)
+			}
+			if want := n.Display(s); display != want {
+				t.Errorf("KindAndDisplay(%q, %v) display = %q, Display gives %q", s, hasContact, display, want)
+			}
+		}
+	}
+}
+
+// FuzzFormFilters: the legal-form and marker filters agree with the slow
+// paths on any input.
+func FuzzFormFilters(f *testing.F) {
+	for _, s := range append(append(fastCases, fuzzSeeds...), formCases...) {
+		f.Add(s)
+	}
+	n := newTestNamer()
+	f.Fuzz(func(t *testing.T, s string) {
+		checkFormFilters(t, n, s)
+		checkIndexes(t, n, s)
+		if kind, display := n.KindAndDisplay(s, false); kind != n.Kind(s, false) || display != n.Display(s) {
+			t.Fatalf("KindAndDisplay(%q) = %q, %q; Kind and Display give %q, %q", s, kind, display, n.Kind(s, false), n.Display(s))
+		}
+	})
+}
+
+// atSlow is wordIndex.at without the first-rune bits.
+func atSlow(ix *wordIndex, s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	for _, w := range ix.words[r] {
+		if strings.HasPrefix(s, w) {
+			return w
+		}
+	}
+	return ""
+}
+
+// checkIndexes compares the word indexes' lookups with atSlow at every
+// rune of s.
+func checkIndexes(t *testing.T, n *Namer, s string) {
+	t.Helper()
+	for _, ix := range []*wordIndex{&n.companyIx, &n.startIx, &n.neutralIx} {
+		for i := range s {
+			if got, want := ix.at(s[i:]), atSlow(ix, s[i:]); got != want {
+				t.Errorf("at(%q) = %q, slow path gives %q", s[i:], got, want)
+			}
+		}
+	}
+}
+
+func TestWordIndexAgrees(t *testing.T) {
+	n := newTestNamer()
+	found := 0
+	for _, s := range append(append(append([]string{}, fastCases...), fuzzSeeds...), formCases...) {
+		checkIndexes(t, n, s)
+		if n.companyIx.in(s) {
+			found++
+		}
+	}
+	for _, w := range append(append([]string{}, tradeWords...), n.companyHan...) {
+		checkIndexes(t, n, "华信"+w+"Co 厂")
+	}
+	if found < 10 {
+		t.Errorf("companyIx found words in %d names only", found)
 	}
 }

@@ -78,9 +78,16 @@ func (n *Namer) dropHanForms(s string) string {
 	if len(n.hanForms) == 0 || !hasHan(s) {
 		return s
 	}
+	// Removing a form only removes runes, so the runes of s as given stay
+	// a superset of what s holds later: a form with a rune outside them
+	// cannot occur and is not searched for.
+	present := runeMask(s)
 	for changed := true; changed; {
 		changed = false
-		for _, f := range n.hanForms {
+		for i, f := range n.hanForms {
+			if n.hanFormMasks[i]&^present != 0 {
+				continue
+			}
 			from := 0
 			for {
 				i := strings.Index(s[from:], f)
@@ -118,9 +125,14 @@ func (n *Namer) inBranch(s string, i, j int) bool {
 // word by word so punctuation and spacing do not matter ("Co.,Ltd",
 // "co ltd", "CO., LTD.").
 func (n *Namer) dropLatinForms(s string) string {
-	if len(n.latinForms) == 0 {
+	if len(n.latinForms) == 0 || !mayHaveLatin(s) {
 		return s
 	}
+	return n.cutLatinForms(s)
+}
+
+// cutLatinForms is dropLatinForms without its filter.
+func (n *Namer) cutLatinForms(s string) string {
 	for {
 		ends := latinWordEnds(s)
 		cut := -1
@@ -149,6 +161,31 @@ func (n *Namer) dropLatinForms(s string) string {
 	}
 }
 
+// mayHaveLatin reports whether s may hold a rune isLatinWordRune accepts:
+// an ASCII letter or digit, or a lead byte of U+00C0–U+027F. Without one,
+// latinWordEnds finds no word.
+func mayHaveLatin(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || 0xC3 <= c && c <= 0xC9 {
+			return true
+		}
+	}
+	return false
+}
+
+// runeMask sets one of 64 bits for each rune of s: a set that a word whose
+// mask has a bit outside it cannot occur in.
+func runeMask(s string) uint64 {
+	var m uint64
+	for _, r := range s {
+		m |= runeBit(r)
+	}
+	return m
+}
+
+func runeBit(r rune) uint64 { return 1 << (uint32(r) * 0x9E3779B1 >> 26) }
+
 // latinWordEnds gives the byte ranges of the latin words in s.
 func latinWordEnds(s string) [][2]int {
 	var out [][2]int
@@ -176,6 +213,9 @@ func latinWordEnds(s string) [][2]int {
 func (n *Namer) dropLeadingRegions(s string) string {
 	for {
 		first, _ := utf8.DecodeRuneInString(s)
+		if !n.regionStart.has(first) {
+			return s // no region starts with first: most keys
+		}
 		cut := 0
 		for _, l := range n.regionFirst[first] { // the lengths of regions that can match
 			p := prefixRunes(s, l)

@@ -27,7 +27,19 @@ import (
 //
 // An empty name is a company: there is nothing to read a person from.
 func (n *Namer) Kind(name string, hasContact bool) record.Kind {
-	s := fold(n.Display(name))
+	return n.kind(name, n.Display(name), hasContact)
+}
+
+// KindAndDisplay returns Kind(name, hasContact) and Display(name), working
+// out the display form once.
+func (n *Namer) KindAndDisplay(name string, hasContact bool) (record.Kind, string) {
+	d := n.Display(name)
+	return n.kind(name, d, hasContact), d
+}
+
+// kind is Kind for a name and its display form.
+func (n *Namer) kind(name, display string, hasContact bool) record.Kind {
+	s := fold(display)
 	if s == "" || n.hasCompanyWord(s) {
 		return record.Company
 	}
@@ -82,6 +94,9 @@ func (n *Namer) hasCompanyWord(s string) bool {
 	if n.companyIx.in(s) {
 		return true
 	}
+	if !mayHaveLatin(s) {
+		return false // no latin word to look at: most Chinese names
+	}
 	words := latinWords(s)
 	for _, w := range words {
 		if n.companyLat[w] {
@@ -117,8 +132,14 @@ func (n *Namer) endsWithOneCharCompanyWord(s string) bool {
 	return n.oneChar[last]
 }
 
+// startsWithRegion reports whether rs starts with a region name followed
+// by at least two more runes. Only the lengths of the regions that start
+// with rs[0] are tried.
 func (n *Namer) startsWithRegion(rs []rune) bool {
-	for _, l := range n.regionLen {
+	if len(rs) == 0 || !n.regionStart.has(rs[0]) {
+		return false
+	}
+	for _, l := range n.regionFirst[rs[0]] {
 		if len(rs)-l >= 2 && n.regions[string(rs[:l])] {
 			return true
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // Options are the word lists a Namer works with; they come from the rules
@@ -82,16 +83,17 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // Namer applies one set of Options. It is safe for concurrent use.
 type Namer struct {
-	hanForms    []string   // Han legal forms, longest first
-	latinForms  [][]string // latin legal forms as word sequences, longest first
-	companyHan  []string   // company words with Han characters, longest first
-	companyLat  map[string]bool
-	branches    []string // branch words, longest first
-	individuals map[string]bool
-	regions     map[string]bool
-	regionLen   []int          // distinct rune lengths of regions, longest first
-	regionFirst map[rune][]int // by first rune, the distinct rune lengths of the regions starting with it, longest first
-	oneChar     map[rune]bool  // company words of one character (厂, 行 …)
+	hanForms     []string   // Han legal forms, longest first
+	hanFormMasks []uint64   // runeMask of each of hanForms
+	latinForms   [][]string // latin legal forms as word sequences, longest first
+	companyHan   []string   // company words with Han characters, longest first
+	companyLat   map[string]bool
+	branches     []string // branch words, longest first
+	individuals  map[string]bool
+	regions      map[string]bool
+	regionFirst  map[rune][]int // by first rune, the distinct rune lengths of the regions starting with it, longest first
+	regionStart  runeBits       // the first runes of regionFirst
+	oneChar      map[rune]bool  // company words of one character (厂, 行 …)
 
 	companyIx wordIndex // legal forms, company words of two characters or more, trade words
 	startIx   wordIndex // company words: a region before one of them is part of the name
@@ -134,6 +136,9 @@ func New(opt Options) *Namer {
 		}
 	}
 	byLen(n.hanForms)
+	for _, f := range n.hanForms {
+		n.hanFormMasks = append(n.hanFormMasks, runeMask(f))
+	}
 	sort.SliceStable(n.latinForms, func(i, j int) bool { return len(n.latinForms[i]) > len(n.latinForms[j]) })
 	for _, w := range opt.CompanyWords {
 		w = fold(w)
@@ -164,7 +169,6 @@ func New(opt Options) *Namer {
 			n.individuals[w] = true
 		}
 	}
-	lens := map[int]bool{}
 	for _, r := range opt.Regions {
 		r = fold(r)
 		if c := utf8.RuneCountInString(r); c >= 2 {
@@ -173,13 +177,9 @@ func New(opt Options) *Namer {
 			if !slices.Contains(n.regionFirst[first], c) {
 				n.regionFirst[first] = append(n.regionFirst[first], c)
 			}
-			if !lens[c] {
-				lens[c] = true
-				n.regionLen = append(n.regionLen, c)
-			}
+			n.regionStart.add(first)
 		}
 	}
-	sort.Sort(sort.Reverse(sort.IntSlice(n.regionLen)))
 	for _, lens := range n.regionFirst {
 		sort.Sort(sort.Reverse(sort.IntSlice(lens)))
 	}
@@ -290,7 +290,10 @@ func contains(list []string, s string) bool {
 // IsIndividualMarker reports whether s, found in a company-name column,
 // means "an individual" (个人, 个体户, 散客 …) rather than naming a company.
 func (n *Namer) IsIndividualMarker(s string) bool {
-	k := compact(fold(s))
+	k := s // a name of CJK unified ideographs only is its own compact fold
+	if !text.AllHan(s) {
+		k = compact(fold(s))
+	}
 	if n.individuals[k] {
 		return true
 	}

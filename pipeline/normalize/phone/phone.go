@@ -100,6 +100,9 @@ func (p *Parser) Parse(cell string, ctx Context) Result {
 				return Result{Phones: []record.Phone{{E164: e164, Type: record.Mobile, Col: -1, Input: cell}}}
 			}
 		}
+		if res, ok := p.messyCell(cell, ctx); ok {
+			return res
+		}
 	}
 	return p.parse(cell, ctx)
 }
@@ -107,9 +110,9 @@ func (p *Parser) Parse(cell string, ctx Context) Result {
 // plainLandline is the fast path of Parse for one landline with area code
 // and nothing else: 057188881234, 0571-88881234, 0571 88881234 or
 // (0571)88881234. It judges the digits as parse's assembly of the digit
-// groups would and gives what parse gives, area-code check included, or
-// false for anything else (a bad or repaired number, an extension, text),
-// which parse then reads.
+// groups would and gives what parse gives, area-code check and
+// subscriber-length warning included, or false for anything else (a bad or
+// otherwise repaired number, an extension, text), which parse then reads.
 func (p *Parser) plainLandline(cell string, ctx Context) (Result, bool) {
 	if len(cell) < 10 || len(cell) > 16 {
 		return Result{}, false
@@ -138,8 +141,8 @@ func (p *Parser) plainLandline(cell string, ctx Context) (Result, bool) {
 		return Result{}, false
 	}
 	digits := head + tail
-	if code, a, ok := lookupArea(digits[1:]); !ok || a.subscriber(digits[1+len(code):]) != yes {
-		return Result{}, false // not plainly valid: leave the doubts to parse, asking phonenumbers once
+	if _, _, ok := lookupArea(digits[1:]); !ok {
+		return Result{}, false
 	}
 	var j judgement
 	if tail == "" {
@@ -150,11 +153,21 @@ func (p *Parser) plainLandline(cell string, ctx Context) (Result, bool) {
 		}
 		j = p.judge(digits, false)
 	}
-	if j.st != whole || j.typ != record.Landline || j.fix != "" || j.area == "" {
+	if j.st == partial {
+		// too short for its area code: parse's finish keeps a 7-digit
+		// subscriber number where 8 are usual, with a warning
+		if pj, ok := partialLandline(digits[1:]); ok {
+			j = pj
+		}
+	}
+	if j.st != whole || j.typ != record.Landline || j.fix != "" && j.fix != RuleLandlineLength || j.area == "" {
 		return Result{}, false
 	}
 	res := Result{Phones: []record.Phone{{E164: j.e164, Type: record.Landline, Col: -1, Input: cell}}}
 	c := cellParse{p: p, ctx: ctx, res: &res}
+	if j.fix == RuleLandlineLength {
+		c.lengthIssue(j, cell)
+	}
 	c.checkArea(j, cell)
 	return res, true
 }
@@ -422,7 +435,7 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 	case RuleTrunkZeroRemoved:
 		c.issue(j.fix, record.Info, in, j.e164, "%q is a mobile written with a leading 0; read as %s", in, j.e164)
 	case RuleLandlineLength:
-		c.issue(j.fix, record.Warning, in, "", "%q: %s; kept as %s, check the number", in, j.why, j.e164)
+		c.lengthIssue(j, in)
 	}
 	c.checkArea(j, in)
 	for i, ph := range c.res.Phones {
@@ -434,6 +447,12 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 	c.res.Phones = append(c.res.Phones, record.Phone{E164: j.e164, Type: j.typ, Col: -1, Input: in})
 	c.found = append(c.found, candidate{from: from, to: to, phone: len(c.res.Phones) - 1})
 	return len(c.res.Phones) - 1
+}
+
+// lengthIssue reports a landline kept although its subscriber number has a
+// length phonenumbers does not list for its area code.
+func (c *cellParse) lengthIssue(j judgement, in string) {
+	c.issue(RuleLandlineLength, record.Warning, in, "", "%q: %s; kept as %s, check the number", in, j.why, j.e164)
 }
 
 // checkArea reports a landline whose area code does not serve the

@@ -112,6 +112,21 @@ func HanAt(s string, i int) bool {
 	return c0 != 0xE4 || c1 >= 0xB8 // U+4E00 is E4 B8 80
 }
 
+// AllHan reports whether s is one or more CJK unified ideographs
+// (U+4E00–U+9FFF) and nothing else: a text that NFKC, case folding,
+// trimming and dropping punctuation all leave alone.
+func AllHan(s string) bool {
+	if s == "" || len(s)%3 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i += 3 {
+		if !HanAt(s, i) {
+			return false
+		}
+	}
+	return true
+}
+
 // dropped reports whether Clean removes r: format characters such as the
 // zero-width space and joiners, the BOM, the word joiner, soft hyphens and
 // bidi controls.

@@ -100,3 +100,23 @@ func TestHan3Agrees(t *testing.T) {
 		}
 	}
 }
+
+func TestAllHan(t *testing.T) {
+	tests := []struct {
+		s    string
+		want bool
+	}{
+		{"", false}, {"张伟", true}, {"一", true}, {"\u9fff", true}, {"\u4dff", false}, {"\ua000", false}, {"张 伟", false},
+		{"张伟a", false}, {"（张伟）", false}, {"\xe4\xb8", false}, {"张\xe4\xb8\x80", true}, {"張偉", true}, {"\U00020000", false},
+	}
+	for _, tt := range tests {
+		if got := AllHan(tt.s); got != tt.want {
+			t.Errorf("AllHan(%q) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	for r := rune(0x3000); r < 0xA100; r++ {
+		if got, want := AllHan(string(r)+string(r)), r >= 0x4E00 && r <= 0x9FFF; got != want {
+			t.Fatalf("AllHan(%U twice) = %v, want %v", r, got, want)
+		}
+	}
+}

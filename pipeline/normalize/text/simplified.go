@@ -2,6 +2,7 @@ package text
 
 import (
 	"sync"
+	"unicode/utf8"
 
 	"github.com/longbridgeapp/opencc"
 )
@@ -62,8 +63,24 @@ func mayBeTraditional(s string) bool {
 	return false
 }
 
+// traditional reports whether s holds a plainly traditional character.
+// It reads CJK unified ideographs, nearly all of a Chinese text, from their
+// three bytes directly and skips ASCII, which holds none.
 func (c *converter) traditional(s string) bool {
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		var r rune
+		switch {
+		case s[i] < utf8.RuneSelf:
+			i++
+			continue
+		case HanAt(s, i):
+			r = rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			i += 3
+		default:
+			var size int
+			r, size = utf8.DecodeRuneInString(s[i:])
+			i += size
+		}
 		if c.trigger.has(r) && !c.ambiguous.has(r) {
 			return true
 		}

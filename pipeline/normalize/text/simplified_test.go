@@ -176,3 +176,47 @@ func TestToSimplifiedConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// traditionalSlow is converter.traditional decoding every rune.
+func traditionalSlow(c *converter, s string) bool {
+	for _, r := range s {
+		if c.trigger.has(r) && !c.ambiguous.has(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTraditionalAgrees(t *testing.T) {
+	c := t2s()
+	found := 0
+	cases := []string{"", "abc", "\xe4\xb8", "\xff\xfe", "廣東省", "广东省", "李乾", "乾隆皇帝傳", "\U00020000", "張\xe4\xb8偉"}
+	for r := rune(0x2E00); r < 0xA100; r++ {
+		cases = append(cases, string(r), "a"+string(r), "广"+string(r)+"\xe4")
+	}
+	for _, s := range cases {
+		got, want := c.traditional(s), traditionalSlow(c, s)
+		if got != want {
+			t.Errorf("traditional(%q) = %v, decoding every rune gives %v", s, got, want)
+		}
+		if got {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Errorf("traditional found only %d texts: the cases miss the traditional characters", found)
+	}
+}
+
+// FuzzTraditional: traditional agrees with decoding every rune.
+func FuzzTraditional(f *testing.F) {
+	for _, s := range []string{"", "廣東省", "广东省", "李乾", "張\xe4\xb8偉", "\U00020000"} {
+		f.Add(s)
+	}
+	c := t2s()
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := c.traditional(s), traditionalSlow(c, s); got != want {
+			t.Fatalf("traditional(%q) = %v, decoding every rune gives %v", s, got, want)
+		}
+	})
+}
