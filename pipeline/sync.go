@@ -431,16 +431,21 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
+	// The candidates are rows of affected customers: keep them, and read
+	// the other rows of those customers.
 	var loaded []*record.Record
-	for _, id := range ids {
-		rows, err := s.store.CustomerRows(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, row := range rows {
-			if !lookup.Exclude[row.Prov.File] {
-				loaded = append(loaded, s.fromState(row))
-			}
+	held := map[string]bool{}
+	for _, row := range cands {
+		held[row.Fingerprint] = true
+		loaded = append(loaded, s.fromState(row))
+	}
+	rows, err := s.store.RowsOfCustomers(ctx, ids, func(fp string) bool { return held[fp] })
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if !lookup.Exclude[row.Prov.File] {
+			loaded = append(loaded, s.fromState(row))
 		}
 	}
 	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)

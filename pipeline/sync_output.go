@@ -122,11 +122,7 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		}
 		r := byFP[fp]
 		if r == nil {
-			row, ok, err := s.store.Row(ctx, fp)
-			if err != nil || !ok {
-				return -1, err
-			}
-			r = row.Record()
+			return -1, nil // gone from the state
 		}
 		recs = append(recs, r)
 		index[fp] = len(recs) - 1
@@ -161,6 +157,21 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		}
 	} else if err := s.store.EachPair(ctx, state.PairLink, keep); err != nil {
 		return err
+	}
+	var missing []string
+	for _, p := range stored {
+		for _, fp := range []string{p.A, p.B} {
+			if _, ok := index[fp]; !ok && byFP[fp] == nil && p.Kind == state.PairReview {
+				missing = append(missing, fp)
+			}
+		}
+	}
+	fetched, err := s.store.Rows(ctx, missing)
+	if err != nil {
+		return err
+	}
+	for fp, row := range fetched {
+		byFP[fp] = row.Record()
 	}
 	for _, p := range stored {
 		if p.Kind == state.PairReview {

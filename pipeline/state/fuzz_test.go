@@ -15,7 +15,11 @@ func FuzzDecodeRow(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, seed := range []string{string(good), `{}`, `{"n":{}}`, `{"v":[{"c":1,"t":"x","w":""}]}`, `{"v":null}`, `[`, ``, `{"n":{"p":[{"c":-1}]}}`} {
+	old, err := encodeRowJSON(&row)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{string(good), string(old), "\x01", "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", string(good[:len(good)/2]), `{}`, `{"n":{}}`, `{"v":[{"c":1,"t":"x","w":""}]}`, `{"v":null}`, `[`, ``, `{"n":{"p":[{"c":-1}]}}`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

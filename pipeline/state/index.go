@@ -134,6 +134,74 @@ func (s *Store) Candidates(ctx context.Context, l Lookup) (rows []Row, capped in
 	return rows, capped, nil
 }
 
+// RowsOfCustomers returns the rows of the customers ids (those whose
+// CustomerID is one of them), in file, sheet and row order, leaving out the
+// rows skip says the caller holds already (skip may be nil).
+func (s *Store) RowsOfCustomers(ctx context.Context, ids []string, skip func(fp string) bool) ([]Row, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read rows of customers: %w", err)
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, `SELECT `+rowColumns+` FROM rows WHERE customer_id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var out []Row
+	for _, id := range ids {
+		err := eachStmt(ctx, st, func(rs *sql.Rows) error {
+			var r Row
+			var data []byte
+			if err := scanRowHead(rs, &r, &data); err != nil {
+				return err
+			}
+			if skip != nil && skip(r.Fingerprint) {
+				return nil
+			}
+			if err := decodeRow(data, &r); err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		}, id)
+		if err != nil {
+			return nil, fmt.Errorf("read rows of customer %s: %w", id, err)
+		}
+	}
+	sortRows(out)
+	return out, nil
+}
+
+// Rows returns the stored rows with the fingerprints fps, by fingerprint;
+// fingerprints the state does not hold are left out.
+func (s *Store) Rows(ctx context.Context, fps []string) (map[string]Row, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, `SELECT `+rowColumns+` FROM rows WHERE fingerprint = ?`)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	out := make(map[string]Row, len(fps))
+	for _, fp := range fps {
+		err := eachStmt(ctx, st, func(rs *sql.Rows) error {
+			r, err := scanRow(rs)
+			if err == nil {
+				out[r.Fingerprint] = r
+			}
+			return err
+		}, fp)
+		if err != nil {
+			return nil, fmt.Errorf("read row %s: %w", fp, err)
+		}
+	}
+	return out, nil
+}
+
 // EachPair calls fn for every stored pair of kind (every pair when kind is
 // ""), ordered by pair. fn must not use the store.
 func (s *Store) EachPair(ctx context.Context, kind string, fn func(Pair) error) error {

@@ -214,3 +214,29 @@ func TestPairsOf(t *testing.T) {
 		}
 	}
 }
+
+func TestRowsOfCustomers(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := fixtureChanges(0, "a.csv", 4) // customers CA000001…CA000004, one row each
+	ch.Rows[1].CustomerID = "CA000001"
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	rows, err := s.RowsOfCustomers(ctx, []string{"CA000001", "CA000003", "CNOSUCH"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fps(rows), []string{ch.Rows[0].Fingerprint, ch.Rows[1].Fingerprint, ch.Rows[2].Fingerprint}; !slices.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
+	}
+	if rows[0].Norm.Name == "" || len(rows[0].Values) == 0 {
+		t.Errorf("row payload not decoded: %+v", rows[0])
+	}
+	rows, err = s.RowsOfCustomers(ctx, []string{"CA000001"}, func(fp string) bool { return fp == ch.Rows[0].Fingerprint })
+	if err != nil || !slices.Equal(fps(rows), []string{ch.Rows[1].Fingerprint}) {
+		t.Errorf("with a row held: %v (%v)", fps(rows), err)
+	}
+	byFP, err := s.Rows(ctx, []string{ch.Rows[3].Fingerprint, "fp-nosuch"})
+	if err != nil || len(byFP) != 1 || byFP[ch.Rows[3].Fingerprint].Norm.Name != ch.Rows[3].Norm.Name {
+		t.Errorf("Rows: %v (%v)", byFP, err)
+	}
+}

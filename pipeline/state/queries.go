@@ -15,17 +15,26 @@ const rowColumns = `fingerprint, file, sheet, row, status, coalesce(customer_id,
 // scanRow reads one row selected with rowColumns.
 func scanRow(rs *sql.Rows) (Row, error) {
 	var r Row
-	var status string
 	var data []byte
-	if err := rs.Scan(&r.Fingerprint, &r.Prov.File, &r.Prov.Sheet, &r.Prov.Row, &status, &r.CustomerID,
-		&r.ContentHash, &data, &r.FirstRun, &r.LastRun); err != nil {
+	if err := scanRowHead(rs, &r, &data); err != nil {
 		return Row{}, err
 	}
-	r.Status = record.Status(status)
 	if err := decodeRow(data, &r); err != nil {
 		return Row{}, err
 	}
 	return r, nil
+}
+
+// scanRowHead reads one row selected with rowColumns without decoding its
+// payload, which it leaves in data.
+func scanRowHead(rs *sql.Rows, r *Row, data *[]byte) error {
+	var status string
+	if err := rs.Scan(&r.Fingerprint, &r.Prov.File, &r.Prov.Sheet, &r.Prov.Row, &status, &r.CustomerID,
+		&r.ContentHash, data, &r.FirstRun, &r.LastRun); err != nil {
+		return err
+	}
+	r.Status = record.Status(status)
+	return nil
 }
 
 // selectRows returns the rows matching where (an SQL condition on the rows

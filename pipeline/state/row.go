@@ -179,6 +179,12 @@ type normData struct {
 
 // encodeRow returns the payload of r for the data column.
 func encodeRow(r *Row) ([]byte, error) {
+	return appendRow(make([]byte, 0, 512), r), nil
+}
+
+// encodeRowJSON is how versions before the binary form stored a row; kept
+// for tests of reading old state files.
+func encodeRowJSON(r *Row) ([]byte, error) {
 	d := rowData{Reason: r.Reason}
 	for _, v := range r.Values {
 		vd := valueData{Field: v.Field, Col: v.Col, Header: v.Header, Text: v.Text}
@@ -201,8 +207,16 @@ func encodeRow(r *Row) ([]byte, error) {
 	return json.Marshal(d)
 }
 
-// decodeRow fills r's payload from the data column.
+// decodeRow fills r's payload from the data column, binary or (written
+// by an earlier version) JSON.
 func decodeRow(b []byte, r *Row) error {
+	if len(b) > 0 && b[0] == codecBinary {
+		return decodeRowBinary(b, r)
+	}
+	return decodeRowJSON(b, r)
+}
+
+func decodeRowJSON(b []byte, r *Row) error {
 	var d rowData
 	if err := json.Unmarshal(b, &d); err != nil {
 		return fmt.Errorf("row %s: damaged data: %w", r.Fingerprint, err)
