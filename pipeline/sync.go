@@ -409,8 +409,16 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range cands {
-		s.touch(r.CustomerID)
+	candRecs := make([]*record.Record, len(cands))
+	for i, row := range cands {
+		candRecs[i] = s.fromState(row)
+	}
+	linked, err := s.linkedCustomers(ctx, fresh, candRecs, cands)
+	if err != nil {
+		return err
+	}
+	for _, id := range linked {
+		s.touch(id)
 	}
 	for _, d := range s.snap.Decisions {
 		if d.Run <= s.snap.Last.ID {
@@ -431,13 +439,15 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	// The candidates are rows of affected customers: keep them, and read
-	// the other rows of those customers.
+	// Keep the candidates of affected customers, and read the other rows
+	// of those customers.
 	var loaded []*record.Record
 	held := map[string]bool{}
-	for _, row := range cands {
-		held[row.Fingerprint] = true
-		loaded = append(loaded, s.fromState(row))
+	for i, row := range cands {
+		if s.affected[row.CustomerID] {
+			held[row.Fingerprint] = true
+			loaded = append(loaded, candRecs[i])
+		}
 	}
 	rows, err := s.store.RowsOfCustomers(ctx, ids, func(fp string) bool { return held[fp] })
 	if err != nil {
@@ -451,6 +461,53 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)
 	sortRecords(s.matched)
 	return nil
+}
+
+// linkedCustomers finds the stored customers the new rows may join or be
+// doubted against: it matches the new rows with the candidate rows alone
+// (their customers as Existing, so pairs of two stored rows are not
+// compared) and returns the customers of candidates that share a cluster
+// or a review pair with a new row. Candidates that score low against every
+// new row cannot change, so their customers need not be read in full.
+func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Record, rows []state.Row) ([]string, error) {
+	if len(fresh) == 0 || len(cands) == 0 {
+		return nil, nil
+	}
+	recs := append(append([]*record.Record(nil), fresh...), cands...)
+	existing := make([]string, len(recs))
+	for i, row := range rows {
+		existing[len(fresh)+i] = row.CustomerID
+	}
+	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
+	m, err := match.Match(ctx, recs, opt)
+	if err != nil {
+		return nil, fmt.Errorf("match: %w", err)
+	}
+	var ids []string
+	for _, cl := range m.Clusters {
+		hasNew := false
+		for _, i := range cl {
+			hasNew = hasNew || i < len(fresh)
+		}
+		if !hasNew {
+			continue
+		}
+		for _, i := range cl {
+			if i >= len(fresh) {
+				ids = append(ids, existing[i])
+			}
+		}
+	}
+	for _, p := range m.Review {
+		if p.A < len(fresh) && p.B >= len(fresh) {
+			ids = append(ids, existing[p.B])
+		}
+		if p.B < len(fresh) && p.A >= len(fresh) {
+			ids = append(ids, existing[p.A])
+		}
+	}
+	return ids, nil
 }
 
 // touch marks a stored customer as decided again by this run.

@@ -85,8 +85,8 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 
 // pairs sets the review and link pairs to write: this run's, and the
 // stored ones that still hold — review pairs whose rows are in different
-// live customers and undecided, links within one customer (on a
-// changes-only run, only those of new and updated customers).
+// live customers and undecided, links within one customer (not on a
+// changes-only run).
 func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 	recs := append([]*record.Record(nil), s.res.Matched...)
 	index := map[string]int{}
@@ -97,12 +97,6 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 	for _, r := range s.res.Records {
 		if r.Fingerprint != "" {
 			byFP[r.Fingerprint] = r
-		}
-	}
-	touched := map[string]bool{}
-	for _, c := range s.info.Changes {
-		if c.Change == state.ChangeNew || c.Change == state.ChangeUpdated {
-			touched[c.ID] = true
 		}
 	}
 	out := *m
@@ -128,8 +122,9 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		index[fp] = len(recs) - 1
 		return len(recs) - 1, nil
 	}
-	// Every open review pair; links of every customer, or on a
-	// changes-only run of the rows held (the customers it touched).
+	// Every open review pair; the links of every customer, except on a
+	// changes-only run, whose links.csv lists the links it made (explain
+	// --state shows any customer's).
 	var stored []state.Pair
 	keep := func(p state.Pair) error {
 		if !found[state.PairKey(p.A, p.B)] {
@@ -140,23 +135,10 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 	if err := s.store.EachPair(ctx, state.PairReview, keep); err != nil {
 		return err
 	}
-	if s.cfg.ChangesOnly {
-		var fps []string
-		for fp := range byFP {
-			if touched[byFP[fp].CustomerID] {
-				fps = append(fps, fp)
-			}
-		}
-		sort.Strings(fps)
-		links, err := s.store.PairsOf(ctx, state.PairLink, fps)
-		if err != nil {
+	if !s.cfg.ChangesOnly {
+		if err := s.store.EachPair(ctx, state.PairLink, keep); err != nil {
 			return err
 		}
-		for _, p := range links {
-			_ = keep(p)
-		}
-	} else if err := s.store.EachPair(ctx, state.PairLink, keep); err != nil {
-		return err
 	}
 	var missing []string
 	for _, p := range stored {
@@ -204,7 +186,7 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		}
 		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev}
 		switch {
-		case p.Kind == state.PairLink && ca == cb && (!s.cfg.ChangesOnly || touched[ca]):
+		case p.Kind == state.PairLink && ca == cb:
 			out.Links = append(out.Links, mp)
 		case p.Kind == state.PairReview && ca != cb:
 			out.Review = append(out.Review, mp)

@@ -376,26 +376,45 @@ func (c *committer) decisions(ch *Changes) error {
 	return step("decisions")
 }
 
+// pairsPerInsert is how many pairs one INSERT statement carries.
+const pairsPerInsert = 100
+
 func (c *committer) pairs(ch *Changes) error {
 	if ch.ResetPairs {
 		if _, err := c.tx.ExecContext(c.ctx, `DELETE FROM pairs`); err != nil {
 			return fmt.Errorf("forget pairs: %w", err)
 		}
 	}
-	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO pairs (a, b, kind, score, evidence, run_id) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (a, b) DO UPDATE SET kind = excluded.kind, score = excluded.score, evidence = excluded.evidence,
-			run_id = excluded.run_id`)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
+	// A run's pairs are many (every link of a first run): many per statement.
+	const upsert = ` ON CONFLICT (a, b) DO UPDATE SET kind = excluded.kind, score = excluded.score,
+		evidence = excluded.evidence, run_id = excluded.run_id`
+	// A pair given twice is stored as given last.
+	last := make(map[[2]string]int, len(ch.Pairs))
+	pairs := make([]Pair, 0, len(ch.Pairs))
 	for _, p := range ch.Pairs {
-		a, b := p.A, p.B
-		if b < a {
-			a, b = b, a
+		if p.B < p.A {
+			p.A, p.B = p.B, p.A
 		}
-		if _, err := up.ExecContext(c.ctx, a, b, p.Kind, p.Score, nonNilBytes(p.Evidence), c.run); err != nil {
-			return fmt.Errorf("store pair %s %s: %w", a, b, err)
+		k := [2]string{p.A, p.B}
+		if i, ok := last[k]; ok {
+			pairs[i] = p
+			continue
+		}
+		last[k] = len(pairs)
+		pairs = append(pairs, p)
+	}
+	args := make([]any, 0, 6*pairsPerInsert)
+	for len(pairs) > 0 {
+		batch := pairs[:min(len(pairs), pairsPerInsert)]
+		pairs = pairs[len(batch):]
+		args = args[:0]
+		for _, p := range batch {
+			args = append(args, p.A, p.B, p.Kind, p.Score, nonNilBytes(p.Evidence), c.run)
+		}
+		query := `INSERT INTO pairs (a, b, kind, score, evidence, run_id) VALUES ` +
+			strings.Repeat(", (?, ?, ?, ?, ?, ?)", len(batch))[2:] + upsert
+		if _, err := c.tx.ExecContext(c.ctx, query, args...); err != nil {
+			return fmt.Errorf("store pairs: %w", err)
 		}
 	}
 	return step("pairs")

@@ -1,11 +1,14 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // Pair kinds.
@@ -43,6 +46,14 @@ type Lookup struct {
 	Exclude map[string]bool // files whose stored rows are not wanted (read again by the run)
 }
 
+// keysPerLookup is how many blocking keys (or rows) one lookup statement
+// asks for, and sortsPerLookup how many sort keys: two compound terms each,
+// within SQLite's 500.
+const (
+	keysPerLookup  = 500
+	sortsPerLookup = 100
+)
+
 // Candidates returns the stored kept and merged rows that l finds, each
 // once, in file, sheet and row order, and how many keys were skipped as
 // oversized.
@@ -53,70 +64,91 @@ func (s *Store) Candidates(ctx context.Context, l Lookup) (rows []Row, capped in
 	}
 	defer tx.Rollback()
 	ids := map[int64]bool{}
-	byKey, err := tx.PrepareContext(ctx, `SELECT row FROM row_keys WHERE key = ? LIMIT ?`)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer byKey.Close()
-	var found []int64
+	// Keys go in batches: count each key's block, then read the blocks
+	// within their limit, two statements per batch instead of one per key.
+	limit := make(map[int64]int, len(l.Keys))
 	for _, k := range l.Keys {
-		found = found[:0]
-		err := eachStmt(ctx, byKey, func(rs *sql.Rows) error {
+		limit[int64(k.Key)] = k.Limit
+	}
+	keys := make([]any, 0, len(limit))
+	for k := range limit {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b any) int { return cmp.Compare(a.(int64), b.(int64)) })
+	for len(keys) > 0 {
+		batch := keys[:min(len(keys), keysPerLookup)]
+		keys = keys[len(batch):]
+		in := strings.Repeat(", ?", len(batch))[2:]
+		var wanted []any
+		err := each(ctx, tx, `SELECT key, count(*) FROM row_keys WHERE key IN (`+in+`) GROUP BY key`, func(rs *sql.Rows) error {
+			var k int64
+			var n int
+			if err := rs.Scan(&k, &n); err != nil {
+				return err
+			}
+			if n > limit[k] {
+				capped++
+			} else {
+				wanted = append(wanted, k)
+			}
+			return nil
+		}, batch...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("look up candidates: %w", err)
+		}
+		if len(wanted) == 0 {
+			continue
+		}
+		err = each(ctx, tx, `SELECT row FROM row_keys WHERE key IN (`+strings.Repeat(", ?", len(wanted))[2:]+`)`, func(rs *sql.Rows) error {
 			var id int64
 			if err := rs.Scan(&id); err != nil {
 				return err
 			}
-			found = append(found, id)
+			ids[id] = true
 			return nil
-		}, int64(k.Key), k.Limit+1)
+		}, wanted...)
 		if err != nil {
 			return nil, 0, fmt.Errorf("look up candidates: %w", err)
 		}
-		if len(found) > k.Limit {
-			capped++
-			continue
-		}
-		for _, id := range found {
-			ids[id] = true
-		}
 	}
 	if l.Window > 0 {
-		after, err := tx.PrepareContext(ctx, `SELECT rowid FROM rows WHERE sort_key >= ? AND sort_key <> '' ORDER BY sort_key LIMIT ?`)
-		if err != nil {
-			return nil, 0, err
-		}
-		defer after.Close()
-		before, err := tx.PrepareContext(ctx, `SELECT rowid FROM rows WHERE sort_key < ? AND sort_key <> '' ORDER BY sort_key DESC LIMIT ?`)
-		if err != nil {
-			return nil, 0, err
-		}
-		defer before.Close()
+		// Each sort key asks for its neighbours on both sides; many
+		// keys go in one compound statement.
+		var sorts []string
 		for _, sk := range l.Sorts {
-			if sk == "" {
-				continue
+			if sk != "" {
+				sorts = append(sorts, sk)
 			}
-			for _, st := range []*sql.Stmt{after, before} {
-				err := eachStmt(ctx, st, func(rs *sql.Rows) error {
-					var id int64
-					if err := rs.Scan(&id); err != nil {
-						return err
-					}
-					ids[id] = true
-					return nil
-				}, sk, l.Window-1)
-				if err != nil {
-					return nil, 0, fmt.Errorf("look up neighbours: %w", err)
+		}
+		const term = `SELECT * FROM (SELECT rowid FROM rows WHERE sort_key >= ? AND sort_key <> '' ORDER BY sort_key LIMIT ?)
+			UNION ALL SELECT * FROM (SELECT rowid FROM rows WHERE sort_key < ? AND sort_key <> '' ORDER BY sort_key DESC LIMIT ?)`
+		for len(sorts) > 0 {
+			batch := sorts[:min(len(sorts), sortsPerLookup)]
+			sorts = sorts[len(batch):]
+			args := make([]any, 0, 4*len(batch))
+			for _, sk := range batch {
+				args = append(args, sk, l.Window-1, sk, l.Window-1)
+			}
+			query := strings.Repeat(term+"\nUNION ALL ", len(batch)-1) + term
+			err := each(ctx, tx, query, func(rs *sql.Rows) error {
+				var id int64
+				if err := rs.Scan(&id); err != nil {
+					return err
 				}
+				ids[id] = true
+				return nil
+			}, args...)
+			if err != nil {
+				return nil, 0, fmt.Errorf("look up neighbours: %w", err)
 			}
 		}
 	}
-	byID, err := tx.PrepareContext(ctx, `SELECT `+rowColumns+` FROM rows WHERE rowid = ? AND status IN ('kept', 'merged')`)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer byID.Close()
+	all := make([]any, 0, len(ids))
 	for id := range ids {
-		err := eachStmt(ctx, byID, func(rs *sql.Rows) error {
+		all = append(all, id)
+	}
+	err = inBatches(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE status IN ('kept', 'merged') AND rowid IN `, ``, nil, all,
+		func(rs *sql.Rows) error {
 			r, err := scanRow(rs)
 			if err != nil {
 				return err
@@ -125,10 +157,9 @@ func (s *Store) Candidates(ctx context.Context, l Lookup) (rows []Row, capped in
 				rows = append(rows, r)
 			}
 			return nil
-		}, id)
-		if err != nil {
-			return nil, 0, fmt.Errorf("read candidate rows: %w", err)
-		}
+		})
+	if err != nil {
+		return nil, 0, fmt.Errorf("read candidate rows: %w", err)
 	}
 	sortRows(rows)
 	return rows, capped, nil
@@ -143,31 +174,24 @@ func (s *Store) RowsOfCustomers(ctx context.Context, ids []string, skip func(fp 
 		return nil, fmt.Errorf("read rows of customers: %w", err)
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, `SELECT `+rowColumns+` FROM rows WHERE customer_id = ?`)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
 	var out []Row
-	for _, id := range ids {
-		err := eachStmt(ctx, st, func(rs *sql.Rows) error {
-			var r Row
-			var data []byte
-			if err := scanRowHead(rs, &r, &data); err != nil {
-				return err
-			}
-			if skip != nil && skip(r.Fingerprint) {
-				return nil
-			}
-			if err := decodeRow(data, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		}, id)
-		if err != nil {
-			return nil, fmt.Errorf("read rows of customer %s: %w", id, err)
+	err = inBatches(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE customer_id IN `, ``, nil, anys(ids), func(rs *sql.Rows) error {
+		var r Row
+		var data []byte
+		if err := scanRowHead(rs, &r, &data); err != nil {
+			return err
 		}
+		if skip != nil && skip(r.Fingerprint) {
+			return nil
+		}
+		if err := decodeRow(data, &r); err != nil {
+			return err
+		}
+		out = append(out, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read rows of customers: %w", err)
 	}
 	sortRows(out)
 	return out, nil
@@ -181,23 +205,16 @@ func (s *Store) Rows(ctx context.Context, fps []string) (map[string]Row, error) 
 		return nil, fmt.Errorf("read rows: %w", err)
 	}
 	defer tx.Rollback()
-	st, err := tx.PrepareContext(ctx, `SELECT `+rowColumns+` FROM rows WHERE fingerprint = ?`)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
 	out := make(map[string]Row, len(fps))
-	for _, fp := range fps {
-		err := eachStmt(ctx, st, func(rs *sql.Rows) error {
-			r, err := scanRow(rs)
-			if err == nil {
-				out[r.Fingerprint] = r
-			}
-			return err
-		}, fp)
-		if err != nil {
-			return nil, fmt.Errorf("read row %s: %w", fp, err)
+	err = inBatches(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE fingerprint IN `, ``, nil, anys(fps), func(rs *sql.Rows) error {
+		r, err := scanRow(rs)
+		if err == nil {
+			out[r.Fingerprint] = r
 		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
 	}
 	return out, nil
 }
@@ -235,12 +252,8 @@ func (s *Store) PairsOf(ctx context.Context, kind string, fps []string) ([]Pair,
 	seen := map[[2]string]bool{}
 	var out []Pair
 	for _, side := range []string{"a", "b"} {
-		st, err := tx.PrepareContext(ctx, `SELECT a, b, kind, score, evidence, run_id FROM pairs WHERE `+side+` = ? AND kind = ?`)
-		if err != nil {
-			return nil, err
-		}
-		for _, fp := range fps {
-			err := eachStmt(ctx, st, func(rs *sql.Rows) error {
+		err := inBatches(ctx, tx, `SELECT a, b, kind, score, evidence, run_id FROM pairs WHERE kind = ? AND `+side+` IN `, ``,
+			[]any{kind}, anys(fps), func(rs *sql.Rows) error {
 				var p Pair
 				if err := rs.Scan(&p.A, &p.B, &p.Kind, &p.Score, &p.Evidence, &p.Run); err != nil {
 					return err
@@ -250,13 +263,10 @@ func (s *Store) PairsOf(ctx context.Context, kind string, fps []string) ([]Pair,
 					out = append(out, p)
 				}
 				return nil
-			}, fp, kind)
-			if err != nil {
-				st.Close()
-				return nil, fmt.Errorf("read pairs: %w", err)
-			}
+			})
+		if err != nil {
+			return nil, fmt.Errorf("read pairs: %w", err)
 		}
-		st.Close()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].A < out[j].A || out[i].A == out[j].A && out[i].B < out[j].B })
 	return out, nil
@@ -273,6 +283,29 @@ func (s *Store) Setting(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("read setting %s: %w", name, err)
 	}
 	return v, nil
+}
+
+// inBatches runs prefix + "(?, ?, …)" + suffix with the arguments head
+// followed by values, many values at a time (keysPerLookup), calling fn
+// for every result row.
+func inBatches(ctx context.Context, q querier, prefix, suffix string, head, values []any, fn func(*sql.Rows) error) error {
+	for len(values) > 0 {
+		batch := values[:min(len(values), keysPerLookup)]
+		values = values[len(batch):]
+		query := prefix + "(" + strings.Repeat(", ?", len(batch))[2:] + ")" + suffix
+		if err := each(ctx, q, query, fn, append(append([]any(nil), head...), batch...)...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func anys[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
 }
 
 func eachStmt(ctx context.Context, st *sql.Stmt, fn func(*sql.Rows) error, args ...any) error {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -176,6 +177,26 @@ func TestManyKeys(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].Fingerprint != ch.Rows[150].Fingerprint {
 		t.Errorf("own key finds %v (%v)", fps(rows), err)
 	}
+	// More keys than one statement asks for: the rows' own keys of the
+	// even rows, unknown keys and the shared key over its limit.
+	var l Lookup
+	for i := 0; i < 200; i += 2 {
+		l.Keys = append(l.Keys, KeyLimit{uint64(1000 + i), 1}, KeyLimit{uint64(5000 + i), 1})
+	}
+	for i := range keysPerLookup {
+		l.Keys = append(l.Keys, KeyLimit{uint64(9000 + i), 3})
+	}
+	l.Keys = append(l.Keys, KeyLimit{7, 199})
+	// And more sort keys than one statement asks for: every odd row's,
+	// whose window of 2 also finds the even row before it.
+	l.Window = 2
+	for i := 1; i < 200; i += 2 {
+		l.Sorts = append(l.Sorts, ch.Rows[i].SortKey)
+	}
+	rows, capped, err := s.Candidates(ctx, l)
+	if err != nil || len(rows) != 200 || capped != 1 || rows[150].Fingerprint != ch.Rows[150].Fingerprint {
+		t.Errorf("%d keys: %d rows, capped %d (%v)", len(l.Keys), len(rows), capped, err)
+	}
 }
 
 func TestPairsOf(t *testing.T) {
@@ -238,5 +259,25 @@ func TestRowsOfCustomers(t *testing.T) {
 	byFP, err := s.Rows(ctx, []string{ch.Rows[3].Fingerprint, "fp-nosuch"})
 	if err != nil || len(byFP) != 1 || byFP[ch.Rows[3].Fingerprint].Norm.Name != ch.Rows[3].Norm.Name {
 		t.Errorf("Rows: %v (%v)", byFP, err)
+	}
+}
+
+// TestManyPairs stores more pairs than one statement carries, one of them
+// twice: the later one wins.
+func TestManyPairs(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	ch := fixtureChanges(0, "a.csv", 2)
+	for i := range 2*pairsPerInsert + 5 {
+		ch.Pairs = append(ch.Pairs, Pair{A: fmt.Sprintf("fp-%04d", i+1), B: "fp-0000", Kind: PairReview, Score: float64(i), Evidence: []byte(`[]`)})
+	}
+	ch.Pairs = append(ch.Pairs, Pair{A: "fp-0000", B: "fp-0001", Kind: PairLink, Score: 99, Evidence: []byte(`[]`)})
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	var got []Pair
+	if err := s.EachPair(ctx, "", func(p Pair) error { got = append(got, p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2*pairsPerInsert+5 || got[0].A != "fp-0000" || got[0].B != "fp-0001" || got[0].Kind != PairLink || got[0].Score != 99 {
+		t.Errorf("%d pairs, first %+v", len(got), got[0])
 	}
 }
