@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"sync/atomic"
@@ -280,6 +281,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 		}
 	}
 	s.info.RowsReused = int(reused.Load())
+	s.keepUnreadable(stored)
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
@@ -324,6 +326,32 @@ func (s *syncRun) gather(ctx context.Context) error {
 		return nil
 	}
 	return s.gatherAffected(ctx)
+}
+
+// keepUnreadable treats a file the state knows that could not be read
+// this run (now password-protected, damaged, or broken off mid-way) as a
+// file not given: its stored rows stay, and rows read from it are dropped,
+// so that a damaged copy never retires customers.
+func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
+	bad := map[string]bool{}
+	for _, f := range s.res.Files {
+		if _, known := s.snap.Files[f.Rel]; f.Err != nil && known {
+			bad[f.Rel] = true
+			delete(s.changed, f.Rel)
+			s.info.FilesKept = append(s.info.FilesKept, f.Rel)
+		}
+	}
+	if len(bad) == 0 {
+		return
+	}
+	sort.Strings(s.info.FilesKept)
+	s.info.FilesRead = slices.DeleteFunc(s.info.FilesRead, func(rel string) bool { return bad[rel] })
+	s.res.Records = slices.DeleteFunc(s.res.Records, func(r *record.Record) bool { return bad[r.Prov.File] })
+	for fp, row := range stored {
+		if bad[row.Prov.File] {
+			delete(stored, fp)
+		}
+	}
 }
 
 // sortFiles sorts the inputs into files to read and files unchanged since

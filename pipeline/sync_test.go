@@ -671,3 +671,29 @@ func TestSyncStopsAtEveryStep(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncKeepsRowsOfAFileNowUnreadable: a sheet that was read before and
+// is damaged now keeps its customers; it is reported, not retired.
+func TestSyncKeepsRowsOfAFileNowUnreadable(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	// Damage a workbook: same name, not a zip any more.
+	e.write("门店会员.xlsx", "PK\x03\x04 damaged")
+	second, _ := e.run()
+	if !slices.Contains(second.Sync.FilesKept, "门店会员.xlsx") || slices.Contains(second.Sync.FilesRead, "门店会员.xlsx") {
+		t.Errorf("damaged file: kept %v, read %v", second.Sync.FilesKept, second.Sync.FilesRead)
+	}
+	if got := changesByKind(second); len(got["retired"]) != 0 || len(got["updated"]) != 0 || len(got["new"]) != 0 {
+		t.Errorf("a damaged copy changed customers: %d retired, %d updated, %d new", len(got["retired"]), len(got["updated"]), len(got["new"]))
+	}
+	if !slices.Equal(customerIDs(first), customerIDs(second)) {
+		t.Error("customers changed")
+	}
+	var damaged bool
+	for _, f := range second.Files {
+		damaged = damaged || f.Rel == "门店会员.xlsx" && f.Err != nil
+	}
+	if !damaged {
+		t.Error("the damaged file is not reported")
+	}
+}
