@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -171,7 +172,12 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	run := state.RunRecord{Kind: state.KindRun, Started: s.res.Started, Ended: time.Now(), Inputs: cfg.Inputs,
 		Out: cfg.Out, RulesHash: hash, Counts: s.runCounts()}
 	cfg.Progress.Stage("save state", -1)
+	// The run's data stays live through the commit, which makes garbage
+	// row by row: collect more often than usual instead of letting the
+	// heap double (a first run of a million rows peaked at 10.7 GB).
+	gc := debug.SetGCPercent(commitGCPercent)
 	id, err := store.Commit(ctx, run, ch)
+	debug.SetGCPercent(gc)
 	cfg.Progress.Done()
 	if err != nil {
 		st.Abort()
@@ -197,6 +203,9 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 
 // syncSteps are the points of Sync where failpoint is called, in order.
 var syncSteps = []string{"staged", "committed", "published"}
+
+// commitGCPercent is the garbage collector's target while a run commits.
+const commitGCPercent = 25
 
 // failpoint lets tests stop a run at a named step; it does nothing in
 // production.
