@@ -188,17 +188,67 @@ func hashKey[T string | []byte](typ int, s T) uint64 {
 	return h
 }
 
+// keyCount is the number of keys keys yields for f (a name's heteronym
+// combinations spelling one key twice count twice), so that the entries
+// are allocated once.
+func keyCount(f *feat) int {
+	n := len(f.mobiles) + len(f.emails) + len(f.lines)
+	if f.uscc != "" {
+		n++
+	}
+	nf := &f.name
+	if f.company && nf.key != "" {
+		n++
+	}
+	if nf.roman != nil {
+		n++
+		if len(nf.roman) > 1 {
+			n++
+		}
+	} else if len(nf.units) > 0 {
+		c := 1
+		for _, u := range nf.units {
+			if c *= max(1, len(u)); c >= maxCombos {
+				break
+			}
+		}
+		n += min(c, maxCombos)
+	}
+	if nf.py != "" {
+		n++
+	}
+	if len(nf.initial) >= 2 && f.city != "" {
+		n++
+	}
+	if f.place != "" && len(f.bigrams) >= 4 {
+		n++
+	}
+	return n
+}
+
 // blockEntries returns every record's blocking keys as entries sorted by
 // key hash, then record.
 func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, error) {
 	n := len(fs.f)
-	parts := make([][]entry, workers)
 	chunk := (n + workers - 1) / workers
+	// Count first, so that every worker fills its own part of one array.
+	counts := make([]int, workers)
+	for i := range fs.f {
+		counts[i/chunk] += keyCount(&fs.f[i])
+	}
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	es := make([]entry, total)
+	parts := make([][]entry, workers)
 	g, gctx := errgroup.WithContext(ctx)
+	at := 0
 	for w := range workers {
 		lo, hi := w*chunk, min(n, (w+1)*chunk)
+		part := es[at : at : at+counts[w]]
+		at += counts[w]
 		g.Go(func() error {
-			es := make([]entry, 0, max(0, hi-lo)*6)
 			var buf []byte
 			for i := lo; i < hi; i++ {
 				if i%4096 == 0 {
@@ -207,17 +257,23 @@ func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, erro
 					}
 				}
 				buf = keys(&fs.f[i], buf, func(typ int, k []byte) {
-					es = append(es, entry{h: hashKey(typ, k), typ: uint8(typ), i: int32(i)})
+					part = append(part, entry{h: hashKey(typ, k), typ: uint8(typ), i: int32(i)})
 				})
 			}
-			parts[w] = es
+			parts[w] = part
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	es := slices.Concat(parts...)
+	for w, part := range parts {
+		if len(part) != counts[w] {
+			// keyCount missed a key: a part outgrew its room and moved.
+			es = slices.Concat(parts...)
+			break
+		}
+	}
 	sortEntries(es)
 	return es, nil
 }
@@ -228,17 +284,52 @@ func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, erro
 // are compared; dec may be nil.
 func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) ([]uint64, error) {
 	n := len(fs.f)
+	// Sorted neighbourhood on the pinyin key catches what the exact keys
+	// miss (a dropped or extra character). The records are sorted by
+	// their pinyin on the side, while the exact keys are gathered.
+	type pyPos struct {
+		head uint64
+		i    int32
+	}
+	var byPy []pyPos
+	sorted := make(chan struct{})
+	go func() {
+		defer close(sorted)
+		// Sorted by the key's first eight bytes, then the key, then
+		// record: most comparisons are decided without reading the strings.
+		byPy = make([]pyPos, 0, n)
+		for i := range fs.f {
+			if py := fs.f[i].name.py; py != "" {
+				byPy = append(byPy, pyPos{head8(py), int32(i)})
+			}
+		}
+		slices.SortFunc(byPy, func(a, b pyPos) int {
+			if a.head != b.head {
+				return cmp.Compare(a.head, b.head)
+			}
+			return cmp.Or(strings.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py), cmp.Compare(a.i, b.i))
+		})
+	}()
 	es, err := blockEntries(ctx, fs, opt.Workers)
 	if err != nil {
+		<-sorted
 		return nil, err
 	}
+	// A record can yield one key twice (two heteronym combinations
+	// spelling the same); entries are sorted by key, then record, so
+	// dropping repeats leaves each block's records distinct and ascending.
+	es = slices.CompactFunc(es, func(a, b entry) bool { return a.h == b.h && a.i == b.i })
 	var settled func(i, j int32) bool
 	if dec != nil && dec.existing != nil {
 		settled = dec.settled
 	}
 
+	// The blocks to compare, as ranges of es; the others are too small
+	// or too large (reported).
+	type span struct{ lo, hi int32 }
+	var spans []span
 	st.Blocks = map[string]int{}
-	pairs := make([]uint64, 0, countPairs(es, opt.MaxBlock)+n*(window-1))
+	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
 		hi := lo + 1
 		for hi < len(es) && es[hi].h == es[lo].h {
@@ -246,66 +337,121 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		}
 		blk := es[lo:hi]
 		lo = hi
-		// A record can yield one key twice (two heteronym combinations
-		// spelling the same); entries are sorted by record, so compact.
-		blk = slices.CompactFunc(blk, func(a, b entry) bool { return a.i == b.i })
 		if len(blk) < 2 {
 			continue
 		}
-		typ := keyTypes[blk[0].typ]
-		limit := opt.BlockLimit(weakKey[blk[0].typ])
+		typ, limit := keyTypes[blk[0].typ], strong
+		if weakKey[blk[0].typ] {
+			limit = weak
+		}
 		if len(blk) > limit {
 			st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]), Size: len(blk)})
 			continue
 		}
 		st.Blocks[typ]++
-		for x := range blk {
-			for y := x + 1; y < len(blk); y++ {
-				if settled != nil && settled(blk[x].i, blk[y].i) {
-					continue
+		spans = append(spans, span{int32(hi - len(blk)), int32(hi)})
+	}
+	eachBlock := func(fn func(blk []entry)) {
+		for _, sp := range spans {
+			fn(es[sp.lo:sp.hi])
+		}
+	}
+
+	<-sorted // byPy
+	// The pairs (i, j), i < j, are gathered in parts by ranges of i, each
+	// part sorted and deduplicated on its own, so that the raw pairs (a
+	// pair shares several keys) of only one part are held at a time.
+	neighbours := func(yield func(i, j int32)) {
+		for x := range byPy {
+			for y := x + 1; y < len(byPy) && y < x+window; y++ {
+				i, j := min(byPy[x].i, byPy[y].i), max(byPy[x].i, byPy[y].i)
+				if settled == nil || !settled(i, j) {
+					yield(i, j)
 				}
-				pairs = append(pairs, uint64(blk[x].i)<<32|uint64(blk[y].i))
 			}
 		}
 	}
-	es = nil
-
-	// Sorted neighbourhood on the pinyin key catches what the exact keys
-	// miss (a dropped or extra character).
-	// Sorted by the key's first eight bytes, then the key, then record:
-	// most comparisons are decided without reading the strings.
-	type pyPos struct {
-		head uint64
-		i    int32
-	}
-	byPy := make([]pyPos, 0, n)
-	for i := range fs.f {
-		if py := fs.f[i].name.py; py != "" {
-			byPy = append(byPy, pyPos{head8(py), int32(i)})
+	// An upper bound of the raw pairs per range of 1/1024th of the
+	// records, by first record, from which the parts are cut to hold
+	// about pairsPerPart each: most pairs come first, a pair's first
+	// record being the smaller of two.
+	const ranges = 1024
+	var upTo [ranges + 1]int // raw pairs with a first record in ranges below
+	rangeOf := func(i int32) int { return int(int64(i) * ranges / int64(n)) }
+	eachBlock(func(blk []entry) {
+		for x, e := range blk {
+			upTo[rangeOf(e.i)+1] += len(blk) - 1 - x
 		}
-	}
-	slices.SortFunc(byPy, func(a, b pyPos) int {
-		if a.head != b.head {
-			return cmp.Compare(a.head, b.head)
-		}
-		return cmp.Or(strings.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py), cmp.Compare(a.i, b.i))
 	})
-	added := 0
 	for x := range byPy {
 		for y := x + 1; y < len(byPy) && y < x+window; y++ {
-			i, j := min(byPy[x].i, byPy[y].i), max(byPy[x].i, byPy[y].i)
-			if settled != nil && settled(i, j) {
-				continue
-			}
-			pairs = append(pairs, uint64(i)<<32|uint64(j))
-			added++
+			upTo[rangeOf(min(byPy[x].i, byPy[y].i))+1]++
 		}
 	}
+	for r := range ranges {
+		upTo[r+1] += upTo[r]
+	}
+	raw := upTo[ranges]
+	var cuts []int // the parts: ranges cuts[k] to cuts[k+1]
+	most := 0      // the most raw pairs of a part
+	for r := 0; r < ranges; {
+		next := r + 1
+		for next < ranges && upTo[next+1]-upTo[r] <= pairsPerPart {
+			next++
+		}
+		cuts = append(cuts, r)
+		most = max(most, upTo[next]-upTo[r])
+		r = next
+	}
+	cuts = append(cuts, ranges)
+	// firstOf is the first record of range r.
+	firstOf := func(r int) int32 { return int32((int64(r)*int64(n) + ranges - 1) / ranges) }
+	part := make([]uint64, 0, most)
+	var buf, pairs []uint64
+	added := 0
+	for k := range len(cuts) - 1 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		lo, hi := firstOf(cuts[k]), firstOf(cuts[k+1])
+		part = part[:0]
+		eachBlock(func(blk []entry) {
+			// Records ascend in a block: pairs whose first record is
+			// in the part start at the first such record.
+			if blk[0].i >= hi || blk[len(blk)-2].i < lo {
+				return
+			}
+			x := 0
+			for blk[x].i < lo {
+				x++
+			}
+			for ; x < len(blk)-1 && blk[x].i < hi; x++ {
+				e := blk[x]
+				for _, f := range blk[x+1:] {
+					if settled == nil || !settled(e.i, f.i) {
+						part = append(part, uint64(e.i)<<32|uint64(f.i))
+					}
+				}
+			}
+		})
+		neighbours(func(i, j int32) {
+			if i >= lo && i < hi {
+				part = append(part, uint64(i)<<32|uint64(j))
+				added++
+			}
+		})
+		buf = sortPairs(part, buf)
+		part = slices.Compact(part)
+		if pairs == nil && len(part) > 0 { // the first part tells how many pairs to expect
+			rawHere := upTo[cuts[k+1]] - upTo[cuts[k]]
+			pairs = make([]uint64, 0, int(float64(len(part))*float64(raw)/float64(rawHere)*1.05))
+		}
+		pairs = append(pairs, part...)
+	}
+	part, buf, es, spans = nil, nil, nil, nil
 	if added > 0 {
 		st.Blocks[keyNeighbor] = added
 	}
-	sortPairs(pairs)
-	pairs = slices.Compact(pairs)
 	slices.SortFunc(st.CappedBlocks, func(a, b CappedBlock) int {
 		return cmp.Or(cmp.Compare(b.Size, a.Size), strings.Compare(a.KeyType, b.KeyType), strings.Compare(a.Key, b.Key))
 	})
@@ -323,30 +469,6 @@ func head8(s string) uint64 {
 		}
 	}
 	return h
-}
-
-// countPairs returns how many pairs the blocks of es (sorted by hash,
-// then record) yield, so that the pair list is allocated once.
-func countPairs(es []entry, maxBlock int) int {
-	total := 0
-	for lo := 0; lo < len(es); {
-		k, hi := 1, lo+1
-		for hi < len(es) && es[hi].h == es[lo].h {
-			if es[hi].i != es[hi-1].i {
-				k++
-			}
-			hi++
-		}
-		limit := max(2, maxBlock)
-		if weakKey[es[lo].typ] {
-			limit = max(2, maxBlock/8)
-		}
-		if k >= 2 && k <= limit {
-			total += k * (k - 1) / 2
-		}
-		lo = hi
-	}
-	return total
 }
 
 // keyText recovers the text of the key an entry stands for.
@@ -396,17 +518,25 @@ func sortEntries(es []entry) {
 	}
 }
 
-// sortPairs sorts in place with an LSD radix sort: candidate pair lists
-// run to tens of millions on a large file.
-func sortPairs(a []uint64) {
+// pairsPerPart is about how many raw pairs block gathers at a time (a
+// variable for tests).
+var pairsPerPart = 4 << 20
+
+// sortPairs sorts a in place with an LSD radix sort (candidate pair lists
+// run to millions), using buf as scratch space, and returns buf (grown as
+// needed) for reuse.
+func sortPairs(a, buf []uint64) []uint64 {
 	if len(a) < 1<<12 {
 		slices.Sort(a)
-		return
+		return buf
 	}
-	buf := make([]uint64, len(a))
-	src, dst := a, buf
+	if cap(buf) < len(a) {
+		buf = make([]uint64, len(a))
+	}
+	src, dst := a, buf[:len(a)]
+	var count [1 << 16]int
 	for shift := uint(0); shift < 64; shift += 16 {
-		var count [1 << 16]int
+		clear(count[:])
 		for _, v := range src {
 			count[(v>>shift)&0xFFFF]++
 		}
@@ -428,6 +558,7 @@ func sortPairs(a []uint64) {
 	if &src[0] != &a[0] {
 		copy(a, src)
 	}
+	return buf
 }
 
 // parallel runs fn over [0, n) split into one chunk per worker.

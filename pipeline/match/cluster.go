@@ -51,6 +51,14 @@ type link struct {
 // leaving out the pairs a person decided (dec may be nil).
 func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisions, opt *Options, st *Stats) (links []link, review []Pair) {
 	var asked []outcome // the outcomes of the review pairs, explained below
+	// Room for every pair scoring a merge, so that links are allocated once.
+	merging := 0
+	for _, o := range outs {
+		if w.score(o) >= opt.MergeThreshold {
+			merging++
+		}
+	}
+	links = make([]link, 0, merging)
 	for k, o := range outs {
 		if dec != nil && dec.pairs[pairs[k]] {
 			continue
@@ -71,9 +79,10 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 		asked = append(asked, o)
 	}
 	parallel(len(review), opt.Workers, func(lo, hi int) {
+		var ex explainer
 		for k := lo; k < hi; k++ {
 			p := &review[k]
-			p.Evidence = explain(&fs.f[p.A], &fs.f[p.B], asked[k], w)
+			p.Evidence = ex.explain(&fs.f[p.A], &fs.f[p.B], asked[k], w)
 		}
 	})
 	st.MergePairs, st.ReviewPairs = len(links), len(review)
@@ -110,10 +119,29 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 		}
 		decided = dec.byCluster(uf)
 	}
-	groups := map[int][]int{}
+	// The groups of two or more, by root, members ascending, cut from one
+	// array.
+	var groups [][]int
+	var roots []int
+	slot := make([]int32, n) // root → group number
+	grouped := 0
 	for i := range n {
-		if r := uf.find(i); r != i || uf.size[r] > 1 {
-			groups[r] = append(groups[r], i)
+		if uf.find(i) == i && uf.size[i] > 1 {
+			slot[i] = int32(len(roots))
+			roots = append(roots, i)
+			grouped += int(uf.size[i])
+		}
+	}
+	groups = make([][]int, len(roots))
+	members := make([]int, grouped)
+	for g, r := range roots {
+		size := int(uf.size[r])
+		groups[g], members = members[:0:size], members[size:]
+	}
+	for i := range n {
+		if r := uf.find(i); uf.size[r] > 1 {
+			g := slot[r]
+			groups[g] = append(groups[g], i)
 		}
 	}
 	var byRoot0 map[int][]link // links of oversized clusters
@@ -126,7 +154,8 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 		}
 	}
 	final := newUnionFind(n)
-	for r, g := range groups {
+	for k, g := range groups {
+		r := roots[k]
 		var parts [][]int
 		switch c := decided[r]; {
 		case c != nil:
@@ -153,7 +182,13 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 			}
 		}
 	}
-	var holding []link
+	held := 0
+	for _, l := range links {
+		if final.find(int(l.a)) == final.find(int(l.b)) {
+			held++
+		}
+	}
+	holding := make([]link, 0, held)
 	for _, l := range links {
 		if final.find(int(l.a)) == final.find(int(l.b)) {
 			holding = append(holding, l)
@@ -163,8 +198,9 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 	if len(holding) > 0 {
 		kept = make([]Pair, len(holding))
 		parallel(len(holding), opt.Workers, func(lo, hi int) {
+			var ex explainer
 			for k, l := range holding[lo:hi] {
-				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: explain(&fs.f[l.a], &fs.f[l.b], l.o, w)}
+				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w)}
 			}
 		})
 	}
@@ -174,16 +210,32 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 	}
 	// Members ascend; clusters are ordered by their first member, which is
 	// the smallest, so walking the positions in order yields sorted output.
+	// The clusters are cut from one array: counted first, then filled.
 	byRoot := make([]int32, n) // root → cluster number + 1
-	var clusters [][]int
+	count := 0
+	for i := range n {
+		if final.find(i) == i {
+			count++
+		}
+	}
+	sizes := make([]int, 0, count)
 	for i := range n {
 		r := final.find(i)
-		c := int(byRoot[r]) - 1
-		if c < 0 {
-			c = len(clusters)
-			byRoot[r] = int32(c + 1)
-			clusters = append(clusters, nil)
+		if byRoot[r] == 0 {
+			sizes = append(sizes, 0)
+			byRoot[r] = int32(len(sizes))
 		}
+		sizes[byRoot[r]-1]++
+	}
+	clusters := make([][]int, len(sizes))
+	flat := make([]int, n)
+	at := 0
+	for c, size := range sizes {
+		clusters[c] = flat[at : at : at+size]
+		at += size
+	}
+	for i := range n {
+		c := byRoot[final.find(i)] - 1
 		clusters[c] = append(clusters[c], i)
 	}
 	hist := map[int]int{}

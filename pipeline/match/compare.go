@@ -2,7 +2,7 @@ package match
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -118,15 +118,14 @@ func compare(a, b *feat, tf *tfScale) outcome {
 	put(fName, lv, nameAdj(lv, &a.name, &b.name, tf.name, tf.py, tfBounds[fName]))
 	lv, _ = compareContacts(&a.contact, &b.contact)
 	put(fContact, lv, nameAdj(lv, &a.contact, &b.contact, tf.contact, tf.py, tfBounds[fContact]))
-	lv, freq := comparePhones(a.mobiles, b.mobiles)
+	lv, freq := comparePhonesOf(a.mobiles, b.mobiles, a.mobileH, b.mobileH)
 	put(fMobile, lv, agreeAdj(lv, freq, tf.mobile, tfBounds[fMobile]))
-	lv, freq = comparePhones(a.lines, b.lines)
+	lv, freq = comparePhonesOf(a.lines, b.lines, a.lineH, b.lineH)
 	put(fLine, lv, agreeAdj(lv, freq, tf.line, tfBounds[fLine]))
 	lv, freq, _ = compareEmails(a.emails, b.emails)
 	put(fEmail, lv, agreeAdj(lv, freq, tf.email, tfBounds[fEmail]))
-	lv, _ = compareAddress(a, b)
-	put(fAddress, lv, 0)
-	put(fUSCC, compareUSCC(a.uscc, b.uscc), 0)
+	put(fAddress, addressLevel(a, b, nil), 0)
+	put(fUSCC, compareUSCC(a, b), 0)
 	if a.company || b.company {
 		pat |= companyBit
 	}
@@ -202,7 +201,7 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 	switch {
 	case a.key == "" || b.key == "":
 		return missing, howNone
-	case a.key == b.key:
+	case sameKey(a, b):
 		return agree, howSame
 	case a.roman != nil && b.roman != nil:
 		if sameSyllables(a.roman, b.roman, true) {
@@ -227,7 +226,13 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 		}
 	default:
 		if len(a.units) == len(b.units) && len(a.units) > 0 {
-			exact, fz, diff := unitsAlike(a.units, b.units)
+			// Only one differing unit in a name of three or more matters:
+			// the comparison stops at the first that rules it out.
+			stop := 2
+			if len(a.units) < 3 {
+				stop = 1
+			}
+			exact, fz, diff := unitsAlike(a.units, b.units, stop)
 			switch {
 			case exact:
 				return near, howPinyin
@@ -247,17 +252,29 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 	return disagree, howNone
 }
 
+// sameKey reports whether two non-empty names have the same key: by their
+// numbers when both have one, else by hash and then text.
+func sameKey(a, b *nameFeat) bool {
+	if a.keyID != 0 && b.keyID != 0 {
+		return a.keyID == b.keyID
+	}
+	return a.keyH == b.keyH && a.key == b.key // different hashes spare reading the keys
+}
+
 // unitsAlike compares two names unit by unit: exact when every unit
 // shares a reading, fuzzy when every unit has readings alike under the
-// fuzzy-pinyin confusions; diff counts the units with no reading alike.
-func unitsAlike(a, b [][]string) (exact, fz bool, diff int) {
+// fuzzy-pinyin confusions; diff counts the units with no reading alike,
+// up to stop, where the comparison ends (neither exact nor fuzzy then).
+func unitsAlike(a, b [][]string, stop int) (exact, fz bool, diff int) {
 	exact, fz = true, true
 	for i := range a {
 		e, f := readingsAlike(a[i], b[i])
 		exact = exact && e
 		fz = fz && f
 		if !f {
-			diff++
+			if diff++; diff >= stop {
+				return false, false, diff
+			}
 		}
 	}
 	return exact, fz, diff
@@ -333,7 +350,7 @@ func hasHanUnits(units [][]string) bool {
 // startsWith reports whether long starts with short, short having at
 // least two characters.
 func startsWith(long, short string) bool {
-	return utf8.RuneCountInString(short) >= 2 && len(long) > len(short) && strings.HasPrefix(long, short)
+	return len(long) > len(short) && strings.HasPrefix(long, short) && utf8.RuneCountInString(short) >= 2
 }
 
 // comparePhones reports agree when a number is shared (with the smallest
@@ -356,6 +373,16 @@ func comparePhones(a, b []value) (lv int, freq int32) {
 	return disagree, 0
 }
 
+// comparePhonesOf is comparePhones given also each side's only number's
+// hash (0 unless it has exactly one): two different single numbers
+// disagree without reading either list.
+func comparePhonesOf(a, b []value, ha, hb uint64) (lv int, freq int32) {
+	if len(a) == 1 && len(b) == 1 && ha != hb {
+		return disagree, 0
+	}
+	return comparePhones(a, b)
+}
+
 // compareEmails: agree on a shared address, near on a shared company
 // (not free-mail) domain, disagree otherwise.
 func compareEmails(a, b []email) (lv int, freq int32, shared string) {
@@ -366,7 +393,7 @@ func compareEmails(a, b []email) (lv int, freq int32, shared string) {
 	for _, x := range a {
 		for _, y := range b {
 			switch {
-			case x.addr == y.addr:
+			case x.h == y.h && x.addr == y.addr: // different hashes spare reading the addresses
 				if freq == 0 || x.freq < freq {
 					freq, shared = max(1, x.freq), x.addr
 				}
@@ -385,17 +412,46 @@ func compareEmails(a, b []email) (lv int, freq int32, shared string) {
 // city, when a district is unknown) with the same detail; near for the same
 // district with a similar or unknown detail; fuzzy for the same city
 // otherwise; disagree for different cities or provinces; missing when the
-// city of either is unknown (unless the details are the same).
+// city of either is unknown (unless the details are the same). detail is
+// the details' similarity, -1 when either is unknown.
 func compareAddress(a, b *feat) (lv int, detail float64) {
 	detail = -1
 	if len(a.bigrams) > 0 && len(b.bigrams) > 0 {
 		detail = dice(a.bigrams, b.bigrams)
 	}
-	same, similar := detail >= sameDetail, detail >= similarDetail
+	return addressLevel(a, b, &detail), detail
+}
+
+// addressLevel is compareAddress's level. The details are compared only
+// when the level depends on them: detail, when not nil, is their
+// similarity (-1 for unknown) already computed.
+func addressLevel(a, b *feat, detail *float64) int {
+	known := len(a.bigrams) > 0 && len(b.bigrams) > 0
+	// same and similar compare the details at most once, and not at all
+	// when their sizes alone rule the threshold out.
+	sim := -2.0
+	reaches := func(threshold float64) bool {
+		if !known {
+			return false
+		}
+		if sim == -2 {
+			switch {
+			case detail != nil:
+				sim = *detail
+			case diceBound(len(a.bigrams), len(b.bigrams)) < threshold:
+				return false
+			default:
+				sim = dice(a.bigrams, b.bigrams)
+			}
+		}
+		return sim >= threshold
+	}
+	same := func() bool { return reaches(sameDetail) }
+	similar := func() bool { return reaches(similarDetail) }
 	city, district := unknown, unknown
 	if a.adcode != "" && b.adcode != "" {
 		if a.adcode[:2] != b.adcode[:2] {
-			return disagree, detail
+			return disagree
 		}
 		la, lb := adLevel(a.adcode), adLevel(b.adcode)
 		switch {
@@ -409,7 +465,7 @@ func compareAddress(a, b *feat) (lv int, detail float64) {
 		}
 	} else {
 		if a.province != "" && b.province != "" && a.province != b.province {
-			return disagree, detail
+			return disagree
 		}
 		city = eq(a.city, b.city)
 		if city == equal {
@@ -418,19 +474,19 @@ func compareAddress(a, b *feat) (lv int, detail float64) {
 	}
 	switch {
 	case city == differ:
-		return disagree, detail
-	case city == unknown && same:
-		return near, detail
+		return disagree
+	case city == unknown && same():
+		return near
 	case city == unknown:
-		return missing, detail
-	case district != differ && same:
-		return agree, detail
-	case district == equal && (similar || detail < 0):
-		return near, detail
-	case district == unknown && similar:
-		return near, detail
+		return missing
+	case district != differ && same():
+		return agree
+	case district == equal && (!known || similar()):
+		return near
+	case district == unknown && similar():
+		return near
 	}
-	return fuzzy, detail
+	return fuzzy
 }
 
 // Address-detail similarities (Dice on character bigrams).
@@ -478,6 +534,13 @@ func isMunicipality(adcode string) bool {
 	return false
 }
 
+// diceBound is the largest Dice coefficient of two sets of sizes m and n,
+// reached when the smaller is inside the larger. It errs upwards by
+// rounding, never below dice's own result.
+func diceBound(m, n int) float64 {
+	return 2*float64(min(m, n))/float64(m+n) + 1e-9
+}
+
 // dice is the Dice coefficient of two sorted bigram sets.
 func dice(a, b []uint32) float64 {
 	i, j, common := 0, 0, 0
@@ -496,11 +559,11 @@ func dice(a, b []uint32) float64 {
 	return 2 * float64(common) / float64(len(a)+len(b))
 }
 
-func compareUSCC(a, b string) int {
+func compareUSCC(a, b *feat) int {
 	switch {
-	case a == "" || b == "":
+	case a.uscc == "" || b.uscc == "":
 		return missing
-	case a == b:
+	case a.usccH == b.usccH && a.uscc == b.uscc: // different hashes spare reading the codes
 		return agree
 	}
 	return disagree
@@ -518,8 +581,37 @@ func compareBranch(a, b *feat) int {
 
 // explain renders a compared pair's evidence field by field.
 func explain(a, b *feat, o outcome, w *weights) []Evidence {
+	var ex explainer
+	return ex.explain(a, b, o, w)
+}
+
+// explainer renders evidence into slices cut from a shared array, which
+// spares an allocation per pair and the room a pair's evidence does not
+// fill. One per goroutine.
+type explainer struct {
+	arena []Evidence
+}
+
+// evidenceChunk is the number of evidence items an explainer allocates at
+// a time.
+const evidenceChunk = 4096
+
+// explain is explain, cut from the explainer's array.
+func (x *explainer) explain(a, b *feat, o outcome, w *weights) []Evidence {
+	if cap(x.arena)-len(x.arena) < nFields+1 {
+		x.arena = make([]Evidence, 0, evidenceChunk)
+	}
+	start, room := len(x.arena), cap(x.arena)-len(x.arena)
+	ev := x.render(x.arena[start:start:cap(x.arena)], a, b, o, w)
+	if cap(ev) == room { // still in the array (render adds at most nFields+1)
+		x.arena = x.arena[:start+len(ev)]
+	}
+	return ev[:len(ev):len(ev)]
+}
+
+// render appends a compared pair's evidence to ev.
+func (*explainer) render(ev []Evidence, a, b *feat, o outcome, w *weights) []Evidence {
 	k := kindOf(o.pat)
-	ev := make([]Evidence, 0, nFields+1)
 	add := func(f int, detail string, adj float64) {
 		lv := level(o.pat, f)
 		ev = append(ev, Evidence{Field: fieldNames[f], Outcome: levelNames[lv], Weight: round1(w.w[k][f][lv] + adj), Detail: detail})
@@ -547,9 +639,9 @@ func explain(a, b *feat, o outcome, w *weights) []Evidence {
 			if i := strings.LastIndexByte(shared, '@'); i >= 0 && a.isFree(shared[i+1:]) {
 				kind = "free-mail address"
 			}
-			d = fmt.Sprintf("same %s %s", kind, shared)
+			d = "same " + kind + " " + shared
 			if freq > 1 {
-				d += fmt.Sprintf(", used by %d names", freq)
+				d += ", used by " + strconv.Itoa(int(freq)) + " names"
 			}
 		case near:
 			d = "same company domain " + shared
@@ -570,7 +662,7 @@ func explain(a, b *feat, o outcome, w *weights) []Evidence {
 	}
 	switch branchOf3(o.pat) {
 	case branchOne:
-		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[fuzzy], Weight: branchWeight[branchOne], Detail: fmt.Sprintf("%q ~ %q (one is a branch)", a.display, b.display)})
+		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[fuzzy], Weight: branchWeight[branchOne], Detail: strconv.Quote(a.display) + " ~ " + strconv.Quote(b.display) + " (one is a branch)"})
 	case branchDifferent:
 		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[disagree], Weight: branchWeight[branchDifferent], Detail: a.branch + " ≠ " + b.branch})
 	}
@@ -606,7 +698,7 @@ func nameDetail(a, b *nameFeat, lv, how int) string {
 		return ""
 	case agree:
 		if a.freq > 1 {
-			return fmt.Sprintf("%s (%d records)", a.key, max(a.freq, b.freq))
+			return a.key + " (" + strconv.Itoa(int(max(a.freq, b.freq))) + " records)"
 		}
 		return a.key
 	}
@@ -637,9 +729,9 @@ func phoneDetail(a, b []value, lv int, freq int32, what string) string {
 			for _, y := range b {
 				if x.s == y.s && max(1, x.freq) == freq {
 					if freq > 1 {
-						return fmt.Sprintf("same %s %s, used by %d names", what, x.s, freq)
+						return "same " + what + " " + x.s + ", used by " + strconv.Itoa(int(freq)) + " names"
 					}
-					return fmt.Sprintf("same %s %s", what, x.s)
+					return "same " + what + " " + x.s
 				}
 			}
 		}
@@ -662,7 +754,7 @@ func addressDetail(a, b *feat, lv int, detail float64) string {
 		s += " (" + a.adcode + ")"
 	}
 	if detail >= 0 {
-		s += fmt.Sprintf(", detail similarity %.2f", detail)
+		s += ", detail similarity " + strconv.FormatFloat(detail, 'f', 2, 64)
 	}
 	return s
 }

@@ -24,18 +24,23 @@ type feat struct {
 
 	mobiles []value
 	lines   []value // landline, service and other numbers, by E.164 (switchboard)
-	emails  []email
+	// mobileH and lineH are the hash of the only mobile or other number,
+	// 0 unless there is exactly one: compared without reading the lists.
+	mobileH, lineH uint64
+	emails         []email
 
 	province, city, district, adcode string
 	bigrams                          []uint32 // sorted distinct character bigrams of the address detail
 	place                            string   // city and compact address detail, a blocking key
 	uscc                             string
+	usccH                            uint64 // hashKey(0, uscc)
 	branch                           string // branch designation, e.g. "上海分公司"
 }
 
 // nameFeat is a person's or company's name read for comparison.
 type nameFeat struct {
 	key     string     // compact form, compared for agreement
+	keyH    uint64     // hashKey(0, key), compared first
 	units   [][]string // readings per unit
 	py      string     // first readings joined ("zhangwei"); romanized names as written
 	roman   []string   // syllables of a name written in latin letters
@@ -43,6 +48,10 @@ type nameFeat struct {
 	freq    int32      // records with this key
 	pyFreq  int32      // records with this pinyin key
 	titled  bool       // surname and title (李经理), see isTitled
+	// keyID numbers the distinct keys of a run (names and contacts
+	// apart), so that two keys compare without reading them; 0 when
+	// unknown (see numberKeys).
+	keyID uint32
 }
 
 // value is a phone with the number of distinct names it appears with.
@@ -54,6 +63,7 @@ type value struct {
 
 // email is an address with its domain split off.
 type email struct {
+	h      uint64 // hashKey(0, addr), compared first
 	addr   string
 	domain string
 	free   bool
@@ -88,13 +98,12 @@ func (t tfField) adj(freq int32, lo, hi float64) float64 {
 	return max(lo, min(hi, math.Log2(t.avg*t.total/float64(max(1, freq-t.discount)))))
 }
 
+// toInput translates ps's positions to input indices, in place.
 func (fs *features) toInput(ps []Pair) []Pair {
-	out := make([]Pair, len(ps))
-	for i, p := range ps {
-		p.A, p.B = fs.index[p.A], fs.index[p.B]
-		out[i] = p
+	for i := range ps {
+		ps[i].A, ps[i].B = fs.index[ps[i].A], fs.index[ps[i].B]
 	}
-	return out
+	return ps
 }
 
 // order ranks records by a stable content key so that results do not
@@ -151,10 +160,16 @@ func extract(recs []*record.Record, opt *Options) *features {
 	}
 	branches = slices.Clone(branches)
 	slices.SortFunc(branches, func(a, b string) int { return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b)) })
+	// Records are read in input order, the order they lie in memory,
+	// rather than fetched at random in fingerprint order.
+	rank := make([]int32, len(recs))
+	for i, x := range fs.index {
+		rank[x] = int32(i)
+	}
 	parallel(len(recs), opt.Workers, func(lo, hi int) {
-		rd := reader{namer: opt.Namer}
-		for i := lo; i < hi; i++ {
-			rd.feat(&fs.f[i], &recs[fs.index[i]].Norm, free, branches)
+		rd := reader{namer: opt.Namer, branchLead: leads(branches)}
+		for x := lo; x < hi; x++ {
+			rd.feat(&fs.f[rank[x]], &recs[x].Norm, free, branches)
 		}
 	})
 	fs.frequencies(opt.Workers)
@@ -165,6 +180,26 @@ func extract(recs []*record.Record, opt *Options) *features {
 type reader struct {
 	namer Namer
 	slab  [][]string // backing store the records' reading units are cut from
+	// branchLead holds the first character of every branch word: a name
+	// without any holds no branch word. Empty when a word is empty.
+	branchLead string
+}
+
+// leads returns the distinct first characters of words, or "" when a word
+// is empty (it occurs in every name) or not UTF-8 (it may begin inside a
+// character).
+func leads(words []string) string {
+	var b strings.Builder
+	for _, w := range words {
+		r, _ := utf8.DecodeRuneInString(w)
+		if w == "" || !utf8.ValidString(w) {
+			return ""
+		}
+		if !strings.ContainsRune(b.String(), r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // readingsAppender is implemented by a Namer that can append a name's
@@ -223,6 +258,12 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 			f.lines = appendValue(f.lines, p.E164)
 		}
 	}
+	if len(f.mobiles) == 1 {
+		f.mobileH = f.mobiles[0].h
+	}
+	if len(f.lines) == 1 {
+		f.lineH = f.lines[0].h
+	}
 	for _, e := range n.Emails {
 		e = strings.ToLower(strings.TrimSpace(e))
 		at := strings.LastIndexByte(e, '@')
@@ -230,7 +271,7 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 			continue
 		}
 		d := e[at+1:]
-		f.emails = append(f.emails, email{addr: e, domain: d, free: free[d]})
+		f.emails = append(f.emails, email{h: hashKey(0, e), addr: e, domain: d, free: free[d]})
 	}
 	f.province, f.city, f.district, f.adcode = n.Province, n.City, n.District, n.Adcode
 	if len(f.adcode) != 6 {
@@ -241,7 +282,8 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 		f.place = n.City + "|" + d
 	}
 	f.uscc = strings.ToUpper(strings.TrimSpace(n.USCC))
-	if f.company {
+	f.usccH = hashKey(0, f.uscc)
+	if f.company && (rd.branchLead == "" || strings.ContainsAny(cname, rd.branchLead)) {
 		f.branch = branchOfCompact(cname, branches)
 	}
 }
@@ -311,6 +353,7 @@ func (rd *reader) read(key, written string, kind record.Kind) nameFeat {
 	if key == "" {
 		return nf
 	}
+	nf.keyH = hashKey(0, key)
 	if !hasHan(written) {
 		if syl, ok := rd.romanized(written); ok && len(syl) > 0 {
 			nf.roman, nf.py = syl, strings.Join(syl, "")
@@ -440,40 +483,94 @@ func branchOfCompact(name string, words []string) string {
 // first e-mail) it occurs with, and a phone or e-mail address the distinct
 // names it occurs with.
 func (fs *features) frequencies(workers int) {
-	var names, pys, contacts, mobiles, lines, emails freqs
+	// The jobs pass their occurrence lists on for reuse.
+	bufs := make(chan []occurrence, 6)
+	// name, when not nil, gives the name an occurrence stands for: the
+	// names then get their keyID.
+	distinct := func(fs []feat, perRecord int, each func(int, *feat, func(v, by uint64, slot int32)), set func(f *feat, slot, n int32), discount int32, name func(f *feat) *nameFeat) tfField {
+		var buf []occurrence
+		select {
+		case buf = <-bufs:
+		default:
+		}
+		tf, buf := distinct(fs, buf, perRecord, each, set, discount)
+		if name != nil {
+			numberKeys(fs, buf, name)
+		}
+		bufs <- buf
+		return tf
+	}
+	// Each record's identity and name, as "by" hashes, hashed once.
+	ids, names := make([]uint64, len(fs.f)), make([]uint64, len(fs.f))
+	parallel(len(fs.f), workers, func(lo, hi int) {
+		for k := lo; k < hi; k++ {
+			ids[k], names[k] = byHash(fs.f[k].identity()), byHash(fs.f[k].name.key)
+		}
+	})
+	var tf tfScale
 	jobs := []func(){
 		func() {
-			names = distinct(fs.f, func(f *feat, yield func(v, by string)) { yield(f.name.key, f.identity()) })
-		},
-		func() {
-			pys = distinct(fs.f, func(f *feat, yield func(v, by string)) {
-				yield(f.name.py, f.identity())
-				yield(f.contact.py, f.identity())
-			})
-		},
-		func() {
-			contacts = distinct(fs.f, func(f *feat, yield func(v, by string)) { yield(f.contact.key, f.identity()) })
-		},
-		func() {
-			mobiles = distinct(fs.f, func(f *feat, yield func(v, by string)) {
-				for _, v := range f.mobiles {
-					yield(v.s, f.name.key)
+			tf.name = distinct(fs.f, 1, func(k int, f *feat, yield func(v, by uint64, slot int32)) {
+				if f.name.key != "" {
+					yield(f.name.keyH, ids[k], 0)
 				}
-			})
+			}, func(f *feat, _, n int32) { f.name.freq = n }, 0, func(f *feat) *nameFeat { return &f.name })
 		},
 		func() {
-			lines = distinct(fs.f, func(f *feat, yield func(v, by string)) {
-				for _, v := range f.lines {
-					yield(v.s, f.name.key)
+			tf.py = distinct(fs.f, 2, func(k int, f *feat, yield func(v, by uint64, slot int32)) {
+				if f.name.py != "" || f.contact.py != "" {
+					id := ids[k]
+					if f.name.py != "" {
+						yield(hashKey(0, f.name.py), id, 0)
+					}
+					if f.contact.py != "" {
+						yield(hashKey(0, f.contact.py), id, 1)
+					}
 				}
-			})
+			}, func(f *feat, slot, n int32) {
+				if slot == 0 {
+					f.name.pyFreq = n
+				} else {
+					f.contact.pyFreq = n
+				}
+			}, 0, nil)
 		},
 		func() {
-			emails = distinct(fs.f, func(f *feat, yield func(v, by string)) {
-				for _, e := range f.emails {
-					yield(e.addr, f.name.key)
+			tf.contact = distinct(fs.f, 1, func(k int, f *feat, yield func(v, by uint64, slot int32)) {
+				if f.contact.key != "" {
+					yield(f.contact.keyH, ids[k], 0)
 				}
-			})
+			}, func(f *feat, _, n int32) { f.contact.freq = n }, 0, func(f *feat) *nameFeat { return &f.contact })
+		},
+		func() {
+			tf.mobile = distinct(fs.f, 1, func(k int, f *feat, yield func(v, by uint64, slot int32)) {
+				if len(f.mobiles) > 0 {
+					by := names[k]
+					for j, v := range f.mobiles {
+						yield(v.h, by, int32(j))
+					}
+				}
+			}, func(f *feat, j, n int32) { f.mobiles[j].freq = n }, 1, nil)
+		},
+		func() {
+			tf.line = distinct(fs.f, 1, func(k int, f *feat, yield func(v, by uint64, slot int32)) {
+				if len(f.lines) > 0 {
+					by := names[k]
+					for j, v := range f.lines {
+						yield(v.h, by, int32(j))
+					}
+				}
+			}, func(f *feat, j, n int32) { f.lines[j].freq = n }, 1, nil)
+		},
+		func() {
+			tf.email = distinct(fs.f, 1, func(k int, f *feat, yield func(v, by uint64, slot int32)) {
+				if len(f.emails) > 0 {
+					by := names[k]
+					for j, e := range f.emails {
+						yield(e.h, by, int32(j))
+					}
+				}
+			}, func(f *feat, j, n int32) { f.emails[j].freq = n }, 1, nil)
 		},
 	}
 	sem := make(chan struct{}, max(1, workers))
@@ -486,28 +583,31 @@ func (fs *features) frequencies(workers int) {
 		})
 	}
 	wg.Wait()
-	parallel(len(fs.f), workers, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			fs.f[i].setFrequencies(names, pys, contacts, mobiles, lines, emails)
-		}
-	})
-	fs.tf = tfScale{
-		name: scale(names, 0), py: scale(pys, 0), contact: scale(contacts, 0),
-		mobile: scale(mobiles, 1), line: scale(lines, 1), email: scale(emails, 1),
-	}
+	fs.tf = tf
 }
 
-func (f *feat) setFrequencies(names, pys, contacts, mobiles, lines, emails freqs) {
-	f.name.freq, f.name.pyFreq = names.of(f.name.key), pys.of(f.name.py)
-	f.contact.freq, f.contact.pyFreq = contacts.of(f.contact.key), pys.of(f.contact.py)
-	for j := range f.mobiles {
-		f.mobiles[j].freq = mobiles.of(f.mobiles[j].s)
-	}
-	for j := range f.lines {
-		f.lines[j].freq = lines.of(f.lines[j].s)
-	}
-	for j := range f.emails {
-		f.emails[j].freq = emails.of(f.emails[j].addr)
+// numberKeys gives the names of the occurrences in all (sorted by value
+// hash, one occurrence per name) their keyID: one number per distinct key,
+// counted from 1, or 0 for the keys of a hash two different keys share.
+func numberKeys(fs []feat, all []occurrence, name func(*feat) *nameFeat) {
+	id := uint32(0)
+	for lo := 0; lo < len(all); {
+		hi := lo + 1
+		key := name(&fs[all[lo].i]).key
+		clean := true
+		for hi < len(all) && all[hi].v == all[lo].v {
+			clean = clean && name(&fs[all[hi].i]).key == key
+			hi++
+		}
+		next := uint32(0)
+		if clean && id < math.MaxUint32 {
+			id++
+			next = id
+		}
+		for _, o := range all[lo:hi] {
+			name(&fs[o.i]).keyID = next
+		}
+		lo = hi
 	}
 }
 
@@ -523,64 +623,72 @@ func (f *feat) identity() string {
 	return ""
 }
 
-// distinct counts, per non-empty value (by its 64-bit hash), the distinct
-// non-empty "by" strings it occurs with, at least one. A hash collision
-// only blurs a frequency.
-func distinct(fs []feat, each func(*feat, func(v, by string))) freqs {
-	type vb struct{ v, by uint64 }
-	all := make([]vb, 0, len(fs))
-	yield := func(v, by string) { // made once: a closure per record would escape
-		if v == "" {
-			return
-		}
-		var hb uint64
-		if by != "" {
-			hb = hashKey(1, by) | 1 // never 0, which stands for unknown
-		}
-		all = append(all, vb{hashKey(0, v), hb})
+// byHash is the hash distinct counts a "by" string under: never 0, which
+// stands for the empty (unknown) one.
+func byHash(by string) uint64 {
+	if by == "" {
+		return 0
 	}
-	for i := range fs {
-		each(&fs[i], yield)
+	return hashKey(1, by) | 1
+}
+
+// occurrence is one value of one record, by the value's 64-bit hash (a
+// collision only blurs a frequency), with the "by" string it occurs with
+// and where its frequency goes: record i, slot (which name, or which
+// phone or address of the record).
+type occurrence struct {
+	v, by   uint64
+	i, slot int32
+}
+
+// distinct counts, per value, the distinct non-empty "by" strings it
+// occurs with, at least one, and hands every occurrence's record its
+// value's count through set. each yields a record's non-empty values
+// (hashed with hashKey(0, …)) with their by (byHash) and slot; perRecord
+// is a guess of the values per record. It returns the field's
+// term-frequency scale with the given discount, and buf (grown, to reuse)
+// that it gathered the occurrences in.
+func distinct(fs []feat, buf []occurrence, perRecord int, each func(int, *feat, func(v, by uint64, slot int32)), set func(f *feat, slot, n int32), discount int32) (tfField, []occurrence) {
+	all := slices.Grow(buf[:0], len(fs)*perRecord)
+	var i int32
+	yield := func(v, by uint64, slot int32) { // made once: a closure per record would escape
+		all = append(all, occurrence{v, by, i, slot})
 	}
-	slices.SortFunc(all, func(a, b vb) int {
+	for k := range fs {
+		i = int32(k)
+		each(k, &fs[k], yield)
+	}
+	slices.SortFunc(all, func(a, b occurrence) int {
 		if a.v != b.v {
 			return cmp.Compare(a.v, b.v)
 		}
 		return cmp.Compare(a.by, b.by)
 	})
-	out := make(freqs, len(all)/2+1)
-	for i, x := range all {
-		switch {
-		case i == 0 || x.v != all[i-1].v:
-			out[x.v] = 1
-			if x.by == 0 && i+1 < len(all) && all[i+1].v == x.v {
-				out[x.v] = 0 // an unknown identity does not count when known ones follow
-			}
-		case x.by != all[i-1].by:
-			out[x.v]++
-		}
-	}
-	return out
-}
-
-// freqs maps a value's hash to its frequency.
-type freqs map[uint64]int32
-
-func (f freqs) of(v string) int32 {
-	if v == "" {
-		return 0
-	}
-	return f[hashKey(0, v)]
-}
-
-func scale(counts freqs, discount int32) tfField {
 	var total, sq float64
-	for _, n := range counts {
+	for lo := 0; lo < len(all); {
+		v := all[lo].v
+		hi := lo + 1
+		for hi < len(all) && all[hi].v == v {
+			hi++
+		}
+		var n int32 = 1
+		if all[lo].by == 0 && hi > lo+1 {
+			n = 0 // an unknown identity does not count when known ones follow
+		}
+		for k := lo + 1; k < hi; k++ {
+			if all[k].by != all[k-1].by {
+				n++
+			}
+		}
+		for _, o := range all[lo:hi] {
+			set(&fs[o.i], o.slot, n)
+		}
 		total += float64(n)
 		sq += float64(n) * float64(n)
+		lo = hi
 	}
 	if total == 0 {
-		return tfField{}
+		return tfField{}, all
 	}
-	return tfField{total: total, avg: sq / (total * total), discount: discount}
+	return tfField{total: total, avg: sq / (total * total), discount: discount}, all
 }

@@ -310,15 +310,6 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	clusters, kept := cluster(fs, links, w, dec, &opt, &res.Stats)
 	res.Stats.Timings.Clustering = time.Since(t)
 
-	// Translate internal (fingerprint-ranked) positions to input indices.
-	res.Clusters = make([][]int, len(clusters))
-	for i, c := range clusters {
-		out := make([]int, len(c))
-		for j, x := range c {
-			out[j] = fs.index[x]
-		}
-		res.Clusters[i] = out
-	}
 	// A doubtful pair whose records merged anyway through stronger links
 	// is no longer a question.
 	of := make([]int32, len(recs))
@@ -334,6 +325,14 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 		}
 	}
 	res.Stats.ReviewPairs = len(open)
+	// Translate internal (fingerprint-ranked) positions to input indices,
+	// in place: the internal lists are not used again.
+	for _, c := range clusters {
+		for j, x := range c {
+			c[j] = fs.index[x]
+		}
+	}
+	res.Clusters = clusters
 	res.Links = fs.toInput(kept)
 	res.Review = fs.toInput(open)
 	return res, nil

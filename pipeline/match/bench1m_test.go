@@ -1,0 +1,220 @@
+package match_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"runtime/pprof"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/normalize"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/validate"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// benchWorkers is the target machine's core count.
+const benchWorkers = 2
+
+// BenchmarkMatch1M times Match on the benchmark corpus made by
+// `go run ./fixtures/gen --rows 1000000 --out DIR` in the folder named by
+// CRMCLEAN_BENCH_DIR (skipped when unset), with the default rules'
+// options on two workers. The records are read, normalized and validated
+// once, outside the timer. Besides rows/s and candidate pairs/s it
+// reports each step's seconds, the process CPU seconds of Match and its
+// peak heap: the most heap objects seen while Match ran, sampled every
+// 20 ms, less what was live just before (base_heap_MB).
+func BenchmarkMatch1M(b *testing.B) {
+	recs := benchRecords(b)
+	r := rules.Default()
+	norm, err := normalize.New(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := match.Options{
+		MergeThreshold:  r.Match.MergeThreshold,
+		ReviewThreshold: r.Match.ReviewThreshold,
+		MaxBlock:        r.Match.MaxBlock,
+		FreeDomains:     r.Email.FreeDomains,
+		BranchWords:     r.Names.BranchWords,
+		Namer:           norm.Namer(),
+		Workers:         benchWorkers,
+	}
+	b.ReportAllocs()
+	var (
+		res        *match.Result
+		peak, live uint64
+		cpu        time.Duration
+	)
+	for b.Loop() {
+		b.StopTimer()
+		res = nil
+		runtime.GC()
+		base := heapObjects()
+		live = base
+		stop := sampleHeap()
+		cpu0 := cpuTime()
+		b.StartTimer()
+		// Goroutines started by Match inherit the label, so a CPU
+		// profile can be cut to the timed part: -tagfocus stage=match.
+		pprof.Do(context.Background(), pprof.Labels("stage", "match"), func(ctx context.Context) {
+			res, err = match.Match(ctx, recs, opt)
+		})
+		b.StopTimer()
+		cpu += cpuTime() - cpu0
+		if top := stop(); top > base {
+			peak = max(peak, top-base)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	sec := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(len(recs))/sec, "rows/s")
+	b.ReportMetric(float64(res.Stats.CandidatePairs)/sec, "pairs/s")
+	b.ReportMetric(float64(res.Stats.CandidatePairs), "pairs")
+	b.ReportMetric(float64(len(res.Links)), "links")
+	b.ReportMetric(float64(len(res.Review)), "review")
+	t := res.Stats.Timings
+	for _, m := range []struct {
+		d    time.Duration
+		name string
+	}{
+		{t.Features, "features_s"},
+		{t.Blocking, "blocking_s"},
+		{t.Comparison, "comparison_s"},
+		{t.Estimation, "estimation_s"},
+		{t.Clustering, "clustering_s"},
+	} {
+		b.ReportMetric(m.d.Seconds(), m.name)
+	}
+	if cpu > 0 {
+		b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu_s")
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak_heap_MB")
+	// The heap live before Match (the records): the garbage collector
+	// runs once Match has allocated about as much again.
+	b.ReportMetric(float64(live)/(1<<20), "base_heap_MB")
+}
+
+// benchRecords reads, normalizes and validates every sheet of the
+// benchmark corpus and returns the rows matching sees (no status yet),
+// or skips when the corpus is missing.
+func benchRecords(b *testing.B) []*record.Record {
+	b.Helper()
+	dir := os.Getenv("CRMCLEAN_BENCH_DIR")
+	if dir == "" {
+		b.Skip("CRMCLEAN_BENCH_DIR not set: run make bench")
+	}
+	sheets := filepath.Join(dir, "sheets")
+	if _, err := os.Stat(sheets); err != nil {
+		b.Skipf("benchmark corpus: %v", err)
+	}
+	inputs, _, err := ingest.Discover([]string{sheets})
+	if err != nil {
+		b.Fatalf("discover %s: %v", sheets, err)
+	}
+	if len(inputs) == 0 {
+		b.Skipf("benchmark corpus: no sheets in %s", sheets)
+	}
+	r := rules.Default()
+	rd := ingest.NewReader(r)
+	norm, err := normalize.New(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	val := validate.New(r)
+
+	perFile := make([][]*record.Record, len(inputs))
+	var g errgroup.Group
+	g.SetLimit(benchWorkers)
+	for i, in := range inputs {
+		g.Go(func() error {
+			rep := rd.ReadFile(context.Background(), in, func(r *record.Record) {
+				perFile[i] = append(perFile[i], r)
+			})
+			if rep.Err != nil {
+				b.Errorf("read %s: %v", in.Rel, rep.Err)
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if b.Failed() {
+		b.FailNow()
+	}
+	var all []*record.Record
+	for _, rs := range perFile {
+		all = append(all, rs...)
+	}
+	var wg sync.WaitGroup
+	chunk := (len(all) + benchWorkers - 1) / benchWorkers
+	for lo := 0; lo < len(all); lo += chunk {
+		wg.Go(func() {
+			for _, r := range all[lo:min(len(all), lo+chunk)] {
+				if r.Status == "" {
+					norm.Apply(r)
+					val.Apply(r)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	usable := make([]*record.Record, 0, len(all))
+	for _, r := range all {
+		if r.Status == "" {
+			usable = append(usable, r)
+		}
+	}
+	if len(usable) == 0 {
+		b.Fatalf("benchmark corpus %s: no usable rows", sheets)
+	}
+	return usable
+}
+
+// heapObjectsMetric is the runtime metric sampled for peak heap.
+const heapObjectsMetric = "/memory/classes/heap/objects:bytes"
+
+// heapObjects returns the bytes of heap objects, live and not yet swept.
+func heapObjects() uint64 {
+	s := []metrics.Sample{{Name: heapObjectsMetric}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// sampleHeap samples heapObjects every 20 ms until the returned function
+// is called, which returns the largest sample.
+func sampleHeap() (stop func() uint64) {
+	done := make(chan struct{})
+	result := make(chan uint64)
+	go func() {
+		s := []metrics.Sample{{Name: heapObjectsMetric}}
+		var top uint64
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			metrics.Read(s)
+			top = max(top, s[0].Value.Uint64())
+			select {
+			case <-done:
+				metrics.Read(s)
+				result <- max(top, s[0].Value.Uint64())
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		return <-result
+	}
+}
