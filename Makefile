@@ -44,10 +44,10 @@ bench-sync: build
 	$(GO) run ./fixtures/gen --rows $$(( $(BENCH_ROWS) * 33 / 1000 )) --out $(SYNC_DIR)/new
 	ln -s $(abspath $(BENCH_DIR))/sheets/* $(SYNC_DIR)/sheets/
 	@echo "== full run into a new state ($(BENCH_ROWS) rows)"
-	/usr/bin/time -v $(BIN) run --quiet --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out1 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows in|customers|files|Maximum resident|Elapsed'
+	/usr/bin/time -v $(BIN) run --quiet --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out1 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows (in|read)|customers|files|Maximum resident|Elapsed'
 	cp $(SYNC_DIR)/new/sheets/客服中心.csv $(SYNC_DIR)/sheets/客服中心-新增.csv
 	@echo "== re-run with one new file of $$(( $$(wc -l < $(SYNC_DIR)/sheets/客服中心-新增.csv) - 1 )) rows, --changes-only"
-	/usr/bin/time -v $(BIN) run --quiet --changes-only --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out2 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows in|customers|files|matched|Maximum resident|Elapsed'
+	/usr/bin/time -v $(BIN) run --quiet --changes-only --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out2 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows (in|read)|customers|files|matched|Maximum resident|Elapsed'
 	@ls -l $(SYNC_DIR)/state.db*
 
 lint:
