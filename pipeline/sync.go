@@ -811,14 +811,5 @@ func (s *syncRun) runCounts() map[string]int {
 }
 
 func sortRecords(recs []*record.Record) {
-	sort.SliceStable(recs, func(i, j int) bool {
-		a, b := recs[i].Prov, recs[j].Prov
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Sheet != b.Sheet {
-			return a.Sheet < b.Sheet
-		}
-		return a.Row < b.Row
-	})
+	slices.SortStableFunc(recs, func(a, b *record.Record) int { return a.Prov.Compare(b.Prov) })
 }

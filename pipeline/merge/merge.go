@@ -100,7 +100,7 @@ func ID(rows []*record.Record) string {
 // lineage: the representative row kept, the others merged.
 func (m *Merger) Build(rows []*record.Record) *Customer {
 	rows = append([]*record.Record(nil), rows...)
-	sort.SliceStable(rows, func(i, j int) bool { return before(rows[i].Prov, rows[j].Prov) })
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Prov.Compare(rows[j].Prov) < 0 })
 	c := &Customer{ID: ID(rows), Extras: map[string]string{}}
 	keep := representative(rows)
 	c.Rows = append([]*record.Record{rows[keep]}, append(append([]*record.Record(nil), rows[:keep]...), rows[keep+1:]...)...)
@@ -392,16 +392,6 @@ func contacts(rows []*record.Record, c *Customer) []Contact {
 		}
 	}
 	return out
-}
-
-func before(a, b record.Provenance) bool {
-	if a.File != b.File {
-		return a.File < b.File
-	}
-	if a.Sheet != b.Sheet {
-		return a.Sheet < b.Sheet
-	}
-	return a.Row < b.Row
 }
 
 func first(list []string) string {

@@ -5,6 +5,7 @@
 package record
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 )
@@ -21,6 +22,12 @@ func (p Provenance) String() string {
 		return fmt.Sprintf("%s, row %d", p.File, p.Row)
 	}
 	return fmt.Sprintf("%s, sheet %q, row %d", p.File, p.Sheet, p.Row)
+}
+
+// Compare orders provenances by file, sheet and row: the order of
+// lineage.csv. It returns -1, 0 or +1.
+func (p Provenance) Compare(q Provenance) int {
+	return cmp.Or(strings.Compare(p.File, q.File), strings.Compare(p.Sheet, q.Sheet), cmp.Compare(p.Row, q.Row))
 }
 
 // Field names of the canonical customer model.

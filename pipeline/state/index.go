@@ -323,16 +323,7 @@ func eachStmt(ctx context.Context, st *sql.Stmt, fn func(*sql.Rows) error, args 
 }
 
 func sortRows(rows []Row) {
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := rows[i].Prov, rows[j].Prov
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Sheet != b.Sheet {
-			return a.Sheet < b.Sheet
-		}
-		return a.Row < b.Row
-	})
+	slices.SortStableFunc(rows, func(a, b Row) int { return a.Prov.Compare(b.Prov) })
 }
 
 // packKeys stores blocking keys as 8 big-endian bytes each; nil for none.
