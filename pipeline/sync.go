@@ -31,6 +31,7 @@ type SyncInfo struct {
 	RunID        int64                  // the run's id in the state's run log
 	First        bool                   // the state was empty: every file was read
 	RulesChanged bool                   // the rules (or crmclean's matching keys) changed: every row was cleaned and matched again
+	Regrown      bool                   // the rows more than doubled since the last full run: every row was matched again
 	FilesRead    []string               // new or changed files, read and cleaned
 	FilesReused  []string               // unchanged files, taken from the state without reading
 	FilesKept    []string               // files in the state but not given this run: their rows stay
@@ -46,7 +47,12 @@ type SyncInfo struct {
 const (
 	settingWeights     = "match.weights"      // JSON map kind.field.outcome → m/u of the last full run
 	settingKeysVersion = "match.keys_version" // match.KeysVersion the stored blocking keys were made with
+	settingFullRows    = "match.full_rows"    // rows of the last full run, whose weights are stored
 )
+
+// regrowth is how many times the rows of the last full run a run may hold
+// before it matches every row again (see grown).
+const regrowth = 2
 
 // rowPrior is what the state said about a row before this run.
 type rowPrior struct {
@@ -74,6 +80,7 @@ type syncRun struct {
 	merged   []state.CustomerChange // customers folded into another
 	matched  []*record.Record       // the rows matched this run
 	weights  map[string]match.MU    // of the last full run; nil on a full run
+	fullRows int                    // rows of the last full run
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
@@ -237,7 +244,27 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 	if err := json.Unmarshal(weights, &s.weights); err != nil {
 		return fmt.Errorf("read the match weights in the state: %w", err)
 	}
+	rows, err := s.store.Setting(ctx, settingFullRows)
+	if err != nil {
+		return err
+	}
+	s.fullRows, _ = strconv.Atoi(string(rows))
 	return nil
+}
+
+// grown reports whether the run holds more than twice the rows of the
+// last full run, whose weights it would score with: weights estimated on
+// a first sheet are a poor guide for ten more. Such a run matches every
+// row and estimates the weights again, so full runs come at most once
+// per doubling.
+func (s *syncRun) grown() bool {
+	total := len(s.res.Records)
+	for rel, f := range s.snap.Files {
+		if !s.changed[rel] && !slices.Contains(s.goneFile, rel) {
+			total += f.Rows
+		}
+	}
+	return total > regrowth*s.fullRows
 }
 
 // gather collects the rows of the run. New and changed files are read,
@@ -307,6 +334,10 @@ func (s *syncRun) gather(ctx context.Context) error {
 		}
 	}
 	sort.Strings(s.gone)
+
+	if !s.full && s.grown() {
+		s.full, s.info.Regrown = true, true
+	}
 
 	// Rows of retired files: their customers are decided again.
 	for _, rel := range s.goneFile {
@@ -774,7 +805,8 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		if err != nil {
 			return ch, err
 		}
-		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion))}
+		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion)),
+			settingFullRows: []byte(strconv.Itoa(len(s.res.Records)))}
 	}
 	return ch, nil
 }

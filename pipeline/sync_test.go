@@ -697,3 +697,41 @@ func TestSyncKeepsRowsOfAFileNowUnreadable(t *testing.T) {
 		t.Error("the damaged file is not reported")
 	}
 }
+
+// TestSyncRematchesWhenRowsDouble: weights estimated on one small sheet
+// are not used to match ten times as many rows; the run that more than
+// doubles the rows matches every row, as a batch run would.
+func TestSyncRematchesWhenRowsDouble(t *testing.T) {
+	e := newSyncEnv(t)
+	all := e.sheets
+	e.sheets = filepath.Join(e.dir, "first")
+	if err := os.MkdirAll(e.sheets, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(all, "销售部客户台账.xlsx"), filepath.Join(e.sheets, "销售部客户台账.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	if err := os.Rename(filepath.Join(e.sheets, "销售部客户台账.xlsx"), filepath.Join(all, "销售部客户台账.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	e.sheets = all
+	grown, _ := e.run()
+	if !grown.Sync.Regrown {
+		t.Fatal("a run with ten times the rows did not match every row")
+	}
+	batch := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, "batch"), Rules: e.rules, Workers: 2, Lang: "en"}
+	bres, err := Process(context.Background(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(partition(grown), partition(bres)) {
+		t.Error("after matching every row again, customers differ from a batch run")
+	}
+	// A small sheet later is matched incrementally again.
+	content, _ := newRowsCSV(t, grown, 2)
+	e.write("新增客户.csv", content)
+	if next, _ := e.run(); next.Sync.Regrown || next.Sync.RowsMatched == 0 {
+		t.Errorf("a small sheet after the rematch: Regrown=%v, rows matched %d", next.Sync.Regrown, next.Sync.RowsMatched)
+	}
+}
