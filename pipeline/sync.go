@@ -248,7 +248,13 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 	if err != nil {
 		return err
 	}
-	s.fullRows, _ = strconv.Atoi(string(rows))
+	if s.fullRows, err = strconv.Atoi(string(rows)); err != nil {
+		// A state from before the setting: count from now on.
+		s.fullRows = 0
+		for _, f := range s.snap.Files {
+			s.fullRows += f.Rows
+		}
+	}
 	return nil
 }
 

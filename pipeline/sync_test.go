@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -733,5 +734,25 @@ func TestSyncRematchesWhenRowsDouble(t *testing.T) {
 	e.write("新增客户.csv", content)
 	if next, _ := e.run(); next.Sync.Regrown || next.Sync.RowsMatched == 0 {
 		t.Errorf("a small sheet after the rematch: Regrown=%v, rows matched %d", next.Sync.Regrown, next.Sync.RowsMatched)
+	}
+}
+
+// TestSyncStateWithoutFullRows: a state written before the rows of the
+// last full run were kept does not make every later run a full one.
+func TestSyncStateWithoutFullRows(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	db, err := sql.Open("sqlite", e.state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`DELETE FROM settings WHERE name = ?`, settingFullRows); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	content, _ := newRowsCSV(t, first, 2)
+	e.write("新增客户.csv", content)
+	if next, _ := e.run(); next.Sync.Regrown {
+		t.Error("a small sheet on a state without match.full_rows matched every row")
 	}
 }
