@@ -97,7 +97,24 @@ func dumpDB(t testing.TB, db *sql.DB) string {
 	t.Helper()
 	ctx := context.Background()
 	var b strings.Builder
-	tables := []string{"schema_version", "runs", "files", "rows", "customers", "issued", "merges", "decisions"}
+	// Every table, and the schema itself (a failed bulk load must bring
+	// its dropped indexes back).
+	var tables []string
+	schema, err := db.QueryContext(ctx, `SELECT type, name, coalesce(sql, '') FROM sqlite_master ORDER BY type, name`)
+	if err != nil {
+		t.Fatalf("dump schema: %v", err)
+	}
+	for schema.Next() {
+		var typ, name, sql string
+		if err := schema.Scan(&typ, &name, &sql); err != nil {
+			t.Fatalf("dump schema: %v", err)
+		}
+		fmt.Fprintf(&b, "%s %s %s\n", typ, name, sql)
+		if typ == "table" {
+			tables = append(tables, name)
+		}
+	}
+	schema.Close()
 	for _, table := range tables {
 		rows, err := db.QueryContext(ctx, `SELECT * FROM `+table+` ORDER BY 1, 2`)
 		if err != nil && strings.Contains(err.Error(), "1st ORDER BY term out of range") || err != nil && table == "schema_version" {

@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"fmt"
+	"strings"
 	"slices"
 	"testing"
 )
@@ -279,5 +280,65 @@ func TestManyPairs(t *testing.T) {
 	}
 	if len(got) != 2*pairsPerInsert+5 || got[0].A != "fp-0000" || got[0].B != "fp-0001" || got[0].Kind != PairLink || got[0].Score != 99 {
 		t.Errorf("%d pairs, first %+v", len(got), got[0])
+	}
+}
+
+// TestBulkLoad commits a first run big enough to load in bulk (indexes
+// dropped and rebuilt): the indexes are back, identical, and used.
+func TestBulkLoad(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	schema := func() string {
+		var out []string
+		rows, err := s.db.Query(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name, sql string
+			if err := rows.Scan(&name, &sql); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, name+": "+sql)
+		}
+		return fmt.Sprint(out)
+	}
+	before := schema()
+	ch := indexed(fixtureChanges(0, "a.csv", bulkRows))
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	if after := schema(); after != before {
+		t.Errorf("indexes after a bulk load:\n%s\nwant\n%s", after, before)
+	}
+	got, err := s.CustomerRows(ctx, ch.Rows[bulkRows/2].CustomerID)
+	if err != nil || len(got) != 1 || got[0].Fingerprint != ch.Rows[bulkRows/2].Fingerprint {
+		t.Errorf("CustomerRows after a bulk load: %v (%v)", fps(got), err)
+	}
+	var plan string
+	if err := s.db.QueryRow(`EXPLAIN QUERY PLAN SELECT rowid FROM rows WHERE customer_id = 'x'`).Scan(new(int), new(int), new(int), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "rows_by_customer") {
+		t.Errorf("query plan after a bulk load: %s", plan)
+	}
+}
+
+// TestBulkLoadFails: a bulk load that fails after dropping the indexes
+// leaves the state as it was, indexes included.
+func TestBulkLoadFails(t *testing.T) {
+	s, _ := openTemp(t)
+	before := dump(t, s)
+	failpoint = func(step string) error {
+		if step == "rows" {
+			return errInjected
+		}
+		return nil
+	}
+	t.Cleanup(func() { failpoint = nil })
+	if _, err := s.Commit(context.Background(), fixtureRun("a.csv"), indexed(fixtureChanges(0, "a.csv", bulkRows))); err == nil {
+		t.Fatal("commit did not fail")
+	}
+	if after := dump(t, s); after != before {
+		t.Error("a failed bulk load changed the state")
 	}
 }
