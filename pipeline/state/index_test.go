@@ -3,8 +3,8 @@ package state
 import (
 	"context"
 	"fmt"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 )
 
