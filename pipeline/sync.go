@@ -76,16 +76,18 @@ type syncRun struct {
 	gone     []string            // fingerprints of stored rows no longer in their file
 	files    []state.File
 	goneFile []string
-	affected map[string]bool        // stored customers this run decides again
-	merged   []state.CustomerChange // customers folded into another
-	matched  []*record.Record       // the rows matched this run
-	weights  map[string]match.MU    // of the last full run; nil on a full run
-	fullRows int                    // rows of the last full run
+	affected map[string]bool                     // stored customers this run decides again
+	merged   []state.CustomerChange              // customers folded into another
+	matched  []*record.Record                    // the rows matched this run
+	weights  map[string]match.MU                 // of the last full run; nil on a full run
+	fullRows int                                 // rows of the last full run
+	keys     map[*record.Record]match.RecordKeys // blocking keys of the rows to store
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
 	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
-		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{}}
+		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
+		keys: map[*record.Record]match.RecordKeys{}}
 	s.res.Sync = s.info
 	return s
 }
@@ -471,7 +473,8 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 		lookup.Exclude[rel] = true
 	}
 	seenKey := map[uint64]bool{}
-	for _, rk := range match.BlockKeys(fresh, opt) {
+	for i, rk := range match.BlockKeys(fresh, opt) {
+		s.keys[fresh[i]] = rk
 		for _, k := range rk.Keys {
 			if !seenKey[k.Hash] {
 				seenKey[k.Hash] = true
@@ -757,15 +760,16 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 
 	// Rows: every row read this run (with its blocking keys), every row
 	// of a full run, and stored rows whose customer or lineage changed.
+	// (The lookup computed the keys of the new rows already.)
 	var usable []*record.Record
 	for _, r := range s.matched {
-		if (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) {
+		_, known := s.keys[r]
+		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) {
 			usable = append(usable, r)
 		}
 	}
-	keys := map[*record.Record]match.RecordKeys{}
 	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
-		keys[usable[i]] = rk
+		s.keys[usable[i]] = rk
 	}
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
@@ -778,7 +782,7 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		}
 		row := state.RowOf(r)
 		row.Indexed = true
-		if rk, ok := keys[r]; ok {
+		if rk, ok := s.keys[r]; ok && (r.Status == record.Kept || r.Status == record.Merged) {
 			row.SortKey = rk.Sort
 			for _, k := range rk.Keys {
 				row.Keys = append(row.Keys, k.Hash)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -36,7 +37,7 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 	}
 	if !s.cfg.ChangesOnly {
 		skip := func(row *state.Row) bool {
-			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || contains(s.goneFile, row.Prov.File)
+			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
 		}
 		recs, customers, err := rebuild(ctx, s.store, s.cfg, skip)
 		if err != nil {
@@ -260,13 +261,4 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		return err
 	}
 	return store.MarkPublished(ctx, u.ID)
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
