@@ -12,29 +12,32 @@
 // Sensitive values (record values of field "sensitive") never reach the
 // file in clear, and Purge deletes the personal data when an engagement ends.
 //
-// An incremental run, step by step:
+// An incremental run (pipeline.Sync), step by step:
 //
 //  1. Open the store; if Unpublished returns a run, rebuild its outputs from
-//     the store (EachRow, Golden, RunChanges), publish them to its Out
+//     the store (EachRow, EachPair, RunChanges), publish them to its Out
 //     folder and MarkPublished it before doing anything else.
 //  2. Previous gives the snapshot. When Snapshot.Last.RulesHash differs from
-//     the rules of this run, treat every row as changed (normalize again).
+//     the rules of this run, or the match settings (Setting) are missing or
+//     stale, the run reads, cleans and matches every row again.
 //  3. For each input, HashFile; a file whose hash equals Files[rel].Hash is
-//     not read: its rows come from EachRow(ctx, rel, …) with Row.Record. In
-//     a changed file, a row whose fingerprint and ContentHash match a stored
-//     row takes the stored normalized values instead of normalizing again.
-//  4. Match all rows of the run (stored and new) with the usual blocking,
-//     honouring Snapshot.Decisions (keyed by PairKey of fingerprints).
+//     not read. In a changed file, a row whose fingerprint and ContentHash
+//     match a stored row takes the stored cleaned values instead of being
+//     cleaned again.
+//  4. Candidates finds the stored rows that share a blocking key with the
+//     new rows, or sort near them; RowsOfCustomers reads the customers they
+//     may join. Those rows and the new ones are matched, honouring
+//     Snapshot.Decisions (keyed by PairKey of fingerprints).
 //  5. For each cluster, in order of merge.ID, Resolve(merge.ID(rows), the
 //     stored CustomerIDs of its rows) gives the customer id: earlier ids are
 //     kept, the Survivor wins when customers merge, ids are never reused.
-//  6. Commit the changes: Files read, GoneFiles, new or changed Rows,
-//     GoneRows, and only the Customers created or changed (golden record
-//     JSON; merged ones with MergedInto, vanished ones Retired), with
-//     Base = Snapshot.Base. Customers whose GoldenHash is unchanged and not
-//     retouched are not sent: RunChanges relies on it.
-//  7. Write and publish the outputs (changes.csv from RunChanges), then
-//     MarkPublished.
+//  6. Commit the changes: Files read, GoneFiles, new or changed Rows (with
+//     their blocking keys), GoneRows, the Pairs found, and only the
+//     Customers created or changed (golden record JSON; merged ones with
+//     MergedInto, vanished ones Retired), with Base = Snapshot.Base.
+//     Customers whose GoldenHash is unchanged are not sent: RunChanges
+//     relies on it.
+//  7. Publish the outputs (changes.csv), then MarkPublished.
 package state
 
 import (
