@@ -61,6 +61,17 @@ func fixtureRecords() []*record.Record {
 	}
 }
 
+// openTestState opens the state file at path for a test; the caller closes it.
+func openTestState(t *testing.T, path string) (*state.Store, context.Context) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := state.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, ctx
+}
+
 // fixtureState commits fixtureRecords to a new state file and returns its path.
 func fixtureState(t *testing.T) string {
 	t.Helper()
@@ -89,11 +100,7 @@ func fixtureState(t *testing.T) string {
 // sorted.
 func storedDecisions(t *testing.T, path string) []string {
 	t.Helper()
-	ctx := context.Background()
-	s, err := state.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := openTestState(t, path)
 	defer s.Close()
 	ds, err := s.Decisions(ctx)
 	if err != nil {
@@ -212,11 +219,7 @@ func TestReviewApply(t *testing.T) {
 	if got := storedDecisions(t, db); !reflect.DeepEqual(got, want) {
 		t.Errorf("after review.xlsx: decisions %q, want %q (the later verdict replaces the earlier)", got, want)
 	}
-	ctx := context.Background()
-	s, err := state.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := openTestState(t, db)
 	defer s.Close()
 	log, err := s.Audit(ctx)
 	if err != nil {
@@ -349,11 +352,7 @@ func TestDecideSource(t *testing.T) {
 	if code, _, stderr := runCLI(t, "decide", "keep", "--state", db, "a.csv:2", "a.csv:3"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	ctx := context.Background()
-	s, err := state.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, ctx := openTestState(t, db)
 	defer s.Close()
 	ds, err := s.Decisions(ctx)
 	if err != nil {
