@@ -1,6 +1,13 @@
 package address
 
-import "testing"
+import (
+	"encoding/csv"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
 
 // benchAddresses mix the shapes seen in customer sheets: full names, short
 // names with spaces, a bare district, municipalities and split columns.
@@ -27,4 +34,50 @@ func BenchmarkResolve(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "addresses/s")
+}
+
+// BenchmarkResolveCorpus resolves the address column of the benchmark
+// corpus's UTF-8 CSV (`make bench`; CRMCLEAN_BENCH_DIR names its folder),
+// in file order: the mix and the cache behaviour of a real run, which the
+// dozen addresses above cannot show.
+func BenchmarkResolveCorpus(b *testing.B) {
+	dir := os.Getenv("CRMCLEAN_BENCH_DIR")
+	if dir == "" {
+		b.Skip("CRMCLEAN_BENCH_DIR not set: run make bench")
+	}
+	f, err := os.Open(filepath.Join(dir, "sheets", "老系统导出.csv"))
+	if err != nil {
+		b.Skipf("benchmark corpus: %v", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	head, err := cr.Read()
+	if err != nil {
+		b.Fatal(err)
+	}
+	col := slices.Index(head, "Address")
+	if col < 0 {
+		b.Fatalf("no Address column in %q", head)
+	}
+	var ins []Input
+	for {
+		row, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if row[col] != "" {
+			ins = append(ins, Input{Address: row[col]})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, in := range ins {
+			Resolve(in)
+		}
+	}
+	b.ReportMetric(float64(len(ins))*float64(b.N)/b.Elapsed().Seconds(), "addresses/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/(float64(len(ins))*float64(b.N)), "ns/address")
 }

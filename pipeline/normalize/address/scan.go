@@ -133,30 +133,37 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	if mask == 0 {
 		return mention{}, false, false
 	}
-	var offs [32]int  // offs[k]: byte offset in t after k runes that are not spaces
-	var keys [32]int  // keys[k]: length of those k runes in key
-	var key [128]byte // the runes without the spaces
-	var gap uint32    // bit k set: spaces after the k-th rune
+	var offs [32]int   // offs[k]: byte offset in t after k runes that are not spaces
+	var runes [32]rune // runes[k-1]: the k-th of those runes
+	var gap uint32     // bit k set: spaces after the k-th rune
 	n, longest := 0, bits.Len32(mask)-1
 	for i := pos; i < len(t) && n < longest; {
-		r, size := utf8.DecodeRuneInString(t[i:])
+		r, size := decodeRune(t, i)
+		i += size
 		if isSpace(r) {
 			gap |= 1 << n
-			i += size
 			continue
 		}
-		copy(key[keys[n]:], t[i:i+size])
-		i += size
+		runes[n] = r
 		n++
-		offs[n], keys[n] = i, keys[n-1]+size
+		offs[n] = i
 	}
 	gap &^= 1 // spaces before the first rune do not matter
+	// Only a name written with spaces inside needs its runes copied
+	// together to be looked up.
+	var keys [32]int  // keys[k]: length of the first k runes in key
+	var key [128]byte // the runes without the spaces
+	if gap != 0 {
+		for k := 1; k <= n; k++ {
+			keys[k] = keys[k-1] + utf8.EncodeRune(key[keys[k-1]:], runes[k-1])
+		}
+	}
 	conflict := ""
 	for l := n; l >= 2; l-- {
 		if mask&(1<<l) == 0 {
 			continue
 		}
-		if last, _ := utf8.DecodeLastRune(key[keys[l-1]:keys[l]]); !idx.filter.mayHave(first, last, l) {
+		if !idx.filter.mayHave(first, runes[l-1], l) {
 			continue // no name of l runes runs from first to last
 		}
 		var cands []candidate
@@ -192,6 +199,21 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		s.conflict = conflict
 	}
 	return mention{}, false, false
+}
+
+// decodeRune is utf8.DecodeRuneInString(t[i:]) with the three-byte
+// sequences that Chinese text is made of decoded inline.
+func decodeRune(t string, i int) (rune, int) {
+	if i+2 < len(t) {
+		c0, c1, c2 := t[i], t[i+1], t[i+2]
+		if c0&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) { // not overlong, not a surrogate
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(t[i:])
 }
 
 // anyLevel is the cap of the address text: names there may be of any level.
