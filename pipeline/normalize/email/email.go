@@ -65,6 +65,9 @@ func (n *Normalizer) Normalize(s string) Result {
 // Words without a letter or digit beside the addresses (备用, 工作) are
 // ignored; a cell without any @ is one invalid value. A blank cell gives nil.
 func (n *Normalizer) NormalizeAll(s string) []Result {
+	if plain(s) {
+		return n.one(s) // prepare would return s as it is
+	}
 	c := prepare(s)
 	if c == "" {
 		return nil
@@ -78,6 +81,28 @@ func (n *Normalizer) NormalizeAll(s string) []Result {
 	}
 	return n.list(c)
 }
+
+// plain reports whether s is one address as most cells hold it, which
+// prepare leaves as it is: lower-case ASCII letters, digits and ._+- with
+// one @, starting and ending with a letter or digit.
+func plain(s string) bool {
+	if s == "" || !alnumASCII(s[0]) || !alnumASCII(s[len(s)-1]) {
+		return false
+	}
+	ats := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case alnumASCII(c), c == '.', c == '_', c == '+', c == '-':
+		case c == '@':
+			ats++
+		default:
+			return false
+		}
+	}
+	return ats == 1
+}
+
+func alnumASCII(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
 
 // isListSeparator reports whether r separates the addresses of a cell.
 func isListSeparator(r rune) bool {

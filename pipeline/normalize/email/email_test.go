@@ -221,6 +221,39 @@ func checkOne(t *testing.T, n *Normalizer, s string) {
 	}
 }
 
+// plainCases are cells on either side of plain's limits.
+var plainCases = []string{"zw@qq.com", "zhang.wei+crm@example.com.cn", "a_b-c@d-e.cn", "1@2", "zw@qq.con", "a@qq.com.",
+	".a@qq.com", "Zw@qq.com", "zw@@qq.com", "zw", "zw@qq.com ", "zw@qq.com;b@163.com", "zw@qq。com", "zw@qq.com\u200b", "a..b@c.com", ""}
+
+// TestPlainSkipsNothing checks that the cells plain lets past prepare are
+// ones prepare leaves as they are, so NormalizeAll gives what it gave
+// without the shortcut.
+func TestPlainSkipsNothing(t *testing.T) {
+	for _, s := range plainCases {
+		t.Run(s, func(t *testing.T) { checkPlain(t, s) })
+	}
+	if !plain("zw@qq.com") || plain("ZW@qq.com") || plain("a@b@c") {
+		t.Fatal("plain: wrong answer on its own examples")
+	}
+}
+
+func checkPlain(t *testing.T, s string) {
+	t.Helper()
+	if !plain(s) {
+		return
+	}
+	if c := prepare(s); c != s || strings.ContainsFunc(c, isListSeparator) {
+		t.Fatalf("plain(%q) but prepare gives %q", s, c)
+	}
+}
+
+func FuzzPlain(f *testing.F) {
+	for _, s := range append(plainCases, oneCases...) {
+		f.Add(s)
+	}
+	f.Fuzz(checkPlain)
+}
+
 func FuzzOneMatchesList(f *testing.F) {
 	for _, s := range oneCases {
 		f.Add(s)
