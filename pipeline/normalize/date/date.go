@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
@@ -80,15 +81,23 @@ type stamp struct {
 type zone struct {
 	loc    *time.Location
 	offset string // "+08:00", as time.Format writes -07:00
+	name   string // the TimeZone it was made for
 }
 
-var zones sync.Map // string → *zone
+var (
+	zones    sync.Map             // string → *zone
+	lastZone atomic.Pointer[zone] // the zone asked for last: a run asks for one
+)
 
 func location(tz string) (*zone, error) {
 	if tz == "" {
 		tz = "+08:00"
 	}
+	if z := lastZone.Load(); z != nil && z.name == tz {
+		return z, nil
+	}
 	if z, ok := zones.Load(tz); ok {
+		lastZone.Store(z.(*zone))
 		return z.(*zone), nil
 	}
 	off, err := rules.ParseOffset(tz)
@@ -96,7 +105,7 @@ func location(tz string) (*zone, error) {
 		return nil, err
 	}
 	l := time.FixedZone(tz, off)
-	z := &zone{loc: l, offset: time.Date(2000, 1, 1, 0, 0, 0, 0, l).Format("-07:00")}
+	z := &zone{loc: l, offset: time.Date(2000, 1, 1, 0, 0, 0, 0, l).Format("-07:00"), name: tz}
 	zones.Store(tz, z)
 	return z, nil
 }
