@@ -53,6 +53,31 @@ const (
 // address.conflict warning says so.
 func Resolve(in Input) Result {
 	in = Input{sanitize(in.Province), sanitize(in.City), sanitize(in.District), sanitize(in.Address)}
+	if in.Address != "" && !hasColumns(in) {
+		// The common case, an address in one column, reads the text alone
+		// (as below) and leaves the columns' scan unmade.
+		var own scan
+		own.reset()
+		own.run(in.Address, true, anyLevel)
+		return own.result(in.Address, true)
+	}
+	return resolveColumns(in)
+}
+
+// usedColumn reports whether Resolve reads a province, city or district
+// column: one that holds more than white space or a bare 县.
+func usedColumn(col string) bool {
+	col = strings.TrimSpace(col)
+	return col != "" && col != "县"
+}
+
+func hasColumns(in Input) bool {
+	return usedColumn(in.Province) || usedColumn(in.City) || usedColumn(in.District)
+}
+
+// resolveColumns is Resolve for an address with split columns, or none at
+// all.
+func resolveColumns(in Input) Result {
 	// Each column is read on its own, in order, a name in the province
 	// column taken for a province where it can be one (河北 is also a
 	// district of 天津市).
@@ -61,9 +86,10 @@ func Resolve(in Input) Result {
 	var rest [3]string // what each column holds beyond the divisions
 	hasCols := false
 	for i, col := range [3]string{in.Province, in.City, in.District} {
-		if col = strings.TrimSpace(col); col == "" || col == "县" {
+		if !usedColumn(col) {
 			continue
 		}
+		col = strings.TrimSpace(col)
 		hasCols = true
 		cols.run(col, false, levelProvince+i)
 		rest[i] = col[cols.end:]
