@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,17 +70,27 @@ func reset(work, fresh []record.Record) {
 	}
 }
 
+// benchBatch is how many rows a worker takes at a time, as the pipeline's
+// workers take batches of pipeline.batchSize rows.
+const benchBatch = 2048
+
 // normalizeChunks runs normalize and validate over recs with workers
-// goroutines, each taking one contiguous chunk.
+// goroutines, each taking the next batch of rows until none are left.
 func normalizeChunks(n *normalize.Normalizer, v *validate.Validator, recs []record.Record, workers int) {
 	var wg sync.WaitGroup
-	size := (len(recs) + workers - 1) / workers
-	for lo := 0; lo < len(recs); lo += size {
-		chunk := recs[lo:min(lo+size, len(recs))]
+	var next atomic.Int64
+	for range workers {
 		wg.Go(func() {
-			for i := range chunk {
-				n.Apply(&chunk[i])
-				v.Apply(&chunk[i])
+			for {
+				hi := int(next.Add(benchBatch))
+				lo := hi - benchBatch
+				if lo >= len(recs) {
+					return
+				}
+				for i := lo; i < min(hi, len(recs)); i++ {
+					n.Apply(&recs[i])
+					v.Apply(&recs[i])
+				}
 			}
 		})
 	}
@@ -89,7 +100,12 @@ func normalizeChunks(n *normalize.Normalizer, v *validate.Validator, recs []reco
 func benchNormalize(b *testing.B, workers int) {
 	in := benchInput(b)
 	r := rules.Default()
-	fresh := readRecords(b, ingest.NewReader(r), in)
+	timeNormalize(b, r, readRecords(b, ingest.NewReader(r), in), workers)
+}
+
+// timeNormalize times normalize and validate over fresh with workers
+// goroutines, restoring the input between passes with the timer stopped.
+func timeNormalize(b *testing.B, r *rules.Rules, fresh []record.Record, workers int) {
 	n, err := normalize.New(r)
 	if err != nil {
 		b.Fatal(err)
@@ -118,6 +134,24 @@ func benchNormalize(b *testing.B, workers int) {
 // BenchmarkNormalize measures normalize.Apply and validate.Apply over the
 // rows of the benchmark CSV with two workers, the target's two cores.
 func BenchmarkNormalize(b *testing.B) { benchNormalize(b, benchWorkers) }
+
+// BenchmarkNormalizeCorpus is BenchmarkNormalize over every sheet of the
+// benchmark corpus, the CSVs in their encodings and the workbook: all of its
+// rows, with the mix of columns each source has.
+func BenchmarkNormalizeCorpus(b *testing.B) {
+	in := benchInput(b)
+	sheets, err := filepath.Glob(filepath.Join(filepath.Dir(in.Path), "*"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rules.Default()
+	rd := ingest.NewReader(r)
+	var fresh []record.Record
+	for _, path := range sheets {
+		fresh = append(fresh, readRecords(b, rd, ingest.Input{Path: path, Rel: filepath.Base(path)})...)
+	}
+	timeNormalize(b, r, fresh, benchWorkers)
+}
 
 // BenchmarkNormalizeSerial is BenchmarkNormalize on one goroutine: its
 // ns/row is the CPU cost of a row, which a loaded machine disturbs less
