@@ -1,7 +1,6 @@
 package phone
 
 import (
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -11,10 +10,21 @@ type areaCode struct {
 	// lens[i] has bit d set when a subscriber number of 6+i digits starting
 	// with digit d is a valid fixed line.
 	lens [3]uint16
-	// odd marks the same shapes where validity depends on later digits:
-	// those numbers are checked by phonenumbers itself.
-	odd    [3]uint16
+	// odd marks the same shapes where validity depends on later digits.
+	odd [3]uint16
+	// deep refines the odd shapes by their first two to four digits; a
+	// number of an odd shape that no entry matches is not valid.
+	deep   []subscriberPrefix
 	cities []string // canonical city names, main city first
+}
+
+// subscriberPrefix says that subscriber numbers of n digits starting with
+// prefix are valid fixed lines (yes), or that validity depends on later
+// digits still (ask: phonenumbers decides).
+type subscriberPrefix struct {
+	n      int
+	prefix string
+	v      verdict
 }
 
 // subscriber reports whether sub is a valid subscriber number under the
@@ -29,7 +39,11 @@ func (a areaCode) subscriber(sub string) verdict {
 	case a.lens[n-6]&bit != 0:
 		return yes
 	case a.odd[n-6]&bit != 0:
-		return ask
+		for _, d := range a.deep {
+			if d.n == n && strings.HasPrefix(sub, d.prefix) {
+				return d.v
+			}
+		}
 	}
 	return no
 }
@@ -46,21 +60,24 @@ func (a areaCode) maxLen() int {
 
 // lengths describes the subscriber lengths the area code takes: "8", "7 or 8".
 func (a areaCode) lengths() string {
-	var ls []string
+	var mask, odd uint8
 	for i := range a.lens {
 		if a.lens[i] != 0 {
-			ls = append(ls, strconv.Itoa(6+i))
+			mask |= 1 << i
+		}
+		if a.odd[i] != 0 {
+			odd |= 1 << i
 		}
 	}
-	if len(ls) == 0 {
-		for i := range a.odd {
-			if a.odd[i] != 0 {
-				ls = append(ls, strconv.Itoa(6+i))
-			}
-		}
+	if mask == 0 {
+		mask = odd
 	}
-	return strings.Join(ls, " or ")
+	return lengthNames[mask]
 }
+
+// lengthNames names the sets of subscriber lengths: bit i stands for 6+i
+// digits.
+var lengthNames = [8]string{"", "6", "7", "6 or 7", "8", "6 or 8", "7 or 8", "6 or 7 or 8"}
 
 type verdict int
 
@@ -75,8 +92,10 @@ const (
 // phonenumbers knows such a code.
 func lookupArea(national string) (string, areaCode, bool) {
 	if len(national) >= 4 {
-		if a, ok := areaCodes[national[:4]]; ok {
-			return national[:4], a, true
+		if n, ok := number(national[:3]); ok && areaIndex.fourHead[n] {
+			if a, ok := areaCodes[national[:4]]; ok {
+				return national[:4], a, true
+			}
 		}
 	}
 	n := 3
@@ -86,8 +105,47 @@ func lookupArea(national string) (string, areaCode, bool) {
 	if len(national) < n {
 		return "", areaCode{}, false
 	}
-	a, ok := areaCodes[national[:n]]
-	return national[:n], a, ok
+	code := national[:n]
+	if v, ok := number(code); ok && code[0] != '0' && areaIndex.at[v] > 0 {
+		return code, areaIndex.codes[areaIndex.at[v]-1], true
+	}
+	return code, areaCode{}, false
+}
+
+// areaIndex is areaCodes indexed for lookupArea without hashing.
+var areaIndex = indexAreaCodes(areaCodes)
+
+type areaCodeIndex struct {
+	at       [1000]int16 // a two- or three-digit code read as a number: 1 + its index in codes, 0 if none
+	fourHead [1000]bool  // the first three digits of a four-digit code
+	codes    []areaCode
+}
+
+func indexAreaCodes(m map[string]areaCode) *areaCodeIndex {
+	idx := &areaCodeIndex{}
+	for code, a := range m {
+		if len(code) == 4 {
+			v, _ := number(code[:3])
+			idx.fourHead[v] = true
+			continue
+		}
+		v, _ := number(code)
+		idx.codes = append(idx.codes, a)
+		idx.at[v] = int16(len(idx.codes))
+	}
+	return idx
+}
+
+// number reads two or three ASCII digits.
+func number(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
 }
 
 var (
@@ -137,13 +195,12 @@ func CityOfAreaCode(code string) []string {
 // servesCity reports whether the area code serves city. Unknown cities
 // (not in the geocoding data) are never a mismatch.
 func servesCity(code, city string) (serves, known bool) {
-	if AreaCode(city) == "" {
-		return false, false
-	}
+	// A city the code serves is in the table, so it is known: only a
+	// mismatch needs AreaCode to tell a known city from an unknown one.
 	for _, c := range areaCodes[code].cities {
 		if c == city || c == city+"市" {
 			return true, true
 		}
 	}
-	return false, true
+	return false, AreaCode(city) != ""
 }

@@ -1,6 +1,11 @@
 package phone
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
 
 // messyCells is a realistic mix of what phone columns hold.
 var messyCells = []string{
@@ -43,4 +48,36 @@ func BenchmarkParseMixed(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cells/s")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/cell")
+}
+
+// BenchmarkParseCorpus parses the distinct phone cells of the benchmark
+// corpus's CSV sheets ($CRMCLEAN_BENCH_DIR/sheets/*.csv), each with the
+// city its row names, as the normalizer passes the address's city; skipped
+// when CRMCLEAN_BENCH_DIR is unset.
+func BenchmarkParseCorpus(b *testing.B) {
+	dir := os.Getenv("CRMCLEAN_BENCH_DIR")
+	if dir == "" {
+		b.Skip("CRMCLEAN_BENCH_DIR is not set")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "sheets", "*.csv"))
+	if len(files) == 0 {
+		b.Skipf("no CSV sheets in %s", filepath.Join(dir, "sheets"))
+	}
+	cells := phoneCells(b, files, true)
+	p := newParser(b)
+	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	n := 0
+	for b.Loop() {
+		for _, c := range cells {
+			p.Parse(c.text, Context{City: c.city})
+		}
+		n += len(cells)
+	}
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/cell")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n), "allocs/cell")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(n), "B/cell")
 }

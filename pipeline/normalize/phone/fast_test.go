@@ -129,7 +129,9 @@ func TestPlainLandlineAgrees(t *testing.T) {
 // FuzzPlainLandline: the landline fast path gives what the slow path gives.
 func FuzzPlainLandline(f *testing.F) {
 	for _, s := range []string{"057188881234", "0571-88881234", "0571 88881234", "(0571)88881234", "010-62345678",
-		"0736-7123456", "0571-8888123", "(010)6234567", "0999-1234567", "0755-12345678"} {
+		"0736-7123456", "0571-8888123", "(010)6234567", "0999-1234567", "0755-12345678",
+		"010-80012345", "010-81012345", "021-10012345", "021-10123456", "0571-951234", "0571-961234",
+		"01080012345", "(021)8001234", "8078-1234567", "08078-1234567", "0571888-81234"} {
 		f.Add(s, "杭州市")
 		f.Add(s, "")
 	}
@@ -140,4 +142,40 @@ func FuzzPlainLandline(f *testing.F) {
 			t.Fatalf("Parse(%q, %q) = %+v; slow path gives %+v", cell, city, got, want)
 		}
 	})
+}
+
+// TestPlainLandlineDeepAgrees covers the subscriber numbers the generated
+// table decides by two to four leading digits (010 and 021 numbers of 8
+// digits starting 1 or 8, 6-digit numbers starting 9) and the kept 7- and
+// 8-digit numbers of the wrong length, with and without a city: the fast
+// path gives what the slow path gives.
+func TestPlainLandlineDeepAgrees(t *testing.T) {
+	p := newParser(t)
+	var subs []string
+	for _, lead := range []string{"1", "10", "100", "101", "109", "11", "8", "80", "800", "801", "809", "81", "89", "9", "95", "96", "2", "6"} {
+		for _, n := range []int{6, 7, 8} {
+			if len(lead) < n {
+				subs = append(subs, lead+"2345678"[:n-len(lead)], lead+"0000000"[:n-len(lead)])
+			}
+		}
+	}
+	fast := 0
+	for _, code := range []string{"10", "21", "20", "571", "736", "999", "8078", "807"} {
+		for _, sub := range subs {
+			for _, cell := range []string{"0" + code + sub, "0" + code + "-" + sub, "0" + code + " " + sub, "(0" + code + ")" + sub} {
+				if _, ok := p.plainLandline(cell, Context{}); ok {
+					fast++
+				}
+				for _, city := range []string{"", "北京市", "上海市", "杭州市"} {
+					ctx := Context{City: city}
+					if got, want := p.Parse(cell, ctx), parseSlow(p, cell, ctx); !reflect.DeepEqual(got, want) {
+						t.Fatalf("Parse(%q, %q) = %+v; slow path gives %+v", cell, city, got, want)
+					}
+				}
+			}
+		}
+	}
+	if fast < 500 {
+		t.Errorf("plainLandline read only %d cells: the fast path is not taken", fast)
+	}
 }

@@ -1,7 +1,6 @@
 package phone
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
@@ -96,7 +95,7 @@ func shortMobile(cell string) (Result, bool) {
 		why = "9 digits, a mobile number has 11"
 	}
 	return Result{Issues: []record.Issue{{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning,
-		Message: strconv.Quote(cell) + " is not a phone number: " + why}}}, true
+		Message: quoted(cell, " is not a phone number: ", why)}}}, true
 }
 
 // noted reads a mobile of eleven digits followed by a note in brackets, as
@@ -168,9 +167,10 @@ func (p *Parser) list(cell string, ctx Context) (Result, bool) {
 			ph = record.Phone{E164: e164, Type: record.Mobile, Col: -1, Input: piece}
 		} else if sep == " " {
 			return Result{}, false
-		} else if one, ok := p.plainLandline(piece, ctx); ok {
-			ph = one.Phones[0]
-			res.Issues = append(res.Issues, one.Issues...)
+		} else if j, ok := p.plainLandlineJudgement(piece); ok {
+			ph = record.Phone{E164: j.e164, Type: record.Landline, Col: -1, Input: piece}
+			c := cellParse{p: p, ctx: ctx, res: &res}
+			c.landlineIssues(j, piece)
 		} else {
 			return Result{}, false
 		}

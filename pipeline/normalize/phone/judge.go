@@ -2,6 +2,7 @@ package phone
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -116,10 +117,8 @@ func (p *Parser) mobile(d string) judgement {
 	case len(d) > 11:
 		return badf("%d digits, a mobile number has 11", len(d))
 	}
-	for n := 2; n <= 5; n++ {
-		if mobilePrefixes[d[:n]] {
-			return judgement{st: whole, typ: record.Mobile, e164: "+86" + d}
-		}
+	if isMobile([]byte(d[:5])) {
+		return judgement{st: whole, typ: record.Mobile, e164: "+86" + d}
 	}
 	if j := p.slow("+86" + d); j.st == whole {
 		return j
@@ -180,14 +179,25 @@ func (p *Parser) landline(nat string) judgement {
 // code: cities have moved from 7 to 8 digits over the years and the
 // metadata lags some of them. It comes back with a warning, not dropped.
 func lenient(code string, a areaCode, sub string) judgement {
-	if (len(sub) == 7 || len(sub) == 8) && sub[0] >= '2' && sub[0] <= '9' {
-		return judgement{st: whole, typ: record.Landline, e164: "+86" + code + sub, area: code, fix: RuleLandlineLength,
-			why: fmt.Sprintf("area code 0%s takes numbers of %s digits, this one has %d", code, a.lengths(), len(sub))}
+	if keptLength(sub) {
+		return lengthWarning(code, "+86"+code+sub)
 	}
-	if lens := a.lengths(); !strings.Contains(lens, fmt.Sprint(len(sub))) {
+	if lens := a.lengths(); !strings.Contains(lens, strconv.Itoa(len(sub))) {
 		return badf("%d digits after area code 0%s, a number there has %s", len(sub), code, lens)
 	}
 	return badf("%s is not a valid number in area code 0%s", sub, code)
+}
+
+// keptLength reports whether lenient keeps a subscriber number it finds
+// no valid shape for: 7 or 8 digits, not starting 0 or 1.
+func keptLength(sub string) bool {
+	return (len(sub) == 7 || len(sub) == 8) && sub[0] >= '2' && sub[0] <= '9'
+}
+
+// lengthWarning is lenient's judgement of a kept number; e164 is
+// "+86"+code+sub. lengthIssue words the warning.
+func lengthWarning(code, e164 string) judgement {
+	return judgement{st: whole, typ: record.Landline, e164: e164, area: code, fix: RuleLandlineLength}
 }
 
 // partialLandline settles a national number that stayed too short: a

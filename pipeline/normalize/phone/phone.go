@@ -11,6 +11,7 @@ package phone
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -113,63 +114,102 @@ func (p *Parser) Parse(cell string, ctx Context) Result {
 // groups would and gives what parse gives, area-code check and
 // subscriber-length warning included, or false for anything else (a bad or
 // otherwise repaired number, an extension, text), which parse then reads.
+//
+// The digits start 0 and, after it, neither 0 nor 1 other than 10, so
+// judge would read them, and the head group, as landline (trunk 0, area
+// code, subscriber). That judgement is done here from one area-code lookup
+// on the E.164 text, built once and returned as the number:
+//   - a valid subscriber number (table or phonenumbers) gives the number;
+//   - otherwise, complete or too short, landline and parse's finish both
+//     end in lenient, which keeps a 7- or 8-digit number with a warning.
 func (p *Parser) plainLandline(cell string, ctx Context) (Result, bool) {
-	if len(cell) < 10 || len(cell) > 16 {
+	j, ok := p.plainLandlineJudgement(cell)
+	if !ok {
 		return Result{}, false
+	}
+	res := Result{Phones: []record.Phone{{E164: j.e164, Type: record.Landline, Col: -1, Input: cell}}}
+	c := cellParse{p: p, ctx: ctx, res: &res}
+	c.landlineIssues(j, cell)
+	return res, true
+}
+
+// landlineIssues adds the issues plainLandline reports about the landline
+// it judged in cell.
+func (c *cellParse) landlineIssues(j judgement, cell string) {
+	if j.fix == RuleLandlineLength {
+		c.lengthIssue(j, cell)
+	}
+	c.checkArea(j, cell)
+}
+
+// plainLandlineJudgement is plainLandline's reading of cell: a whole
+// landline, or false.
+func (p *Parser) plainLandlineJudgement(cell string) (judgement, bool) {
+	if len(cell) < 10 || len(cell) > 16 {
+		return judgement{}, false
 	}
 	head, tail := cell, ""
 	switch {
 	case cell[0] == '(':
 		end := strings.IndexByte(cell, ')')
 		if end < 0 {
-			return Result{}, false
+			return judgement{}, false
 		}
 		head, tail = cell[1:end], cell[end+1:]
 		if tail == "" {
-			return Result{}, false
+			return judgement{}, false
 		}
 	default:
 		if i := strings.IndexAny(cell, "- "); i >= 0 {
 			head, tail = cell[:i], cell[i+1:]
 			if tail == "" {
-				return Result{}, false
+				return judgement{}, false
 			}
 		}
 	}
 	if len(head) < 3 || head[0] != '0' || head[1] == '0' || head[1] == '1' && (len(head) < 3 || head[2] != '0') ||
 		!allDigits(head) || !allDigits(tail) {
-		return Result{}, false
+		return judgement{}, false
 	}
-	digits := head + tail
-	if _, _, ok := lookupArea(digits[1:]); !ok {
-		return Result{}, false
+	// "+86" and the digits without the trunk 0: at most 3+15 bytes.
+	var buf [18]byte
+	n := copy(buf[:], "+86")
+	n += copy(buf[n:], head[1:])
+	n += copy(buf[n:], tail)
+	e164 := string(buf[:n])
+	nat := e164[3:]
+	code, a, ok := lookupArea(nat)
+	if !ok {
+		return judgement{}, false
+	}
+	// parse joins the groups only while the head is too short to be a
+	// number; a head that is just the area code always is.
+	if tail != "" && len(head) != 1+len(code) && p.judge(head, false).st != partial {
+		return judgement{}, false
+	}
+	sub := nat[len(code):]
+	if len(sub) < 6 || len(sub) > 8 {
+		return judgement{}, false // too long, or too short even for lenient
 	}
 	var j judgement
-	if tail == "" {
-		j = p.judge(digits, false)
-	} else {
-		if p.judge(head, false).st != partial {
-			return Result{}, false // parse would not join the groups
-		}
-		j = p.judge(digits, false)
-	}
-	if j.st == partial {
-		// too short for its area code: parse's finish keeps a 7-digit
-		// subscriber number where 8 are usual, with a warning
-		if pj, ok := partialLandline(digits[1:]); ok {
-			j = pj
+	switch a.subscriber(sub) {
+	case yes:
+		j = judgement{st: whole, typ: record.Landline, e164: e164, area: code}
+	case ask:
+		if s := p.slow(e164); s.st == whole {
+			if s.typ != record.Landline {
+				return judgement{}, false
+			}
+			j, j.area = s, code
 		}
 	}
-	if j.st != whole || j.typ != record.Landline || j.fix != "" && j.fix != RuleLandlineLength || j.area == "" {
-		return Result{}, false
+	if j.st != whole {
+		if !keptLength(sub) {
+			return judgement{}, false
+		}
+		j = lengthWarning(code, e164)
 	}
-	res := Result{Phones: []record.Phone{{E164: j.e164, Type: record.Landline, Col: -1, Input: cell}}}
-	c := cellParse{p: p, ctx: ctx, res: &res}
-	if j.fix == RuleLandlineLength {
-		c.lengthIssue(j, cell)
-	}
-	c.checkArea(j, cell)
-	return res, true
+	return j, true
 }
 
 // plainMobile is the fast path of Parse for the cells most phone columns
@@ -187,24 +227,25 @@ func plainMobile(cell string) (e164 string, ok bool) {
 			break
 		}
 	}
-	var d [11]byte
+	// e is the E.164 text, "+86" and the eleven digits d
+	var e [14]byte
+	copy(e[:], "+86")
+	d := e[3:]
 	switch {
 	case len(s) == 11 && allDigits(s):
-		copy(d[:], s)
+		copy(d, s)
 	case len(s) == 13 && (s[3] == '-' || s[3] == ' ') && s[8] == s[3] &&
 		allDigits(s[:3]) && allDigits(s[4:8]) && allDigits(s[9:]):
-		copy(d[:], s[:3])
+		copy(d, s[:3])
 		copy(d[3:], s[4:8])
 		copy(d[7:], s[9:])
 	default:
 		return "", false
 	}
-	for n := 2; n <= 5; n++ {
-		if mobilePrefixes[string(d[:n])] {
-			return "+86" + string(d[:]), true
-		}
+	if !isMobile(d) {
+		return "", false
 	}
-	return "", false
+	return string(e[:]), true
 }
 
 // parse is Parse without its fast path.
@@ -452,7 +493,11 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 // lengthIssue reports a landline kept although its subscriber number has a
 // length phonenumbers does not list for its area code.
 func (c *cellParse) lengthIssue(j judgement, in string) {
-	c.issue(RuleLandlineLength, record.Warning, in, "", "%q: %s; kept as %s, check the number", in, j.why, j.e164)
+	_, a, _ := lookupArea(j.area)
+	sub := len(j.e164) - len("+86") - len(j.area)
+	msg := quoted(in, ": area code 0", j.area, " takes numbers of ", a.lengths(), " digits, this one has ", strconv.Itoa(sub),
+		"; kept as ", j.e164, ", check the number")
+	c.res.Issues = append(c.res.Issues, record.Issue{Col: -1, Value: in, Rule: RuleLandlineLength, Severity: record.Warning, Message: msg})
 }
 
 // checkArea reports a landline whose area code does not serve the
@@ -460,8 +505,9 @@ func (c *cellParse) lengthIssue(j judgement, in string) {
 func (c *cellParse) checkArea(j judgement, in string) {
 	if j.typ == record.Landline && j.area != "" && j.fix != "inferred" && c.ctx.City != "" {
 		if serves, known := servesCity(j.area, c.ctx.City); known && !serves {
-			c.issue(RuleAreaCodeMismatch, record.Warning, in, "",
-				"%q has area code 0%s (%s), but the customer's city is %s", in, j.area, strings.Join(CityOfAreaCode(j.area), "/"), c.ctx.City)
+			msg := quoted(in, " has area code 0", j.area, " (", strings.Join(areaCodes[j.area].cities, "/"),
+				"), but the customer's city is ", c.ctx.City)
+			c.res.Issues = append(c.res.Issues, record.Issue{Col: -1, Value: in, Rule: RuleAreaCodeMismatch, Severity: record.Warning, Message: msg})
 		}
 	}
 }
@@ -494,6 +540,17 @@ func (c *cellParse) extension(idx int, j judgement, ext group, from, to int) {
 func (c *cellParse) invalid(from, to int, why string) {
 	in := c.input(from, to)
 	c.issue(RuleInvalid, record.Warning, in, "", "%q is not a phone number: %s", in, why)
+}
+
+// quoted is value in Go quotes (as %q writes it) followed by parts: an
+// issue message built with one allocation.
+func quoted(value string, parts ...string) string {
+	var buf [192]byte
+	b := strconv.AppendQuote(buf[:0], value)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return string(b)
 }
 
 func (c *cellParse) issue(rule string, sev record.Severity, value, fix, format string, args ...any) {

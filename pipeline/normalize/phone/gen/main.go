@@ -6,7 +6,11 @@
 // Every table entry is checked against phonenumbers itself: a prefix is only
 // written when every sample completion of it gets the same answer, so a
 // metadata change that makes validity depend on deeper digits fails the
-// generator instead of silently producing a wrong table.
+// generator instead of silently producing a wrong table. Landline shapes
+// whose validity depends on more than the first subscriber digit (010 and
+// 021 numbers starting 1 or 8, 6-digit numbers starting 95) are refined
+// digit by digit, up to four, so that the parser need not ask phonenumbers;
+// what stays undecided is written as "ask".
 package main
 
 import (
@@ -50,8 +54,33 @@ func main() {
 	buf.WriteString("// subscriber numbers it accepts and the cities it serves.\n")
 	buf.WriteString("var areaCodes = map[string]areaCode{\n")
 	for _, c := range codes {
-		fmt.Fprintf(&buf, "\t%q: {lens: [3]uint16{%#04x, %#04x, %#04x}, odd: [3]uint16{%#04x, %#04x, %#04x}, cities: %#v},\n",
-			c.code, c.lens[0], c.lens[1], c.lens[2], c.odd[0], c.odd[1], c.odd[2], c.cities)
+		var deep string
+		if len(c.deep) > 0 {
+			var b strings.Builder
+			// a long refinement gets a line per length and first digit
+			long := len(c.deep) > 4
+			b.WriteString(", deep: []subscriberPrefix{")
+			for i, d := range c.deep {
+				switch {
+				case long && (i == 0 || d.length != c.deep[i-1].length || d.prefix[0] != c.deep[i-1].prefix[0]):
+					b.WriteString("\n")
+				case i > 0:
+					b.WriteString(" ")
+				}
+				v := "yes"
+				if d.ask {
+					v = "ask"
+				}
+				fmt.Fprintf(&b, "{%d, %q, %s},", d.length, d.prefix, v)
+			}
+			if long {
+				b.WriteString("\n")
+			}
+			b.WriteString("}")
+			deep = b.String()
+		}
+		fmt.Fprintf(&buf, "\t%q: {lens: [3]uint16{%#04x, %#04x, %#04x}, odd: [3]uint16{%#04x, %#04x, %#04x}%s, cities: %#v},\n",
+			c.code, c.lens[0], c.lens[1], c.lens[2], c.odd[0], c.odd[1], c.odd[2], deep, c.cities)
 	}
 	buf.WriteString("}\n")
 
@@ -133,7 +162,55 @@ type code struct {
 	code   string
 	lens   [3]uint16 // lens[i] bit d: subscriber numbers of 6+i digits starting with digit d are valid
 	odd    [3]uint16 // the same shapes where validity depends on later digits
+	deep   []prefix  // the odd shapes refined by their first digits
 	cities []string
+}
+
+// prefix is a refinement of an odd shape: subscriber numbers of length
+// digits starting with prefix are all valid, or (ask) still depend on
+// later digits. Longer prefixes of an odd shape not listed are invalid.
+type prefix struct {
+	length int
+	prefix string
+	ask    bool
+}
+
+// maxDeep is the longest prefix refine looks at; shapes still undecided
+// after it are left to phonenumbers.
+const maxDeep = 4
+
+// validCount counts the sample completions of subscriber prefix sub, to
+// length digits, that phonenumbers holds valid fixed lines under area code
+// ac (and not under a longer one).
+func validCount(ac, sub string, length int) int {
+	valid := 0
+	for _, f := range fillers {
+		if ok, acLen := isLandline(ac + sub + f[:length-len(sub)]); ok && acLen == len(ac) {
+			valid++
+		}
+	}
+	return valid
+}
+
+// refine splits an odd shape, subscriber numbers of length digits starting
+// with sub, by the next digit until every sample completion agrees.
+func refine(ac, sub string, length int) []prefix {
+	var out []prefix
+	for d := range 10 {
+		p := sub + fmt.Sprint(d)
+		switch validCount(ac, p, length) {
+		case 0:
+		case len(fillers):
+			out = append(out, prefix{length: length, prefix: p})
+		default:
+			if len(p) >= maxDeep || len(p) >= length {
+				out = append(out, prefix{length: length, prefix: p, ask: true})
+			} else {
+				out = append(out, refine(ac, p, length)...)
+			}
+		}
+	}
+	return out
 }
 
 // areaCodes tries every possible area code and subscriber shape. Codes are
@@ -178,6 +255,7 @@ func areaCodes() []code {
 					c.lens[li] |= bit
 				default:
 					c.odd[li] |= bit
+					c.deep = append(c.deep, refine(ac, fmt.Sprint(d), length)...)
 				}
 			}
 		}
