@@ -389,7 +389,9 @@ func (c *cellParse) finish(digits string, plus bool, from, to int) judgement {
 		nat = nat[2:] // 86 without '+': describe the number after it
 		intl = true
 	}
-	if c.p.cn && (!intl && nat != "" && nat[0] == '0' || intl && nat != "" && nat[0] >= '2') {
+	// A landline: 0 and the area code, or the area code after +86 (2x–9x,
+	// or 10 for Beijing: no mobile starts 10).
+	if c.p.cn && (!intl && nat != "" && nat[0] == '0' || intl && (nat != "" && nat[0] >= '2' || strings.HasPrefix(nat, "10"))) {
 		land := nat
 		if !intl {
 			land = nat[1:]
