@@ -150,9 +150,9 @@ func fold(s string) string {
 	return strings.TrimSpace(lower(nfkc(s)))
 }
 
-// lower is strings.ToLower with a fast path for the usual name, ASCII and
-// CJK unified ideographs (which have no case): it returns s itself when
-// there is no upper-case ASCII letter in it.
+// lower is strings.ToLower with a fast path for the usual name, ASCII, CJK
+// unified ideographs and full-width brackets (which have no case): it
+// returns s itself when there is no upper-case ASCII letter in it.
 func lower(s string) string {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -163,7 +163,7 @@ func lower(s string) string {
 			i++
 			continue
 		}
-		if !text.HanAt(s, i) {
+		if !text.HanAt(s, i) && !strings.HasPrefix(s[i:], "（") && !strings.HasPrefix(s[i:], "）") {
 			return strings.ToLower(s)
 		}
 		i += 3

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // runeBits is a set of runes that answers for runes below bitsLimit
@@ -22,6 +24,30 @@ func (b *runeBits) add(r rune) {
 // has reports whether r may be in the set: false only when it is not.
 func (b *runeBits) has(r rune) bool {
 	return r < 0 || r >= bitsLimit || b[r/64]&(1<<(r%64)) != 0
+}
+
+// runeSet is a set of runes: one bit each below bitsLimit, a map above.
+type runeSet struct {
+	low  runeBits
+	high map[rune]bool
+}
+
+func (s *runeSet) add(r rune) {
+	if r >= 0 && r < bitsLimit {
+		s.low.add(r)
+		return
+	}
+	if s.high == nil {
+		s.high = make(map[rune]bool)
+	}
+	s.high[r] = true
+}
+
+func (s *runeSet) has(r rune) bool {
+	if r >= 0 && r < bitsLimit {
+		return s.low[r/64]&(1<<(r%64)) != 0
+	}
+	return s.high[r]
 }
 
 // wordIndex finds words of a list in a text with one lookup per rune
@@ -54,7 +80,12 @@ func newWordIndex(lists ...[]string) wordIndex {
 
 // at returns the longest word at the start of s, or "".
 func (ix *wordIndex) at(s string) string {
-	r, _ := utf8.DecodeRuneInString(s)
+	r, _ := runeAt(s, 0)
+	return ix.startingWith(r, s)
+}
+
+// startingWith is at for an s whose first rune, r, is already decoded.
+func (ix *wordIndex) startingWith(r rune, s string) string {
 	if !ix.first.has(r) {
 		return ""
 	}
@@ -68,26 +99,78 @@ func (ix *wordIndex) at(s string) string {
 
 // in reports whether any word occurs in s.
 func (ix *wordIndex) in(s string) bool {
-	for i := range s {
-		if ix.at(s[i:]) != "" {
-			return true
+	at, _ := ix.leftmost(s)
+	return at >= 0
+}
+
+// leftmost returns where the first word in s starts, and the longest word
+// there; at is -1 when no word occurs in s.
+func (ix *wordIndex) leftmost(s string) (at int, word string) {
+	for i := 0; i < len(s); {
+		r, size := rune(0), 3
+		if text.HanAt(s, i) { // runeAt, inlined by hand: the loop is hot
+			r = han(s, i)
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if w := ix.startingWith(r, s[i:]); w != "" {
+			return i, w
+		}
+		i += size
+	}
+	return -1, ""
+}
+
+// leftmostHan is leftmost for a text of CJK unified ideographs only, found
+// in the same pass that checks it is one: ok reports text.AllHan(s), and
+// at and word are leftmost(s) when it is.
+func (ix *wordIndex) leftmostHan(s string) (at int, word string, ok bool) {
+	if s == "" || len(s)%3 != 0 {
+		return -1, "", false
+	}
+	at = -1
+	for i := 0; i < len(s); i += 3 {
+		if !text.HanAt(s, i) {
+			return -1, "", false
+		}
+		if at < 0 {
+			if w := ix.startingWith(han(s, i), s[i:]); w != "" {
+				at, word = i, w
+			}
 		}
 	}
-	return false
+	return at, word, true
 }
 
 // countOutside counts the runes of s not covered by words, taking the
-// longest word at each position from left to right.
-func (ix *wordIndex) countOutside(s string) int {
+// longest word at each position from left to right. It stops counting at
+// limit: the callers only ask whether there are that many.
+func (ix *wordIndex) countOutside(s string, limit int) int {
 	n := 0
-	for i := 0; i < len(s); {
-		if w := ix.at(s[i:]); w != "" {
+	for i := 0; i < len(s) && n < limit; {
+		r, size := runeAt(s, i)
+		if w := ix.startingWith(r, s[i:]); w != "" {
 			i += len(w)
 			continue
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		n++
 	}
 	return n
+}
+
+// runeAt decodes the rune at s[i:] like utf8.DecodeRuneInString, reading a
+// CJK unified ideograph's three bytes directly: most runes of a name are
+// one.
+func runeAt(s string, i int) (rune, int) {
+	if text.HanAt(s, i) {
+		return han(s, i), 3
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// han decodes the CJK unified ideograph at s[i:], which text.HanAt has
+// found there.
+func han(s string, i int) rune {
+	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 }

@@ -3,6 +3,8 @@ package name
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // MatchKey returns the key two spellings of one company share: the display
@@ -17,21 +19,51 @@ import (
 //
 // MatchKey is idempotent: MatchKey(MatchKey(x)) == MatchKey(x).
 func (n *Namer) MatchKey(name string) string {
-	k := n.keyStep(name)
-	if k == name {
-		return k // a fixpoint already (most person names): the check below would step again to k
+	k, settled := n.step(name)
+	if k == name || settled {
+		return k // a fixpoint already (most names): another step would give k again
 	}
 	for range 8 { // each step only shortens in practice; bound it anyway
-		next := n.keyStep(k)
+		next, settled := n.step(k)
 		if next == k {
 			break
 		}
 		k = next
+		if settled {
+			break
+		}
 	}
 	return k
 }
 
-func (n *Namer) keyStep(name string) string {
+// step is keyStep, and also reports whether the key is settled: known to
+// be a fixpoint, keyStep(key) == key, without stepping again.
+//
+// A name of CJK unified ideographs only (text.AllHan), most names, takes a
+// short cut: Display, lower-casing, the bracket and latin-form passes and
+// compact all leave it alone, so only the Han legal forms and the leading
+// regions are dropped. A key is settled when it is what dropLeadingRegions
+// left (not the fallback), is ideographs only and holds no Han legal form:
+// another step then drops no form, and dropLeadingRegions stopped at it
+// already. TestShortcutsAgree checks both against keyStep.
+func (n *Namer) step(name string) (key string, settled bool) {
+	if at, form, ok := n.hanFormIx.leftmostHan(name); ok {
+		s, formless := name, true
+		if at >= 0 {
+			s, formless = n.cutHanFormsFrom(name, at, form)
+		}
+		if s = n.dropLeadingRegions(s); s != "" {
+			return s, formless // s is the end of a formless text: formless too
+		}
+		return name, false
+	}
+	key, fallback := n.keyStep(name)
+	return key, !fallback && text.AllHan(key) && !n.mayHoldHanForm(key)
+}
+
+// keyStep is one round of MatchKey's removals, without short cuts.
+// fallback says nothing was left and the key is the compacted display name.
+func (n *Namer) keyStep(name string) (key string, fallback bool) {
 	d := lower(n.Display(name))
 	s := n.dropBracketed(d)
 	s = n.dropHanForms(s)
@@ -39,9 +71,9 @@ func (n *Namer) keyStep(name string) string {
 	s = compact(s)
 	s = n.dropLeadingRegions(s)
 	if s == "" {
-		return compact(d)
+		return compact(d), true
 	}
-	return s
+	return s, false
 }
 
 // dropBracketed removes bracketed parts that hold only a region or a
@@ -75,8 +107,30 @@ func (n *Namer) dropBracketed(s string) string {
 // dropHanForms removes Han legal forms wherever they stand, except inside
 // a branch word (公司 in 分公司).
 func (n *Namer) dropHanForms(s string) string {
-	if len(n.hanForms) == 0 || !hasHan(s) {
-		return s
+	s, _ = n.cutHanForms(s)
+	return s
+}
+
+// cutHanForms is dropHanForms; formless says that no Han legal form occurs
+// in what is left (false: one may, inside a branch word).
+func (n *Namer) cutHanForms(s string) (rest string, formless bool) {
+	at, form := n.hanFormIx.leftmost(s)
+	if at < 0 {
+		return s, true // most person names
+	}
+	return n.cutHanFormsFrom(s, at, form)
+}
+
+// cutHanFormsFrom is cutHanForms for an s in which the first form, the
+// longest at its place, is form at s[at:].
+func (n *Namer) cutHanFormsFrom(s string, at int, form string) (rest string, formless bool) {
+	// The usual company name ends in its one legal form. When the first
+	// form ends s and is not part of a branch word, the passes below
+	// remove just that form: no longer form can occur (it would have to
+	// start before, or be, this one), and the shorter ones, like all
+	// forms, occur in s only from here on.
+	if at+len(form) == len(s) && !n.inBranch(s, at, len(s)) {
+		return s[:at], true
 	}
 	// Removing a form only removes runes, so the runes of s as given stay
 	// a superset of what s holds later: a form with a rune outside them
@@ -104,13 +158,22 @@ func (n *Namer) dropHanForms(s string) string {
 				from = i
 			}
 		}
+		if changed && !n.mayHoldHanForm(s) {
+			return s, true // the usual company name: its one form is gone, another pass would find none
+		}
 	}
-	return s
+	return s, false
 }
+
+// mayHoldHanForm reports whether a Han legal form occurs in s.
+func (n *Namer) mayHoldHanForm(s string) bool { return n.hanFormIx.in(s) }
 
 // inBranch reports whether s[i:j] lies inside an occurrence of a branch word.
 func (n *Namer) inBranch(s string, i, j int) bool {
 	for _, w := range n.branches {
+		if len(w) < j-i {
+			return false // this and the words after it, shorter, cannot hold s[i:j]
+		}
 		lo := max(0, j-len(w))
 		for k := lo; k <= i && k+len(w) <= len(s); k++ {
 			if s[k:k+len(w)] == w {
@@ -178,8 +241,15 @@ func mayHaveLatin(s string) bool {
 // mask has a bit outside it cannot occur in.
 func runeMask(s string) uint64 {
 	var m uint64
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		if text.HanAt(s, i) {
+			m |= runeBit(han(s, i))
+			i += 3
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
 		m |= runeBit(r)
+		i += size
 	}
 	return m
 }
@@ -212,18 +282,11 @@ func latinWordEnds(s string) [][2]int {
 // while what is left keeps at least two characters of its own.
 func (n *Namer) dropLeadingRegions(s string) string {
 	for {
-		first, _ := utf8.DecodeRuneInString(s)
+		first, _ := runeAt(s, 0)
 		if !n.regionStart.has(first) {
 			return s // no region starts with first: most keys
 		}
-		cut := 0
-		for _, l := range n.regionFirst[first] { // the lengths of regions that can match
-			p := prefixRunes(s, l)
-			if p > 0 && n.regions[s[:p]] {
-				cut = p
-				break
-			}
-		}
+		cut := n.leadingRegion(first, s)
 		if cut == 0 || !n.substantial(s[cut:]) {
 			return s
 		}
@@ -231,12 +294,53 @@ func (n *Namer) dropLeadingRegions(s string) string {
 	}
 }
 
+// leadingRegion returns the byte length of the region of most runes that
+// s starts with, or 0; first is the first rune of s.
+func (n *Namer) leadingRegion(first rune, s string) int {
+	starts := n.regionFirst[first]
+	if len(starts.lens) == 0 {
+		return 0
+	}
+	// The ends of the first runes of s, found once for all the lengths.
+	var ends [16]int
+	if starts.lens[0] >= len(ends) {
+		return leadingRegionByRunes(n, starts.lens, s)
+	}
+	runes := 0
+	for i := 0; i < len(s) && runes < starts.lens[0]; {
+		r, size := runeAt(s, i)
+		if runes == 1 && runeBit(r)&starts.second == 0 {
+			return 0 // no region starting with first goes on with this rune
+		}
+		i += size
+		runes++
+		ends[runes] = i
+	}
+	for _, l := range starts.lens {
+		if l <= runes && n.regions[s[:ends[l]]] {
+			return ends[l]
+		}
+	}
+	return 0
+}
+
+// leadingRegionByRunes is leadingRegion for regions of many runes.
+func leadingRegionByRunes(n *Namer, lens []int, s string) int {
+	for _, l := range lens {
+		p := prefixRunes(s, l)
+		if p > 0 && n.regions[s[:p]] {
+			return p
+		}
+	}
+	return 0
+}
+
 // substantial reports whether rest names something without the region
 // before it: it must not start with a company word (北京大学, 中山大学附属
 // 医院, 长沙银行 are named by their region) and must keep two characters once
 // company words, legal forms and branch words are set aside (华信科技 does).
 func (n *Namer) substantial(rest string) bool {
-	return n.startIx.at(rest) == "" && n.neutralIx.countOutside(rest) >= 2
+	return n.startIx.at(rest) == "" && n.neutralIx.countOutside(rest, 2) >= 2
 }
 
 // prefixRunes returns the byte length of the first l runes of s, or 0 when
@@ -246,6 +350,10 @@ func prefixRunes(s string, l int) int {
 	for range l {
 		if i >= len(s) {
 			return 0
+		}
+		if text.HanAt(s, i) {
+			i += 3
+			continue
 		}
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size

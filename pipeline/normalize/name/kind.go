@@ -1,7 +1,6 @@
 package name
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -33,13 +32,64 @@ func (n *Namer) Kind(name string, hasContact bool) record.Kind {
 // KindAndDisplay returns Kind(name, hasContact) and Display(name), working
 // out the display form once.
 func (n *Namer) KindAndDisplay(name string, hasContact bool) (record.Kind, string) {
+	if at, _, ok := n.companyIx.leftmostHan(name); ok {
+		return n.hanKind(name, at >= 0, hasContact), name // Display leaves it alone
+	}
 	d := n.Display(name)
 	return n.kind(name, d, hasContact), d
 }
 
 // kind is Kind for a name and its display form.
 func (n *Namer) kind(name, display string, hasContact bool) record.Kind {
-	s := fold(display)
+	if at, _, ok := n.companyIx.leftmostHan(display); ok {
+		return n.hanKind(display, at >= 0, hasContact)
+	}
+	return n.anyKind(name, fold(display), hasContact)
+}
+
+// hanKind is kind for a display name of CJK unified ideographs only
+// (text.AllHan), most names: anyKind's checks in the same order, for a
+// name that is its own fold and compact form, has one rune per three
+// bytes and holds no latin letter, digit or dot. companyWord says whether
+// companyIx finds a word in s. TestShortcutsAgree checks it against anyKind.
+func (n *Namer) hanKind(s string, companyWord, hasContact bool) record.Kind {
+	if companyWord {
+		return record.Company
+	}
+	runes := len(s) / 3
+	last, _ := runeAt(s, len(s)-3)
+	if runes >= 3 && n.oneChar.has(last) {
+		return record.Company
+	}
+	first, _ := runeAt(s, 0)
+	if n.regionStart.has(first) {
+		for _, l := range n.regionFirst[first].lens {
+			if runes-l >= 2 && n.regions[s[:3*l]] {
+				return record.Company
+			}
+		}
+	}
+	if runes >= 2 {
+		if _, ok := n.compound[s[:6]]; ok {
+			if runes <= 4 {
+				return record.Person
+			}
+			return record.Company
+		}
+	}
+	if n.surnames.has(first) {
+		switch {
+		case runes == 2 || runes == 3:
+			return record.Person
+		case runes == 4 && !hasContact:
+			return record.Person
+		}
+	}
+	return record.Company
+}
+
+// anyKind is kind for any name; s is the fold of its display form.
+func (n *Namer) anyKind(name, s string, hasContact bool) record.Kind {
 	if s == "" || n.hasCompanyWord(s) {
 		return record.Company
 	}
@@ -77,7 +127,7 @@ func (n *Namer) kind(name, display string, hasContact bool) record.Kind {
 		}
 		return record.Company
 	}
-	if n.isSurname(rs[0]) {
+	if len(rs) > 0 && n.isSurname(rs[0]) { // rs is empty for Han that is no letter: 〣
 		switch {
 		case len(rs) == 2 || len(rs) == 3:
 			return record.Person
@@ -129,7 +179,7 @@ func containsWords(words, seq []string) bool {
 
 func (n *Namer) endsWithOneCharCompanyWord(s string) bool {
 	last, _ := utf8.DecodeLastRuneInString(s)
-	return n.oneChar[last]
+	return n.oneChar.has(last)
 }
 
 // startsWithRegion reports whether rs starts with a region name followed
@@ -139,7 +189,7 @@ func (n *Namer) startsWithRegion(rs []rune) bool {
 	if len(rs) == 0 || !n.regionStart.has(rs[0]) {
 		return false
 	}
-	for _, l := range n.regionFirst[rs[0]] {
+	for _, l := range n.regionFirst[rs[0]].lens {
 		if len(rs)-l >= 2 && n.regions[string(rs[:l])] {
 			return true
 		}
@@ -155,12 +205,7 @@ func (n *Namer) isCompoundSurname(rs []rune) bool {
 	return ok
 }
 
-func (n *Namer) isSurname(r rune) bool {
-	if _, ok := n.single[r]; ok {
-		return true
-	}
-	return strings.ContainsRune(commonSurnames, r)
-}
+func (n *Namer) isSurname(r rune) bool { return n.surnames.has(r) }
 
 // latinKind classifies a name without Han characters.
 func (n *Namer) latinKind(name, folded string, hasContact, digits bool) record.Kind {

@@ -91,11 +91,16 @@ type Namer struct {
 	branches     []string // branch words, longest first
 	individuals  map[string]bool
 	regions      map[string]bool
-	regionFirst  map[rune][]int // by first rune, the distinct rune lengths of the regions starting with it, longest first
-	regionStart  runeBits       // the first runes of regionFirst
-	oneChar      map[rune]bool  // company words of one character (厂, 行 …)
+	regionFirst  map[rune]regionStarts // the regions by first rune
+	regionStart  runeBits              // the first runes of regionFirst
+	oneChar      runeSet               // company words of one character (厂, 行 …)
+	surnames     runeSet               // one-character surnames: the keys of single, and commonSurnames
+	markerStart  runeSet               // the first runes of individuals
 
 	companyIx wordIndex // legal forms, company words of two characters or more, trade words
+	// hanFormIx finds hanForms. Like every folded word they are valid
+	// UTF-8, so its scan by runes finds all that strings.Index finds.
+	hanFormIx wordIndex
 	startIx   wordIndex // company words: a region before one of them is part of the name
 	neutralIx wordIndex // branch words, legal forms and company words: not a name of their own
 
@@ -103,6 +108,12 @@ type Namer struct {
 	compound     map[string]string   // compound surname → joined reading, rules and built-in
 	compoundUnit map[string][]string // the same reading as a one-reading unit
 	places       map[rune][]place    // place words by first rune, longest first
+}
+
+// regionStarts describes the regions that start with one rune.
+type regionStarts struct {
+	lens   []int  // their distinct rune counts, most first
+	second uint64 // the runeBit of their second runes: a filter
 }
 
 // place is a place word with per-character readings (table first).
@@ -118,8 +129,7 @@ func New(opt Options) *Namer {
 		companyLat:  make(map[string]bool),
 		individuals: make(map[string]bool),
 		regions:     make(map[string]bool),
-		regionFirst: make(map[rune][]int),
-		oneChar:     make(map[rune]bool),
+		regionFirst: make(map[rune]regionStarts),
 		single:      make(map[rune][]string),
 		compound:    make(map[string]string),
 		places:      make(map[rune][]place),
@@ -139,6 +149,7 @@ func New(opt Options) *Namer {
 	for _, f := range n.hanForms {
 		n.hanFormMasks = append(n.hanFormMasks, runeMask(f))
 	}
+	n.hanFormIx = newWordIndex(n.hanForms)
 	sort.SliceStable(n.latinForms, func(i, j int) bool { return len(n.latinForms[i]) > len(n.latinForms[j]) })
 	for _, w := range opt.CompanyWords {
 		w = fold(w)
@@ -155,7 +166,7 @@ func New(opt Options) *Namer {
 	byLen(n.companyHan)
 	for _, w := range n.companyHan {
 		if r, size := utf8.DecodeRuneInString(w); size == len(w) {
-			n.oneChar[r] = true
+			n.oneChar.add(r)
 		}
 	}
 	for _, w := range opt.BranchWords {
@@ -167,21 +178,27 @@ func New(opt Options) *Namer {
 	for _, w := range opt.IndividualMarkers {
 		if w = fold(w); w != "" {
 			n.individuals[w] = true
+			r, _ := utf8.DecodeRuneInString(w)
+			n.markerStart.add(r)
 		}
 	}
 	for _, r := range opt.Regions {
 		r = fold(r)
 		if c := utf8.RuneCountInString(r); c >= 2 {
 			n.regions[r] = true
-			first, _ := utf8.DecodeRuneInString(r)
-			if !slices.Contains(n.regionFirst[first], c) {
-				n.regionFirst[first] = append(n.regionFirst[first], c)
+			first, size := utf8.DecodeRuneInString(r)
+			second, _ := utf8.DecodeRuneInString(r[size:])
+			starts := n.regionFirst[first]
+			if !slices.Contains(starts.lens, c) {
+				starts.lens = append(starts.lens, c)
 			}
+			starts.second |= runeBit(second)
+			n.regionFirst[first] = starts
 			n.regionStart.add(first)
 		}
 	}
-	for _, lens := range n.regionFirst {
-		sort.Sort(sort.Reverse(sort.IntSlice(lens)))
+	for _, starts := range n.regionFirst {
+		sort.Sort(sort.Reverse(sort.IntSlice(starts.lens)))
 	}
 	var multi []string
 	for _, w := range append(append([]string(nil), n.hanForms...), n.companyHan...) {
@@ -193,6 +210,12 @@ func New(opt Options) *Namer {
 	n.startIx = newWordIndex(n.companyHan)
 	n.neutralIx = newWordIndex(n.branches, n.hanForms, n.companyHan)
 	n.loadSurnames(opt.Surnames)
+	for r := range n.single {
+		n.surnames.add(r)
+	}
+	for _, r := range commonSurnames {
+		n.surnames.add(r)
+	}
 	n.compoundUnit = make(map[string][]string, len(n.compound))
 	for k, r := range n.compound {
 		n.compoundUnit[k] = []string{r}
@@ -290,6 +313,13 @@ func contains(list []string, s string) bool {
 // IsIndividualMarker reports whether s, found in a company-name column,
 // means "an individual" (个人, 个体户, 散客 …) rather than naming a company.
 func (n *Namer) IsIndividualMarker(s string) bool {
+	// A leading CJK unified ideograph stays first through NFKC (it has no
+	// decomposition and composes with nothing), lower-casing, trimming and
+	// compact; a marker, with or without 户, 客户 or 用户 after it, starts
+	// with the first rune of one. Most names are told apart here.
+	if first, _ := runeAt(s, 0); text.HanAt(s, 0) && !n.markerStart.has(first) {
+		return false
+	}
 	k := s // a name of CJK unified ideographs only is its own compact fold
 	if !text.AllHan(s) {
 		k = compact(fold(s))
