@@ -134,6 +134,30 @@ func newNormalizer(cfg Config) (*normalize.Normalizer, error) {
 	return n, nil
 }
 
+// rowCleaner is a stage that cleans one row in place: normalization or
+// validation.
+type rowCleaner interface{ Apply(*record.Record) }
+
+// RuleInternal is the issue of a row that crmclean failed on.
+const RuleInternal = "internal.error"
+
+// clean runs the cleaning stages over one row. A row that makes a stage
+// panic (a bug in crmclean, not in the data) is rejected with the panic in
+// its reason, so that one odd cell never ends a run and is never lost.
+func clean(r *record.Record, stages ...rowCleaner) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.Norm = record.Normalized{}
+			msg := fmt.Sprintf("crmclean failed on this row (%v): please report it with the row", p)
+			r.AddIssue(record.Issue{Col: -1, Rule: RuleInternal, Severity: record.Error, Message: msg})
+			r.Reject(msg)
+		}
+	}()
+	for _, st := range stages {
+		st.Apply(r)
+	}
+}
+
 // read runs ingest, normalization and validation: files are read
 // concurrently, and their rows go in batches to a pool of workers. A row
 // that reuse (when not nil) fills from an earlier run is not cleaned again.
@@ -151,8 +175,7 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 		workers.Go(func() error {
 			for b := range batches {
 				for _, r := range b {
-					norm.Apply(r)
-					val.Apply(r)
+					clean(r, norm, val)
 				}
 				cfg.Progress.Add(int64(len(b)))
 				if wctx.Err() != nil {
