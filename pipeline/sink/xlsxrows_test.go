@@ -1,0 +1,180 @@
+package sink
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/source"
+)
+
+// awkwardTexts are cell texts the row writer must escape, keep or repair,
+// with what a reader must get back.
+var awkwardTexts = []struct{ name, in, want string }{
+	{"markup", `<b>&"华信"'</b>`, `<b>&"华信"'</b>`},
+	{"leading and trailing spaces", "  张伟 ", "  张伟 "},
+	{"tab, CR and newline", "a\tb\r\nc\n", "a\tb\r\nc\n"},
+	{"control character", "a\x01b\x1fc", "a\uFFFDb\uFFFDc"},
+	{"invalid UTF-8", "a\xffb", "a\uFFFDb"},
+	{"non-character", "a\uFFFEb", "a\uFFFDb"},
+	{"escaped-character lookalike", "_x0041_", "_x0041_"},
+	{"two lookalikes sharing an underscore", "_x0041_x0042_", "_x0041_x0042_"},
+	{"lookalike escape itself", "_x005F_", "_x005F_"},
+	{"not a lookalike", "_x00G1_ _x004_", "_x00G1_ _x004_"},
+	{"astral", "𠀀😀", "𠀀😀"},
+	{"formula", "=HYPERLINK(\"http://x\")", "=HYPERLINK(\"http://x\")"},
+	{"too long", strings.Repeat("长", excelize.TotalCellChars+5), strings.Repeat("长", excelize.TotalCellChars)},
+}
+
+// TestRowWriterTexts writes the awkward texts into clean.xlsx and reads
+// them back with excelize and with crmclean's own reader.
+func TestRowWriterTexts(t *testing.T) {
+	var cs []*merge.Customer
+	for i, tc := range awkwardTexts {
+		cs = append(cs, &merge.Customer{ID: string(rune('A'+i)) + "0000000000", Kind: record.Person, Name: tc.in,
+			Rows: make([]*record.Record, 1)})
+	}
+	dir := t.TempDir()
+	if err := WriteCleanXLSX(dir, cs); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "clean.xlsx")
+	nameCol := columnIndex(CleanColumns, "name")
+
+	rows := sheetRows(t, openXLSX(t, path))["clean"]
+	for i, tc := range awkwardTexts {
+		if got := rows[i+1][nameCol]; got != tc.want {
+			t.Errorf("%s: excelize reads %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	assertInert(t, openXLSX(t, path))
+	// Readers of Go's encoding/xml keep spaces anyway; Excel keeps them
+	// only where the text says so.
+	if raw := sheetXML(t, path, "xl/worksheets/sheet1.xml"); !strings.Contains(raw, `<t xml:space="preserve">  张伟 </t>`) {
+		t.Errorf("leading and trailing spaces not marked to be preserved in the sheet XML")
+	}
+
+	f, err := source.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	i := -1
+	for r, err := range f.Sheets[0].Rows {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i++; i == 0 {
+			continue // header
+		}
+		tc := awkwardTexts[i-1]
+		if got := r.Cells[nameCol].Text; got != tc.want {
+			t.Errorf("%s: crmclean reads %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if i != len(awkwardTexts) {
+		t.Errorf("crmclean read %d data rows, want %d", i, len(awkwardTexts))
+	}
+}
+
+// sheetXML returns a part of the workbook at path.
+func sheetXML(t *testing.T, path, part string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	rc, err := zr.Open(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(rc)
+	return string(data)
+}
+
+func TestAppendColumnName(t *testing.T) {
+	for col := 1; col <= 16384; col++ {
+		want, _ := excelize.ColumnNumberToName(col)
+		if got := string(appendColumnName(nil, col)); got != want {
+			t.Fatalf("column %d: %q, want %q", col, got, want)
+		}
+	}
+}
+
+// TestRowSpoolsRemoved checks that no spool file is left beside the
+// workbook, after a book is written and after one is abandoned.
+func TestRowSpoolsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteCleanXLSX(dir, testCustomers()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "other.xlsx"), sheet: "x", header: []string{"a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range widthSample + 1 { // past the held-back rows: a sheet and its spool exist
+		if err := b.Write([]xlsxCell{{text: "1"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.abort()
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "clean.xlsx" {
+			t.Errorf("left in the output folder: %s", e.Name())
+		}
+	}
+}
+
+// TestSplicingZipNeedsSheetDataEnd checks that rows with nowhere to go
+// fail the workbook rather than vanish.
+func TestSplicingZipNeedsSheetDataEnd(t *testing.T) {
+	spoolFile, err := os.CreateTemp(t.TempDir(), "rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spoolFile.Close()
+	io.WriteString(spoolFile, `<row r="2"/>`)
+	for _, tc := range []struct {
+		name, part, body string
+		ok               bool
+	}{
+		{"rows spliced", "xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1"/></sheetData></worksheet>`, true},
+		{"no sheetData end", "xl/worksheets/sheet1.xml", `<worksheet><sheetData/></worksheet>`, false},
+		{"sheet part never written", "xl/worksheets/sheet9.xml", `<worksheet/>`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			s := &rowSpool{file: spoolFile, part: "xl/worksheets/sheet1.xml", sheet: "clean"}
+			z := &splicingZip{ZipWriter: zip.NewWriter(&out), spools: map[string]*rowSpool{s.part: s}}
+			w, err := z.Create(tc.part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, tc.body[:10]) // in two writes: the end tag may come in a later one
+			io.WriteString(w, tc.body[10:])
+			err = z.Close()
+			if ok := err == nil; ok != tc.ok {
+				t.Fatalf("Close: %v, want ok=%v", err, tc.ok)
+			}
+			if !tc.ok {
+				return
+			}
+			zr, _ := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
+			rc, _ := zr.Open(tc.part)
+			got, _ := io.ReadAll(rc)
+			if want := `<worksheet><sheetData><row r="1"/><row r="2"/></sheetData></worksheet>`; string(got) != want {
+				t.Errorf("part %s\n got %s\nwant %s", tc.part, got, want)
+			}
+		})
+	}
+}
