@@ -1,9 +1,13 @@
 package pipeline
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -43,5 +47,35 @@ func TestCleanRejectsARowThatPanics(t *testing.T) {
 	}
 	if len(bad.Issues) != 1 || bad.Issues[0].Rule != RuleInternal || bad.Issues[0].Severity != record.Error {
 		t.Errorf("panicking row: issues %+v; want one %s error", bad.Issues, RuleInternal)
+	}
+}
+
+// TestReadOrder checks that the costliest files start first, a workbook
+// counting workbookCost times its size, and that files of equal cost keep
+// their order.
+func TestReadOrder(t *testing.T) {
+	dir := t.TempDir()
+	files := []struct {
+		name string
+		size int
+	}{
+		{"a.csv", 100}, {"b.xlsx", 30}, {"c.csv", 400}, {"d.csv", 100}, {"e.csv", 0},
+	}
+	var inputs []ingest.Input
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := os.WriteFile(path, make([]byte, f.size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, ingest.Input{Path: path, Rel: f.name})
+	}
+	inputs = append(inputs, ingest.Input{Path: filepath.Join(dir, "gone.csv"), Rel: "gone.csv"}) // vanished: cost 0
+	var got []string
+	for _, i := range readOrder(inputs) {
+		got = append(got, inputs[i].Rel)
+	}
+	want := []string{"c.csv", "b.xlsx", "a.csv", "d.csv", "e.csv", "gone.csv"}
+	if !slices.Equal(got, want) {
+		t.Errorf("read order %v, want %v", got, want)
 	}
 }

@@ -10,7 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -134,6 +137,34 @@ func newNormalizer(cfg Config) (*normalize.Normalizer, error) {
 	return n, nil
 }
 
+// workbookCost is how much more a workbook costs to read than a CSV file of
+// the same size: it is inflated twice (merged cells are listed after the
+// rows) and parsed as XML. Measured on the benchmark corpus: about 0.2 s
+// per MB against 0.035 s.
+const workbookCost = 5
+
+// readOrder returns the order to start reading inputs in: the costliest
+// first, so that a big file never starts last while the other cores sit
+// idle (longest processing time first). Only the start order changes: each
+// file's rows keep their place in the result.
+func readOrder(inputs []ingest.Input) []int {
+	cost := make([]int64, len(inputs))
+	for i, in := range inputs {
+		if st, err := os.Stat(in.Path); err == nil {
+			cost[i] = st.Size()
+			if ext := strings.ToLower(filepath.Ext(in.Path)); ext == ".xlsx" || ext == ".xlsm" {
+				cost[i] *= workbookCost
+			}
+		}
+	}
+	order := make([]int, len(inputs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cost[order[a]] > cost[order[b]] })
+	return order
+}
+
 // rowCleaner is a stage that cleans one row in place: normalization or
 // validation.
 type rowCleaner interface{ Apply(*record.Record) }
@@ -198,7 +229,8 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 		case <-wctx.Done():
 		}
 	}
-	for i, in := range inputs {
+	for _, i := range readOrder(inputs) {
+		in := inputs[i]
 		readers.Go(func() error {
 			var batch []*record.Record
 			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
