@@ -107,14 +107,14 @@ type sheetState struct {
 	header   source.Row
 	byCol    []mapping.Column // by column index; Field "" where none is mapped
 	isMapped []bool
-	previous []previousCell   // by column index: last data row's cleaned text, for ditto marks
-	seen     map[[10]byte]int // fingerprints so far, to tell identical rows apart
-	hashed   []byte           // what fingerprint hashes, kept to be reused
+	previous []previousCell // by column index: last data row's cleaned text, for ditto marks
+	seen     occurrences    // fingerprints so far, to tell identical rows apart
+	hashed   []byte         // what fingerprint hashes, kept to be reused
 }
 
 func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit Emit) SheetReport {
 	rep := SheetReport{Name: sh.Name}
-	st := &sheetState{in: in, sheet: sh.Name, seen: map[[10]byte]int{}}
+	st := &sheetState{in: in, sheet: sh.Name}
 	var buf []source.Row
 	flush := func() {
 		layout, ok := rd.mapper.Detect(in.Rel, buf)
@@ -271,8 +271,7 @@ func (st *sheetState) fingerprint(rec *record.Record) string {
 	sum := sha256.Sum256(b)
 	id := [10]byte(sum[:10])
 	fp := hex.EncodeToString(id[:]) // 20 hex digits
-	st.seen[id]++
-	if n := st.seen[id]; n > 1 {
+	if n := st.seen.add(id); n > 1 {
 		fp = fmt.Sprintf("%s-%d", fp, n)
 	}
 	return fp

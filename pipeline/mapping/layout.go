@@ -61,7 +61,8 @@ type Mapper struct {
 	exactNoise []string // the same without a trailing colon, for whole cells
 	maxNoise   int      // longest marker in bytes
 	firstRunes map[rune]bool
-	firstASCII [utf8.RuneSelf]bool // firstRunes below utf8.RuneSelf, as a table
+	firstASCII [utf8.RuneSelf]bool  // firstRunes below utf8.RuneSelf, as a table
+	firstBMP   [1 << 16 / 64]uint64 // firstRunes below U+10000, as a bit set
 }
 
 // New returns a Mapper for the rules r.
@@ -79,6 +80,9 @@ func New(r *rules.Rules) *Mapper {
 			m.firstRunes[r] = true
 			if r < utf8.RuneSelf {
 				m.firstASCII[r] = true
+			}
+			if r < 1<<16 {
+				m.firstBMP[r/64] |= 1 << (r % 64)
 			}
 			break
 		}
@@ -375,7 +379,16 @@ func (m *Mapper) mayBeMarker(t string) bool {
 		if r < utf8.RuneSelf {
 			return m.firstASCII[unicode.ToLower(r)]
 		}
-		return m.firstRunes[unicode.ToLower(r)] || r >= 0xFF00
+		if r >= 0xFF00 {
+			return true
+		}
+		if !(r >= 0x4E00 && r <= 0x9FFF) { // CJK unified ideographs have no case
+			r = unicode.ToLower(r)
+		}
+		if r < 1<<16 {
+			return m.firstBMP[r/64]&(1<<(r%64)) != 0
+		}
+		return m.firstRunes[r]
 	}
 	return false
 }

@@ -78,3 +78,13 @@ func TestMayBeMarkerTable(t *testing.T) {
 		})
 	}
 }
+
+// TestIdeographsHaveNoCase backs mayBeMarker's skipping unicode.ToLower for
+// CJK unified ideographs.
+func TestIdeographsHaveNoCase(t *testing.T) {
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if unicode.ToLower(r) != r {
+			t.Fatalf("%U has a lower case %U", r, unicode.ToLower(r))
+		}
+	}
+}
