@@ -2,8 +2,9 @@ package sink
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
-	"strings"
+	"strconv"
 
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -14,15 +15,30 @@ var LinkColumns = []string{"customer_id", "pair_id", "score", "source_a", "sheet
 
 // Evidence renders a pair's evidence as "field outcome +w (detail)" items.
 func Evidence(p match.Pair) string {
-	ev := make([]string, 0, len(p.Evidence))
-	for _, e := range p.Evidence {
-		line := fmt.Sprintf("%s %s %+.1f", e.Field, e.Outcome, e.Weight)
-		if e.Detail != "" {
-			line += " (" + e.Detail + ")"
+	var b []byte
+	for i, e := range p.Evidence {
+		if i > 0 {
+			b = append(b, "; "...)
 		}
-		ev = append(ev, line)
+		b = append(append(append(b, e.Field...), ' '), e.Outcome...)
+		b = appendWeight(append(b, ' '), e.Weight)
+		if e.Detail != "" {
+			b = append(append(append(b, " ("...), e.Detail...), ')')
+		}
 	}
-	return strings.Join(ev, "; ")
+	return string(b)
+}
+
+// appendWeight appends w as fmt's %+.1f writes it, without fmt: links.csv
+// holds a few of them on each of up to a million lines.
+func appendWeight(b []byte, w float64) []byte {
+	if math.IsNaN(w) || math.IsInf(w, 0) {
+		return fmt.Appendf(b, "%+.1f", w)
+	}
+	if !math.Signbit(w) {
+		b = append(b, '+')
+	}
+	return strconv.AppendFloat(b, w, 'f', 1, 64)
 }
 
 // WriteLinks writes links.csv: every automatic-merge link between two rows
@@ -34,8 +50,8 @@ func WriteLinks(dir string, recs []*record.Record, links []match.Pair) error {
 	}
 	for _, p := range links {
 		a, b := recs[p.A], recs[p.B]
-		row := []string{a.CustomerID, PairID(a.Fingerprint, b.Fingerprint), fmt.Sprintf("%.1f", p.Score),
-			a.Prov.File, a.Prov.Sheet, fmt.Sprint(a.Prov.Row), b.Prov.File, b.Prov.Sheet, fmt.Sprint(b.Prov.Row), Evidence(p)}
+		row := []string{a.CustomerID, PairID(a.Fingerprint, b.Fingerprint), strconv.FormatFloat(p.Score, 'f', 1, 64),
+			a.Prov.File, a.Prov.Sheet, strconv.Itoa(a.Prov.Row), b.Prov.File, b.Prov.Sheet, strconv.Itoa(b.Prov.Row), Evidence(p)}
 		if err := w.Write(row); err != nil {
 			w.Close()
 			return err
