@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/rules"
 )
 
 // stageFunc makes a rowCleaner of a function.
@@ -77,5 +79,38 @@ func TestReadOrder(t *testing.T) {
 	want := []string{"c.csv", "b.xlsx", "a.csv", "d.csv", "e.csv", "gone.csv"}
 	if !slices.Equal(got, want) {
 		t.Errorf("read order %v, want %v", got, want)
+	}
+}
+
+// TestWorkersDoNotChangeTheResult runs the fixtures with one worker and
+// with four: reading, matching and building the customers in parallel must
+// give the same customers, rows and lineage.
+func TestWorkersDoNotChangeTheResult(t *testing.T) {
+	render := func(workers int) []string {
+		res, err := Process(t.Context(), Config{Inputs: []string{filepath.Join("..", "fixtures", "sheets")},
+			Rules: rules.Default(), Workers: workers, Progress: noProgress{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range res.Customers {
+			out = append(out, fmt.Sprintf("%s %s %s %s %d", c.ID, c.Name, c.Mobile, c.Address, len(c.Rows)))
+		}
+		for _, r := range res.Records {
+			out = append(out, fmt.Sprintf("%s %s %s %s", r.Prov, r.Status, r.CustomerID, r.Reason))
+		}
+		return out
+	}
+	one, four := render(1), render(4)
+	if len(one) < 100 {
+		t.Fatalf("only %d lines from the fixtures", len(one))
+	}
+	if !slices.Equal(one, four) {
+		for i := range min(len(one), len(four)) {
+			if one[i] != four[i] {
+				t.Fatalf("line %d differs:\n1 worker:  %s\n4 workers: %s", i, one[i], four[i])
+			}
+		}
+		t.Fatalf("%d lines with 1 worker, %d with 4", len(one), len(four))
 	}
 }

@@ -648,18 +648,10 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 		return nil, fmt.Errorf("match: %w", err)
 	}
 	s.res.Match, s.res.Matched = m, usable
-	merger := merge.New(s.cfg.Rules)
-	var customers []*merge.Customer
-	for _, cl := range m.Clusters {
-		rows := make([]*record.Record, len(cl))
-		for i, idx := range cl {
-			rows[i] = usable[idx]
-		}
-		customers = append(customers, merger.Build(rows))
-	}
-	// Resolve in the order of the batch ids, so that the run is
-	// deterministic; then rename customers and their rows.
-	sort.Slice(customers, func(i, j int) bool { return customers[i].ID < customers[j].ID })
+	// Resolve in the order of the batch ids (buildCustomers sorts by
+	// them), so that the run is deterministic; then rename customers and
+	// their rows.
+	customers := buildCustomers(merge.New(s.cfg.Rules), m.Clusters, usable, s.cfg.Workers)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -676,7 +668,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
 	}
-	sort.Slice(customers, func(i, j int) bool { return customers[i].ID < customers[j].ID })
+	sortByID(customers)
 	s.res.Customers = customers
 	return m, nil
 }

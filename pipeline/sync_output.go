@@ -80,7 +80,7 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 		}
 		customers = append(customers, c)
 	}
-	sort.Slice(customers, func(i, j int) bool { return customers[i].ID < customers[j].ID })
+	sortByID(customers)
 	return recs, customers, nil
 }
 

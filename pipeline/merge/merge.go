@@ -97,7 +97,8 @@ func ID(rows []*record.Record) string {
 }
 
 // Build makes one customer from the rows of a cluster and sets each row's
-// lineage: the representative row kept, the others merged.
+// lineage: the representative row kept, the others merged. It may be called
+// concurrently for clusters that share no rows.
 func (m *Merger) Build(rows []*record.Record) *Customer {
 	rows = append([]*record.Record(nil), rows...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Prov.Compare(rows[j].Prov) < 0 })
