@@ -1,8 +1,6 @@
 package sink
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
 	"os"
@@ -178,7 +176,7 @@ func (b *xlsxBook) emit(cells []xlsxCell) error {
 		}
 	}
 	b.line = appendRow(b.line[:0], b.row, cells, b.colStyle)
-	if _, err := b.spools[len(b.spools)-1].w.Write(b.line); err != nil {
+	if err := b.spools[len(b.spools)-1].write(b.line); err != nil {
 		return fmt.Errorf("write %s, sheet %q, row %d: %w", b.opt.path, sheet, b.row, err)
 	}
 	return nil
@@ -254,7 +252,7 @@ func (b *xlsxBook) flushSheet() error {
 	if err := b.sw.Flush(); err != nil {
 		return fmt.Errorf("write %s, sheet %q: %w", b.opt.path, b.sw.Sheet, err)
 	}
-	if err := b.spools[len(b.spools)-1].w.Flush(); err != nil {
+	if err := b.spools[len(b.spools)-1].flush(); err != nil {
 		return fmt.Errorf("write %s, sheet %q: %w", b.opt.path, b.sw.Sheet, err)
 	}
 	b.sw = nil
@@ -290,22 +288,10 @@ func (b *xlsxBook) Close() error {
 		b.out.Close()
 		return err
 	}
-	// Zip straight into the file: excelize would otherwise build the whole
-	// archive in memory first. The fastest deflate level: the sheet XML is
-	// repetitive enough that it still shrinks about tenfold, at a third of
-	// the default level's time.
+	// Zip straight into the file (excelize would otherwise build the whole
+	// archive in memory first), adding the spooled rows.
 	out := b.out
-	spools := map[string]*rowSpool{}
-	for _, s := range b.spools {
-		spools[s.part] = s
-	}
-	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(out)
-		zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(w, flate.BestSpeed)
-		})
-		return &splicingZip{ZipWriter: zw, spools: spools}
-	})
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSplicingZip(out, b.spools) })
 	if err := b.f.Write(io.Discard); err != nil {
 		out.Close()
 		os.Remove(b.opt.path)

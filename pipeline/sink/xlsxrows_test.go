@@ -3,6 +3,7 @@ package sink
 import (
 	"archive/zip"
 	"bytes"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -135,46 +136,84 @@ func TestRowSpoolsRemoved(t *testing.T) {
 	}
 }
 
-// TestSplicingZipNeedsSheetDataEnd checks that rows with nowhere to go
-// fail the workbook rather than vanish.
-func TestSplicingZipNeedsSheetDataEnd(t *testing.T) {
-	spoolFile, err := os.CreateTemp(t.TempDir(), "rows")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer spoolFile.Close()
-	io.WriteString(spoolFile, `<row r="2"/>`)
+// TestSplicingZip checks that a sheet part gets its spooled rows, across
+// excelize's writes, as a valid deflated zip entry (the reader checks the
+// CRC-32 and lengths), and that rows with nowhere to go fail the workbook
+// rather than vanish.
+func TestSplicingZip(t *testing.T) {
+	const part = "xl/worksheets/sheet1.xml"
+	rows := strings.Repeat(`<row r="2"><c r="A2" t="inlineStr"><is><t>华信</t></is></c></row>`, 500)
 	for _, tc := range []struct {
 		name, part, body string
 		ok               bool
 	}{
-		{"rows spliced", "xl/worksheets/sheet1.xml", `<worksheet><sheetData><row r="1"/></sheetData></worksheet>`, true},
-		{"no sheetData end", "xl/worksheets/sheet1.xml", `<worksheet><sheetData/></worksheet>`, false},
+		{"rows spliced", part, `<worksheet><sheetData><row r="1"/></sheetData><pageMargins/></worksheet>`, true},
+		{"rows spliced at the end", part, `<worksheet><sheetData><row r="1"/></sheetData>`, true},
+		{"no sheetData end", part, `<worksheet><sheetData/></worksheet>`, false},
 		{"sheet part never written", "xl/worksheets/sheet9.xml", `<worksheet/>`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			f, err := os.CreateTemp(t.TempDir(), "rows")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			s := newSpool(f, "clean", part)
+			if err := s.write([]byte(rows)); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.flush(); err != nil {
+				t.Fatal(err)
+			}
 			var out bytes.Buffer
-			s := &rowSpool{file: spoolFile, part: "xl/worksheets/sheet1.xml", sheet: "clean"}
-			z := &splicingZip{ZipWriter: zip.NewWriter(&out), spools: map[string]*rowSpool{s.part: s}}
+			z := newSplicingZip(&out, []*rowSpool{s})
 			w, err := z.Create(tc.part)
 			if err != nil {
 				t.Fatal(err)
 			}
-			io.WriteString(w, tc.body[:10]) // in two writes: the end tag may come in a later one
-			io.WriteString(w, tc.body[10:])
-			err = z.Close()
+			io.WriteString(w, tc.body[:12]) // in two writes: the end tag may come in a later one
+			io.WriteString(w, tc.body[12:])
+			other, err := z.Create("xl/styles.xml") // the next part ends the sheet's
+			if err == nil {
+				_, err = io.WriteString(other, "<styleSheet/>")
+			}
+			if err == nil {
+				err = z.Close()
+			}
 			if ok := err == nil; ok != tc.ok {
-				t.Fatalf("Close: %v, want ok=%v", err, tc.ok)
+				t.Fatalf("writing the zip: %v, want ok=%v", err, tc.ok)
 			}
 			if !tc.ok {
 				return
 			}
-			zr, _ := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
-			rc, _ := zr.Open(tc.part)
-			got, _ := io.ReadAll(rc)
-			if want := `<worksheet><sheetData><row r="1"/><row r="2"/></sheetData></worksheet>`; string(got) != want {
-				t.Errorf("part %s\n got %s\nwant %s", tc.part, got, want)
+			zr, err := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc, err := zr.Open(tc.part)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(rc) // fails on a wrong CRC-32 or length
+			if err != nil {
+				t.Fatalf("reading %s back: %v", tc.part, err)
+			}
+			at := strings.Index(tc.body, "</sheetData>")
+			if want := tc.body[:at] + rows + tc.body[at:]; string(got) != want {
+				t.Errorf("part %s\n got %.200s…\nwant %.200s…", tc.part, got, want)
 			}
 		})
+	}
+}
+
+// TestCRC32Combine checks crc32Combine against the CRC of the joined bytes.
+func TestCRC32Combine(t *testing.T) {
+	data := []byte(strings.Repeat("crmclean 华信科技 0123456789 ", 300))
+	for _, cut := range []int{0, 1, 7, 8, 100, 4095, len(data) - 1, len(data)} {
+		a, b := data[:cut], data[cut:]
+		got := crc32Combine(crc32.ChecksumIEEE(a), crc32.ChecksumIEEE(b), int64(len(b)))
+		if want := crc32.ChecksumIEEE(data); got != want {
+			t.Errorf("cut at %d: %08x, want %08x", cut, got, want)
+		}
 	}
 }
