@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // mention is a division name found in a text.
@@ -138,7 +140,7 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	var gap uint32     // bit k set: spaces after the k-th rune
 	n, longest := 0, bits.Len32(mask)-1
 	for i := pos; i < len(t) && n < longest; {
-		r, size := decodeRune(t, i)
+		r, size := text.DecodeRune(t, i)
 		i += size
 		if isSpace(r) {
 			gap |= 1 << n
@@ -199,21 +201,6 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		s.conflict = conflict
 	}
 	return mention{}, false, false
-}
-
-// decodeRune is utf8.DecodeRuneInString(t[i:]) with the three-byte
-// sequences that Chinese text is made of decoded inline.
-func decodeRune(t string, i int) (rune, int) {
-	if i+2 < len(t) {
-		c0, c1, c2 := t[i], t[i+1], t[i+2]
-		if c0&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
-			r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
-			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) { // not overlong, not a surrogate
-				return r, 3
-			}
-		}
-	}
-	return utf8.DecodeRuneInString(t[i:])
 }
 
 // anyLevel is the cap of the address text: names there may be of any level.

@@ -80,7 +80,7 @@ func newWordIndex(lists ...[]string) wordIndex {
 
 // at returns the longest word at the start of s, or "".
 func (ix *wordIndex) at(s string) string {
-	r, _ := runeAt(s, 0)
+	r, _ := text.DecodeRune(s, 0)
 	return ix.startingWith(r, s)
 }
 
@@ -108,7 +108,7 @@ func (ix *wordIndex) in(s string) bool {
 func (ix *wordIndex) leftmost(s string) (at int, word string) {
 	for i := 0; i < len(s); {
 		r, size := rune(0), 3
-		if text.HanAt(s, i) { // runeAt, inlined by hand: the loop is hot
+		if text.HanAt(s, i) { // text.DecodeRune, inlined by hand: the loop is hot
 			r = han(s, i)
 		} else {
 			r, size = utf8.DecodeRuneInString(s[i:])
@@ -148,7 +148,7 @@ func (ix *wordIndex) leftmostHan(s string) (at int, word string, ok bool) {
 func (ix *wordIndex) countOutside(s string, limit int) int {
 	n := 0
 	for i := 0; i < len(s) && n < limit; {
-		r, size := runeAt(s, i)
+		r, size := text.DecodeRune(s, i)
 		if w := ix.startingWith(r, s[i:]); w != "" {
 			i += len(w)
 			continue
@@ -157,16 +157,6 @@ func (ix *wordIndex) countOutside(s string, limit int) int {
 		n++
 	}
 	return n
-}
-
-// runeAt decodes the rune at s[i:] like utf8.DecodeRuneInString, reading a
-// CJK unified ideograph's three bytes directly: most runes of a name are
-// one.
-func runeAt(s string, i int) (rune, int) {
-	if text.HanAt(s, i) {
-		return han(s, i), 3
-	}
-	return utf8.DecodeRuneInString(s[i:])
 }
 
 // han decodes the CJK unified ideograph at s[i:], which text.HanAt has

@@ -282,7 +282,7 @@ func latinWordEnds(s string) [][2]int {
 // while what is left keeps at least two characters of its own.
 func (n *Namer) dropLeadingRegions(s string) string {
 	for {
-		first, _ := runeAt(s, 0)
+		first, _ := text.DecodeRune(s, 0)
 		if !n.regionStart.has(first) {
 			return s // no region starts with first: most keys
 		}
@@ -308,7 +308,7 @@ func (n *Namer) leadingRegion(first rune, s string) int {
 	}
 	runes := 0
 	for i := 0; i < len(s) && runes < starts.lens[0]; {
-		r, size := runeAt(s, i)
+		r, size := text.DecodeRune(s, i)
 		if runes == 1 && runeBit(r)&starts.second == 0 {
 			return 0 // no region starting with first goes on with this rune
 		}

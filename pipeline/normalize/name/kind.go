@@ -57,11 +57,11 @@ func (n *Namer) hanKind(s string, companyWord, hasContact bool) record.Kind {
 		return record.Company
 	}
 	runes := len(s) / 3
-	last, _ := runeAt(s, len(s)-3)
+	last := han(s, len(s)-3)
 	if runes >= 3 && n.oneChar.has(last) {
 		return record.Company
 	}
-	first, _ := runeAt(s, 0)
+	first := han(s, 0)
 	if n.regionStart.has(first) {
 		for _, l := range n.regionFirst[first].lens {
 			if runes-l >= 2 && n.regions[s[:3*l]] {

@@ -317,7 +317,7 @@ func (n *Namer) IsIndividualMarker(s string) bool {
 	// decomposition and composes with nothing), lower-casing, trimming and
 	// compact; a marker, with or without 户, 客户 or 用户 after it, starts
 	// with the first rune of one. Most names are told apart here.
-	if first, _ := runeAt(s, 0); text.HanAt(s, 0) && !n.markerStart.has(first) {
+	if first, _ := text.DecodeRune(s, 0); text.HanAt(s, 0) && !n.markerStart.has(first) {
 		return false
 	}
 	k := s // a name of CJK unified ideographs only is its own compact fold

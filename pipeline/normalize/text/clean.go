@@ -98,6 +98,21 @@ func isClean(s string) bool {
 	return !checkNFKC || norm.NFKC.IsNormalString(s)
 }
 
+// DecodeRune is utf8.DecodeRuneInString(s[i:]) with the three-byte
+// sequences that Chinese text is made of decoded inline.
+func DecodeRune(s string, i int) (rune, int) {
+	if i+2 < len(s) {
+		c0, c1, c2 := s[i], s[i+1], s[i+2]
+		if c0&0xF0 == 0xE0 && c1&0xC0 == 0x80 && c2&0xC0 == 0x80 {
+			r := rune(c0&0x0F)<<12 | rune(c1&0x3F)<<6 | rune(c2&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) { // not overlong, not a surrogate
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
 // HanAt reports whether s[i:] starts with a CJK unified ideograph
 // (U+4E00–U+9FFF), reading its three UTF-8 bytes directly: a fast test for
 // the characters of nearly every Chinese name and address.

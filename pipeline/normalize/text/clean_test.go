@@ -238,3 +238,28 @@ func FuzzBlank(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeRune checks DecodeRune against utf8.DecodeRuneInString on every
+// three-byte lead with the continuation bytes at and around their limits,
+// and on shorter, ASCII and four-byte text.
+func TestDecodeRune(t *testing.T) {
+	conts := []byte{0x00, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xff}
+	var cases []string
+	for c0 := 0xc0; c0 <= 0xff; c0++ {
+		for _, c1 := range conts {
+			for _, c2 := range conts {
+				cases = append(cases, string([]byte{byte(c0), c1, c2}), string([]byte{byte(c0), c1}))
+			}
+		}
+	}
+	cases = append(cases, "", "a", "ab", "杭州", "𠀀x", "\xe6\x9d", "x杭")
+	for _, s := range cases {
+		for i := range len(s) {
+			r, size := DecodeRune(s, i)
+			wr, wsize := utf8.DecodeRuneInString(s[i:])
+			if r != wr || size != wsize {
+				t.Errorf("DecodeRune(%q, %d) = %U, %d; want %U, %d", s, i, r, size, wr, wsize)
+			}
+		}
+	}
+}
