@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"unicode/utf8"
 
@@ -236,7 +237,7 @@ func (b *xlsxBook) nextSheet() error {
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 20}); err != nil {
 		return fail(err)
 	}
-	spool, err := newRowSpool(spoolDir(b.opt.path), sw)
+	spool, err := newRowSpool(filepath.Dir(b.opt.path), sw) // beside the book, on the same disk
 	if err != nil {
 		return fail(err)
 	}

@@ -8,9 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -248,9 +246,6 @@ func newSplicingZip(out io.Writer, spools []*rowSpool) *splicingZip {
 	return z
 }
 
-// AddFS is excelize.ZipWriter's; excelize does not call it for new books.
-func (z *splicingZip) AddFS(fsys fs.FS) error { return z.Writer.AddFS(fsys) }
-
 func (z *splicingZip) Create(name string) (io.Writer, error) {
 	if err := z.finish(); err != nil {
 		return nil, err
@@ -396,7 +391,3 @@ func gf2Square(square, mat *[32]uint32) {
 		square[i] = gf2Times(mat, mat[i])
 	}
 }
-
-// spoolDir is where a book's row spools go: beside the workbook, on the
-// same disk as the output.
-func spoolDir(path string) string { return filepath.Dir(path) }
