@@ -202,7 +202,7 @@ func appendCellText(dst []byte, s string) []byte {
 
 // escapedCharAt reports whether s[i:] starts with _xHHHH_.
 func escapedCharAt(s string, i int) bool {
-	if i+7 > len(s) || s[i+1] != 'x' || s[i+6] != '_' {
+	if i+7 > len(s) || s[i] != '_' || s[i+1] != 'x' || s[i+6] != '_' {
 		return false
 	}
 	for _, c := range []byte(s[i+2 : i+6]) {

@@ -3,12 +3,15 @@ package sink
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -216,4 +219,58 @@ func TestCRC32Combine(t *testing.T) {
 			t.Errorf("cut at %d: %08x, want %08x", cut, got, want)
 		}
 	}
+}
+
+// FuzzAppendCellText checks that every text becomes well-formed XML
+// character data that a reader, undoing _xHHHH_ escapes as Excel does,
+// reads back as the text with what XML cannot hold replaced by U+FFFD.
+func FuzzAppendCellText(f *testing.F) {
+	for _, tc := range awkwardTexts {
+		if len(tc.in) < 1000 {
+			f.Add(tc.in)
+		}
+	}
+	f.Add("_x005F_x0041_")
+	f.Add("_x_x0041__")
+	f.Fuzz(func(t *testing.T, s string) {
+		doc := "<t>" + string(appendCellText(nil, s)) + "</t>"
+		var got string
+		if err := xml.Unmarshal([]byte(doc), &got); err != nil {
+			t.Fatalf("appendCellText(%q) is not XML character data: %v\n%s", s, err, doc)
+		}
+		if got, want := excelUnescape(got), xmlSafe(s); got != want {
+			t.Fatalf("appendCellText(%q) reads back as %q, want %q", s, got, want)
+		}
+	})
+}
+
+// excelUnescape replaces each _xHHHH_ by the character it encodes, left to
+// right, as Excel reads cell text.
+func excelUnescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if escapedCharAt(s, i) {
+			n, _ := strconv.ParseUint(s[i+2:i+6], 16, 32)
+			b.WriteRune(rune(n))
+			i += 7
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// xmlSafe replaces what XML 1.0 cannot hold by U+FFFD: invalid UTF-8,
+// control characters other than tab, newline and carriage return,
+// U+FFFE and U+FFFF.
+func xmlSafe(s string) string {
+	var b strings.Builder
+	for _, r := range s { // invalid bytes come as U+FFFD
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0xFFFE || r == 0xFFFF {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
