@@ -34,25 +34,32 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
-		Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
-		Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 	customers, rows := res.Customers, res.Records
 	if res.Sync != nil && cfg.ChangesOnly {
 		customers, rows = changedOnly(res)
 	}
+	// Costliest first, so that no long writer starts last while the others
+	// are done: at a million rows clean.xlsx takes the longest, then the
+	// report (built here, beside the other files) and links.csv.
 	writers := []func(dir string) error{
-		func(dir string) error { return sink.WriteClean(dir, customers) },
 		func(dir string) error { return sink.WriteCleanXLSX(dir, customers) },
+		func(dir string) error {
+			rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
+				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
+				Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
+			if err := report.WriteJSON(dir, rep); err != nil {
+				return err
+			}
+			return report.WriteHTML(dir, rep, cfg.Lang)
+		},
+		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
+		func(dir string) error { return sink.WriteClean(dir, customers) },
 		func(dir string) error { return sink.WriteContacts(dir, customers) },
 		func(dir string) error { return sink.WriteLineage(dir, rows) },
+		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteRejects(dir, rows) },
 		func(dir string) error { return sink.WriteRejectsXLSX(dir, rows) },
-		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
-		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
-		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
-		func(dir string) error { return report.WriteJSON(dir, rep) },
-		func(dir string) error { return report.WriteHTML(dir, rep, cfg.Lang) },
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
 		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })
