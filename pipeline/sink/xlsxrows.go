@@ -188,7 +188,7 @@ func appendCellText(dst []byte, s string) []byte {
 		case c == '\n':
 		case c < 0x20:
 			esc = "\uFFFD"
-		case c == '_' && escapedCharAt(s, i):
+		case escapedCharAt(s, i):
 			esc = "_x005F_"
 		}
 		if esc != "" {
