@@ -651,7 +651,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
-	customers := buildCustomers(merge.New(s.cfg.Rules), m.Clusters, usable, s.cfg.Workers)
+	merger := merge.New(s.cfg.Rules)
+	merger.SetNotOwn(m.NotOwn())
+	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {

@@ -27,7 +27,12 @@ type feat struct {
 	// mobileH and lineH are the hash of the only mobile or other number,
 	// 0 unless there is exactly one: compared without reading the lists.
 	mobileH, lineH uint64
-	emails         []email
+	// short are mobiles written one digit short (ten digits), compared
+	// as near matches of the other side's mobiles.
+	short  []string
+	emails []email
+	owner  string // the owner column (a sales rep), for judging numbers
+	notOwn int32  // numbers removed as none of the customer's own
 
 	province, city, district, adcode string
 	bigrams                          []uint32 // sorted distinct character bigrams of the address detail
@@ -59,6 +64,9 @@ type value struct {
 	s    string
 	h    uint64 // hash of s, compared first to spare reading s
 	freq int32
+	// shared marks a number several customers share (numbers.go);
+	// ambiguous one that two persons of one surname share.
+	shared, ambiguous bool
 }
 
 // email is an address with its domain split off.
@@ -264,6 +272,7 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 	if len(f.lines) == 1 {
 		f.lineH = f.lines[0].h
 	}
+	f.short, f.owner = n.ShortMobiles, n.Owner
 	for _, e := range n.Emails {
 		e = strings.ToLower(strings.TrimSpace(e))
 		at := strings.LastIndexByte(e, '@')

@@ -31,6 +31,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -78,6 +79,11 @@ type Options struct {
 	// "person.mobile.agree") or "field.outcome" for both kinds; other
 	// outcomes are estimated by EM or take the defaults.
 	Weights map[string]MU
+	// NotOwnNumbers are numbers (E.164) that are never a customer's own:
+	// sample or filler numbers from the rules (13800138000), and on an
+	// incremental run those an earlier run found to be nobody's. They are
+	// no evidence and are reported in Result.Numbers.
+	NotOwnNumbers []string
 	// NoEM keeps the default (or configured) weights without estimating.
 	NoEM bool
 	// KeepCandidates fills Result.Candidates, for measuring blocking.
@@ -144,6 +150,21 @@ type Result struct {
 	// Candidates are the pairs that reached comparison, as indices into the
 	// input records; only with Options.KeepCandidates.
 	Candidates [][2]int
+	// Numbers are the telephone numbers carried by several customers or
+	// listed as nobody's, with what the run made of each, by number.
+	Numbers []NumberUse
+}
+
+// NotOwn returns the numbers of Numbers that are none of their carriers'
+// own: no customer's mobile or phones, listed in shared_phones instead.
+func (r *Result) NotOwn() map[string]bool {
+	out := map[string]bool{}
+	for _, u := range r.Numbers {
+		if u.Class == NumberNotOwn {
+			out[u.Number] = true
+		}
+	}
+	return out
 }
 
 // Pair is two compared records (indices into the input, A before B in
@@ -271,6 +292,17 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 
 	t := time.Now()
 	fs := extract(recs, &opt)
+	listed := make(map[string]bool, len(opt.NotOwnNumbers))
+	for _, n := range opt.NotOwnNumbers {
+		listed[n] = true
+	}
+	res.Numbers = classifyNumbers(fs, listed)
+	for i := range res.Numbers {
+		for j, x := range res.Numbers[i].Records {
+			res.Numbers[i].Records[j] = fs.index[x]
+		}
+		slices.Sort(res.Numbers[i].Records)
+	}
 	dec := resolve(ds, recs, fs, &res.Stats)
 	dec = settle(opt.Existing, fs, dec, &res.Stats)
 	res.Stats.Timings.Features = time.Since(t)

@@ -257,6 +257,9 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 			}
 			continue
 		}
+		for _, s := range res.Short {
+			out.ShortMobiles = appendUnique(out.ShortMobiles, s)
+		}
 	next:
 		for _, p := range res.Phones {
 			p.Col = v.Col

@@ -152,24 +152,28 @@ func (p Phone) Key() string {
 
 // Normalized holds the cleaned, canonical values of a row.
 type Normalized struct {
-	Kind      Kind
-	Name      string // display name
-	NameKey   string // match key: legal form and region stripped
-	Contact   string
-	Title     string
-	Phones    []Phone
-	Emails    []string
-	Province  string
-	City      string
-	District  string
-	Address   string // detail after the district
-	Adcode    string
-	USCC      string // only when its check digit is valid
-	CreatedAt string // YYYY-MM-DD or ISO 8601 date-time
-	SourceIDs []string
-	Owner     string
-	Gender    string
-	Notes     string
+	Kind    Kind
+	Name    string // display name
+	NameKey string // match key: legal form and region stripped
+	Contact string
+	Title   string
+	Phones  []Phone
+	// ShortMobiles are mobiles written one digit short (ten digits from
+	// 1), reported invalid: never output, compared by the matcher with
+	// other rows' mobiles as a near match.
+	ShortMobiles []string
+	Emails       []string
+	Province     string
+	City         string
+	District     string
+	Address      string // detail after the district
+	Adcode       string
+	USCC         string // only when its check digit is valid
+	CreatedAt    string // YYYY-MM-DD or ISO 8601 date-time
+	SourceIDs    []string
+	Owner        string
+	Gender       string
+	Notes        string
 }
 
 // Mobiles returns the row's mobile numbers in E.164.

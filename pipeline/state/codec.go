@@ -23,8 +23,13 @@ import (
 //	norm:    kind, name, nameKey, contact, title, province, city, district,
 //	         address, adcode, uscc, createdAt, owner, gender, notes,
 //	         emails (n × s), sourceIDs (n × s),
-//	         phones (n × (e164, ext, type, own, col, input))
+//	         phones (n × (e164, ext, type, own, col, input)),
+//	         [tagShort, shortMobiles (n × s): only when there are some]
 const codecBinary = 0x01
+
+// tagShort starts the optional list of mobiles written a digit short, so
+// that rows without one are stored as before.
+const tagShort = 'S'
 
 var errCorrupt = errors.New("damaged data")
 
@@ -76,6 +81,13 @@ func appendRow(b []byte, r *Row) []byte {
 		}
 		b = binary.AppendVarint(b, int64(p.Col))
 		b = appendString(b, p.Input)
+	}
+	if len(n.ShortMobiles) > 0 {
+		b = append(b, tagShort)
+		b = binary.AppendUvarint(b, uint64(len(n.ShortMobiles)))
+		for _, s := range n.ShortMobiles {
+			b = appendString(b, s)
+		}
 	}
 	return b
 }
@@ -201,6 +213,12 @@ func decodeRowBinary(b []byte, r *Row) error {
 			p := &n.Phones[i]
 			p.E164, p.Ext, p.Type = d.str(), d.str(), record.PhoneType(d.str())
 			p.Own, p.Col, p.Input = d.flag(), d.varint(), d.str()
+		}
+	}
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagShort {
+		d.pos++
+		if n.ShortMobiles = d.strs(); len(n.ShortMobiles) == 0 {
+			d.err = errCorrupt // written only when there are some
 		}
 	}
 	if d.err == nil && d.pos != len(d.s) {
