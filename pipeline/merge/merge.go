@@ -16,34 +16,34 @@ import (
 
 // Customer is one golden record.
 type Customer struct {
-	ID          string
-	Kind        record.Kind
-	Name        string
-	Contact     string
-	Mobile      string   // main mobile, E.164: the main one of Phones' mobiles
-	Phones      []string // the customer's own numbers (numbers several customers share included)
+	ID      string
+	Kind    record.Kind
+	Name    string
+	Contact string
+	Mobile  string   // main mobile, E.164: the main one of Phones' mobiles
+	Phones  []string // the customer's own numbers (numbers several customers share included)
 	// SharedPhones are numbers in the customer's rows that are not its
 	// own: a sales rep's number, a filler (see match.NumberNotOwn).
 	SharedPhones []string
-	Landline    string
-	LandlineExt string
-	Email       string
-	Emails      []string
-	Province    string
-	City        string
-	District    string
-	Address     string
-	Adcode      string
-	USCC        string
-	CreatedAt   string
-	SourceIDs   []string
-	Owner       string
-	Title       string
-	Extras      map[string]string // unmapped source columns by original header
-	Sensitive   map[string]string // sensitive columns kept by the rules: clean.csv/xlsx only
-	Contacts    []Contact
-	Rows        []*record.Record // the rows of the customer, the kept row first
-	Conflicts   []Conflict
+	Landline     string
+	LandlineExt  string
+	Email        string
+	Emails       []string
+	Province     string
+	City         string
+	District     string
+	Address      string
+	Adcode       string
+	USCC         string
+	CreatedAt    string
+	SourceIDs    []string
+	Owner        string
+	Title        string
+	Extras       map[string]string // unmapped source columns by original header
+	Sensitive    map[string]string // sensitive columns kept by the rules: clean.csv/xlsx only
+	Contacts     []Contact
+	Rows         []*record.Record // the rows of the customer, the kept row first
+	Conflicts    []Conflict
 }
 
 // Contact is one contact person of a customer.
