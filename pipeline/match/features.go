@@ -33,6 +33,7 @@ type feat struct {
 	emails []email
 	owner  string // the owner column (a sales rep), for judging numbers
 	notOwn int32  // numbers removed as none of the customer's own
+	judged bool   // carries a number this run judged anew (numbers.go)
 
 	province, city, district, adcode string
 	bigrams                          []uint32 // sorted distinct character bigrams of the address detail

@@ -84,6 +84,13 @@ type Options struct {
 	// incremental run those an earlier run found to be nobody's. They are
 	// no evidence and are reported in Result.Numbers.
 	NotOwnNumbers []string
+	// PriorNumbers, on an incremental run, are the numbers earlier runs
+	// judged (Result.Numbers of the run that last judged each; Records
+	// are not needed). A number keeps its judgement unless this run's
+	// rows show it shared or nobody's own: this run sees only some of its
+	// rows. An earlier customer carrying a number whose judgement changes
+	// is matched again (see Existing).
+	PriorNumbers []NumberUse
 	// NoEM keeps the default (or configured) weights without estimating.
 	NoEM bool
 	// KeepCandidates fills Result.Candidates, for measuring blocking.
@@ -130,7 +137,10 @@ type Options struct {
 	// among themselves as new ones (pairs with other customers' records
 	// stay settled). So does a keep whose two sides merge decisions and
 	// customers join: the customers holding either side are reopened
-	// (every customer on the way when neither side is in one).
+	// (every customer on the way when neither side is in one). A customer
+	// of two or more records carrying a number this run found shared or
+	// nobody's own, where PriorNumbers said otherwise, is reopened too:
+	// its merge may have rested on that number.
 	Existing []string
 }
 
@@ -153,6 +163,10 @@ type Result struct {
 	// Numbers are the telephone numbers carried by several customers or
 	// listed as nobody's, with what the run made of each, by number.
 	Numbers []NumberUse
+	// Reopened are the customers of Options.Existing matched again: by a
+	// keep decision between their records, or because they carry a
+	// number whose judgement this run changed. Sorted.
+	Reopened []string
 }
 
 // NotOwn returns the numbers of Numbers that are none of their carriers'
@@ -296,7 +310,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	for _, n := range opt.NotOwnNumbers {
 		listed[n] = true
 	}
-	res.Numbers = classifyNumbers(fs, listed)
+	res.Numbers = classifyNumbers(fs, listed, opt.PriorNumbers)
 	for i := range res.Numbers {
 		for j, x := range res.Numbers[i].Records {
 			res.Numbers[i].Records[j] = fs.index[x]
@@ -305,6 +319,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	}
 	dec := resolve(ds, recs, fs, &res.Stats)
 	dec = settle(opt.Existing, fs, dec, &res.Stats)
+	res.Reopened = dec.reopenedIDs()
 	res.Stats.Timings.Features = time.Since(t)
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -83,19 +83,35 @@ type numberOcc struct {
 }
 
 // classifyNumbers judges every number carried by more than one name (or
-// listed), marks shared numbers in the features and removes numbers that
-// are nobody's from them, and returns the judgements sorted by number.
-func classifyNumbers(fs *features, listed map[string]bool) []NumberUse {
+// listed, or found nobody's own by an earlier run), marks shared numbers
+// in the features and removes numbers that are nobody's from them, and
+// returns the judgements sorted by number. A number prior judged keeps
+// that judgement unless this run's judgement is graver (own < shared <
+// nobody's own); records carrying a number whose judgement changes are
+// marked judged: an earlier run's customer holding one is matched again
+// (see settle).
+func classifyNumbers(fs *features, listed map[string]bool, prior []NumberUse) []NumberUse {
+	earlier := make(map[string]NumberUse, len(prior))
+	for _, u := range prior {
+		earlier[u.Number] = u
+	}
+	known := func(s string) bool {
+		if listed[s] {
+			return true
+		}
+		_, ok := earlier[s]
+		return ok
+	}
 	var occs []numberOcc
 	for i := range fs.f {
 		f := &fs.f[i]
 		for j, v := range f.mobiles {
-			if v.freq > 1 || listed[v.s] {
+			if v.freq > 1 || known(v.s) {
 				occs = append(occs, numberOcc{v.h, int32(i), int16(j), true})
 			}
 		}
 		for j, v := range f.lines {
-			if v.freq > 1 || listed[v.s] {
+			if v.freq > 1 || known(v.s) {
 				occs = append(occs, numberOcc{v.h, int32(i), int16(j), false})
 			}
 		}
@@ -125,8 +141,20 @@ func classifyNumbers(fs *features, listed map[string]bool) []NumberUse {
 			}
 		}
 		u, ok := judgeNumber(fs, same, listed[num])
+		before, judgedBefore := earlier[num]
+		if judgedBefore && (!ok || gravity(u.Class) < gravity(before.Class)) {
+			// An earlier run saw more of its rows.
+			rows, customers := u.Rows, u.Customers
+			u, ok = before, true
+			u.Rows, u.Customers, u.Records = rows, customers, nil
+		}
 		if !ok {
 			continue
+		}
+		if !judgedBefore || before.Class != u.Class {
+			for _, o := range same {
+				fs.f[o.i].judged = true
+			}
 		}
 		u.Number, u.Mobile = num, first.mobile
 		for _, o := range same {
@@ -150,6 +178,17 @@ func classifyNumbers(fs *features, listed map[string]bool) []NumberUse {
 	fs.dropNumbers(drop)
 	slices.SortFunc(uses, func(a, b NumberUse) int { return strings.Compare(a.Number, b.Number) })
 	return uses
+}
+
+// gravity orders the judgements: a number's own, shared, nobody's own.
+func gravity(c NumberClass) int {
+	switch c {
+	case NumberNotOwn:
+		return 2
+	case NumberShared:
+		return 1
+	}
+	return 0
 }
 
 func (fs *features) value(o numberOcc) *value {

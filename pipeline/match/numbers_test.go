@@ -257,3 +257,53 @@ func TestMissingIsNotDisagreement(t *testing.T) {
 		})
 	}
 }
+
+// TestNumberJudgedAnewReopens checks that an earlier customer whose merge
+// rested on a number is matched again when new rows show the number to
+// be a sales rep's, and that it is left alone when the number's
+// judgement does not change.
+func TestNumberJudgedAnewReopens(t *testing.T) {
+	const rep = "+8613700002222"
+	company := func(name, key, tag string, place int) spec {
+		return spec{kind: record.Company, name: name, key: key, contact: "", mobile: rep, owner: "王经理", tag: tag}.at(place)
+	}
+	old := []spec{
+		company("华信科技有限公司", "华信科技", "o1", 0),
+		company("华信电子有限公司", "华信电子", "o2", 0),
+	}
+	fresh := []spec{
+		company("宏达机械有限公司", "宏达机械", "n1", 1),
+		company("绿源食品有限公司", "绿源食品", "n2", 2),
+		company("远航物流有限公司", "远航物流", "n3", 3),
+	}
+	var recs []*record.Record
+	for _, s := range append(append([]spec(nil), old...), fresh...) {
+		recs = append(recs, s.record())
+	}
+	recs = append(recs, filler(40)...)
+	existing := make([]string, len(recs))
+	existing[0], existing[1] = "C1", "C1" // an earlier run merged them on the number
+	opt := Options{Namer: fakeNamer{}, FreeDomains: freeDomains, Existing: existing}
+	res, err := Match(context.Background(), recs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := numberUse(res, rep); u == nil || u.Class != NumberNotOwn {
+		t.Fatalf("number %s judged %+v, want not own", rep, u)
+	}
+	if !slices.Equal(res.Reopened, []string{"C1"}) {
+		t.Errorf("reopened %v, want [C1]", res.Reopened)
+	}
+	if together(res, 0, 1) {
+		t.Errorf("华信科技 and 华信电子 still merged on a rep's number")
+	}
+
+	opt.PriorNumbers = res.Numbers
+	again, err := Match(context.Background(), recs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again.Reopened) != 0 {
+		t.Errorf("reopened %v with the number judged as before, want none", again.Reopened)
+	}
+}
