@@ -607,6 +607,22 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 			ids = append(ids, existing[p.A])
 		}
 	}
+	// A number the new rows make shared or nobody's own changes every
+	// customer carrying it: its golden record, and perhaps its merge.
+	was := map[string]match.NumberClass{}
+	for _, n := range s.numbers {
+		was[n.Number] = n.Class
+	}
+	for _, u := range m.Numbers {
+		if was[u.Number] == u.Class {
+			continue
+		}
+		for _, i := range u.Records {
+			if i >= len(fresh) {
+				ids = append(ids, existing[i])
+			}
+		}
+	}
 	return ids, nil
 }
 
