@@ -160,7 +160,9 @@ func compareFields(a, b *feat) fieldLevels {
 	}
 	v.contact, v.contactHow = comparePersons(&a.contact, &b.contact)
 	v.mobile = comparePhonesOf(a.mobiles, b.mobiles, a.mobileH, b.mobileH)
-	if v.mobile.lv != agree && (len(a.short) > 0 || len(b.short) > 0) && nearMobile(a, b) {
+	// A mobile a digit short is worth reading only when the names are
+	// alike: with different names it would not merge them anyway.
+	if v.mobile.lv != agree && v.name != disagree && (len(a.short) > 0 || len(b.short) > 0) && nearMobile(a, b) {
 		v.mobile = phoneMatch{lv: near}
 	}
 	v.line = comparePhonesOf(a.lines, b.lines, a.lineH, b.lineH)
@@ -479,10 +481,10 @@ func comparePhones(a, b []value) phoneMatch {
 }
 
 // comparePhonesOf is comparePhones given also each side's only number's
-// hash (0 unless it has exactly one): two different single numbers of
-// the customers' own disagree without reading either list.
+// hash (feat.singles: 0 unless it has exactly one, not shared): two
+// different single numbers disagree without reading either list.
 func comparePhonesOf(a, b []value, ha, hb uint64) phoneMatch {
-	if len(a) == 1 && len(b) == 1 && ha != hb && !a[0].shared && !b[0].shared {
+	if ha != 0 && hb != 0 && ha != hb {
 		return phoneMatch{lv: disagree}
 	}
 	return comparePhones(a, b)

@@ -169,6 +169,7 @@ func classifyNumbers(fs *features, listed map[string]bool, prior []NumberUse) []
 				v := fs.value(o)
 				v.shared = true
 				v.ambiguous = ambiguous
+				fs.f[o.i].singles()
 			}
 		case NumberNotOwn:
 			drop = append(drop, same...)
@@ -219,14 +220,7 @@ func (fs *features) dropNumbers(occs []numberOcc) {
 		f.notOwn++
 	}
 	for _, o := range occs {
-		f := &fs.f[o.i]
-		f.mobileH, f.lineH = 0, 0
-		if len(f.mobiles) == 1 {
-			f.mobileH = f.mobiles[0].h
-		}
-		if len(f.lines) == 1 {
-			f.lineH = f.lines[0].h
-		}
+		fs.f[o.i].singles()
 	}
 }
 
