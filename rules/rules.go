@@ -88,6 +88,9 @@ type NameRules struct {
 	CompanyWords      []string `yaml:"company_words"`
 	BranchWords       []string `yaml:"branch_words"`
 	IndividualMarkers []string `yaml:"individual_markers"`
+	// ContactRoles are role notes written after a contact person's name
+	// (何芳芳-代理, 王强（经理）): taken off the name into the title.
+	ContactRoles []string `yaml:"contact_roles"`
 }
 
 // PinyinRules corrects go-pinyin's per-character readings.

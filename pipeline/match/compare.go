@@ -166,10 +166,12 @@ func compareFields(a, b *feat) fieldLevels {
 		v.mobile = phoneMatch{lv: near}
 	}
 	v.line = comparePhonesOf(a.lines, b.lines, a.lineH, b.lineH)
-	if v.nameHow == howTitle && (v.mobile.ambiguous || v.line.ambiguous) {
-		v.name = disagree // 陈先生 could be either 陈 sharing the number
+	if (v.nameHow == howTitle || v.nameHow == howHeteronym) && (v.mobile.ambiguous || v.line.ambiguous) {
+		// 陈先生 could be either 陈 sharing the number; 郭汐博 could be a
+		// typo of 郭汐柏 or a sibling of a household of several 郭.
+		v.name = disagree
 	}
-	if v.name != disagree {
+	if variants(v.name, v.nameHow) {
 		return v
 	}
 	for _, m := range []*phoneMatch{&v.mobile, &v.line} {
@@ -182,6 +184,22 @@ func compareFields(a, b *feat) fieldLevels {
 		v.contact = missing
 	}
 	return v
+}
+
+// variants reports names that are forms of one name: the same, read
+// alike (a homophone, a fuzzy-pinyin confusion, a romanization), one
+// character apart in a company name, or a title-only form. A company name
+// that merely starts with the other (顺泓 / 顺泓建材: a group and its
+// subsidiary, or an abbreviation) and initials are alike but not
+// variants: a number they share is no evidence between them.
+func variants(lv, how int) bool {
+	switch lv {
+	case agree, near:
+		return true
+	case fuzzy:
+		return how != howContains && how != howInitials
+	}
+	return false
 }
 
 // nearMobile reports a mobile written one digit short on one side that is
@@ -239,6 +257,10 @@ const (
 	howContains    // one company name starts with the other
 	howOneChar     // one character differs
 	howTitle       // a surname with a title (李经理) and a full name of that surname
+	// howHeteronym: two persons' names read alike only through a
+	// character's less common reading (郭汐柏 read bo, 郭汐博): a typo,
+	// or a sibling.
+	howHeteronym
 )
 
 // titles follow a surname in a contact written as a form of address.
@@ -314,6 +336,8 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 			}
 			exact, fz, diff := unitsAlike(a.units, b.units, stop)
 			switch {
+			case exact && !companies && !primaryAlike(a.units, b.units):
+				return near, howHeteronym
 			case exact:
 				return near, howPinyin
 			case fz:
@@ -358,6 +382,17 @@ func unitsAlike(a, b [][]string, stop int) (exact, fz bool, diff int) {
 		}
 	}
 	return exact, fz, diff
+}
+
+// primaryAlike reports whether every unit of two names has the same
+// first (most common) reading.
+func primaryAlike(a, b [][]string) bool {
+	for i := range a {
+		if len(a[i]) == 0 || len(b[i]) == 0 || a[i][0] != b[i][0] {
+			return false
+		}
+	}
+	return true
 }
 
 func readingsAlike(a, b []string) (exact, fz bool) {
@@ -815,6 +850,8 @@ func nameDetail(a, b *nameFeat, lv, how int) string {
 	switch how {
 	case howPinyin:
 		return pair + " (same pinyin " + a.py + ")"
+	case howHeteronym:
+		return pair + " (same pinyin through a less common reading)"
 	case howRomanized:
 		return pair + " (romanized, same pinyin)"
 	case howFuzzyPinyin:

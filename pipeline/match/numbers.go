@@ -39,6 +39,7 @@ const (
 const (
 	WhyHousehold = "household" // persons of one surname or one address
 	WhyAgent     = "agent"     // one contact person for several companies
+	WhyGroup     = "group"     // companies at one address (a group's switchboard)
 	WhyCustomers = "customers" // a few unrelated customers
 	WhyListed    = "listed"    // in the rules' list of numbers that are nobody's
 	WhyRep       = "rep"       // many customers of one owner (a sales rep's own number)
@@ -255,6 +256,8 @@ func judgeNumber(fs *features, occs []numberOcc, listed bool) (NumberUse, bool) 
 		u.Class, u.Why = NumberShared, WhyHousehold
 	case agent(fs, groups):
 		u.Class, u.Why = NumberShared, WhyAgent
+	case companyGroup(fs, groups):
+		u.Class, u.Why = NumberShared, WhyGroup
 	case len(groups) >= notOwnCustomers:
 		u.Class, u.Why = NumberNotOwn, WhyFiller
 		if u.Owner != "" {
@@ -268,10 +271,13 @@ func judgeNumber(fs *features, occs []numberOcc, listed bool) (NumberUse, bool) 
 
 // partyGroups groups a number's carriers into the customers they stand
 // for: records whose names are variants of one another (a homophone, a
-// romanization, a company name's short form) are one group, and a person
-// named as a company's contact joins the company. Records without a name,
-// and persons named only by surname and title (陈先生), join no group.
-// It stops counting past maxCarrierGroups.
+// romanization, a one-character typo in a company name) are one group,
+// and a person named as a company's contact joins the company. A company
+// name that starts another (华信 / 华信科技) joins that group only when it
+// starts no other: 顺泓 beside 顺泓建材 and 顺泓食品 is a group of
+// companies, not one. Records without a name, and persons named only by
+// surname and title (陈先生), join no group. It stops counting past
+// maxCarrierGroups.
 func partyGroups(fs *features, occs []numberOcc) [][]int32 {
 	var groups [][]int32
 	prev := int32(-1)
@@ -296,7 +302,37 @@ next:
 		}
 		groups = append(groups, []int32{o.i})
 	}
-	return groups
+	// A group whose company name starts exactly one other group's joins it.
+	joined := make([]bool, len(groups))
+	for g := range groups {
+		f := &fs.f[groups[g][0]]
+		if !f.company || len(groups) > maxCarrierGroups {
+			continue
+		}
+		into := -1
+		for h := range groups {
+			o := &fs.f[groups[h][0]]
+			if h == g || joined[h] || !o.company || !startsWith(o.name.key, f.name.key) {
+				continue
+			}
+			if into >= 0 {
+				into = -2 // starts several
+				break
+			}
+			into = h
+		}
+		if into >= 0 {
+			groups[into] = append(groups[into], groups[g]...)
+			joined[g] = true
+		}
+	}
+	out := groups[:0]
+	for g, members := range groups {
+		if !joined[g] {
+			out = append(out, members)
+		}
+	}
+	return out
 }
 
 // sameParty reports whether two records carrying one number may be one
@@ -304,11 +340,9 @@ next:
 func sameParty(a, b *feat) bool {
 	switch {
 	case a.company && b.company:
-		lv, _ := compareNames(&a.name, &b.name, true)
-		return lv != disagree
+		return variants(compareNames(&a.name, &b.name, true))
 	case !a.company && !b.company:
-		lv, _ := compareNames(&a.name, &b.name, false)
-		return lv != disagree
+		return variants(compareNames(&a.name, &b.name, false))
 	case a.company:
 		return contactIs(a, &b.name)
 	}
@@ -327,21 +361,39 @@ func contactIs(company *feat, p *nameFeat) bool {
 // household reports carriers that are all persons who share a surname, or
 // who live at one place.
 func household(fs *features, groups [][]int32) bool {
-	surname, place := "", -1
-	sameSurname, samePlace := true, true
+	surname := ""
+	sameSurname := true
 	for _, g := range groups {
 		f := &fs.f[g[0]]
 		if f.company {
 			return false
 		}
-		s := surnameOf(f)
-		switch {
+		switch s := surnameOf(f); {
 		case surname == "":
 			surname = s
 		case s != surname:
 			sameSurname = false
 		}
-		// The group's place: the first of its records with one.
+	}
+	return sameSurname && surname != "" || onePlace(fs, groups)
+}
+
+// companyGroup reports carriers that are companies at one address: a
+// group's companies on one switchboard.
+func companyGroup(fs *features, groups [][]int32) bool {
+	for _, g := range groups {
+		if !fs.f[g[0]].company {
+			return false
+		}
+	}
+	return onePlace(fs, groups)
+}
+
+// onePlace reports whether at least two of the groups have an address and
+// all those addresses are one place (the same or a near address).
+func onePlace(fs *features, groups [][]int32) bool {
+	place, known := -1, 0
+	for _, g := range groups {
 		at := -1
 		for _, x := range g {
 			if len(fs.f[x].bigrams) > 0 && fs.f[x].city != "" {
@@ -349,35 +401,26 @@ func household(fs *features, groups [][]int32) bool {
 				break
 			}
 		}
-		switch {
-		case at < 0:
-		case place < 0:
+		if at < 0 {
+			continue
+		}
+		known++
+		if place < 0 {
 			place = at
-		case addressLevel(&fs.f[place], &fs.f[at], nil) != agree && addressLevel(&fs.f[place], &fs.f[at], nil) != near:
-			samePlace = false
+			continue
+		}
+		if lv := addressLevel(&fs.f[place], &fs.f[at], nil); lv != agree && lv != near {
+			return false
 		}
 	}
-	return sameSurname && surname != "" || samePlace && place >= 0 && knownPlaces(fs, groups) >= 2
-}
-
-// knownPlaces counts the groups with an address.
-func knownPlaces(fs *features, groups [][]int32) int {
-	n := 0
-	for _, g := range groups {
-		for _, x := range g {
-			if len(fs.f[x].bigrams) > 0 && fs.f[x].city != "" {
-				n++
-				break
-			}
-		}
-	}
-	return n
+	return known >= 2
 }
 
 // agent reports carriers that are companies (or their contact as a
-// person) with one contact person: the number is the contact's.
+// person) of whom at least three in four name one contact person: the
+// number is the contact's.
 func agent(fs *features, groups [][]int32) bool {
-	var contact *nameFeat
+	contacts := make([]*nameFeat, 0, len(groups))
 	companies := 0
 	for _, g := range groups {
 		f := &fs.f[g[0]]
@@ -394,18 +437,27 @@ func agent(fs *features, groups [][]int32) bool {
 		} else {
 			c = &f.name
 		}
-		if c == nil {
-			return false
-		}
-		if contact == nil {
-			contact = c
-			continue
-		}
-		if lv, _ := compareNames(contact, c, false); lv == disagree {
-			return false
+		if c != nil {
+			contacts = append(contacts, c)
 		}
 	}
-	return companies >= 2
+	if companies < 2 {
+		return false
+	}
+	best := 0
+	for i, c := range contacts {
+		n := 0
+		for _, d := range contacts {
+			if lv, _ := compareNames(c, d, false); lv != disagree {
+				n++
+			}
+		}
+		best = max(best, n)
+		if 4*(len(contacts)-i) < 3*len(groups) {
+			break // fewer left than a majority needs
+		}
+	}
+	return best >= 2 && 4*best >= 3*len(groups)
 }
 
 // surnameOf is the first character of a person's name key, "" for a name

@@ -91,6 +91,12 @@ func TestNumbers(t *testing.T) {
 			number: home, class: NumberShared, why: WhyHousehold,
 		},
 		{
+			name:   "siblings whose names read alike only through a rare reading",
+			specs:  []spec{person("郭汐柏", home, "g1"), person("郭汐博", home, "g2"), person("郭汐月", home, "g3")},
+			apart:  pairsOf(3),
+			number: home, class: NumberShared, why: WhyHousehold,
+		},
+		{
 			name: "a household of two surnames at one address",
 			specs: []spec{person("马建国", home, "f1"), person("李梅", home, "f2"), person("马泽洋", home, "f3"),
 				spec{name: "李梅", mobile: "+8613512340077", address: addr, tag: "f2b"}.at(4)},

@@ -7,6 +7,7 @@ package normalize
 import (
 	"fmt"
 	"iter"
+	"sort"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
 	"github.com/crmclean/crmclean/pipeline/normalize/date"
@@ -25,6 +26,7 @@ type Normalizer struct {
 	names  *name.Namer
 	emails *email.Normalizer
 	dates  date.Options
+	roles  []string // role notes after a contact's name (代理, 经理)
 }
 
 // New builds a Normalizer from the rules.
@@ -50,6 +52,7 @@ func New(r *rules.Rules) (*Normalizer, error) {
 		names:  name.New(nameOpts),
 		emails: email.New(email.Options{DomainFixes: r.Email.DomainFixes, FreeDomains: r.Email.FreeDomains}),
 		dates:  date.Options{TimeZone: r.Dates.TimeZone},
+		roles:  byLength(r.Names.ContactRoles),
 	}, nil
 }
 
@@ -97,8 +100,18 @@ func (n *Normalizer) Apply(rec *record.Record) {
 		out.Owner = rec.Get(record.FieldOwner)
 		out.Gender = rec.Get(record.FieldGender)
 		out.Notes = rec.Get(record.FieldNotes)
-		out.Title = rec.Get(record.FieldTitle)
+		if t := rec.Get(record.FieldTitle); t != "" {
+			out.Title = t // a title column wins over a role written after the contact's name
+		}
 	}
+}
+
+// byLength sorts a copy of words longest first, so that the longest role
+// is taken off a contact (总经理 before 经理).
+func byLength(words []string) []string {
+	out := append([]string(nil), words...)
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
 }
 
 // fieldSet is a set of the canonical fields Apply reads, one bit each.
@@ -221,6 +234,12 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 	contact := text.ToSimplified(contactVal.Text)
 	if n.names.IsIndividualMarker(nm) {
 		nm = ""
+	}
+	if contact != "" {
+		var role string
+		if contact, role = splitRole(contact, n.roles); role != "" {
+			out.Title = role
+		}
 	}
 	switch {
 	case nm == "" && contact != "":
