@@ -134,6 +134,7 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 		for k := lo; k < hi; k++ {
 			p := &review[k]
 			p.Evidence = ex.explain(&fs.f[p.A], &fs.f[p.B], asked[k], w)
+			p.Pattern = patternOf(asked[k].pat)
 		}
 	})
 	st.MergePairs, st.ReviewPairs = len(links), len(review)
@@ -251,7 +252,8 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 		parallel(len(holding), opt.Workers, func(lo, hi int) {
 			var ex explainer
 			for k, l := range holding[lo:hi] {
-				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w)}
+				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w),
+					Pattern: patternOf(l.o.pat)}
 			}
 		})
 	}

@@ -187,6 +187,10 @@ type Pair struct {
 	A, B     int
 	Score    float64
 	Evidence []Evidence
+	// Pattern is the evidence pattern code (see pattern.go), e.g.
+	// "person·name=·mobile∅·address=": pairs of one pattern deserve one
+	// answer. Empty for a pair decided by a person.
+	Pattern string
 }
 
 // Evidence is one field's contribution to a pair's score.

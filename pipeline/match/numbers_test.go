@@ -313,3 +313,30 @@ func TestNumberJudgedAnewReopens(t *testing.T) {
 		t.Errorf("reopened %v with the number judged as before, want none", again.Reopened)
 	}
 }
+
+func TestPattern(t *testing.T) {
+	res := matchAll(t, Options{},
+		spec{name: "王芳", mobile: "+8613612345678", address: "人民路5号3栋101", tag: "a"}.at(2),
+		spec{name: "王芳", address: "人民路5号3栋101", email: "wf@qq.com", tag: "b"}.at(2))
+	var p *Pair
+	for i := range res.Links {
+		if min(res.Links[i].A, res.Links[i].B) == 0 && max(res.Links[i].A, res.Links[i].B) == 1 {
+			p = &res.Links[i]
+		}
+	}
+	if p == nil {
+		t.Fatal("not merged")
+	}
+	if want := "person·name=·mobile∅·address="; p.Pattern != want {
+		t.Errorf("pattern %q, want %q", p.Pattern, want)
+	}
+	kind, parts, ok := ParsePattern(p.Pattern)
+	if !ok || kind != "person" || len(parts) != 3 || parts[1] != (PatternPart{"mobile", "missing"}) {
+		t.Errorf("ParsePattern(%q) = %q, %v, %v", p.Pattern, kind, parts, ok)
+	}
+	for _, bad := range []string{"", "person", "robot·name=", "person·name?"} {
+		if _, _, ok := ParsePattern(bad); ok {
+			t.Errorf("ParsePattern(%q) accepted", bad)
+		}
+	}
+}
