@@ -162,13 +162,18 @@ func compareFields(a, b *feat) fieldLevels {
 	v.mobile = comparePhonesOf(a.mobiles, b.mobiles, a.mobileH, b.mobileH)
 	// A mobile a digit short is worth reading only when the names are
 	// alike: with different names it would not merge them anyway.
-	if v.mobile.lv != agree && v.name != disagree && (len(a.short) > 0 || len(b.short) > 0) && nearMobile(a, b) {
-		v.mobile = phoneMatch{lv: near}
+	if v.mobile.lv != agree && v.name != disagree && (len(a.short) > 0 || len(b.short) > 0) {
+		if m := nearMobile(a, b); m != nil {
+			v.mobile = phoneMatch{lv: near, freq: m.freq, shared: m.shared, ambiguous: m.ambiguous}
+		}
 	}
 	v.line = comparePhonesOf(a.lines, b.lines, a.lineH, b.lineH)
-	if (v.nameHow == howTitle || v.nameHow == howHeteronym) && (v.mobile.ambiguous || v.line.ambiguous) {
-		// 陈先生 could be either 陈 sharing the number; 郭汐博 could be a
-		// typo of 郭汐柏 or a sibling of a household of several 郭.
+	switch {
+	case v.nameHow == howTitle && (v.mobile.ambiguous || v.line.ambiguous):
+		v.name = disagree // 陈先生 could be either 陈 sharing the number
+	case v.nameHow == howHeteronym && (v.mobile.shared || v.line.shared):
+		// 刘可熙 and 刘可奕 on a household's number are siblings: a typo
+		// would have been typed in the name's usual reading.
 		v.name = disagree
 	}
 	if variants(v.name, v.nameHow) {
@@ -202,19 +207,19 @@ func variants(lv, how int) bool {
 	return false
 }
 
-// nearMobile reports a mobile written one digit short on one side that is
-// a mobile of the other with one digit dropped.
-func nearMobile(a, b *feat) bool {
+// nearMobile returns the mobile of one side that a mobile written one
+// digit short on the other is, with that digit dropped; nil if none.
+func nearMobile(a, b *feat) *value {
 	for _, pair := range [2][2]*feat{{a, b}, {b, a}} {
 		for _, s := range pair[0].short {
-			for _, m := range pair[1].mobiles {
+			for k, m := range pair[1].mobiles {
 				if dropsOne(strings.TrimPrefix(m.s, "+86"), s) {
-					return true
+					return &pair[1].mobiles[k]
 				}
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // dropsOne reports whether short is long with one character left out.

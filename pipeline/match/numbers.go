@@ -342,7 +342,10 @@ func sameParty(a, b *feat) bool {
 	case a.company && b.company:
 		return variants(compareNames(&a.name, &b.name, true))
 	case !a.company && !b.company:
-		return variants(compareNames(&a.name, &b.name, false))
+		// Names alike only through a rare reading are two people here: a
+		// household of 刘可熙 and 刘可奕 shares the number.
+		lv, how := compareNames(&a.name, &b.name, false)
+		return variants(lv, how) && how != howHeteronym
 	case a.company:
 		return contactIs(a, &b.name)
 	}

@@ -97,6 +97,19 @@ func TestNumbers(t *testing.T) {
 			number: home, class: NumberShared, why: WhyHousehold,
 		},
 		{
+			name:   "two siblings whose names read alike only through a rare reading",
+			specs:  []spec{person("刘可熙", home, "k1"), person("刘可奕", home, "k2")},
+			apart:  pairsOf(2),
+			number: home, class: NumberShared, why: WhyHousehold,
+		},
+		{
+			name: "a sibling's mobile written a digit short is still the household's",
+			specs: []spec{person("李依柏", home, "y1"), person("李依轩", home, "y2"),
+				spec{name: "李依博", short: "1391234001", address: addr, tag: "y3"}.at(4)},
+			apart:  pairsOf(3),
+			number: home, class: NumberShared, why: WhyHousehold,
+		},
+		{
 			name: "a household of two surnames at one address",
 			specs: []spec{person("马建国", home, "f1"), person("李梅", home, "f2"), person("马泽洋", home, "f3"),
 				spec{name: "李梅", mobile: "+8613512340077", address: addr, tag: "f2b"}.at(4)},
