@@ -182,6 +182,23 @@ func classifyNumbers(fs *features, listed map[string]bool, prior []NumberUse) []
 	return uses
 }
 
+// lucky reports a number whose last seven digits are one digit repeated
+// (18888888888, 13900000000) or run up or down (13812345678): the kind
+// typed as a filler. Its real owner keeps it when only his rows carry it.
+func lucky(number string) bool {
+	if len(number) < 8 {
+		return false
+	}
+	tail := number[len(number)-7:]
+	same, up, down := true, true, true
+	for i := 1; i < len(tail); i++ {
+		same = same && tail[i] == tail[0]
+		up = up && tail[i] == tail[i-1]+1
+		down = down && tail[i] == tail[i-1]-1
+	}
+	return same || up || down
+}
+
 // gravity orders the judgements: a number's own, shared, nobody's own.
 func gravity(c NumberClass) int {
 	switch c {
@@ -263,6 +280,10 @@ func judgeNumber(fs *features, occs []numberOcc, listed bool) (NumberUse, bool) 
 		if u.Owner != "" {
 			u.Why = WhyRep
 		}
+	case lucky(fs.number(occs[0])):
+		// Two unrelated customers on 13688888888: a filler typed twice,
+		// not a number they share.
+		u.Class, u.Why = NumberNotOwn, WhyFiller
 	default:
 		u.Class, u.Why = NumberShared, WhyCustomers
 	}

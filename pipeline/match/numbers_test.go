@@ -173,6 +173,15 @@ func TestNumbers(t *testing.T) {
 			number:   "+8618888888888", class: NumberNotOwn, why: WhyFiller,
 		},
 		{
+			name: "a lucky number typed for two unrelated customers is a filler",
+			specs: []spec{
+				spec{name: "钱进", mobile: "+8613688888888", tag: "z1"}.at(0),
+				spec{name: "冯佳", mobile: "+8613688888888", tag: "z2"}.at(1),
+			},
+			apart:  [][2]int{{0, 1}},
+			number: "+8613688888888", class: NumberNotOwn, why: WhyFiller,
+		},
+		{
 			name: "a title-only name is a variant when the number is his alone",
 			specs: []spec{
 				spec{name: "陈思佳", mobile: "+8613912340003", address: addr, tag: "t1"}.at(4),
@@ -234,6 +243,15 @@ func TestNumbers(t *testing.T) {
 				t.Errorf("number %s judged %s (%s), want %s (%s)", tc.number, u.Class, u.Why, tc.class, tc.why)
 			}
 		})
+	}
+}
+
+func TestLucky(t *testing.T) {
+	for n, want := range map[string]bool{"+8618888888888": true, "+8613900000000": true, "+8613812345678": true,
+		"+8613987654321": true, "+8613812345670": false, "+8613800138000": false, "+8615811112222": false, "": false} {
+		if got := lucky(n); got != want {
+			t.Errorf("lucky(%q) = %v, want %v", n, got, want)
+		}
 	}
 }
 
