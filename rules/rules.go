@@ -139,7 +139,7 @@ type Survivorship struct {
 
 // Fields lists the canonical fields a column can map to.
 var Fields = []string{"name", "contact", "phone", "source_id", "email", "province", "city", "district",
-	"address", "created_at", "owner", "notes", "uscc", "gender", "title", "seq"}
+	"address", "created_at", "owner", "owner_phone", "notes", "uscc", "gender", "title", "seq"}
 
 var validationFields = append(append([]string(nil), Fields...), "reach")
 

@@ -73,12 +73,13 @@ type spec struct {
 	adcode, address, uscc, tag string
 	owner                      string // the owner column (a sales rep)
 	short                      string // mobiles written a digit short, space-separated
+	ownerPhones                string // numbers of owner phone columns, space-separated
 }
 
 func (s spec) record() *record.Record {
 	n := record.Normalized{Kind: s.kind, Name: s.name, NameKey: s.key, Contact: s.contact,
 		Province: s.province, City: s.city, District: s.district, Adcode: s.adcode, Address: s.address, USCC: s.uscc,
-		Owner: s.owner, ShortMobiles: strings.Fields(s.short)}
+		Owner: s.owner, ShortMobiles: strings.Fields(s.short), OwnerPhones: strings.Fields(s.ownerPhones)}
 	if n.Kind == "" {
 		n.Kind = record.Person
 	}

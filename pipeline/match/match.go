@@ -314,7 +314,13 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	for _, n := range opt.NotOwnNumbers {
 		listed[n] = true
 	}
-	res.Numbers = classifyNumbers(fs, listed, opt.PriorNumbers)
+	owners := map[string]bool{}
+	for _, r := range recs {
+		for _, n := range r.Norm.OwnerPhones {
+			owners[n] = true
+		}
+	}
+	res.Numbers = classifyNumbers(fs, numberLists{listed: listed, owners: owners}, opt.PriorNumbers)
 	for i := range res.Numbers {
 		for j, x := range res.Numbers[i].Records {
 			res.Numbers[i].Records[j] = fs.index[x]

@@ -75,6 +75,13 @@ const notOwnCustomers = 3
 // pairwise.
 const maxCarrierGroups = 48
 
+// numberLists are the numbers known to be nobody's own before the
+// carriers are looked at: listed in the rules, or written in an owner
+// phone column (a staff member's) somewhere in the run.
+type numberLists struct {
+	listed, owners map[string]bool
+}
+
 // numberOcc is one number of one record, by the number's hash.
 type numberOcc struct {
 	h      uint64
@@ -91,13 +98,13 @@ type numberOcc struct {
 // nobody's own); records carrying a number whose judgement changes are
 // marked judged: an earlier run's customer holding one is matched again
 // (see settle).
-func classifyNumbers(fs *features, listed map[string]bool, prior []NumberUse) []NumberUse {
+func classifyNumbers(fs *features, lists numberLists, prior []NumberUse) []NumberUse {
 	earlier := make(map[string]NumberUse, len(prior))
 	for _, u := range prior {
 		earlier[u.Number] = u
 	}
 	known := func(s string) bool {
-		if listed[s] {
+		if lists.listed[s] || lists.owners[s] {
 			return true
 		}
 		_, ok := earlier[s]
@@ -141,7 +148,12 @@ func classifyNumbers(fs *features, listed map[string]bool, prior []NumberUse) []
 				same = append(same, o)
 			}
 		}
-		u, ok := judgeNumber(fs, same, listed[num])
+		u, ok := judgeNumber(fs, same, lists.listed[num])
+		if lists.owners[num] && u.Class != NumberNotOwn {
+			// Written in an owner phone column (负责人电话) somewhere in
+			// the run: a staff member's number, whoever else carries it.
+			u.Class, u.Why, ok = NumberNotOwn, WhyRep, true
+		}
 		before, judgedBefore := earlier[num]
 		if judgedBefore && (!ok || gravity(u.Class) < gravity(before.Class)) {
 			// An earlier run saw more of its rows.

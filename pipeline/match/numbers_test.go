@@ -143,6 +143,16 @@ func TestNumbers(t *testing.T) {
 			number:   "+8613700001111", class: NumberNotOwn, why: WhyRep,
 		},
 		{
+			name: "a number written as an owner's phone anywhere is nobody's own",
+			specs: []spec{
+				spec{name: "邓超", mobile: "+8613700003333", address: "光华路7号", tag: "w1"}.at(0),
+				spec{name: "邓超", mobile: "+8615900001234", address: "光华路7号", tag: "w2"}.at(0),
+				{name: "宋佳", ownerPhones: "+8613700003333", tag: "w3"},
+			},
+			together: [][2]int{{0, 1}},
+			number:   "+8613700003333", class: NumberNotOwn, why: WhyRep,
+		},
+		{
 			name: "a listed sample number is no evidence",
 			specs: []spec{
 				spec{name: "赵磊", mobile: "+8613800138000", tag: "l1"}.at(0),

@@ -146,7 +146,7 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 				continue
 			}
 			switch v.Field {
-			case "":
+			case "", record.FieldOwnerPhone: // carried under the header as written
 				if _, ok := c.Extras[v.Header]; !ok {
 					c.Extras[v.Header] = v.Text
 				}

@@ -82,6 +82,14 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	if has&hasPhone != 0 {
 		n.phone(rec, out)
 	}
+	if has&hasOwnerPhone != 0 {
+		// Our staff member's number: kept apart, never the customer's.
+		for v := range values(rec, record.FieldOwnerPhone) {
+			for _, p := range n.phones.Parse(v.Text, phone.Context{City: out.City}).Phones {
+				out.OwnerPhones = appendUnique(out.OwnerPhones, p.E164)
+			}
+		}
+	}
 	if has&hasEmail != 0 {
 		n.email(rec, out)
 	}
@@ -133,6 +141,7 @@ const (
 	hasUSCC
 	hasGender
 	hasTitle
+	hasOwnerPhone
 )
 
 // fieldsOf returns the fields of rec's non-empty values.
@@ -179,6 +188,8 @@ func fieldBit(field string) fieldSet {
 		return hasGender
 	case record.FieldTitle:
 		return hasTitle
+	case record.FieldOwnerPhone:
+		return hasOwnerPhone
 	}
 	return 0
 }

@@ -25,11 +25,16 @@ import (
 //	         emails (n × s), sourceIDs (n × s),
 //	         phones (n × (e164, ext, type, own, col, input)),
 //	         [tagShort, shortMobiles (n × s): only when there are some]
+//	         [tagOwner, ownerPhones (n × s): only when there are some]
 const codecBinary = 0x01
 
-// tagShort starts the optional list of mobiles written a digit short, so
-// that rows without one are stored as before.
-const tagShort = 'S'
+// tagShort and tagOwner start the optional lists of mobiles written a
+// digit short and of owner phones, so that rows without them are stored
+// as before.
+const (
+	tagShort = 'S'
+	tagOwner = 'O'
+)
 
 var errCorrupt = errors.New("damaged data")
 
@@ -82,11 +87,16 @@ func appendRow(b []byte, r *Row) []byte {
 		b = binary.AppendVarint(b, int64(p.Col))
 		b = appendString(b, p.Input)
 	}
-	if len(n.ShortMobiles) > 0 {
-		b = append(b, tagShort)
-		b = binary.AppendUvarint(b, uint64(len(n.ShortMobiles)))
-		for _, s := range n.ShortMobiles {
-			b = appendString(b, s)
+	for _, tl := range [...]struct {
+		tag  byte
+		list []string
+	}{{tagShort, n.ShortMobiles}, {tagOwner, n.OwnerPhones}} {
+		if len(tl.list) > 0 {
+			b = append(b, tl.tag)
+			b = binary.AppendUvarint(b, uint64(len(tl.list)))
+			for _, s := range tl.list {
+				b = appendString(b, s)
+			}
 		}
 	}
 	return b
@@ -215,10 +225,15 @@ func decodeRowBinary(b []byte, r *Row) error {
 			p.Own, p.Col, p.Input = d.flag(), d.varint(), d.str()
 		}
 	}
-	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagShort {
-		d.pos++
-		if n.ShortMobiles = d.strs(); len(n.ShortMobiles) == 0 {
-			d.err = errCorrupt // written only when there are some
+	for _, tl := range [...]struct {
+		tag  byte
+		list *[]string
+	}{{tagShort, &n.ShortMobiles}, {tagOwner, &n.OwnerPhones}} {
+		if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tl.tag {
+			d.pos++
+			if *tl.list = d.strs(); len(*tl.list) == 0 {
+				d.err = errCorrupt // written only when there are some
+			}
 		}
 	}
 	if d.err == nil && d.pos != len(d.s) {
