@@ -278,6 +278,7 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
 		MaxBlock:        cfg.Rules.Match.MaxBlock,
 		FreeDomains:     cfg.Rules.Email.FreeDomains,
+		NotOwnNumbers:   cfg.Rules.Phone.NotOwnE164(),
 		BranchWords:     cfg.Rules.Names.BranchWords,
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
@@ -302,7 +303,9 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		return fmt.Errorf("match: %w", err)
 	}
 	res.Match, res.Matched = m, usable
-	res.Customers = buildCustomers(merge.New(cfg.Rules), m.Clusters, usable, cfg.Workers)
+	merger := merge.New(cfg.Rules)
+	merger.SetNotOwn(m.NotOwn())
+	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -48,7 +49,21 @@ const (
 	settingWeights     = "match.weights"      // JSON map kind.field.outcome → m/u of the last full run
 	settingKeysVersion = "match.keys_version" // match.KeysVersion the stored blocking keys were made with
 	settingFullRows    = "match.full_rows"    // rows of the last full run, whose weights are stored
+	// settingNumbers lists the numbers runs judged shared or none of
+	// their carriers' own (JSON list of judgedNumber): a later run keeps
+	// the judgements, though it sees only the rows it matches. Personal
+	// data: purged.
+	settingNumbers = state.PersonalSetting + "match.numbers"
 )
+
+// judgedNumber is a number a run judged (match.NumberUse), as stored
+// between runs.
+type judgedNumber struct {
+	Number string            `json:"n"`
+	Class  match.NumberClass `json:"c"`
+	Why    string            `json:"w"`
+	Owner  string            `json:"o,omitempty"`
+}
 
 // regrowth is how many times the rows of the last full run a run may hold
 // before it matches every row again (see grown).
@@ -77,6 +92,7 @@ type syncRun struct {
 	files    []state.File
 	goneFile []string
 	affected map[string]bool                     // stored customers this run decides again
+	numbers  []judgedNumber                      // numbers earlier runs judged shared or none of their carriers' own
 	merged   []state.CustomerChange              // customers folded into another
 	matched  []*record.Record                    // the rows matched this run
 	weights  map[string]match.MU                 // of the last full run; nil on a full run
@@ -245,6 +261,9 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 	}
 	if err := json.Unmarshal(weights, &s.weights); err != nil {
 		return fmt.Errorf("read the match weights in the state: %w", err)
+	}
+	if s.numbers, err = loadNumbers(ctx, s.store); err != nil {
+		return err
 	}
 	rows, err := s.store.Setting(ctx, settingFullRows)
 	if err != nil {
@@ -560,6 +579,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 	}
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
 	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
+	opt.PriorNumbers = s.priorNumbers()
 	m, err := match.Match(ctx, recs, opt)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -585,6 +605,22 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 		}
 		if p.B < len(fresh) && p.A >= len(fresh) {
 			ids = append(ids, existing[p.A])
+		}
+	}
+	// A number the new rows make shared or nobody's own changes every
+	// customer carrying it: its golden record, and perhaps its merge.
+	was := map[string]match.NumberClass{}
+	for _, n := range s.numbers {
+		was[n.Number] = n.Class
+	}
+	for _, u := range m.Numbers {
+		if was[u.Number] == u.Class {
+			continue
+		}
+		for _, i := range u.Records {
+			if i >= len(fresh) {
+				ids = append(ids, existing[i])
+			}
 		}
 	}
 	return ids, nil
@@ -640,6 +676,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	if !s.full {
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
+		opt.PriorNumbers = s.priorNumbers()
 	}
 	s.cfg.Progress.Stage("match", -1)
 	m, err := match.Match(ctx, usable, opt)
@@ -651,7 +688,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
-	customers := buildCustomers(merge.New(s.cfg.Rules), m.Clusters, usable, s.cfg.Workers)
+	merger := merge.New(s.cfg.Rules)
+	merger.SetNotOwn(s.notOwnSet(m))
+	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -810,7 +849,82 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion)),
 			settingFullRows: []byte(strconv.Itoa(len(s.res.Records)))}
 	}
+	b, err := json.Marshal(s.numbersAfter(m))
+	if err != nil {
+		return ch, err
+	}
+	if ch.Settings == nil {
+		ch.Settings = map[string][]byte{}
+	}
+	ch.Settings[settingNumbers] = b
 	return ch, nil
+}
+
+// loadNumbers reads the numbers earlier runs judged.
+func loadNumbers(ctx context.Context, store *state.Store) ([]judgedNumber, error) {
+	b, err := store.Setting(ctx, settingNumbers)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var out []judgedNumber
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("read the judged telephone numbers in the state: %w", err)
+	}
+	return out, nil
+}
+
+// notOwnOf is the set of the numbers of list that are none of their
+// carriers' own.
+func notOwnOf(list []judgedNumber) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range list {
+		if n.Class == match.NumberNotOwn {
+			set[n.Number] = true
+		}
+	}
+	return set
+}
+
+// priorNumbers gives the matcher the numbers earlier runs judged.
+func (s *syncRun) priorNumbers() []match.NumberUse {
+	out := make([]match.NumberUse, len(s.numbers))
+	for i, n := range s.numbers {
+		out[i] = match.NumberUse{Number: n.Number, Class: n.Class, Why: n.Why, Owner: n.Owner}
+	}
+	return out
+}
+
+// numbersAfter is the list of judged numbers to store after this run:
+// this run's (which include the earlier ones its rows carry), and on an
+// incremental run the earlier ones its rows do not carry.
+func (s *syncRun) numbersAfter(m *match.Result) []judgedNumber {
+	byNumber := map[string]judgedNumber{}
+	if !s.full {
+		for _, n := range s.numbers {
+			byNumber[n.Number] = n
+		}
+	}
+	for _, u := range m.Numbers {
+		byNumber[u.Number] = judgedNumber{Number: u.Number, Class: u.Class, Why: u.Why, Owner: u.Owner}
+	}
+	out := make([]judgedNumber, 0, len(byNumber))
+	for _, n := range byNumber {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b judgedNumber) int { return strings.Compare(a.Number, b.Number) })
+	return out
+}
+
+// notOwnSet is the set of numbers golden records leave out: this run's
+// and, on an incremental run, the earlier ones.
+func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
+	set := m.NotOwn()
+	if !s.full {
+		for n := range notOwnOf(s.numbers) {
+			set[n] = true
+		}
+	}
+	return set
 }
 
 // setChanges sorts the customer changes into the result.

@@ -39,7 +39,7 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 		skip := func(row *state.Row) bool {
 			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
 		}
-		recs, customers, err := rebuild(ctx, s.store, s.cfg, skip)
+		recs, customers, err := rebuild(ctx, s.store, s.cfg, s.notOwnSet(m), skip)
 		if err != nil {
 			return err
 		}
@@ -53,7 +53,7 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 
 // rebuild loads the stored rows that skip does not refuse and rebuilds
 // their customers, under their stored ids, from the rows alone.
-func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
+func rebuild(ctx context.Context, store *state.Store, cfg Config, notOwn map[string]bool, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
 	var recs []*record.Record
 	groups := map[string][]*record.Record{}
 	err := store.EachRow(ctx, "", func(row state.Row) error {
@@ -71,6 +71,7 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
 	merger := merge.New(cfg.Rules)
+	merger.SetNotOwn(notOwn)
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
 		c := merger.Build(rows)
@@ -223,7 +224,11 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	}
 	s.setChanges(changes)
 	written := map[string]bool{} // rows the run wrote: the lineage of a changes-only run
-	recs, customers, err := rebuild(ctx, store, cfg, func(row *state.Row) bool {
+	numbers, err := loadNumbers(ctx, store)
+	if err != nil {
+		return err
+	}
+	recs, customers, err := rebuild(ctx, store, cfg, notOwnOf(numbers), func(row *state.Row) bool {
 		if row.LastRun == u.ID {
 			written[row.Fingerprint] = true
 		}

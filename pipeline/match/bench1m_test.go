@@ -44,6 +44,7 @@ func BenchmarkMatch1M(b *testing.B) {
 		ReviewThreshold: r.Match.ReviewThreshold,
 		MaxBlock:        r.Match.MaxBlock,
 		FreeDomains:     r.Email.FreeDomains,
+		NotOwnNumbers:   r.Phone.NotOwnE164(),
 		BranchWords:     r.Names.BranchWords,
 		Namer:           norm.Namer(),
 		Workers:         benchWorkers,

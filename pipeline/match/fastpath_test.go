@@ -304,9 +304,9 @@ func TestCompareShortcuts(t *testing.T) {
 					a, b   []value
 					ha, hb uint64
 				}{{"mobiles", a.mobiles, b.mobiles, a.mobileH, b.mobileH}, {"lines", a.lines, b.lines, a.lineH, b.lineH}} {
-					gl, gf := comparePhonesOf(side.a, side.b, side.ha, side.hb)
-					if wl, wf := comparePhones(side.a, side.b); gl != wl || gf != wf {
-						t.Fatalf("pair %d-%d: %s compare %s (%d), by the lists %s (%d)", p>>32, uint32(p), side.what, levelNames[gl], gf, levelNames[wl], wf)
+					got := comparePhonesOf(side.a, side.b, side.ha, side.hb)
+					if want := comparePhones(side.a, side.b); got != want {
+						t.Fatalf("pair %d-%d: %s compare %s (%+v), by the lists %s (%+v)", p>>32, uint32(p), side.what, levelNames[got.lv], got, levelNames[want.lv], want)
 					}
 				}
 				unhashed := func(es []email) []email {

@@ -30,8 +30,10 @@ func TestOptions(t *testing.T) {
 		}
 	})
 	t.Run("configured weights are used as given", func(t *testing.T) {
-		a := spec{name: "周杰", mobile: "+8613500000001", tag: "a"}.at(1)
-		b := spec{name: "周杰", mobile: "+8613500000001", tag: "b"}.at(1)
+		// Different landlines keep the pair from being decisive: its
+		// score decides.
+		a := spec{name: "周杰", mobile: "+8613500000001", line: "+862188880001", tag: "a"}.at(1)
+		b := spec{name: "周杰", mobile: "+8613500000001", line: "+862188880002", tag: "b"}.at(1)
 		recs := append([]*record.Record{a.record(), b.record()}, filler(20)...)
 		opt := Options{Namer: fakeNamer{}, Weights: map[string]MU{"mobile.agree": {M: 0.5, U: 0.5}}}
 		res, err := Match(context.Background(), recs, opt)
@@ -45,6 +47,13 @@ func TestOptions(t *testing.T) {
 		}
 		if together(res, 0, 1) {
 			t.Errorf("merged although a shared mobile was configured to weigh nothing")
+		}
+		res, err = Match(context.Background(), recs, Options{Namer: fakeNamer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !together(res, 0, 1) {
+			t.Errorf("not merged with the default weights: the configured weight is what keeps them apart")
 		}
 	})
 	t.Run("oversized blocks are reported, not compared", func(t *testing.T) {

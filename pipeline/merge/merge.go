@@ -16,40 +16,44 @@ import (
 
 // Customer is one golden record.
 type Customer struct {
-	ID          string
-	Kind        record.Kind
-	Name        string
-	Contact     string
-	Mobile      string // main mobile, E.164
-	Phones      []string
-	Landline    string
-	LandlineExt string
-	Email       string
-	Emails      []string
-	Province    string
-	City        string
-	District    string
-	Address     string
-	Adcode      string
-	USCC        string
-	CreatedAt   string
-	SourceIDs   []string
-	Owner       string
-	Title       string
-	Extras      map[string]string // unmapped source columns by original header
-	Sensitive   map[string]string // sensitive columns kept by the rules: clean.csv/xlsx only
-	Contacts    []Contact
-	Rows        []*record.Record // the rows of the customer, the kept row first
-	Conflicts   []Conflict
+	ID      string
+	Kind    record.Kind
+	Name    string
+	Contact string
+	Mobile  string   // main mobile, E.164: the main one of Phones' mobiles
+	Phones  []string // the customer's own numbers (numbers several customers share included)
+	// SharedPhones are numbers in the customer's rows that are not its
+	// own: a sales rep's number, a filler (see match.NumberNotOwn).
+	SharedPhones []string
+	Landline     string
+	LandlineExt  string
+	Email        string
+	Emails       []string
+	Province     string
+	City         string
+	District     string
+	Address      string
+	Adcode       string
+	USCC         string
+	CreatedAt    string
+	SourceIDs    []string
+	Owner        string
+	Title        string
+	Extras       map[string]string // unmapped source columns by original header
+	Sensitive    map[string]string // sensitive columns kept by the rules: clean.csv/xlsx only
+	Contacts     []Contact
+	Rows         []*record.Record // the rows of the customer, the kept row first
+	Conflicts    []Conflict
 }
 
 // Contact is one contact person of a customer.
 type Contact struct {
-	Name   string
-	Mobile string
-	Phones []string
-	Email  string
-	Title  string
+	Name         string
+	Mobile       string
+	Phones       []string
+	SharedPhones []string // numbers beside the contact that are not the customer's own
+	Email        string
+	Title        string
 }
 
 // Conflict records a field whose rows disagree.
@@ -66,6 +70,7 @@ type Merger struct {
 	priority   []string
 	fileDates  map[string]string
 	datePats   []string // fileDates' patterns, sorted, so the first match is deterministic
+	notOwn     map[string]bool
 }
 
 // New returns a Merger for r.
@@ -81,6 +86,12 @@ func New(r *rules.Rules) *Merger {
 	}
 	return m
 }
+
+// SetNotOwn gives the numbers (E.164) that are none of their carriers'
+// own, as the matching found them: Build lists them in SharedPhones, never
+// in Phones or as the mobile. It must be called before Build, not
+// concurrently with it.
+func (m *Merger) SetNotOwn(numbers map[string]bool) { m.notOwn = numbers }
 
 // ID derives a customer id from the fingerprints of its rows: "C" and a
 // short hash of the smallest one, so ids do not depend on worker count,
@@ -135,7 +146,7 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 				continue
 			}
 			switch v.Field {
-			case "":
+			case "", record.FieldOwnerPhone: // carried under the header as written
 				if _, ok := c.Extras[v.Header]; !ok {
 					c.Extras[v.Header] = v.Text
 				}
@@ -150,7 +161,7 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 		}
 	}
 	c.Email = m.pick("email", rows, func(n *record.Normalized) string { return first(n.Emails) }, c)
-	c.Contacts = contacts(rows, c)
+	c.Contacts = m.contacts(rows)
 	return c
 }
 
@@ -329,6 +340,10 @@ func (m *Merger) phones(rows []*record.Record, c *Customer) {
 	for _, r := range rows {
 		for _, p := range r.Norm.Phones {
 			k := p.Key()
+			if m.notOwn[p.E164] {
+				c.SharedPhones = appendUnique(c.SharedPhones, k)
+				continue
+			}
 			if s, ok := index[k]; ok {
 				s.count++
 				s.own = s.own || p.Own
@@ -363,7 +378,7 @@ func (m *Merger) phones(rows []*record.Record, c *Customer) {
 
 // contacts lists every distinct contact person of a company with the
 // numbers and e-mail written beside them.
-func contacts(rows []*record.Record, c *Customer) []Contact {
+func (m *Merger) contacts(rows []*record.Record) []Contact {
 	var out []Contact
 	index := map[string]int{}
 	for _, r := range rows {
@@ -380,6 +395,10 @@ func contacts(rows []*record.Record, c *Customer) []Contact {
 		}
 		ct := &out[i]
 		for _, p := range n.Phones {
+			if m.notOwn[p.E164] {
+				ct.SharedPhones = appendUnique(ct.SharedPhones, p.Key())
+				continue
+			}
 			ct.Phones = appendUnique(ct.Phones, p.Key())
 			if p.Type == record.Mobile && ct.Mobile == "" {
 				ct.Mobile = p.E164

@@ -40,6 +40,29 @@ func TestMainMobile(t *testing.T) {
 	}
 }
 
+func TestNotOwnNumbers(t *testing.T) {
+	const rep, own = "+8613700001111", "+8615811112222"
+	m := New(rules.Default())
+	m.SetNotOwn(map[string]bool{rep: true})
+	rows := []*record.Record{
+		// The rep's number recurs most, yet is never the customer's.
+		rec("a.csv", 2, "a", record.Normalized{Name: "刘洋", Contact: "刘洋", Phones: []record.Phone{mobile(rep, false)}}),
+		rec("a.csv", 3, "b", record.Normalized{Name: "刘洋", Contact: "刘洋", Phones: []record.Phone{mobile(rep, true)}}),
+		rec("b.csv", 2, "c", record.Normalized{Name: "刘洋", Contact: "刘洋", Phones: []record.Phone{mobile(own, false)}}),
+	}
+	c := m.Build(rows)
+	if c.Mobile != own || !slices.Equal(c.Phones, []string{own}) || !slices.Equal(c.SharedPhones, []string{rep}) {
+		t.Errorf("mobile %q, phones %v, shared_phones %v; want %s, [%s], [%s]", c.Mobile, c.Phones, c.SharedPhones, own, own, rep)
+	}
+	if len(c.Contacts) != 1 || c.Contacts[0].Mobile != own || !slices.Equal(c.Contacts[0].SharedPhones, []string{rep}) {
+		t.Errorf("contacts %+v, want 刘洋 with %s and the rep's number as shared", c.Contacts, own)
+	}
+	only := m.Build(rows[:2])
+	if only.Mobile != "" || len(only.Phones) != 0 || !slices.Equal(only.SharedPhones, []string{rep}) {
+		t.Errorf("a customer with only the rep's number: mobile %q, phones %v, shared %v; want none, none, [%s]", only.Mobile, only.Phones, only.SharedPhones, rep)
+	}
+}
+
 func TestSurvivorship(t *testing.T) {
 	r := rules.Default()
 	r.Survivorship.Fields["contact"] = "most_recent"

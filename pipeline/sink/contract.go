@@ -11,10 +11,10 @@ import (
 )
 
 // CleanColumns are the fixed columns of clean.csv, per the output contract.
-var CleanColumns = []string{"customer_id", "kind", "name", "contact", "mobile", "phones", "landline", "landline_ext",
+var CleanColumns = []string{"customer_id", "kind", "name", "contact", "mobile", "phones", "shared_phones", "landline", "landline_ext",
 	"email", "province", "city", "district", "address", "adcode", "uscc", "created_at", "source_ids", "source_count"}
 
-var phoneColumns = []string{"mobile", "phones", "landline"}
+var phoneColumns = []string{"mobile", "phones", "shared_phones", "landline"}
 
 // ExtraHeaders returns the unmapped source headers carried by the customers,
 // then the sensitive ones the rules keep, each group sorted, without those
@@ -43,7 +43,7 @@ func ExtraHeaders(customers []*merge.Customer) []string {
 
 // CleanRow renders a customer as a clean.csv row.
 func CleanRow(c *merge.Customer, extras []string) []string {
-	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), c.Landline, c.LandlineExt,
+	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), strings.Join(c.SharedPhones, "|"), c.Landline, c.LandlineExt,
 		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows))}
 	for _, h := range extras {
 		v, ok := c.Extras[h]
@@ -73,13 +73,13 @@ func WriteClean(dir string, customers []*merge.Customer) error {
 
 // WriteContacts writes contacts.csv: every distinct contact person of each customer.
 func WriteContacts(dir string, customers []*merge.Customer) error {
-	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), []string{"customer_id", "contact", "mobile", "phones", "email", "title"}, phoneColumns...)
+	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), []string{"customer_id", "contact", "mobile", "phones", "shared_phones", "email", "title"}, phoneColumns...)
 	if err != nil {
 		return err
 	}
 	for _, c := range customers {
 		for _, ct := range c.Contacts {
-			if err := w.Write([]string{c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), ct.Email, ct.Title}); err != nil {
+			if err := w.Write([]string{c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title}); err != nil {
 				w.Close()
 				return err
 			}

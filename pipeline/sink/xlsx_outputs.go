@@ -13,7 +13,7 @@ import (
 
 // cleanTextColumns are the clean.xlsx columns formatted as text, so Excel
 // never shows a phone or an id as 1.38E+10 or drops its leading zeros.
-var cleanTextColumns = []string{"customer_id", "mobile", "phones", "landline", "landline_ext", "adcode", "uscc", "source_ids"}
+var cleanTextColumns = []string{"customer_id", "mobile", "phones", "shared_phones", "landline", "landline_ext", "adcode", "uscc", "source_ids"}
 
 // maxRejectComments is the largest number of rejects.xlsx lines that get a
 // cell comment. excelize keeps comments in memory and checks each new one
