@@ -20,7 +20,6 @@ import (
 
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/match"
-	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/normalize"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -688,8 +687,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
-	merger := merge.New(s.cfg.Rules)
-	merger.SetNotOwn(s.notOwnSet(m))
+	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
 	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers)
 	for _, c := range customers {
 		var previous []string
@@ -922,6 +920,33 @@ func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
 	if !s.full {
 		for n := range notOwnOf(s.numbers) {
 			set[n] = true
+		}
+	}
+	return set
+}
+
+// sharedSet is the set of numbers several customers share: this run's
+// and, on an incremental run, the earlier ones, but those golden records
+// leave out.
+func (s *syncRun) sharedSet(m *match.Result) map[string]bool {
+	set := m.Shared()
+	if !s.full {
+		for n := range sharedOf(s.numbers) {
+			set[n] = true
+		}
+	}
+	for n := range s.notOwnSet(m) {
+		delete(set, n)
+	}
+	return set
+}
+
+// sharedOf is the set of the numbers of list that several customers share.
+func sharedOf(list []judgedNumber) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range list {
+		if n.Class == match.NumberShared {
+			set[n.Number] = true
 		}
 	}
 	return set

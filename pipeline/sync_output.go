@@ -39,7 +39,8 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 		skip := func(row *state.Row) bool {
 			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
 		}
-		recs, customers, err := rebuild(ctx, s.store, s.cfg, s.notOwnSet(m), skip)
+		merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
+		recs, customers, err := rebuild(ctx, s.store, merger, skip)
 		if err != nil {
 			return err
 		}
@@ -53,7 +54,7 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 
 // rebuild loads the stored rows that skip does not refuse and rebuilds
 // their customers, under their stored ids, from the rows alone.
-func rebuild(ctx context.Context, store *state.Store, cfg Config, notOwn map[string]bool, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
+func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
 	var recs []*record.Record
 	groups := map[string][]*record.Record{}
 	err := store.EachRow(ctx, "", func(row state.Row) error {
@@ -70,8 +71,6 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, notOwn map[str
 	if err != nil {
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
-	merger := merge.New(cfg.Rules)
-	merger.SetNotOwn(notOwn)
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
 		c := merger.Build(rows)
@@ -228,7 +227,11 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	if err != nil {
 		return err
 	}
-	recs, customers, err := rebuild(ctx, store, cfg, notOwnOf(numbers), func(row *state.Row) bool {
+	norm, err := newNormalizer(cfg)
+	if err != nil {
+		return err
+	}
+	recs, customers, err := rebuild(ctx, store, newMerger(cfg, norm, notOwnOf(numbers), sharedOf(numbers)), func(row *state.Row) bool {
 		if row.LastRun == u.ID {
 			written[row.Fingerprint] = true
 		}
