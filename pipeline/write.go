@@ -55,6 +55,7 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
 		func(dir string) error { return sink.WriteClean(dir, customers) },
 		func(dir string) error { return sink.WriteContacts(dir, customers) },
+		func(dir string) error { return sink.WriteContactsXLSX(dir, customers) },
 		func(dir string) error { return sink.WriteLineage(dir, rows) },
 		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
