@@ -249,6 +249,10 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	c := si.Counts
 	fmt.Fprintf(w, "customers changed\t%d\t(%d new, %d updated, %d merged, %d retired; %d unchanged; see changes.csv)\n",
 		c["new"]+c["updated"]+c["merged"]+c["retired"], c["new"], c["updated"], c["merged"], c["retired"], c["unchanged"])
+	if k := si.ContactCounts; k["new"]+k["updated"]+k["merged"]+k["retired"] > 0 {
+		fmt.Fprintf(w, "contacts changed\t%d\t(%d new, %d updated, %d merged, %d retired)\n",
+			k["new"]+k["updated"]+k["merged"]+k["retired"], k["new"], k["updated"], k["merged"], k["retired"])
+	}
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
 	if si.Regrown {
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")

@@ -181,6 +181,18 @@ func (r *Result) NotOwn() map[string]bool {
 	return out
 }
 
+// Shared returns the numbers of Numbers that several customers really
+// share (a household's, an agent's, a company group's).
+func (r *Result) Shared() map[string]bool {
+	out := map[string]bool{}
+	for _, u := range r.Numbers {
+		if u.Class == NumberShared {
+			out[u.Number] = true
+		}
+	}
+	return out
+}
+
 // Pair is two compared records (indices into the input, A before B in
 // fingerprint order) with their score and the evidence behind it.
 type Pair struct {
