@@ -296,6 +296,7 @@ func BenchmarkMatchBlockingQuality(b *testing.B) {
 	b.ReportMetric(float64(len(res.Stats.CappedBlocks)), "capped_blocks")
 	b.ReportMetric(float64(capped), "capped_rows")
 	b.ReportMetric(float64(len(recs)), "rows")
+	b.ReportMetric(float64(res.Stats.CandidatePairs), "pairs")
 }
 
 // benchTruth reads DIR/truth.csv: the entity of each row, by benchKey.
