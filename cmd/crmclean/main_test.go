@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -494,5 +495,38 @@ func TestReportJSONGolden(t *testing.T) {
 	}
 	if string(append(got, '\n')) != string(want) {
 		t.Errorf("report.json differs from %s (go test -update to accept)", golden)
+	}
+}
+
+// TestSummaryCountsOnRerun checks that a re-run reading no file but
+// merging two customers by a decision says so in its summary.
+func TestSummaryCountsOnRerun(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "state.db")
+	out1, out2 := filepath.Join(dir, "out1"), filepath.Join(dir, "out2")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--state", db, "--out", out1, fixtures); code != exitOK {
+		t.Fatalf("run 1: exit %d\n%s", code, stderr)
+	}
+	clean := readCSV(t, filepath.Join(out1, "clean.csv"))
+	a, b := clean[0]["customer_id"], clean[1]["customer_id"]
+	if code, _, stderr := runCLI(t, "decide", "merge", "--state", db, a, b); code != exitOK {
+		t.Fatalf("decide: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "run", "--state", db, "--out", out2, fixtures)
+	if code != exitOK {
+		t.Fatalf("run 2: exit %d\n%s", code, stderr)
+	}
+	summary := stdout + stderr
+	merged := 0
+	for _, r := range readCSV(t, filepath.Join(out2, "lineage.csv")) {
+		if r["status"] == "merged" {
+			merged++
+		}
+	}
+	if want := fmt.Sprintf("rows merged        %d ", merged); !strings.Contains(summary, want) {
+		t.Errorf("summary lacks %q (lineage.csv's merged rows):\n%s", want, summary)
+	}
+	if !strings.Contains(summary, ", 1 merged,") {
+		t.Errorf("summary does not count the merged customer:\n%s", summary)
 	}
 }

@@ -180,6 +180,11 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 type summary struct {
 	rowsIn, data, kept, merged, rejected, skipped, unreadable, review, customers int
 	rowsLabel                                                                    string
+	// On an incremental run, merged counts every row of the output merged
+	// into another row's customer (stored rows included: a decision or a
+	// new row may merge customers without any file read), mergedRead those
+	// of the files read this run.
+	mergedRead int
 }
 
 // summarize counts the rows of the run. On an incremental run the rows are
@@ -198,6 +203,9 @@ func summarize(res *pipeline.Result) summary {
 		s.rowsLabel = "rows read"
 	}
 	for _, r := range res.Records {
+		if r.Status == record.Merged {
+			s.merged++
+		}
 		if si != nil && !read[r.Prov.File] {
 			continue
 		}
@@ -206,7 +214,7 @@ func summarize(res *pipeline.Result) summary {
 		case record.Kept:
 			s.kept++
 		case record.Merged:
-			s.merged++
+			s.mergedRead++
 		case record.Rejected:
 			s.rejected++
 		case record.Skipped:
@@ -263,7 +271,11 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	fmt.Fprintln(tw, "")
 	fmt.Fprintf(tw, "%s\t%d\t(%d customer rows, %d skipped as noise)\n", s.rowsLabel, s.rowsIn, s.rowsIn-s.skipped, s.skipped)
 	fmt.Fprintf(tw, "customers out\t%d\t\n", s.customers)
-	fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
+	if res.Sync != nil {
+		fmt.Fprintf(tw, "rows merged\t%d\t(into another row's customer, in the output; %d of the rows read)\n", s.merged, s.mergedRead)
+	} else {
+		fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
+	}
 	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
