@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/crmclean/crmclean/pipeline/mapping"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/source"
@@ -170,18 +172,18 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 	switch {
 	case !rep.HeaderFound:
 		if r.Blank() {
-			rec.Status, rec.Reason = record.Skipped, "blank row"
+			rec.Status, rec.Reason = record.Skipped, msg.Text("en", "skip.blank")
 		} else {
-			rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
+			rec.Status, rec.Reason = record.Rejected, msg.Text("en", "reject.no_header")
 		}
 	case r.Num < st.layout.HeaderRow:
-		rec.Status, rec.Reason = record.Skipped, "title row above the header"
+		rec.Status, rec.Reason = record.Skipped, msg.Text("en", "skip.title")
 		if r.Blank() {
-			rec.Reason = "blank row"
+			rec.Reason = msg.Text("en", "skip.blank")
 		}
 	case r.Num == st.layout.HeaderRow:
 		st.header = r
-		rec.Status, rec.Reason = record.Skipped, "header row"
+		rec.Status, rec.Reason = record.Skipped, msg.Text("en", "skip.header")
 	default:
 		if why := rd.mapper.Noise(r, st.header); why != "" {
 			rec.Status, rec.Reason = record.Skipped, why
@@ -198,8 +200,8 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 // ditto marks resolved from the row above, lossy numbers distrusted.
 func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 	if r.Ragged {
-		rec.AddIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning,
-			Message: fmt.Sprintf("row has %d cells where the header row has %d; cells were read as they stand", len(r.Cells), r.Want)})
+		rec.AddIssue(record.NewIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning},
+			msg.New("row.ragged", strconv.Itoa(len(r.Cells)), strconv.Itoa(r.Want))))
 	}
 	rec.Values = make([]record.Value, 0, len(r.Cells))
 	for i, c := range r.Cells {
@@ -223,18 +225,18 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		}
 		switch {
 		case c.Lossy:
-			rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning,
-				Message: "a long number was stored by Excel as a floating-point number and lost its last digits; it cannot be trusted (format the column as text in the source and re-export)"})
+			rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning},
+				msg.New("cell.lossy_number")))
 			v.Text = ""
 		case rd.dittos.IsCleaned(v.Text):
 			prev, ok := st.above(i)
 			if !ok {
-				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning,
-					Message: "ditto mark with no value in the row above"})
+				rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning},
+					msg.New("cell.ditto_unresolved")))
 				v.Text = ""
 			} else {
-				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto", Severity: record.Info,
-					Message: "ditto mark replaced by the value of the row above", Fix: prev})
+				rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto", Severity: record.Info, Fix: prev},
+					msg.New("cell.ditto")))
 				v.Text = prev
 			}
 		case rd.placeholders.IsCleaned(v.Text):

@@ -24,11 +24,11 @@ func Build(in Input) *Report {
 	if rl == nil {
 		rl = rules.Default()
 	}
-	m := masker{on: !in.NoMask}
+	m := masker{on: !in.NoMask, lang: in.Lang}
 	data := dataRows(in.Records)
 	r := &Report{SchemaVersion: SchemaVersion}
 	r.Summary = summarize(in, rl, data)
-	r.Quality = quality(data, in.Customers)
+	r.Quality = quality(data, in.Customers, in.Lang)
 	r.Summary.QualityScore, r.Summary.QualityAfter = r.Quality.Overall, r.Quality.After
 	r.Fields = fieldStats(data, in.Customers)
 	r.Issues = issueGroups(data, m)

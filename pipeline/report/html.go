@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
 )
 
 //go:embed report.html.tmpl
@@ -303,7 +305,7 @@ func funcs(lang string) template.FuncMap {
 				"review_pairs": "r_review", "rejected_rows": "r_rejected",
 				"unreadable_files": "r_files", "unreadable_sheets": "r_sheets", "no_customers": "r_none",
 			}[code]
-			if _, ok := msgs[key+"_1"]; ok && n == 1 {
+			if msg.T(lang, key+"_1") != key+"_1" && n == 1 {
 				key += "_1"
 			}
 			return trf(lang, key, thousands(n))

@@ -15,13 +15,6 @@ var scoreWeights = []FieldWeight{
 	{"email", 0.10},
 }
 
-// ScoreFormula states the data-quality score in words; the report prints it.
-const ScoreFormula = "score = 100 × (0.35·name + 0.35·phone + 0.20·address + 0.10·email), where each field term is " +
-	"the share of data rows (before) or customers (after) holding a valid value in the field: name: a usable name; " +
-	"phone: at least one valid number; e-mail: at least one valid address; address: the share of province, city and " +
-	"district resolved (0, 1/3, 2/3 or 1). An empty field counts as not valid, so the score measures completeness and " +
-	"validity together; the fields table shows them apart."
-
 // rowTerms gives a data row's valid value per score field, in
 // scoreWeights order.
 func rowTerms(r *record.Record) [4]float64 {
@@ -93,8 +86,9 @@ func rowScore(rows []*record.Record) float64 {
 	return round(100*total, 1)
 }
 
-func quality(data []*record.Record, customers []*merge.Customer) Quality {
-	q := Quality{Formula: ScoreFormula, Weights: scoreWeights, Overall: rowScore(data)}
+// quality computes the score; its formula is stated in lang.
+func quality(data []*record.Record, customers []*merge.Customer, lang string) Quality {
+	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: rowScore(data)}
 	if len(customers) > 0 {
 		var sum [4]float64
 		for _, c := range customers {

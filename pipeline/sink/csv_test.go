@@ -120,11 +120,11 @@ func TestInjectionInert(t *testing.T) {
 	}{
 		{"clean.csv", func() error { return WriteClean(dir, cs) }},
 		{"contacts.csv", func() error { return WriteContacts(dir, cs) }},
-		{"rejects.csv", func() error { return WriteRejects(dir, rejected) }},
+		{"rejects.csv", func() error { return WriteRejects(dir, rejected, "en") }},
 		{"review.csv", func() error { return WriteReview(dir, recs, pairs) }},
 		{"clean.xlsx", func() error { return WriteCleanXLSX(dir, cs) }},
 		{"contacts.xlsx", func() error { return WriteContactsXLSX(dir, cs) }},
-		{"rejects.xlsx", func() error { return WriteRejectsXLSX(dir, rejected) }},
+		{"rejects.xlsx", func() error { return WriteRejectsXLSX(dir, rejected, "en") }},
 		{"review.xlsx", func() error { return WriteReviewXLSX(dir, recs, pairs) }},
 	} {
 		if err := w.fn(); err != nil {

@@ -12,9 +12,9 @@
 package address
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -128,14 +128,12 @@ func resolveColumns(in Input) Result {
 	} else {
 		res = own.result(in.Address, true)
 	}
-	res.Issues = append(res.Issues, record.Issue{
+	res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 		Col:      -1,
 		Value:    strings.TrimSpace(in.Address),
 		Rule:     RuleConflict,
 		Severity: record.Warning,
-		Message: fmt.Sprintf("the address %q is in %s but the province/city/district columns say %s; kept %s",
-			strings.TrimSpace(in.Address), orCountry(fullPath(ownRes)), orCountry(fullPath(colRes)), res.path()),
-	})
+	}, msg.New("address.conflict_columns", strings.TrimSpace(in.Address), orCountry(fullPath(ownRes)), orCountry(fullPath(colRes)), res.path())))
 	return res
 }
 
@@ -152,7 +150,7 @@ func nonEmpty(parts []string) []string {
 // path renders a result's divisions for messages.
 func (r Result) path() string {
 	if r.Province == "" {
-		return "no known province"
+		return msg.Nested("no_province")
 	}
 	p := r.Province
 	if r.City != "" && r.City != r.Province {
@@ -215,37 +213,31 @@ func (s *scan) result(t string, fromText bool) Result {
 		}
 		switch {
 		case m.typo != "":
-			res.Issues = append(res.Issues, record.Issue{
+			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: m.typo, Rule: RuleTypoFixed, Severity: record.Info, Fix: on.div.name,
-				Message: fmt.Sprintf("%q corrected to %q: one character differs and no other division of %s is that close",
-					m.typo, on.div.name, orCountry(on.div.parent.name)),
-			})
+			}, msg.New("address.typo_fixed", m.typo, on.div.name, orCountry(on.div.parent.name))))
 		case on.old:
-			res.Issues = append(res.Issues, record.Issue{
+			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: on.div.name,
-				Message: fmt.Sprintf("%q is a former name of %q", m.name, on.div.name),
-			})
+			}, msg.New("address.renamed", m.name, on.div.name)))
 		}
 	}
 	res.Detail = cleanDetail(t[min(cut, len(t)):])
 	if r.level == levelDistrict && !named {
-		res.Issues = append(res.Issues, record.Issue{
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 			Col: -1, Value: res.District, Rule: RuleInferred, Severity: record.Info, Fix: fullPath(r),
-			Message: fmt.Sprintf("%s inferred from the district %q", fullPath(city), res.District),
-		})
+		}, msg.New("address.inferred", fullPath(city), res.District)))
 	}
 	if s.ambiguous(r) {
-		res.Issues = append(res.Issues, record.Issue{
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 			Col: -1, Value: s.unresolvedName(r), Rule: RuleAmbiguous, Severity: record.Warning,
-			Message: fmt.Sprintf("%q could be %s; add the province or city to tell which", s.unresolvedName(r), s.options()),
-		})
+		}, msg.New("address.ambiguous", s.unresolvedName(r), s.options())))
 	}
 	res.Issues = dedupe(res.Issues)
 	if s.conflict != "" {
-		res.Issues = append(res.Issues, record.Issue{
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 			Col: -1, Value: s.conflict, Rule: RuleConflict, Severity: record.Warning,
-			Message: fmt.Sprintf("%q is not in %s; kept %s and left %q in the detail", s.conflict, orCountry(r.name), res.path(), s.conflict),
-		})
+		}, msg.New("address.conflict", s.conflict, orCountry(r.name), res.path())))
 	}
 	return res
 }
@@ -271,19 +263,17 @@ func (s *scan) unresolvedName(r *division) string {
 }
 
 // options lists the divisions the ends stand for, at most four.
+// options lists the divisions an ambiguous name may be, as a message
+// argument: at most four, then how many more.
 func (s *scan) options() string {
-	var b strings.Builder
+	var paths []string
 	for i, e := range s.ends() {
 		if i == 4 {
-			fmt.Fprintf(&b, " or %d more", s.nEnds-4)
-			break
+			return msg.OrMore(s.nEnds-4, paths...)
 		}
-		if i > 0 {
-			b.WriteString(" or ")
-		}
-		b.WriteString(fullPath(e))
+		paths = append(paths, fullPath(e))
 	}
-	return b.String()
+	return msg.Or(paths...)
 }
 
 func fullPath(d *division) string {
@@ -299,7 +289,7 @@ func fullPath(d *division) string {
 
 func orCountry(name string) string {
 	if name == "" {
-		return "the country"
+		return msg.Nested("the_country")
 	}
 	return name
 }
