@@ -61,6 +61,8 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
 		func(dir string) error { return sink.WriteRejects(dir, rows, cfg.Lang) },
 		func(dir string) error { return sink.WriteRejectsXLSX(dir, rows, cfg.Lang) },
+		func(dir string) error { return sink.WriteIssues(dir, rows, cfg.Lang) },
+		func(dir string) error { return sink.WriteIssuesXLSX(dir, rows, cfg.Lang) },
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
 		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })

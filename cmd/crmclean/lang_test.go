@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -106,4 +107,58 @@ func readCSVRows(t *testing.T, path, col string) []string {
 		out = append(out, r[at])
 	}
 	return out
+}
+
+// TestIssuesListEveryIssue checks that the fix list has one row for every
+// issue report.json counts, rule by rule, and that it is owner-only.
+func TestIssuesListEveryIssue(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Summary struct{ Issues int } `json:"summary"`
+		Issues  []struct {
+			Rule  string `json:"rule"`
+			Count int    `json:"count"`
+		} `json:"issues"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, g := range doc.Issues {
+		want[g.Rule] = g.Count
+	}
+	got := map[string]int{}
+	rules := readCSVRows(t, filepath.Join(out, "issues.csv"), "rule")
+	for _, r := range rules {
+		got[r]++
+	}
+	if len(rules) != doc.Summary.Issues || doc.Summary.Issues == 0 {
+		t.Errorf("issues.csv has %d rows, report.json counts %d issues", len(rules), doc.Summary.Issues)
+	}
+	for rule, n := range want {
+		if got[rule] != n {
+			t.Errorf("rule %s: %d rows in issues.csv, report.json counts %d", rule, got[rule], n)
+		}
+	}
+	for rule := range got {
+		if _, ok := want[rule]; !ok {
+			t.Errorf("rule %s in issues.csv is not in report.json", rule)
+		}
+	}
+	for _, name := range []string{"issues.csv", "issues.xlsx"} {
+		fi, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600: it is personal data", name, fi.Mode().Perm())
+		}
+	}
 }

@@ -78,6 +78,15 @@ var catalogue = map[ID][2]string{
 	"ev.address_similar":         {"%[1]s，详细地址相似度 %[2]s", "%[1]s, detail similarity %[2]s"},
 	"ev.decided":                 {"由人工决定", "decided by a person"},
 
+	// the fix list (issues.csv, issues.xlsx)
+	"fix.needs_person": {"需人工处理", "needs a person"},
+	"fix.no_owner":     {"未写负责人", "no owner"},
+	"fix.summary":      {"汇总", "summary"},
+	"fix.c_sheet":      {"工作表", "sheet"},
+	"fix.c_group":      {"负责人或文件", "owner or file"},
+	"fix.c_issues":     {"问题数", "problems"},
+	"fix.c_person":     {"需人工处理", "need a person"},
+
 	// cells as read
 	"row.ragged": {"该行有 %[1]s 个单元格，而表头行有 %[2]s 个；已按原样读取",
 		"row has %[1]s cells where the header row has %[2]s; cells were read as they stand"},
