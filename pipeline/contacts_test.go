@@ -489,16 +489,27 @@ func customerOfID(t *testing.T, res *Result, id string) *merge.Customer {
 // no line of its own where its id sorts.
 func TestChangeLines(t *testing.T) {
 	si := &SyncInfo{
-		Changes: []state.CustomerChange{{ID: "C1", Change: "updated"}, {ID: "C3", Change: "merged", MergedInto: "C1"}},
+		Changes: []state.CustomerChange{{ID: "C1", Change: "updated"}, {ID: "C3", Change: "merged", MergedInto: "C1"}, {ID: "C5", Change: "unchanged"}},
 		ContactChanges: []state.ContactChange{{Customer: "C1", ID: "P1", Change: "new"}, {Customer: "C2", ID: "P2", Change: "retired"},
 			{Customer: "C3", ID: "P3", Change: "merged", MergedInto: "P1"}, {Customer: "C4", ID: "P4", Change: "retired"}},
 	}
-	var got []string
-	for _, l := range changeLines(si) {
-		got = append(got, strings.Join([]string{l.ID, l.ContactID, l.Change, l.MergedInto}, ","))
+	tests := []struct {
+		name        string
+		changesOnly bool
+		want        []string
+	}{
+		{"full run", false, []string{"C1,,updated,", "C1,P1,new,", "C2,P2,retired,", "C3,,merged,C1", "C3,P3,merged,P1", "C4,P4,retired,", "C5,,unchanged,"}},
+		{"changes only leaves unchanged out", true, []string{"C1,,updated,", "C1,P1,new,", "C2,P2,retired,", "C3,,merged,C1", "C3,P3,merged,P1", "C4,P4,retired,"}},
 	}
-	want := []string{"C1,,updated,", "C1,P1,new,", "C2,P2,retired,", "C3,,merged,C1", "C3,P3,merged,P1", "C4,P4,retired,"}
-	if !slices.Equal(got, want) {
-		t.Errorf("lines\n got %q\nwant %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, l := range changeLines(si, tt.changesOnly) {
+				got = append(got, strings.Join([]string{l.ID, l.ContactID, l.Change, l.MergedInto}, ","))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("lines\n got %q\nwant %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -91,6 +91,10 @@ type Result struct {
 // batchSize is how many rows travel together to a normalization worker.
 const batchSize = 2048
 
+// progressEvery is how many golden records a worker builds between two
+// progress reports.
+const progressEvery = 1024
+
 // Process runs every stage but writing and returns the result.
 func Process(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Workers < 1 {
@@ -304,7 +308,7 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 	}
 	res.Match, res.Matched = m, usable
 	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
-	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers)
+	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers, cfg.Progress)
 	return nil
 }
 
@@ -322,15 +326,19 @@ func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string
 // rows) on workers goroutines, and returns them sorted by customer id.
 // Clusters share no rows and a Merger keeps no state, so the records are
 // those a single goroutine would make.
-func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int) []*merge.Customer {
+func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
+	progress.Stage("golden records", int64(len(clusters)))
+	defer progress.Done()
 	customers := make([]*merge.Customer, len(clusters))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(workers, 1) {
 		wg.Go(func() {
+			built := 0
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(clusters) {
+					progress.Add(int64(built))
 					return
 				}
 				cl := make([]*record.Record, len(clusters[i]))
@@ -338,6 +346,10 @@ func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Recor
 					cl[j] = rows[idx]
 				}
 				customers[i] = merger.Build(cl)
+				if built++; built == progressEvery {
+					progress.Add(int64(built))
+					built = 0
+				}
 			}
 		})
 	}

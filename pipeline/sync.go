@@ -720,7 +720,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
 	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
-	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers)
+	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers, s.cfg.Progress)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {

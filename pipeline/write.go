@@ -68,16 +68,26 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })
 	}
 	if res.Sync != nil {
-		changes := changeLines(res.Sync)
+		changes := changeLines(res.Sync, cfg.ChangesOnly)
 		writers = append(writers, func(dir string) error { return sink.WriteChanges(dir, changes) })
 	}
 	// The files are independent: write them side by side.
+	progress := cfg.Progress
+	if progress == nil {
+		progress = noProgress{}
+	}
+	progress.Stage("write", int64(len(writers)))
 	g := new(errgroup.Group)
 	g.SetLimit(max(cfg.Workers, 1))
 	for _, w := range writers {
-		g.Go(func() error { return w(st.Dir) })
+		g.Go(func() error {
+			defer progress.Add(1)
+			return w(st.Dir)
+		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	progress.Done()
+	if err != nil {
 		st.Abort()
 		return nil, fmt.Errorf("write output: %w", err)
 	}
@@ -115,13 +125,19 @@ func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
 
 // changeLines interleaves the customer and contact lines of changes.csv:
 // by customer id, a customer's own line first, then its contacts' by id.
-func changeLines(si *SyncInfo) []sink.Change {
+// A changes-only run lists what changed: its unchanged customers are
+// counted in the summary, not listed (at a million rows they are nearly
+// every line).
+func changeLines(si *SyncInfo, changesOnly bool) []sink.Change {
 	out := make([]sink.Change, 0, len(si.Changes)+len(si.ContactChanges))
 	contacts := si.ContactChanges
 	for _, c := range si.Changes {
 		for len(contacts) > 0 && contacts[0].Customer < c.ID {
 			out = append(out, contactLine(contacts[0]))
 			contacts = contacts[1:]
+		}
+		if changesOnly && c.Change == state.ChangeUnchanged {
+			continue
 		}
 		out = append(out, sink.Change{ID: c.ID, Change: c.Change, MergedInto: c.MergedInto})
 		for len(contacts) > 0 && contacts[0].Customer == c.ID {
