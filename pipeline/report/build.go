@@ -32,6 +32,7 @@ func Build(in Input) *Report {
 	r.Summary.QualityScore, r.Summary.QualityAfter = r.Quality.Overall, r.Quality.After
 	r.Fields = fieldStats(data, in.Customers)
 	r.Issues = issueGroups(data, m)
+	r.Summary.Repairs, r.Summary.RowsToFix = repairCounts(data)
 	for _, g := range r.Issues {
 		r.Summary.Issues += g.Count
 	}

@@ -323,5 +323,12 @@ func funcs(lang string) template.FuncMap {
 			return tr(lang, "no")
 		},
 		"minus": func(a, b int) int { return a - b },
+		"repaired": func(cs []RuleCount) int {
+			n := 0
+			for _, c := range cs {
+				n += c.Count
+			}
+			return n
+		},
 	}
 }
