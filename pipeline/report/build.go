@@ -38,6 +38,7 @@ func Build(in Input) *Report {
 	}
 	r.Duplicates = duplicates(in, m)
 	r.Numbers = numbers(in, m)
+	r.Check = check(in, m)
 	r.Summary.ReviewPairs = r.Duplicates.ReviewPairs
 	r.Rejected = rejectedGroups(data, m)
 	r.Skipped = skippedGroups(in.Records, m)

@@ -323,6 +323,7 @@ func funcs(lang string) template.FuncMap {
 			return tr(lang, "no")
 		},
 		"minus": func(a, b int) int { return a - b },
+		"join":  func(s []string) string { return strings.Join(s, "、") },
 		"repaired": func(cs []RuleCount) int {
 			n := 0
 			for _, c := range cs {

@@ -52,6 +52,7 @@ type Report struct {
 	Issues        []IssueGroup  `json:"issues"`
 	Duplicates    Duplicates    `json:"duplicates"`
 	Numbers       Numbers       `json:"shared_numbers"`
+	Check         Check         `json:"check"`
 	Rejected      []ReasonGroup `json:"rejected"`
 	Skipped       []ReasonGroup `json:"skipped"`
 	Address       Address       `json:"address"`
