@@ -61,7 +61,7 @@ type Config struct {
 // for concurrent use.
 type Progress interface {
 	Stage(name string, total int64) // a new stage begins; total may be -1 when unknown
-	Add(n int64)
+	Add(n int64)                    // bytes of the files for "read", rows, customers or files for the others
 	Done()
 }
 
@@ -154,6 +154,17 @@ const workbookCost = 5
 // first, so that a big file never starts last while the other cores sit
 // idle (longest processing time first). Only the start order changes: each
 // file's rows keep their place in the result.
+// inputBytes is the size of the files to read.
+func inputBytes(inputs []ingest.Input) int64 {
+	var n int64
+	for _, in := range inputs {
+		if st, err := os.Stat(in.Path); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
 func readOrder(inputs []ingest.Input) []int {
 	cost := make([]int64, len(inputs))
 	for i, in := range inputs {
@@ -204,8 +215,11 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 	reuse func(*record.Record) bool) error {
 	reader := ingest.NewReader(cfg.Rules)
 	val := validate.New(cfg.Rules)
-	cfg.Progress.Stage("read", -1)
+	// The read stage counts bytes of the files, whose total is known
+	// before reading: a bar that fills, not a count of rows to come.
+	cfg.Progress.Stage("read", inputBytes(inputs))
 	defer cfg.Progress.Done()
+	reader.OnBytes = cfg.Progress.Add
 
 	batches := make(chan []*record.Record, cfg.Workers*2)
 	workers, wctx := errgroup.WithContext(ctx)
@@ -215,7 +229,6 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 				for _, r := range b {
 					clean(r, norm, val)
 				}
-				cfg.Progress.Add(int64(len(b)))
 				if wctx.Err() != nil {
 					return wctx.Err()
 				}

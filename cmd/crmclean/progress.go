@@ -39,6 +39,14 @@ func startClock(name string, total int64) stageClock {
 	return stageClock{name: name, total: total, start: time.Now(), cpu: processCPU()}
 }
 
+// clamp limits a count to the stage's total, when it has one.
+func (c stageClock) clamp(n int64) int64 {
+	if c.total > 0 {
+		return min(n, c.total)
+	}
+	return n
+}
+
 // summary is the line that ends a stage: "match: done in 3.2s (CPU 6.1s)",
 // with the count of rows (or files, or customers) it went through.
 func (c stageClock) summary(n int64) string {
@@ -50,14 +58,35 @@ func (c stageClock) summary(n int64) string {
 		took = wall.String()
 	}
 	if n > 0 {
-		return fmt.Sprintf("%s: done, %d %s in %s", c.name, n, unitOf(c.name), took)
+		return fmt.Sprintf("%s: done, %s in %s", c.name, amount(c.name, n), took)
 	}
 	return fmt.Sprintf("%s: done in %s", c.name, took)
+}
+
+// amount says n of what a stage counts: "2148 rows", "12.3 MB".
+func amount(stage string, n int64) string {
+	if unitOf(stage) == "bytes" {
+		return formatBytes(n)
+	}
+	return fmt.Sprintf("%d %s", n, unitOf(stage))
+}
+
+// formatBytes writes n bytes in B, kB or MB (powers of 1000, as the bar).
+func formatBytes(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 // unitOf names what a stage counts.
 func unitOf(stage string) string {
 	switch stage {
+	case "read":
+		return "bytes"
 	case "golden records":
 		return "customers"
 	case "write":
@@ -100,6 +129,9 @@ func (p *barProgress) Stage(name string, total int64) {
 		// A spinner (total unknown) shows its count in the description
 		// (see Add), never as "n/-".
 		opts = append(opts, progressbar.OptionShowCount())
+		if unitOf(name) == "bytes" {
+			opts = append(opts, progressbar.OptionShowBytes(true))
+		}
 	}
 	p.bar = progressbar.NewOptions64(total, opts...)
 }
@@ -108,10 +140,16 @@ func (p *barProgress) Add(n int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {
+		before := p.n
 		p.n += n
 		if p.clock.total <= 0 && time.Since(p.shown) >= 200*time.Millisecond {
 			p.shown = time.Now()
-			p.bar.Describe(fmt.Sprintf("%-14s %d %s", p.clock.name, p.n, unitOf(p.clock.name)))
+			p.bar.Describe(fmt.Sprintf("%-14s %s", p.clock.name, amount(p.clock.name, p.n)))
+		}
+		if t := p.clock.total; t > 0 {
+			// A workbook's directory is read more than once: the bytes
+			// read can pass the files' size. The bar stops when full.
+			n = min(p.n, t) - min(before, t)
 		}
 		_ = p.bar.Add64(n)
 	}
@@ -123,7 +161,7 @@ func (p *barProgress) Done() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 		p.bar = nil
-		fmt.Fprintln(p.w, p.clock.summary(p.n))
+		fmt.Fprintln(p.w, p.clock.summary(p.clock.clamp(p.n)))
 	}
 }
 
@@ -143,7 +181,7 @@ func (p *lineProgress) Stage(name string, total int64) {
 	p.clock, p.last = startClock(name, total), time.Now()
 	p.n.Store(0)
 	if total > 0 {
-		fmt.Fprintf(p.w, "%s: started (%d %s)\n", name, total, unitOf(name))
+		fmt.Fprintf(p.w, "%s: started (%s)\n", name, amount(name, total))
 	} else {
 		fmt.Fprintf(p.w, "%s: started\n", name)
 	}
@@ -155,10 +193,10 @@ func (p *lineProgress) Add(n int64) {
 	defer p.mu.Unlock()
 	if time.Since(p.last) >= 5*time.Second {
 		p.last = time.Now()
-		if p.clock.total > 0 {
-			fmt.Fprintf(p.w, "%s: %d of %d %s\n", p.clock.name, total, p.clock.total, unitOf(p.clock.name))
+		if t := p.clock.total; t > 0 {
+			fmt.Fprintf(p.w, "%s: %s of %s\n", p.clock.name, amount(p.clock.name, min(total, t)), amount(p.clock.name, t))
 		} else {
-			fmt.Fprintf(p.w, "%s: %d %s\n", p.clock.name, total, unitOf(p.clock.name))
+			fmt.Fprintf(p.w, "%s: %s\n", p.clock.name, amount(p.clock.name, total))
 		}
 	}
 }
@@ -166,5 +204,5 @@ func (p *lineProgress) Add(n int64) {
 func (p *lineProgress) Done() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	fmt.Fprintln(p.w, p.clock.summary(p.n.Load()))
+	fmt.Fprintln(p.w, p.clock.summary(p.clock.clamp(p.n.Load())))
 }

@@ -18,6 +18,9 @@ import (
 
 // Reader reads source files into records with one rule set.
 type Reader struct {
+	// OnBytes, when set, is told how many bytes of a file are read as
+	// they are read (source.OpenCounting): the read stage's progress.
+	OnBytes       func(n int64)
 	mapper        *mapping.Mapper
 	placeholders  *text.Placeholders
 	dittos        *text.Dittos
@@ -67,7 +70,7 @@ type Emit func(*record.Record)
 // the report, and every row read reaches emit.
 func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport {
 	rep := FileReport{Input: in}
-	f, err := source.Open(in.Path)
+	f, err := source.OpenCounting(in.Path, rd.OnBytes)
 	if err != nil {
 		rep.Err = relabel(err, in)
 		return rep

@@ -38,7 +38,7 @@ var errRowsReread = errors.New("the rows of a CSV file can be read only once; op
 // A quote that never closes (by the end of the file, or within a megabyte) is
 // read as a plain character of its field, and the lines after it are read as
 // records of their own: no text is lost, and row numbers stay as they were.
-func openCSV(path string) (*File, error) {
+func openCSV(path string, read func(int64)) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -47,7 +47,11 @@ func openCSV(path string) (*File, error) {
 		}
 		return nil, &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
 	}
-	file, err := readCSV(f, path)
+	var r io.Reader = f
+	if read != nil {
+		r = countingReader{f, read}
+	}
+	file, err := readCSV(r, path)
 	if err != nil {
 		f.Close()
 		return nil, err

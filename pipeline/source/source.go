@@ -158,12 +158,18 @@ func Supported(path string) bool {
 }
 
 // Open opens a source file by its extension. Errors are *FileError.
-func Open(path string) (*File, error) {
+func Open(path string) (*File, error) { return OpenCounting(path, nil) }
+
+// OpenCounting is Open telling read (when not nil) how many bytes of the
+// file are read as they are read, for a progress bar by bytes. The count
+// can exceed the file's size a little: a workbook's directory is read
+// more than once.
+func OpenCounting(path string, read func(n int64)) (*File, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx", ".xlsm":
-		return openXLSX(path)
+		return openXLSXWith(path, defaultXLSXLimits, read)
 	case ".csv", ".tsv", ".txt":
-		return openCSV(path)
+		return openCSV(path, read)
 	case ".xls":
 		return openXLS(path)
 	}

@@ -62,7 +62,7 @@ const (
 // workbook is an open .xlsx/.xlsm package.
 type workbook struct {
 	path     string
-	zr       *zip.ReadCloser
+	zr       *zipFile
 	parts    map[string]*zip.File // by name, and by lower-case name as a fallback
 	lim      xlsxLimits
 	date1904 bool
@@ -72,15 +72,12 @@ type workbook struct {
 
 // openXLSX opens an .xlsx/.xlsm workbook. It reads the workbook's index,
 // styles and shared strings; each sheet's rows are streamed when ranged over.
-func openXLSX(path string) (*File, error) {
-	return openXLSXWith(path, defaultXLSXLimits)
-}
 
-func openXLSXWith(path string, lim xlsxLimits) (*File, error) {
+func openXLSXWith(path string, lim xlsxLimits, read func(int64)) (*File, error) {
 	if err := sniffWorkbook(path); err != nil {
 		return nil, err
 	}
-	zr, err := zip.OpenReader(path)
+	zr, err := openZip(path, read)
 	if err != nil {
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: open zip: %w", ErrCorrupt, err), Hint: hintDamaged}
 	}

@@ -615,7 +615,7 @@ func TestXLSXBadFiles(t *testing.T) {
 			if tt.limits != nil {
 				lim = *tt.limits
 			}
-			f, err := openXLSXWith(p, lim)
+			f, err := openXLSXWith(p, lim, nil)
 			if err == nil {
 				f.Close()
 				t.Fatalf("got no error, want %v", tt.want)
@@ -641,7 +641,7 @@ func TestXLSXElementLimit(t *testing.T) {
 	p := rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="1"><c t="inlineStr"><is><t>` + strings.Repeat("长", 100<<10) + `</t></is></c></row></sheetData>`}}}.save(t)
 	lim := defaultXLSXLimits
 	lim.element = 64 << 10
-	f, err := openXLSXWith(p, lim)
+	f, err := openXLSXWith(p, lim, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -850,7 +850,7 @@ func FuzzXLSX(f *testing.F) {
 		}
 		lim := defaultXLSXLimits
 		lim.part, lim.total, lim.element = 16<<20, 32<<20, 4<<20
-		file, err := openXLSXWith(p, lim)
+		file, err := openXLSXWith(p, lim, nil)
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) {
