@@ -12,8 +12,11 @@ import (
 )
 
 // maxCheck is how many customers or numbers each list of the "check
-// these" panel shows.
-const maxCheck = 10
+// these" panel shows, maxLargest how many of the largest customers.
+const (
+	maxCheck   = 10
+	maxLargest = 5
+)
 
 // Check lists results worth a person's look although nothing blocks them:
 // customers merged from rows that name different persons or companies
@@ -70,7 +73,7 @@ func check(in Input, m masker) Check {
 	slices.SortFunc(largest, func(a, b *merge.Customer) int {
 		return cmp.Or(-cmp.Compare(len(a.Rows), len(b.Rows)), strings.Compare(a.ID, b.ID))
 	})
-	for _, cu := range largest[:min(len(largest), maxCheck)] {
+	for _, cu := range largest[:min(len(largest), maxLargest)] {
 		if len(cu.Rows) < 2 {
 			break
 		}
