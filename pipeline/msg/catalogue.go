@@ -3,6 +3,7 @@ package msg
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // catalogue holds the messages about the data: id → {Simplified Chinese,
@@ -169,43 +170,55 @@ func Where(file, sheet, row string) string {
 	return Nested("where.sheet", file, sheet, row)
 }
 
-// reasons read a lineage reason as written by the pipeline (record.Record
-// .Reason is English, as stored in the state file) back into its message:
-// the reasons form a closed set, each built from its catalogue entry.
-var reasons = []struct {
-	id ID
-	re *regexp.Regexp
+// reasonIDs maps the English text of each reason without arguments
+// (skip.*, reject.*, sheet.*, file.*) to its id.
+var reasonIDs = sync.OnceValue(func() map[string]ID {
+	out := map[string]ID{}
+	for id, e := range catalogue {
+		for _, p := range []string{"skip.", "reject.", "sheet.", "file."} {
+			if strings.HasPrefix(string(id), p) && !strings.Contains(e[1], "%") {
+				out[e[1]] = id
+			}
+		}
+	}
+	return out
+})
+
+// reasonPrefixes are the reasons with an argument: the English text before
+// it, and the id.
+var reasonPrefixes = []struct {
+	prefix string
+	id     ID
 }{
-	{"skip.footer", regexp.MustCompile(`^footer or subtotal row: (.*)$`)},
-	{"skip.note", regexp.MustCompile(`^footer or note row: (.*)$`)},
-	{"merged.same_customer", regexp.MustCompile(`^same customer as (.*)$`)},
+	{"footer or subtotal row: ", "skip.footer"},
+	{"footer or note row: ", "skip.note"},
+	{"same customer as ", "merged.same_customer"},
 }
 
 var whereRE = regexp.MustCompile(`^(.*?), (?:sheet "((?:[^"\\]|\\.)*)", )?row (\d+)$`)
 
-// Reason returns the message of a lineage reason; a reason crmclean did not
-// write comes back as itself (an empty ID, rendered unchanged).
+// Reason returns the message of a lineage reason as the pipeline wrote it
+// (record.Record.Reason is English, as stored in the state file): the
+// reasons form a closed set, each built from its catalogue entry. A reason
+// crmclean did not write comes back as itself (an empty ID, rendered
+// unchanged). It runs once per row of lineage.csv: a map look-up or a
+// prefix, a regular expression only for a merged row's provenance.
 func Reason(reason string) Msg {
-	for id, e := range catalogue {
-		if strings.HasPrefix(string(id), "skip.") || strings.HasPrefix(string(id), "reject.") ||
-			strings.HasPrefix(string(id), "sheet.") || strings.HasPrefix(string(id), "file.") {
-			if e[1] == reason {
-				return New(id)
-			}
-		}
+	if id, ok := reasonIDs()[reason]; ok {
+		return New(id)
 	}
-	for _, r := range reasons {
-		m := r.re.FindStringSubmatch(reason)
-		if m == nil {
+	for _, r := range reasonPrefixes {
+		arg, ok := strings.CutPrefix(reason, r.prefix)
+		if !ok {
 			continue
 		}
 		if r.id == "merged.same_customer" {
-			if w := whereRE.FindStringSubmatch(m[1]); w != nil {
+			if w := whereRE.FindStringSubmatch(arg); w != nil {
 				return New(r.id, Where(w[1], unquote(w[2]), w[3]))
 			}
-			continue
+			break
 		}
-		return New(r.id, m[1])
+		return New(r.id, arg)
 	}
 	return Msg{Args: []string{reason}}
 }
