@@ -358,6 +358,9 @@ func (s *sheetStream) cells(num int, b []byte) ([]Cell, error) {
 		if c.Text == "" {
 			return nil
 		}
+		if len(c.Text) > s.wb.lim.cell {
+			return s.errorAt(num, col, ErrCellTooLong)
+		}
 		if col >= len(cells) {
 			if col < cap(cells) {
 				cells = cells[:col+1]

@@ -585,13 +585,13 @@ func TestXLSXBadFiles(t *testing.T) {
 		{
 			name:   "part over the size limit",
 			path:   func(t *testing.T) string { return writeTemp(t, "big.xlsx", valid) },
-			limits: &xlsxLimits{part: 100, total: 1 << 30, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20},
+			limits: &xlsxLimits{part: 100, total: 1 << 30, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20, cell: MaxCell},
 			want:   ErrTooLarge,
 		},
 		{
 			name:   "total over the size limit",
 			path:   func(t *testing.T) string { return writeTemp(t, "big.xlsx", valid) },
-			limits: &xlsxLimits{part: 1 << 30, total: 500, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20},
+			limits: &xlsxLimits{part: 1 << 30, total: 500, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20, cell: MaxCell},
 			want:   ErrTooLarge,
 		},
 		{
@@ -604,7 +604,7 @@ func TestXLSXBadFiles(t *testing.T) {
 				zw.Close()
 				return writeTemp(t, "bomb.xlsx", buf.Bytes())
 			},
-			limits: &xlsxLimits{part: 1 << 30, total: 1 << 30, ratio: 100, ratioFloor: 1 << 20, element: 1 << 20},
+			limits: &xlsxLimits{part: 1 << 30, total: 1 << 30, ratio: 100, ratioFloor: 1 << 20, element: 1 << 20, cell: MaxCell},
 			want:   ErrTooLarge,
 		},
 	}
@@ -654,6 +654,37 @@ func TestXLSXElementLimit(t *testing.T) {
 		return
 	}
 	t.Fatal("got no rows and no error")
+}
+
+// TestXLSXCellLimit checks that a cell longer than MaxCell stops the sheet
+// at its row and column, the rows above it read, and that a shared string
+// that long refuses the file.
+func TestXLSXCellLimit(t *testing.T) {
+	long := strings.Repeat("长", MaxCell/3+1)
+	p := rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="1"><c t="inlineStr"><is><t>名称</t></is></c></row>` +
+		`<row r="2"><c r="B2" t="inlineStr"><is><t>` + long + `</t></is></c></row></sheetData>`}}}.save(t)
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows := 0
+	for _, err := range f.Sheets[0].Rows {
+		if err == nil {
+			rows++
+			continue
+		}
+		var pe *PositionError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrCellTooLong) || pe.Row != 2 || pe.Col != 1 || rows != 1 {
+			t.Fatalf("after %d rows: %v; want row 1, then a *PositionError at row 2, column B wrapping ErrCellTooLong", rows, err)
+		}
+		break
+	}
+	shared := rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData>`}},
+		strings: []string{"<t>" + long + "</t>"}}.save(t)
+	if _, err := Open(shared); !errors.Is(err, ErrCellTooLong) {
+		t.Errorf("Open(a book with a long shared string) = %v, want ErrCellTooLong", err)
+	}
 }
 
 func copyTestdata(t *testing.T, name, as string) string {

@@ -246,8 +246,15 @@ func decodeRowJSON(b []byte, r *Row) error {
 }
 
 // HashFile returns the content hash of an input file as stored in File:
-// a later run compares it to skip reading a file that did not change.
+// a later run compares it to skip reading a file that did not change. Only
+// a regular file is hashed: a FIFO would block for ever, a device such as
+// /dev/zero never end.
 func HashFile(path string) (string, error) {
+	if st, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("hash input file: %w", err)
+	} else if !st.Mode().IsRegular() {
+		return "", fmt.Errorf("hash input file %s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("hash input file: %w", err)
