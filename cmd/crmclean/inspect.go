@@ -103,6 +103,9 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			fmt.Fprintf(w, "%sunmapped: %s\n", prefix, strings.Join(unmapped, ", "))
 		}
 		fmt.Fprintf(w, "%srows: %d data, %d noise (footers, subtotals, blank), %d read in all\n", prefix, sh.DataRows, sh.Noise, sh.Rows)
+		for _, msg := range sh.Warnings {
+			fmt.Fprintf(w, "%swarning: %s\n", prefix, msg)
+		}
 		if sh.Err != nil {
 			fmt.Fprintf(w, "%sreading stopped early: %v\n", prefix, sh.Err)
 		}

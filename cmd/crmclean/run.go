@@ -204,6 +204,9 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 			fmt.Fprintf(w, "Note: %s, sheet %q not read: %s\n", f.Rel, sk.Name, sk.Reason)
 		}
 		for _, sh := range f.Sheets {
+			for _, msg := range sh.Warnings {
+				fmt.Fprintf(w, "Warning: %s\n", msg)
+			}
 			if sh.Err != nil {
 				fmt.Fprintf(w, "Warning: reading stopped early: %v\n", sh.Err)
 			}

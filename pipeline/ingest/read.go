@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/mapping"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
@@ -55,6 +57,9 @@ type SheetReport struct {
 	DataRows    int // rows below the header that are not noise
 	Noise       int
 	Err         error // reading broke off (a *source.PositionError); rows before it are kept
+	// Warnings are problems of the sheet that a person should know and
+	// that no data row carries: a repaired header, bad bytes in it.
+	Warnings []string
 }
 
 // Emit receives each row read, in sheet order: data rows with Status "",
@@ -117,7 +122,17 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 	st := &sheetState{in: in, sheet: sh.Name}
 	var buf []source.Row
 	flush := func() {
-		layout, ok := rd.mapper.Detect(in.Rel, buf)
+		probe := repairStrayQuotes(buf)
+		layout, ok := rd.mapper.Detect(in.Rel, probe)
+		if i := headerIndex(buf, layout.HeaderRow); ok && i >= 0 && !slices.Equal(probe[i].Cells, buf[i].Cells) {
+			buf[i] = probe[i]
+			for _, is := range buf[i].Issues {
+				if is.Rule == source.RuleStrayQuote {
+					rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s, row %d, column %s: the header cell opens a quote that never closes: it was read without the quote, as %q",
+						location(in.Rel, sh.Name), buf[i].Num, record.ColumnName(is.Col), buf[i].Cells[is.Col].Text))
+				}
+			}
+		}
 		rep.HeaderFound = ok
 		if ok {
 			st.layout = layout
@@ -182,6 +197,11 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 	case r.Num == st.layout.HeaderRow:
 		st.header = r
 		rec.Status, rec.Reason = record.Skipped, "header row"
+		for _, is := range r.Issues {
+			if is.Rule != source.RuleStrayQuote { // reported as repaired
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s", issuePlace(st, r.Num, is.Col), is.Message))
+			}
+		}
 	default:
 		if why := rd.mapper.Noise(r, st.header); why != "" {
 			rec.Status, rec.Reason = record.Skipped, why
@@ -200,6 +220,20 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 	if r.Ragged {
 		rec.AddIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning,
 			Message: fmt.Sprintf("row has %d cells where the header row has %d; cells were read as they stand", len(r.Cells), r.Want)})
+	}
+	for _, is := range r.Issues {
+		if col, mapped := st.column(is.Col); mapped {
+			if col.Sensitive {
+				if !rd.keepSensitive {
+					continue // the column is dropped: so is what it held
+				}
+				is.Field = "sensitive"
+			} else {
+				is.Field = col.Field
+			}
+			is.Header = col.Header
+		}
+		rec.AddIssue(is)
 	}
 	rec.Values = make([]record.Value, 0, len(r.Cells))
 	for i, c := range r.Cells {
@@ -285,7 +319,7 @@ type previousCell struct {
 
 // column returns the mapping of column i, if it is mapped.
 func (st *sheetState) column(i int) (mapping.Column, bool) {
-	if i < len(st.byCol) && st.isMapped[i] {
+	if i >= 0 && i < len(st.byCol) && st.isMapped[i] {
 		return st.byCol[i], true
 	}
 	return mapping.Column{}, false
@@ -311,4 +345,59 @@ func (st *sheetState) forget(i int) {
 	if i < len(st.previous) {
 		st.previous[i] = previousCell{}
 	}
+}
+
+// repairStrayQuotes returns rows with the quote that opens a cell and never
+// closes (source.RuleStrayQuote) taken off, for finding the header: a
+// stray " before a header cell must not hide the column's name. The rows
+// themselves are left as they are.
+func repairStrayQuotes(rows []source.Row) []source.Row {
+	var out []source.Row
+	for i, r := range rows {
+		cloned := false
+		for _, is := range r.Issues {
+			if is.Rule != source.RuleStrayQuote || is.Col < 0 || is.Col >= len(r.Cells) {
+				continue
+			}
+			if out == nil {
+				out = slices.Clone(rows)
+			}
+			if !cloned {
+				out[i].Cells, cloned = slices.Clone(r.Cells), true
+			}
+			out[i].Cells[is.Col].Text = strings.TrimPrefix(r.Cells[is.Col].Text, `"`)
+		}
+	}
+	if out == nil {
+		return rows
+	}
+	return out
+}
+
+// headerIndex returns the index in rows of the row numbered num, or -1.
+func headerIndex(rows []source.Row, num int) int {
+	for i, r := range rows {
+		if r.Num == num {
+			return i
+		}
+	}
+	return -1
+}
+
+// location names a sheet as messages do: the file, and the sheet of a
+// workbook.
+func location(rel, sheet string) string {
+	if sheet == "" {
+		return rel
+	}
+	return fmt.Sprintf("%s, sheet %q", rel, sheet)
+}
+
+// issuePlace names the row and column of an issue of a sheet's row.
+func issuePlace(st *sheetState, row, col int) string {
+	p := fmt.Sprintf("%s, row %d", location(st.in.Rel, st.sheet), row)
+	if col >= 0 {
+		p += ", column " + record.ColumnName(col)
+	}
+	return p
 }

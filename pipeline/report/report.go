@@ -285,6 +285,9 @@ type SheetStat struct {
 	HeaderFound bool   `json:"header_found"`
 	Skipped     string `json:"skipped,omitempty"` // why the sheet was not read
 	Error       string `json:"error,omitempty"`   // why reading broke off
+	// Warnings are problems of the sheet no data row carries (a repaired
+	// header, bad bytes in it).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Unreadable is a file or sheet that could not be read, or a file that was

@@ -97,6 +97,9 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 		}
 		for _, sh := range f.Sheets {
 			ss := SheetStat{Name: sh.Name, Rows: sh.Rows, DataRows: sh.DataRows, Noise: sh.Noise, HeaderFound: sh.HeaderFound}
+			for _, w := range sh.Warnings {
+				ss.Warnings = append(ss.Warnings, m.text(w))
+			}
 			if sh.Err != nil {
 				ss.Error = m.text(errText(sh.Err))
 			}

@@ -1,0 +1,93 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/source"
+	"github.com/crmclean/crmclean/rules"
+)
+
+// TestStrayQuoteBeforeHeader checks that a quote left before the header
+// neither hides the name column (50 companies read as persons) nor joins
+// the header to the rows below: the header is repaired, with a warning
+// naming the line and column.
+func TestStrayQuoteBeforeHeader(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		tail string // a later quote the stray one would close at
+	}{{"NeverClosed", ""}, {"ClosedByALaterQuote", "上海某某有限公司,\"王五\",13900000000,上海市\n"}} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("\"客户名称,联系人,手机,地址\n")
+			for i := range 50 {
+				fmt.Fprintf(&b, "上海第%d号贸易有限公司,张%d,1380013%04d,上海市浦东新区世纪大道%d号\n", i, i, i, i)
+			}
+			b.WriteString(tt.tail)
+			path := writeFile(t, t.TempDir(), "q.csv", b.String())
+			recs, rep := readAll(t, rules.Default(), path)
+			sh := rep.Sheets[0]
+			if !sh.HeaderFound || sh.Layout.HeaderRow != 1 || sh.Layout.PersonList {
+				t.Fatalf("header found %v at row %d, person list %v; want the header at row 1 with a name column", sh.HeaderFound, sh.Layout.HeaderRow, sh.Layout.PersonList)
+			}
+			if got := sh.Layout.Columns[0]; got.Field != record.FieldName || got.Header != "客户名称" {
+				t.Errorf("column A = %q → %q, want 客户名称 → name", got.Header, got.Field)
+			}
+			if len(sh.Warnings) != 1 || !strings.Contains(sh.Warnings[0], "q.csv, row 1, column A") {
+				t.Errorf("warnings = %q, want one naming q.csv, row 1, column A", sh.Warnings)
+			}
+			data := 0
+			for _, r := range recs {
+				if r.Status == "" {
+					data++
+				}
+			}
+			if want := 50 + strings.Count(tt.tail, "\n"); data != want || len(recs) != want+1 {
+				t.Errorf("%d data rows of %d records, want %d of %d", data, len(recs), want, want+1)
+			}
+		})
+	}
+}
+
+// TestSourceIssuesReachTheRecord checks that what the reader found in a row
+// (text in the other encoding, bytes that are text in neither) becomes the
+// record's issues with the column's field and header, and that nothing of
+// a dropped sensitive column is kept.
+func TestSourceIssuesReachTheRecord(t *testing.T) {
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String("客户名称,手机,身份证号\n上海恒丰电子有限公司,13800138000,110101199001011234\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString(gbk)
+	for i := range 20 {
+		g, _ := simplifiedchinese.GB18030.NewEncoder().String(fmt.Sprintf("北京第%d贸易有限公司,1390000%04d,\n", i, i))
+		b.WriteString(g)
+	}
+	b.WriteString("福州衡丰电子,13700000000,\n") // UTF-8, appended by another program
+	b.WriteString("坏\xff公司,13600000000,1101\xff\n")
+	path := writeFile(t, t.TempDir(), "客服.csv", b.String())
+	recs, rep := readAll(t, rules.Default(), path)
+	if rep.Err != nil || rep.Encoding != source.EncodingGB18030 {
+		t.Fatalf("read: %v, encoding %q", rep.Err, rep.Encoding)
+	}
+	byRow := map[int]*record.Record{}
+	for _, r := range recs {
+		byRow[r.Prov.Row] = r
+	}
+	if r := byRow[23]; r.Get(record.FieldName) != "福州衡丰电子" || len(r.Issues) != 1 || r.Issues[0].Rule != source.RuleOtherEncoding || r.Issues[0].Col != -1 {
+		t.Errorf("row 23: name %q, issues %+v; want 福州衡丰电子 with one row issue %s", r.Get(record.FieldName), r.Issues, source.RuleOtherEncoding)
+	}
+	// Mostly UTF-8 with a byte that is text in neither: read as UTF-8.
+	r := byRow[24]
+	if len(r.Issues) != 2 || r.Issues[0].Rule != source.RuleOtherEncoding {
+		t.Fatalf("row 24: issues %+v, want the row's encoding and one cell (the sensitive column's is dropped with it)", r.Issues)
+	}
+	if is := r.Issues[1]; is.Rule != source.RuleInvalidBytes || is.Col != 0 || is.Field != record.FieldName || is.Header != "客户名称" || is.Value != "坏\uFFFD公司" {
+		t.Errorf("row 24: issue %+v, want %s in column A (name, 客户名称) with its value", is, source.RuleInvalidBytes)
+	}
+}
