@@ -170,16 +170,17 @@ func summarize(res *pipeline.Result) summary {
 		if si != nil && !read[r.Prov.File] {
 			continue
 		}
-		s.rowsIn++
+		n := r.Prov.Rows() // a run of blank rows counts all its rows
+		s.rowsIn += n
 		switch r.Status {
 		case record.Kept:
 			s.kept++
 		case record.Merged:
 			s.merged++
 		case record.Rejected:
-			s.rejected++
+			s.rejected += n
 		case record.Skipped:
-			s.skipped++
+			s.skipped += n
 		}
 	}
 	for _, f := range res.Files {

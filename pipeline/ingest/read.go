@@ -179,21 +179,30 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 	return rep
 }
 
+// Reasons of blank rows in lineage: one row, or a run of them in one entry
+// (row to row_end).
+const (
+	ReasonBlankRow  = "blank row"
+	ReasonBlankRows = "blank rows"
+)
+
 func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit) {
-	rep.Rows++
-	rec := &record.Record{Prov: record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num}}
+	rec := &record.Record{Prov: record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num, RowEnd: r.End}}
+	rep.Rows += rec.Prov.Rows()
+	blank := ReasonBlankRow
+	if r.End > r.Num {
+		blank = ReasonBlankRows
+	}
 	switch {
-	case !rep.HeaderFound:
-		if r.Blank() {
-			rec.Status, rec.Reason = record.Skipped, "blank row"
-		} else {
-			rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
+	case r.Blank():
+		rec.Status, rec.Reason = record.Skipped, blank
+		if rep.HeaderFound && r.Num > st.layout.HeaderRow {
+			rep.Noise += rec.Prov.Rows()
 		}
+	case !rep.HeaderFound:
+		rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
 	case r.Num < st.layout.HeaderRow:
 		rec.Status, rec.Reason = record.Skipped, "title row above the header"
-		if r.Blank() {
-			rec.Reason = "blank row"
-		}
 	case r.Num == st.layout.HeaderRow:
 		st.header = r
 		rec.Status, rec.Reason = record.Skipped, "header row"

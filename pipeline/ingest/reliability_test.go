@@ -1,10 +1,14 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -90,4 +94,71 @@ func TestSourceIssuesReachTheRecord(t *testing.T) {
 	if is := r.Issues[1]; is.Rule != source.RuleInvalidBytes || is.Col != 0 || is.Field != record.FieldName || is.Header != "客户名称" || is.Value != "坏\uFFFD公司" {
 		t.Errorf("row 24: issue %+v, want %s in column A (name, 客户名称) with its value", is, source.RuleInvalidBytes)
 	}
+}
+
+// lastRowBook writes a 2 KB workbook: a header, two customers, and one
+// stray cell in A1048576, the last row Excel has.
+func lastRowBook(t testing.TB, dir string) string {
+	t.Helper()
+	wb := excelize.NewFile()
+	defer wb.Close()
+	for cell, v := range map[string]string{"A1": "客户名称", "B1": "手机", "A2": "上海恒丰电子有限公司", "B2": "13800138000",
+		"A3": "北京华信科技有限公司", "B3": "13900139000", "A1048576": "x"} {
+		if err := wb.SetCellStr("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(dir, "末行.xlsx")
+	if err := wb.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestBlankRunIsOneEntry checks that a run of blank rows is accounted for
+// by one record (row to RowEnd) instead of one per row: a cell in A1048576
+// made a million lineage entries per file.
+func TestBlankRunIsOneEntry(t *testing.T) {
+	recs, rep := readAll(t, rules.Default(), lastRowBook(t, t.TempDir()))
+	if rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	type entry struct {
+		row, end int
+		status   record.Status
+		reason   string
+	}
+	var got []entry
+	for _, r := range recs {
+		got = append(got, entry{r.Prov.Row, r.Prov.RowEnd, r.Status, r.Reason})
+	}
+	want := []entry{
+		{1, 0, record.Skipped, "header row"},
+		{2, 0, "", ""},
+		{3, 0, "", ""},
+		{4, 1048575, record.Skipped, ReasonBlankRows},
+		{1048576, 0, "", ""},
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("records:\n got %v\nwant %v", got, want)
+	}
+	if sh := rep.Sheets[0]; sh.Rows != 1048576 || sh.Noise != 1048572 || sh.DataRows != 3 {
+		t.Errorf("sheet counts rows %d, noise %d, data %d; want 1048576, 1048572, 3", sh.Rows, sh.Noise, sh.DataRows)
+	}
+}
+
+// BenchmarkLastRowBook reads the workbook of TestBlankRunIsOneEntry.
+func BenchmarkLastRowBook(b *testing.B) {
+	path := lastRowBook(b, b.TempDir())
+	rd := NewReader(rules.Default())
+	b.ReportAllocs()
+	var rows int
+	for b.Loop() {
+		rows = 0
+		rep := rd.ReadFile(context.Background(), Input{Path: path, Rel: "末行.xlsx"}, func(r *record.Record) { rows += r.Prov.Rows() })
+		if rep.Err != nil {
+			b.Fatal(rep.Err)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

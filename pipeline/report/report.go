@@ -154,6 +154,7 @@ type Location struct {
 	SourceFile string `json:"source_file"`
 	Sheet      string `json:"sheet,omitempty"`
 	Row        int    `json:"row"`
+	RowEnd     int    `json:"row_end,omitempty"` // last row of a run of rows (blank, or not read)
 }
 
 // Duplicates describes what matching found.

@@ -74,11 +74,11 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 			byFile[r.Prov.File] = c
 		}
 		if r.Status != record.Skipped {
-			c.data++
+			c.data += r.Prov.Rows()
 		}
 		switch r.Status {
 		case record.Rejected:
-			c.rejected++
+			c.rejected += r.Prov.Rows()
 		case record.Kept:
 			c.kept++
 		case record.Merged:

@@ -88,15 +88,22 @@ func WriteContacts(dir string, customers []*merge.Customer) error {
 	return w.Close()
 }
 
-// WriteLineage writes lineage.csv: one row per input row read, sorted by
-// source file, sheet and row.
+// LineageColumns are the columns of lineage.csv.
+var LineageColumns = []string{"source_file", "sheet", "row", "row_end", "customer_id", "status", "reason"}
+
+// WriteLineage writes lineage.csv: one row per input row read (one per run
+// of blank rows, row_end its last), sorted by source file, sheet and row.
 func WriteLineage(dir string, records []*record.Record) error {
-	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), []string{"source_file", "sheet", "row", "customer_id", "status", "reason"})
+	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), LineageColumns)
 	if err != nil {
 		return err
 	}
 	for _, r := range records {
-		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), r.CustomerID, string(r.Status), r.Reason}); err != nil {
+		end := ""
+		if r.Prov.RowEnd > r.Prov.Row {
+			end = strconv.Itoa(r.Prov.RowEnd)
+		}
+		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), end, r.CustomerID, string(r.Status), r.Reason}); err != nil {
 			w.Close()
 			return err
 		}

@@ -133,7 +133,9 @@ func asciiCount(b []byte) int {
 	return n
 }
 
-// csvRows yields the records of recs as rows, numbered from 1.
+// csvRows yields the records of recs as rows, numbered from 1. A run of
+// blank records (empty lines, or cells all blank) is yielded as one row
+// once a non-blank record follows it; blank records at the end are not.
 func csvRows(recs *csvRecords, path string) func(yield func(Row, error) bool) {
 	used := false
 	return func(yield func(Row, error) bool) {
@@ -143,6 +145,18 @@ func csvRows(recs *csvRecords, path string) func(yield func(Row, error) bool) {
 		}
 		used = true
 		num, want := 0, 0
+		blankFrom := 0 // first row of the blank run not yet yielded; 0 for none
+		blanks := func(last int) bool {
+			if blankFrom == 0 {
+				return true
+			}
+			r := Row{Num: blankFrom}
+			if last > blankFrom {
+				r.End = last
+			}
+			blankFrom = 0
+			return yield(r, nil)
+		}
 		var arena cellArena
 		for recs.next() {
 			num++
@@ -153,24 +167,32 @@ func csvRows(recs *csvRecords, path string) func(yield func(Row, error) bool) {
 					row.Issues = append(row.Issues, record.Issue{Col: col, Rule: RuleStrayQuote, Severity: record.Warning,
 						Message: "a quote opens this cell and never closes: it was read as part of the text"})
 				}
-				if n := recs.fields(); !row.Blank() {
-					switch {
-					case want == 0 && n > 1:
-						want = n
-					case want != 0 && n != want:
-						row.Ragged, row.Want = true, want
-					}
-				}
 			}
-			if !yield(row, nil) {
+			if row.Blank() && len(row.Issues) == 0 {
+				if blankFrom == 0 {
+					blankFrom = num
+				}
+				continue
+			}
+			switch n := recs.fields(); {
+			case want == 0 && n > 1:
+				want = n
+			case want != 0 && n != want:
+				row.Ragged, row.Want = true, want
+			}
+			if !blanks(num-1) || !yield(row, nil) {
 				return
 			}
 		}
+		var err error
 		switch {
 		case recs.stop != nil:
-			yield(Row{}, &PositionError{Path: path, Row: num + 1, Col: recs.stopCol, Err: recs.stop})
+			err = &PositionError{Path: path, Row: num + 1, Col: recs.stopCol, Err: recs.stop}
 		case recs.err != nil:
-			yield(Row{}, &PositionError{Path: path, Row: num + 1, Col: -1, Err: fmt.Errorf("read: %w", recs.err)})
+			err = &PositionError{Path: path, Row: num + 1, Col: -1, Err: fmt.Errorf("read: %w", recs.err)}
+		}
+		if err != nil && blanks(num) { // blank rows above a row not read are in the sheet
+			yield(Row{}, err)
 		}
 	}
 }

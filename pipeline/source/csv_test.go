@@ -29,6 +29,7 @@ var updateCSV = flag.Bool("update-csv", false, "rewrite the CSV reader's golden 
 // issues (as "column:rule", "row:rule" for the whole row).
 type csvRow struct {
 	num    int
+	end    int // a run of blank rows num..end
 	cells  []string
 	ragged bool
 	want   int
@@ -43,12 +44,18 @@ func (r csvRow) flagged(issues ...string) csvRow {
 
 func row(num int, cells ...string) csvRow { return csvRow{num: num, cells: cells} }
 
+// blanks is a run of blank rows, first to last.
+func blanks(first, last int) csvRow { return csvRow{num: first, end: last} }
+
 func ragged(num, want int, cells ...string) csvRow {
 	return csvRow{num: num, cells: cells, ragged: true, want: want}
 }
 
 func (r csvRow) String() string {
 	s := fmt.Sprintf("%d: %q", r.num, r.cells)
+	if r.end != 0 {
+		s = fmt.Sprintf("%d-%d: %q", r.num, r.end, r.cells)
+	}
 	if r.ragged {
 		s += fmt.Sprintf(" ragged(want %d)", r.want)
 	}
@@ -91,7 +98,7 @@ func collectCSV(t testing.TB, f *File) []csvRow {
 		if err != nil {
 			t.Fatalf("after row %d: %v", len(rows), err)
 		}
-		got := csvRow{num: r.Num, ragged: r.Ragged, want: r.Want, issues: issueKeys(r.Issues)}
+		got := csvRow{num: r.Num, end: r.End, ragged: r.Ragged, want: r.Want, issues: issueKeys(r.Issues)}
 		for _, is := range r.Issues {
 			if is.Message == "" || is.Severity != record.Warning {
 				t.Errorf("row %d: issue %+v without a message or not a warning", r.Num, is)
@@ -141,15 +148,17 @@ func TestCSVRead(t *testing.T) {
 		{
 			name: "BlankLinesCounted",
 			in:   "a,b\n\n1,2\n\n\n3,4\n",
-			want: []csvRow{row(1, "a", "b"), row(2), row(3, "1", "2"), row(4), row(5), row(6, "3", "4")},
+			want: []csvRow{row(1, "a", "b"), row(2), row(3, "1", "2"), blanks(4, 5), row(6, "3", "4")},
 		},
 		{
 			name: "BlankCRLFLines",
 			in:   "a,b\r\n\r\n1,2\r\n",
 			want: []csvRow{row(1, "a", "b"), row(2), row(3, "1", "2")},
 		},
-		{name: "TrailingBlankLine", in: "a,b\n1,2\n\n", want: []csvRow{row(1, "a", "b"), row(2, "1", "2"), row(3)}},
-		{name: "LeadingBlankLines", in: "\n\na,b\n1,2\n", want: []csvRow{row(1), row(2), row(3, "a", "b"), row(4, "1", "2")}},
+		// Blank rows after the last non-blank one are not part of the
+		// sheet, as in Excel's used range.
+		{name: "TrailingBlankLines", in: "a,b\n1,2\n\n,,\n  \n", want: []csvRow{row(1, "a", "b"), row(2, "1", "2")}},
+		{name: "LeadingBlankLines", in: "\n\na,b\n1,2\n", want: []csvRow{blanks(1, 2), row(3, "a", "b"), row(4, "1", "2")}},
 		{
 			name: "TitleAboveHeader",
 			in:   "客户名单,,\n导出日期 2024-05-01,,\n姓名,手机,城市\n张三,13800138000,北京\n",
@@ -223,7 +232,7 @@ func TestCSVRead(t *testing.T) {
 		{
 			name: "BlankRowsNeverRagged",
 			in:   "a,b,c\n,\n  \n1,2,3\n",
-			want: []csvRow{row(1, "a", "b", "c"), row(2), row(3, "  "), row(4, "1", "2", "3")},
+			want: []csvRow{row(1, "a", "b", "c"), blanks(2, 3), row(4, "1", "2", "3")},
 		},
 		{
 			name: "WantSkipsOneFieldTitle",
@@ -695,8 +704,14 @@ func FuzzCSVRead(f *testing.F) {
 			if err != nil {
 				t.Fatalf("row error on in-memory input: %v", err)
 			}
-			if r.Num != len(got)+1 {
-				t.Fatalf("row %d numbered %d", len(got)+1, r.Num)
+			if r.Num != len(got)+1 || r.End != 0 && r.End <= r.Num {
+				t.Fatalf("row %d numbered %d-%d", len(got)+1, r.Num, r.End)
+			}
+			if r.End != 0 && len(r.Cells) > 0 {
+				t.Fatalf("rows %d-%d: a blank run with cells %+v", r.Num, r.End, r.Cells)
+			}
+			for n := r.Num; n < r.End; n++ {
+				got = append(got, nil) // the run's rows but its last
 			}
 			var cells []string
 			flagged := map[int]bool{}
@@ -727,6 +742,9 @@ func FuzzCSVRead(f *testing.F) {
 			return
 		}
 		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		for len(lines) > 0 && strings.TrimSpace(strings.ReplaceAll(lines[len(lines)-1], string(file.Delim), "")) == "" {
+			lines = lines[:len(lines)-1] // trailing blank lines are not rows
+		}
 		if len(got) != len(lines) {
 			t.Fatalf("%d rows, want %d (one per line)", len(got), len(lines))
 		}
@@ -735,7 +753,7 @@ func FuzzCSVRead(f *testing.F) {
 			for len(want) > 0 && want[len(want)-1] == "" {
 				want = want[:len(want)-1]
 			}
-			if !slices.Equal(got[i], want) && !(len(got[i]) == 0 && len(want) == 0) {
+			if !slices.Equal(got[i], want) && !(len(got[i]) == 0 && strings.TrimSpace(strings.Join(want, "")) == "") {
 				t.Fatalf("row %d = %q, want %q", i+1, got[i], want)
 			}
 		}

@@ -43,7 +43,11 @@ type Cell struct {
 // Row is one row of a sheet. Cells are indexed by column (0 = A); trailing
 // empty cells are trimmed.
 type Row struct {
-	Num   int // 1-based row number as Excel shows it
+	Num int // 1-based row number as Excel shows it
+	// End is set for a run of blank rows yielded as one: the run's last
+	// row (> Num). Blank rows after a sheet's last non-blank one are not
+	// part of it (Excel's used range) and are never yielded.
+	End   int
 	Cells []Cell
 	// Ragged is set for a CSV record with a different number of fields than
 	// the first record of more than one field (a one-cell title line above
@@ -70,8 +74,9 @@ func (r Row) Blank() bool {
 // Sheet is one readable sheet of a file (a CSV file has exactly one, named "").
 type Sheet struct {
 	Name string
-	// Rows yields the sheet's rows in order, blank rows included, and stops at
-	// the first error (a *PositionError). It may be ranged over once.
+	// Rows yields the sheet's rows in order, each run of blank rows as one
+	// Row (see Row.End), and stops at the first error (a *PositionError).
+	// It may be ranged over once.
 	Rows iter.Seq2[Row, error]
 }
 

@@ -8,6 +8,8 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // Excel's grid limits.
@@ -261,34 +263,53 @@ func (s *sheetStream) row(tag, body []byte) error {
 	}
 	// Rows missing from the XML are blank (or covered by a merge).
 	for n := s.last + 1; n < num; n++ {
-		if err := s.emit(n, nil); err != nil {
+		if s.next == len(s.merges) && len(s.active) == 0 {
+			break // no merge covers them: blank, held back by emit
+		}
+		if err := s.emit(n, nil, nil); err != nil {
 			return err
 		}
 	}
 	s.last = num
-	return s.emit(num, cells)
+	return s.emit(num, cells, nil)
 }
 
 // emit applies merges to a row and yields it, holding back blank rows until
-// a non-blank one follows so that trailing blank rows are never yielded.
-func (s *sheetStream) emit(num int, cells []Cell) error {
+// a non-blank one follows: the run of blank rows before it is yielded as one
+// Row, and trailing blank rows are never yielded (Excel's used range ends at
+// the last row with a value). A row of cells all blank is a blank row.
+func (s *sheetStream) emit(num int, cells []Cell, issues []record.Issue) error {
 	if len(s.merges) > 0 {
 		cells = s.applyMerges(num, cells)
 	}
 	for len(cells) > 0 && cells[len(cells)-1].Text == "" {
 		cells = cells[:len(cells)-1]
 	}
-	if len(cells) == 0 {
+	row := Row{Num: num, Cells: cells, Issues: issues}
+	if row.Blank() && len(issues) == 0 {
 		return nil // yielded later if a non-blank row follows
 	}
-	for n := s.emitted + 1; n < num; n++ {
-		if !s.yield(Row{Num: n}, nil) {
-			return errStopped
-		}
+	if err := s.blanksBefore(num); err != nil {
+		return err
 	}
 	s.emitted = num
-	if !s.yield(Row{Num: num, Cells: cells}, nil) {
+	if !s.yield(row, nil) {
 		return errStopped
+	}
+	return nil
+}
+
+// blanksBefore yields the blank rows held back before row num, as one Row.
+func (s *sheetStream) blanksBefore(num int) error {
+	if first := s.emitted + 1; first < num {
+		r := Row{Num: first}
+		if num-1 > first {
+			r.End = num - 1
+		}
+		s.emitted = num - 1
+		if !s.yield(r, nil) {
+			return errStopped
+		}
 	}
 	return nil
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // dumpFile renders every sheet of f compactly for comparison:
@@ -45,7 +47,11 @@ func dumpFile(t *testing.T, f *File) string {
 
 func dumpRow(row Row) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d:", row.Num)
+	if row.End != 0 {
+		fmt.Fprintf(&b, "%d-%d:", row.Num, row.End)
+	} else {
+		fmt.Fprintf(&b, "%d:", row.Num)
+	}
 	for i, c := range row.Cells {
 		if i == 0 {
 			b.WriteByte(' ')
@@ -69,6 +75,9 @@ func dumpRow(row Row) string {
 		if c.Lossy {
 			b.WriteString("!lossy")
 		}
+	}
+	for _, is := range row.Issues {
+		fmt.Fprintf(&b, " !%s@%s", is.Rule, record.ColumnName(is.Col))
 	}
 	return b.String()
 }
@@ -395,8 +404,7 @@ skipped "配置": very hidden sheet
 			want: `sheet "S"
 1:
 2: 标题
-3:
-4:
+3-4:
 5:  | 5#n
 `,
 		},
@@ -446,8 +454,7 @@ error: raw.xlsx, sheet "截断", row 2: the file is damaged or not what its name
 			name: "rows out of order",
 			path: rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="3"><c><v>3</v></c></row><row r="2"><c><v>2</v></c></row></sheetData>`}}}.savePath,
 			want: `sheet "S"
-1:
-2:
+1-2:
 3: 3#n
 error: raw.xlsx, sheet "S", row 2: the file is damaged or not what its name says: row 2 comes after row 3
 `,

@@ -11,7 +11,8 @@ import (
 // Rows are stored in a compact binary form: an incremental run decodes
 // every row of every customer it touches, and JSON cost ~90 µs a row. The
 // payload starts with codecBinary; rows written by earlier versions start
-// with '{' and are read as JSON (decodeRowJSON).
+// with codecBinaryV1 (without the fields after phones) or with '{' and are
+// read as JSON (decodeRowJSON).
 //
 // Layout (strings and counts as uvarints, a string's bytes after its
 // length; ints as varints; bools as one byte):
@@ -24,7 +25,11 @@ import (
 //	         address, adcode, uscc, createdAt, owner, gender, notes,
 //	         emails (n × s), sourceIDs (n × s),
 //	         phones (n × (e164, ext, type, own, col, input))
-const codecBinary = 0x01
+//	rowEnd   the last row of a run of rows (Provenance.RowEnd)
+const (
+	codecBinaryV1 = 0x01
+	codecBinary   = 0x02
+)
 
 var errCorrupt = errors.New("damaged data")
 
@@ -77,6 +82,7 @@ func appendRow(b []byte, r *Row) []byte {
 		b = binary.AppendVarint(b, int64(p.Col))
 		b = appendString(b, p.Input)
 	}
+	b = binary.AppendVarint(b, int64(r.Prov.RowEnd))
 	return b
 }
 
@@ -202,6 +208,10 @@ func decodeRowBinary(b []byte, r *Row) error {
 			p.E164, p.Ext, p.Type = d.str(), d.str(), record.PhoneType(d.str())
 			p.Own, p.Col, p.Input = d.flag(), d.varint(), d.str()
 		}
+	}
+	r.Prov.RowEnd = 0
+	if b[0] >= codecBinary {
+		r.Prov.RowEnd = d.varint()
 	}
 	if d.err == nil && d.pos != len(d.s) {
 		d.err = errCorrupt

@@ -210,9 +210,10 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 // decodeRow fills r's payload from the data column, binary or (written
 // by an earlier version) JSON.
 func decodeRow(b []byte, r *Row) error {
-	if len(b) > 0 && b[0] == codecBinary {
+	if len(b) > 0 && (b[0] == codecBinary || b[0] == codecBinaryV1) {
 		return decodeRowBinary(b, r)
 	}
+	r.Prov.RowEnd = 0
 	return decodeRowJSON(b, r)
 }
 
