@@ -386,7 +386,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
 	bad := map[string]bool{}
 	for _, f := range s.res.Files {
-		if _, known := s.snap.Files[f.Rel]; f.Err != nil && known {
+		if _, known := s.snap.Files[f.Rel]; f.Incomplete() && known {
 			bad[f.Rel] = true
 			delete(s.changed, f.Rel)
 			s.info.FilesKept = append(s.info.FilesKept, f.Rel)
@@ -691,7 +691,7 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
-		if f.Err != nil {
+		if f.Incomplete() {
 			unreadable[f.Rel] = true
 		}
 	}

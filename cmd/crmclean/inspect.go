@@ -71,9 +71,13 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			prefix = "    "
 		}
 		if !sh.HeaderFound {
-			if sh.Rows == 0 {
+			switch {
+			case sh.Err != nil:
+				fmt.Fprintf(w, "%s%s\n", prefix, stopMessage(sh))
+			case sh.Rows == 0:
 				fmt.Fprintf(w, "%sempty sheet\n", prefix)
-			} else {
+			}
+			if sh.Rows > 0 {
 				fmt.Fprintf(w, "%sno header row found in the first %d rows: its %d rows would be rejected\n", prefix, mapping.HeaderScan, sh.Rows)
 			}
 			continue
@@ -107,7 +111,7 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			fmt.Fprintf(w, "%swarning: %s\n", prefix, msg)
 		}
 		if sh.Err != nil {
-			fmt.Fprintf(w, "%sreading stopped early: %v\n", prefix, sh.Err)
+			fmt.Fprintf(w, "%s%s\n", prefix, stopMessage(sh))
 		}
 	}
 	if rep.Err != nil {

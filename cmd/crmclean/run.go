@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/rules"
@@ -208,10 +209,10 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 			for _, msg := range sh.Warnings {
 				fmt.Fprintf(w, "Warning: %s\n", msg)
 			}
-			if sh.Err != nil {
-				fmt.Fprintf(w, "Warning: reading stopped early: %v\n", sh.Err)
+			if msg := stopMessage(sh); msg != "" {
+				fmt.Fprintf(w, "Warning: %s\n", msg)
 			}
-			if sh.Rows == 0 {
+			if sh.Rows == 0 && sh.Err == nil {
 				fmt.Fprintf(w, "Note: %s%s is empty\n", f.Rel, sheetLabel(sh.Name))
 			}
 			if !sh.HeaderFound && sh.Rows > 0 {
@@ -222,6 +223,19 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 	for _, ig := range res.Ignored {
 		fmt.Fprintf(w, "Note: skipped %s: %s\n", ig.Path, ig.Reason)
 	}
+}
+
+// stopMessage describes a sheet whose reading broke off, in one message:
+// where it stopped and where the rest is accounted for.
+func stopMessage(sh ingest.SheetReport) string {
+	switch {
+	case sh.Err == nil:
+		return ""
+	case sh.Stopped > 0:
+		return fmt.Sprintf("reading stopped early: %v (%d rows above it were read; from row %d on, the sheet is one rejected entry in lineage.csv)",
+			sh.Err, sh.Rows, sh.Stopped)
+	}
+	return sh.Err.Error()
 }
 
 func sheetLabel(name string) string {

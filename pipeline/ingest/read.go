@@ -48,6 +48,21 @@ type FileReport struct {
 	Skipped  []source.SkippedSheet
 }
 
+// Incomplete reports whether part of the file could not be read: the file
+// itself, or a sheet from some row on (or, every row read, with a checksum
+// that failed).
+func (r FileReport) Incomplete() bool {
+	if r.Err != nil {
+		return true
+	}
+	for _, sh := range r.Sheets {
+		if sh.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // SheetReport describes one sheet.
 type SheetReport struct {
 	Name        string
@@ -57,6 +72,10 @@ type SheetReport struct {
 	DataRows    int // rows below the header that are not noise
 	Noise       int
 	Err         error // reading broke off (a *source.PositionError); rows before it are kept
+	// Stopped is the row where reading stopped, when Err names one: it and
+	// the rows below it are one rejected lineage entry. It is 0 when every
+	// row was read (a workbook whose checksum failed at the end).
+	Stopped int
 	// Warnings are problems of the sheet that a person should know and
 	// that no data row carries: a repaired header, bad bytes in it.
 	Warnings []string
@@ -153,13 +172,15 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 		}
 		buf = nil
 	}
-	detected := false
+	detected, n := false, 0
+	var stop *source.PositionError
 	for r, err := range sh.Rows {
 		if err != nil {
 			rep.Err = relabel(err, in)
+			errors.As(err, &stop)
 			break
 		}
-		if r.Num%4096 == 0 && ctx.Err() != nil {
+		if n++; n%4096 == 0 && ctx.Err() != nil {
 			rep.Err = ctx.Err()
 			break
 		}
@@ -176,7 +197,32 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 	if !detected {
 		flush()
 	}
+	if stop != nil && stop.Row > 0 {
+		rep.Stopped = stop.Row
+		emit(unread(in, sh.Name, stop))
+	}
 	return rep
+}
+
+// ReasonUnread begins the lineage reason of the rows of a sheet that
+// could not be read, from the row where reading stopped.
+const ReasonUnread = "not read"
+
+// unread is the lineage entry of the rows of a sheet from the one where
+// reading stopped (stop.Row) to its last row, when the file declares it: one
+// rejected entry, so that every row is accounted for.
+func unread(in Input, sheet string, stop *source.PositionError) *record.Record {
+	rec := &record.Record{Prov: record.Provenance{File: in.Rel, Sheet: sheet, Row: stop.Row}, Status: record.Rejected}
+	switch {
+	case stop.LastRow > stop.Row:
+		rec.Prov.RowEnd = stop.LastRow
+		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, so rows %d-%d were not read: %v", ReasonUnread, stop.Row, stop.Row, stop.LastRow, stop.Err)
+	case stop.LastRow == stop.Row:
+		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, the last: %v", ReasonUnread, stop.Row, stop.Err)
+	default:
+		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, so it and any rows below it were not read: %v", ReasonUnread, stop.Row, stop.Err)
+	}
+	return rec
 }
 
 // Reasons of blank rows in lineage: one row, or a run of them in one entry
@@ -194,7 +240,7 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 		blank = ReasonBlankRows
 	}
 	switch {
-	case r.Blank():
+	case r.Blank() && len(r.Issues) == 0: // a row whose only cell was lost is not blank
 		rec.Status, rec.Reason = record.Skipped, blank
 		if rep.HeaderFound && r.Num > st.layout.HeaderRow {
 			rep.Noise += rec.Prov.Rows()
@@ -212,7 +258,7 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 			}
 		}
 	default:
-		if why := rd.mapper.Noise(r, st.header); why != "" {
+		if why := rd.mapper.Noise(r, st.header); why != "" && !r.Blank() {
 			rec.Status, rec.Reason = record.Skipped, why
 			rep.Noise++
 			break

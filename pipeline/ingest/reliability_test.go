@@ -162,3 +162,42 @@ func BenchmarkLastRowBook(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// TestReadingStoppedAccountsForTheRest checks that a sheet whose reading
+// breaks off keeps the rows before the break and accounts for the rest in
+// one rejected entry from the row where reading stopped.
+func TestReadingStoppedAccountsForTheRest(t *testing.T) {
+	csv := "客户名称,手机\n甲公司,13800000001\n\n乙公司,13800000002\n" + strings.Repeat("长", 400_000) + ",13800000003\n丙公司,13800000004\n"
+	recs, rep := readAll(t, rules.Default(), writeFile(t, t.TempDir(), "断.csv", csv))
+	sh := rep.Sheets[0]
+	if sh.Err == nil || sh.Stopped != 5 || sh.Rows != 4 || !rep.Incomplete() {
+		t.Fatalf("sheet: err %v, stopped %d, rows %d; want an error, stopped at row 5 after 4 rows", sh.Err, sh.Stopped, sh.Rows)
+	}
+	last := recs[len(recs)-1]
+	if len(recs) != 5 || last.Prov.Row != 5 || last.Prov.RowEnd != 0 || last.Status != record.Rejected ||
+		!strings.HasPrefix(last.Reason, ReasonUnread+": reading stopped at row 5, so it and any rows below it were not read: ") {
+		t.Errorf("%d records, the last %+v; want 5, the last the rejected rest from row 5", len(recs), last)
+	}
+}
+
+func TestUnreadEntry(t *testing.T) {
+	in := Input{Rel: "坏.xlsx"}
+	tests := []struct {
+		name     string
+		stop     source.PositionError
+		end      int
+		contains string
+	}{
+		{"DeclaredLastRow", source.PositionError{Row: 1481, LastRow: 3001, Err: source.ErrCorrupt}, 3001, "rows 1481-3001 were not read"},
+		{"TheLastRow", source.PositionError{Row: 9, LastRow: 9, Err: source.ErrCorrupt}, 0, "at row 9, the last"},
+		{"Unknown", source.PositionError{Row: 9, Err: source.ErrCorrupt}, 0, "it and any rows below it"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := unread(in, "S", &tt.stop)
+			if r.Prov.Row != tt.stop.Row || r.Prov.RowEnd != tt.end || r.Status != record.Rejected || !strings.Contains(r.Reason, tt.contains) {
+				t.Errorf("unread = %+v, %q; want rows %d-%d rejected, reason containing %q", r.Prov, r.Reason, tt.stop.Row, tt.end, tt.contains)
+			}
+		})
+	}
+}

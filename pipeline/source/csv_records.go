@@ -215,10 +215,6 @@ func (c *csvRecords) isLiteral(off int) bool {
 // longer than MaxCell stops the reading.
 func (c *csvRecords) readPlain(first int) {
 	for {
-		if len(c.text)-first > MaxCell {
-			c.halt(ErrCellTooLong)
-			return
-		}
 		b := c.buf[c.pos:c.end]
 		i := 0
 		for i < len(b) {
@@ -230,6 +226,10 @@ func (c *csvRecords) readPlain(first int) {
 		}
 		c.text = append(c.text, b[:i]...)
 		c.pos += i
+		if len(c.text)-first > MaxCell {
+			c.halt(ErrCellTooLong)
+			return
+		}
 		if i < len(b) || !c.fill() {
 			return
 		}

@@ -150,13 +150,18 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// PositionError is a problem at a place inside a file.
+// PositionError is a problem at a place inside a file. Yielded by
+// Sheet.Rows, it ends the rows: Row is then the first row not read (0 when
+// every row was read, as when a workbook's checksum fails at its end), and
+// LastRow the sheet's last row as the file declares it (a workbook's
+// <dimension>; 0 when unknown), so the rows not read can be accounted for.
 type PositionError struct {
-	Path  string
-	Sheet string
-	Row   int // 0 when unknown
-	Col   int // 0-based; -1 when unknown
-	Err   error
+	Path    string
+	Sheet   string
+	Row     int // 0 when unknown
+	Col     int // 0-based; -1 when unknown
+	Err     error
+	LastRow int
 }
 
 func (e *PositionError) Error() string {

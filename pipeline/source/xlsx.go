@@ -15,6 +15,10 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 )
 
+// RuleUnreadableCell is the issue of a cell a workbook has lost, such as a
+// shared string that is not in its table: the cell is read as empty.
+const RuleUnreadableCell = "cell.unreadable"
+
 // Hints shown with workbook errors.
 const (
 	hintPassword  = "remove the password in Excel (File > Info > Protect Workbook) and save again"

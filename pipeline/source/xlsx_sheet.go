@@ -20,11 +20,15 @@ const (
 
 // sheetRows returns the iterator over a worksheet part's rows. Each range
 // reads the part twice: a quick pass collects the merged ranges (stored after
-// the cells), then the rows are streamed one <row> element at a time.
+// the cells), then the rows are streamed one <row> element at a time. A part
+// damaged somewhere (a broken deflate stream, a bad checksum) loses its
+// merged ranges, which come after the damage, but not the rows before it:
+// the stream stops at the first row it cannot read, with a *PositionError
+// naming that row.
 func (wb *workbook) sheetRows(sheet string, zf *zip.File) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		merges, err := wb.scanMerges(zf)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrCorrupt) {
 			yield(Row{}, wb.positionError(sheet, 0, -1, err))
 			return
 		}
@@ -41,7 +45,18 @@ func (wb *workbook) sheetRows(sheet string, zf *zip.File) iter.Seq2[Row, error] 
 			merges: merges,
 			yield:  yield,
 		}
-		if err := s.run(); err != nil && !errors.Is(err, errStopped) {
+		err = s.run()
+		if err == nil && s.w.err != nil {
+			// Every row was read, then the part's checksum failed.
+			err = s.errorAt(0, -1, fmt.Errorf("%w: %w: every row was read, but some cells may hold damaged values (check them in Excel)", ErrCorrupt, s.w.err))
+		}
+		if err != nil && !errors.Is(err, errStopped) {
+			var pe *PositionError
+			if errors.As(err, &pe) && pe.Row > 0 {
+				if err := s.blanksBefore(pe.Row); err != nil {
+					return // blank rows above the row not read are in the sheet
+				}
+			}
 			yield(Row{}, err)
 		}
 	}
@@ -187,6 +202,8 @@ type sheetStream struct {
 	last    int // last row number seen in the XML
 	emitted int // last row number yielded
 	inline  []byte
+	issues  []record.Issue // of the row being read
+	dimEnd  int            // last row of the sheet's <dimension>, 0 if none
 }
 
 func (s *sheetStream) run() error {
@@ -200,6 +217,11 @@ func (s *sheetStream) run() error {
 			return nil // no cell data at all
 		}
 		s.w.advance(stop)
+		if !el.end && string(el.local) == "dimension" {
+			if ref, ok := attr(el.tag, "ref"); ok {
+				_, s.dimEnd, _ = parseCellRef(ref[bytes.IndexByte(ref, ':')+1:])
+			}
+		}
 		if !el.end && string(el.local) == "sheetData" {
 			if el.self {
 				return nil
@@ -241,7 +263,7 @@ func (s *sheetStream) run() error {
 }
 
 func (s *sheetStream) errorAt(row, col int, err error) error {
-	return s.wb.positionError(s.sheet, row, col, err)
+	return &PositionError{Path: s.wb.path, Sheet: s.sheet, Row: row, Col: col, Err: err, LastRow: max(s.dimEnd, s.last)}
 }
 
 // row handles one <row> element: its start tag and its content.
@@ -255,8 +277,9 @@ func (s *sheetStream) row(tag, body []byte) error {
 		num = n
 	}
 	if num <= s.last {
-		return s.errorAt(num, -1, fmt.Errorf("%w: row %d comes after row %d", ErrCorrupt, num, s.last))
+		return s.errorAt(s.last+1, -1, fmt.Errorf("%w: row %d comes after row %d", ErrCorrupt, num, s.last))
 	}
+	s.issues = nil
 	cells, err := s.cells(num, body)
 	if err != nil {
 		return err
@@ -271,7 +294,7 @@ func (s *sheetStream) row(tag, body []byte) error {
 		}
 	}
 	s.last = num
-	return s.emit(num, cells, nil)
+	return s.emit(num, cells, s.issues)
 }
 
 // emit applies merges to a row and yields it, holding back blank rows until
@@ -374,7 +397,11 @@ func (s *sheetStream) cells(num int, b []byte) ([]Cell, error) {
 		}
 		c, err := s.wb.cellValue(cellType, style, value, s.inline)
 		if err != nil {
-			return s.errorAt(num, col, err)
+			// One cell the file has lost (a shared string that is not in
+			// the table) loses neither its row nor the rows below.
+			s.issues = append(s.issues, record.Issue{Col: col, Rule: RuleUnreadableCell, Severity: record.Warning,
+				Message: fmt.Sprintf("the cell cannot be read (%v): it was left empty; check it in Excel", err)})
+			return nil
 		}
 		if c.Text == "" {
 			return nil

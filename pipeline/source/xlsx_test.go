@@ -428,16 +428,36 @@ sheet "无"
 `,
 		},
 		{
-			name: "error mid-sheet is positioned",
+			// A shared string out of range loses its cell, not the rest of
+			// the sheet.
+			name: "shared string out of range is one cell",
 			path: rawBook{sheets: []rawSheet{{name: "坏", data: `<sheetData>
 <row r="1"><c r="A1"><v>1</v></c></row>
 <row r="2"><c r="A2"><v>2</v></c></row>
-<row r="3"><c r="A3" t="s"><v>7</v></c></row>
+<row r="3"><c r="A3" t="s"><v>7</v></c><c r="B3"><v>3</v></c></row>
+<row r="4"><c r="A4"><v>4</v></c></row>
 </sheetData>`}}}.savePath,
 			want: `sheet "坏"
 1: 1#n
 2: 2#n
-error: raw.xlsx, sheet "坏", row 3, column A: the file is damaged or not what its name says: shared string "7" does not exist
+3:  | 3#n !cell.unreadable@A
+4: 4#n
+`,
+		},
+		{
+			name: "error mid-sheet is positioned",
+			path: rawBook{sheets: []rawSheet{{name: "坏", data: `<dimension ref="A1:B9"/><sheetData>
+<row r="1"><c r="A1"><v>1</v></c></row>
+<row r="2"><c r="A2"><v>2</v></c></row>
+<row r="5"><c r="A5"><v>5</v></c></row>
+<row r="3"><c r="A3"><v>3</v></c></row>
+</sheetData>`}}}.savePath,
+			want: `sheet "坏"
+1: 1#n
+2: 2#n
+3-4:
+5: 5#n
+error: raw.xlsx, sheet "坏", row 6: the file is damaged or not what its name says: row 3 comes after row 5
 `,
 		},
 		{
@@ -456,7 +476,7 @@ error: raw.xlsx, sheet "截断", row 2: the file is damaged or not what its name
 			want: `sheet "S"
 1-2:
 3: 3#n
-error: raw.xlsx, sheet "S", row 2: the file is damaged or not what its name says: row 2 comes after row 3
+error: raw.xlsx, sheet "S", row 4: the file is damaged or not what its name says: row 2 comes after row 3
 `,
 		},
 	}
