@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline"
 	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/source"
 )
 
@@ -34,5 +36,24 @@ func TestSheetProblemIsOneMessage(t *testing.T) {
 				t.Errorf("problems:\n got %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRolledColumnsWarned checks that a run whose source columns do not fit
+// in clean.xlsx says where the rest went.
+func TestRolledColumnsWarned(t *testing.T) {
+	c := &merge.Customer{ID: "C1", Extras: map[string]string{}}
+	for i := range 16_384 {
+		c.Extras[fmt.Sprintf("列%05d", i)] = "x"
+	}
+	var b bytes.Buffer
+	printOutputNotes(&b, &pipeline.Result{Customers: []*merge.Customer{c}})
+	if got := b.String(); !strings.Contains(got, "carry 16384 source columns") || !strings.Contains(got, `the other 19 (from "列16365" on)`) || !strings.Contains(got, `"extra"`) {
+		t.Errorf("warning %q", got)
+	}
+	b.Reset()
+	printOutputNotes(&b, &pipeline.Result{Customers: []*merge.Customer{{ID: "C2", Extras: map[string]string{"备注": "x"}}}})
+	if b.Len() != 0 {
+		t.Errorf("warning for one column: %q", b.String())
 	}
 }

@@ -140,6 +140,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	s := summarize(res)
 	printFileProblems(stderr, res)
+	printOutputNotes(stderr, res)
 	printSummary(stderr, res, s, *out)
 	if *strict && (s.rejected > 0 || s.unreadable > 0) {
 		return exitError{exitRejected}
@@ -222,6 +223,15 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 	}
 	for _, ig := range res.Ignored {
 		fmt.Fprintf(w, "Note: skipped %s: %s\n", ig.Path, ig.Reason)
+	}
+}
+
+// printOutputNotes says where the outputs hold less than the inputs: source
+// columns beyond what a sheet has room for, carried in one column.
+func printOutputNotes(w io.Writer, res *pipeline.Result) {
+	if e := sink.CleanExtras(res.Customers); len(e.Rolled) > 0 {
+		fmt.Fprintf(w, "Warning: the inputs carry %d source columns, more than clean.xlsx has room for: the first %d have columns of their own in clean.csv and clean.xlsx, the other %d (from %q on) are carried in the last column, %q, as header=value pairs\n",
+			len(e.Headers)+len(e.Rolled), len(e.Headers), len(e.Rolled), e.Rolled[0], sink.ExtraColumn)
 	}
 }
 
