@@ -238,6 +238,9 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 			var batch []*record.Record
 			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
 				perFile[i] = append(perFile[i], r)
+				if r.SameAs != "" {
+					return // identical to an earlier row: merge.FollowIdentical fills it in
+				}
 				if reuse != nil && reuse(r) {
 					return
 				}
@@ -303,6 +306,7 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 	}
 	res.Match, res.Matched = m, usable
 	res.Customers = buildCustomers(merge.New(cfg.Rules), m.Clusters, usable, cfg.Workers)
+	merge.FollowIdentical(res.Records, res.Customers)
 	return nil
 }
 

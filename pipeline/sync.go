@@ -604,6 +604,9 @@ func (s *syncRun) fromState(row state.Row) *record.Record {
 	if r.Status == record.Kept || r.Status == record.Merged {
 		s.prior[r.Fingerprint] = rowPrior{customer: r.CustomerID, status: r.Status, reason: r.Reason}
 	}
+	if r.SameAs != "" {
+		return r // not matched: it follows its first row (merge.FollowIdentical)
+	}
 	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
 	return r
 }
@@ -668,6 +671,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
 	}
+	merge.FollowIdentical(s.matched, customers)
 	sortByID(customers)
 	s.res.Customers = customers
 	return m, nil
@@ -756,7 +760,7 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 	var usable []*record.Record
 	for _, r := range s.matched {
 		_, known := s.keys[r]
-		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) {
+		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			usable = append(usable, r)
 		}
 	}

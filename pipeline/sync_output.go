@@ -62,7 +62,7 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 		}
 		r := row.Record()
 		recs = append(recs, r)
-		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			groups[r.CustomerID] = append(groups[r.CustomerID], r)
 		}
 		return nil
@@ -80,6 +80,7 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 		}
 		customers = append(customers, c)
 	}
+	merge.FollowIdentical(recs, customers)
 	sortByID(customers)
 	return recs, customers, nil
 }

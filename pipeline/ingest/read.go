@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"slices"
 	"strings"
 
@@ -82,7 +83,10 @@ type SheetReport struct {
 }
 
 // Emit receives each row read, in sheet order: data rows with Status "",
-// noise, title and header rows with Status skipped.
+// noise, title and header rows with Status skipped, and data rows
+// identical to an earlier one of their sheet with Status merged and SameAs
+// set (they need no cleaning: merge.FollowIdentical gives them the lineage
+// of that row).
 type Emit func(*record.Record)
 
 // ReadFile reads every sheet of one file. It never fails: problems are in
@@ -265,9 +269,17 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 		}
 		rep.DataRows++
 		rd.fill(st, rec, r)
+		if rec.SameAs != "" {
+			rec.Status, rec.Reason = record.Merged, ReasonIdentical
+		}
 	}
 	emit(rec)
 }
+
+// ReasonIdentical is the lineage reason of a row identical to an earlier
+// row of its sheet until the pipeline names that row
+// (merge.FollowIdentical).
+const ReasonIdentical = "identical to an earlier row of the sheet"
 
 // fill turns a data row's cells into values: cleaned, placeholders emptied,
 // ditto marks resolved from the row above, lossy numbers distrusted.
@@ -339,7 +351,9 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 
 // fingerprint identifies a row by file, sheet and content — or its source
 // key where one is mapped — so it keeps its identity when rows above it are
-// inserted. Identical rows in one sheet are told apart by occurrence.
+// inserted. Identical rows in one sheet are told apart by occurrence, and
+// a row with the content of the first row of its fingerprint gets that
+// row's fingerprint in SameAs.
 func (st *sheetState) fingerprint(rec *record.Record) string {
 	b := st.hashed[:0]
 	write := func(p string) {
@@ -347,24 +361,37 @@ func (st *sheetState) fingerprint(rec *record.Record) string {
 	}
 	write(st.in.Rel)
 	write(st.sheet)
+	for _, v := range rec.Values {
+		write(v.Header)
+		write(v.Text)
+	}
+	var content uint32
 	if id := rec.Get(record.FieldSourceID); id != "" {
+		// Rows keyed by a source id share a fingerprint whatever their
+		// content: a checksum of the content tells which are identical
+		// to the first (two rows a clash took for identical would still
+		// share their source id).
+		content = crc32.Checksum(b, castagnoli)
+		b = b[:0]
+		write(st.in.Rel)
+		write(st.sheet)
 		write("id")
 		write(id)
-	} else {
-		for _, v := range rec.Values {
-			write(v.Header)
-			write(v.Text)
-		}
 	}
 	st.hashed = b
 	sum := sha256.Sum256(b)
-	id := [10]byte(sum[:10])
-	fp := hex.EncodeToString(id[:]) // 20 hex digits
-	if n := st.seen.add(id); n > 1 {
+	key := [10]byte(sum[:10])
+	fp := hex.EncodeToString(key[:]) // 20 hex digits
+	if n, same := st.seen.add(key, content); n > 1 {
+		if same {
+			rec.SameAs = fp
+		}
 		fp = fmt.Sprintf("%s-%d", fp, n)
 	}
 	return fp
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // previousCell is the cleaned text of a column in the last data row.
 type previousCell struct {

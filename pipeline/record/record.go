@@ -208,6 +208,11 @@ type Record struct {
 	Status      Status
 	Reason      string
 	CustomerID  string
+	// SameAs is, for a row identical to an earlier row of its sheet (the
+	// same headers and cleaned texts), that row's fingerprint. Such a row
+	// is read but neither cleaned nor matched: it follows that row into
+	// its customer, or into its rejection (merge.FollowIdentical).
+	SameAs string
 }
 
 // Get returns the cleaned text of the first non-empty value mapped to field.

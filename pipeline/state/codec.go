@@ -26,6 +26,7 @@ import (
 //	         emails (n × s), sourceIDs (n × s),
 //	         phones (n × (e164, ext, type, own, col, input))
 //	rowEnd   the last row of a run of rows (Provenance.RowEnd)
+//	sameAs   the fingerprint of the row it is identical to (Row.SameAs)
 const (
 	codecBinaryV1 = 0x01
 	codecBinary   = 0x02
@@ -83,6 +84,7 @@ func appendRow(b []byte, r *Row) []byte {
 		b = appendString(b, p.Input)
 	}
 	b = binary.AppendVarint(b, int64(r.Prov.RowEnd))
+	b = appendString(b, r.SameAs)
 	return b
 }
 
@@ -209,9 +211,9 @@ func decodeRowBinary(b []byte, r *Row) error {
 			p.Own, p.Col, p.Input = d.flag(), d.varint(), d.str()
 		}
 	}
-	r.Prov.RowEnd = 0
+	r.Prov.RowEnd, r.SameAs = 0, ""
 	if b[0] >= codecBinary {
-		r.Prov.RowEnd = d.varint()
+		r.Prov.RowEnd, r.SameAs = d.varint(), d.str()
 	}
 	if d.err == nil && d.pos != len(d.s) {
 		d.err = errCorrupt

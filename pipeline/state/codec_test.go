@@ -46,6 +46,7 @@ func TestRowCodecRoundTrip(t *testing.T) {
 			want := want
 			if name == "binary" {
 				want.Prov.RowEnd = 1048576 // in the payload; file, sheet and row are columns
+				want.SameAs = "0123456789abcdef0123"
 			}
 			b, err := enc(&want)
 			if err != nil {
@@ -71,9 +72,9 @@ func TestRowCodecReadsVersion1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v1 := append([]byte{codecBinaryV1}, b[1:len(b)-1]...) // rowEnd 0 is one byte
+	v1 := append([]byte{codecBinaryV1}, b[1:len(b)-2]...) // rowEnd 0 and sameAs "" are one byte each
 	got := Row{Fingerprint: row.Fingerprint, Prov: row.Prov}
-	got.Prov.RowEnd = 9 // as left by an earlier scan: reset
+	got.Prov.RowEnd, got.SameAs = 9, "fp" // as left by an earlier scan: reset
 	if err := decodeRow(v1, &got); err != nil {
 		t.Fatal(err)
 	}

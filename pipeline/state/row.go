@@ -26,6 +26,7 @@ type Row struct {
 	Status      record.Status
 	Reason      string
 	CustomerID  string // empty unless kept or merged
+	SameAs      string // record.SameAs: the fingerprint of the row it is identical to
 	ContentHash string // hash of the raw cells, see ContentHash
 	Values      []record.Value
 	Issues      []record.Issue
@@ -61,6 +62,7 @@ func RowOf(r *record.Record) Row {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		SameAs:      r.SameAs,
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
 	}
@@ -97,6 +99,7 @@ func (r Row) Record() *record.Record {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		SameAs:      r.SameAs,
 	}
 }
 
@@ -213,7 +216,7 @@ func decodeRow(b []byte, r *Row) error {
 	if len(b) > 0 && (b[0] == codecBinary || b[0] == codecBinaryV1) {
 		return decodeRowBinary(b, r)
 	}
-	r.Prov.RowEnd = 0
+	r.Prov.RowEnd, r.SameAs = 0, ""
 	return decodeRowJSON(b, r)
 }
 
