@@ -1,9 +1,14 @@
 package ingest
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -199,5 +204,110 @@ func TestUnreadEntry(t *testing.T) {
 				t.Errorf("unread = %+v, %q; want rows %d-%d rejected, reason containing %q", r.Prov, r.Reason, tt.stop.Row, tt.end, tt.contains)
 			}
 		})
+	}
+}
+
+// badSharedStringBook writes a workbook of a header and n customers whose
+// cell A5 (a company name) points past the end of the shared strings.
+func badSharedStringBook(t *testing.T, dir string, n int) string {
+	t.Helper()
+	wb := excelize.NewFile()
+	defer wb.Close()
+	rows := [][]string{{"客户名称", "手机"}}
+	for i := range n {
+		rows = append(rows, []string{fmt.Sprintf("上海第%d号贸易有限公司", i), fmt.Sprintf("1380013%04d", i)})
+	}
+	for i, row := range rows {
+		for j, v := range row {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			if err := wb.SetCellStr("Sheet1", cell, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := wb.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	bad := regexp.MustCompile(`(<c r="A5"[^>]* t="s"[^>]*><v>)\d+(</v>)`)
+	damaged := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			damaged = bad.Match(data)
+			data = bad.ReplaceAll(data, []byte("${1}99999${2}"))
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !damaged {
+		t.Fatal("A5 is not a shared string in the workbook excelize wrote")
+	}
+	path := filepath.Join(dir, "坏串.xlsx")
+	if err := os.WriteFile(path, out.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestSharedStringOutOfRange checks that a cell pointing past the end of
+// the shared strings loses that cell only: its row is read with an issue
+// naming the cell, and every row below it is read and accounted for.
+func TestSharedStringOutOfRange(t *testing.T) {
+	const n = 20
+	recs, rep := readAll(t, rules.Default(), badSharedStringBook(t, t.TempDir(), n))
+	if rep.Err != nil || rep.Incomplete() {
+		t.Fatalf("read: %v (incomplete %v), want the book read", rep.Err, rep.Incomplete())
+	}
+	var rows []int
+	data := 0
+	for _, r := range recs {
+		for n := r.Prov.Row; n <= max(r.Prov.Row, r.Prov.RowEnd); n++ {
+			rows = append(rows, n)
+		}
+		if r.Status == "" {
+			data++
+		}
+		if r.Prov.Row != 5 {
+			continue
+		}
+		if len(r.Issues) != 1 || r.Issues[0].Rule != source.RuleUnreadableCell || r.Issues[0].Col != 0 || r.Issues[0].Field != record.FieldName {
+			t.Errorf("row 5 issues %+v, want one %s in column A (name)", r.Issues, source.RuleUnreadableCell)
+		}
+		if got := r.Get(record.FieldPhone); got != "13800130003" {
+			t.Errorf("row 5 phone %q, want the rest of the row read", got)
+		}
+	}
+	want := make([]int, n+1)
+	for i := range want {
+		want[i] = i + 1
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("rows accounted for %v, want 1-%d once each", rows, n+1)
+	}
+	if data != n {
+		t.Errorf("%d data rows, want %d", data, n)
 	}
 }
