@@ -6,7 +6,7 @@ BENCH_ROWS ?= 1000000
 DEV       ?= ../shared/bench/dev
 export CGO_ENABLED = 0
 
-.PHONY: build test race fuzz bench bench-sync lint demo dist fixtures score clean
+.PHONY: build test race fuzz bench bench-sync lint demo dist fixtures score score-fixtures clean
 
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/crmclean
@@ -63,6 +63,28 @@ score: build
 	rm -rf /tmp/crmclean-dev-out
 	$(BIN) run --quiet --out /tmp/crmclean-dev-out $(DEV)/sheets
 	python3 $(DEV)/../score.py --truth $(DEV)/truth.csv --out /tmp/crmclean-dev-out
+
+# Score a run on generated phenomenon corpora (households sharing a mobile,
+# agents, reps' own numbers, fillers, missing fields, common names, name
+# variants, switchboards), one per seed: each seed draws its own rates and
+# group sizes (DIR/manifest.json). Corpora are cached under $TMPDIR until
+# the generator changes.
+FIXTURE_SEEDS ?= 1 2 3 4
+FIXTURE_ROWS  ?= 20000
+FIXTURE_DIR   ?= $(or $(TMPDIR),/tmp)/crmclean-phenomena
+score-fixtures: build
+	@$(GO) build -o bin/fixtures-gen ./fixtures/gen
+	@key=$$(cat fixtures/gen/*.go | cksum | cut -d' ' -f1)-$(FIXTURE_ROWS); \
+	for s in $(FIXTURE_SEEDS); do \
+	  d=$(FIXTURE_DIR)/seed-$$s; \
+	  test -f $$d/.done-$$key || { rm -rf $$d && bin/fixtures-gen --phenomena --rows $(FIXTURE_ROWS) --seed $$s --out $$d && touch $$d/.done-$$key; } || exit 1; \
+	  echo; echo "== phenomenon corpus, seed $$s: $$d"; \
+	  rm -rf $$d-out; \
+	  $(BIN) run --quiet --out $$d-out $$d/sheets || exit 1; \
+	  python3 $(DEV)/../score.py --truth $$d/truth.csv --out $$d-out || exit 1; \
+	  python3 fixtures/hardneg.py --truth $$d/truth.csv --out $$d-out || exit 1; \
+	  python3 fixtures/goldens.py $$d/truth.csv $$d-out || exit 1; \
+	done
 
 fixtures:
 	$(GO) run ./fixtures/gen

@@ -105,6 +105,14 @@ func TestIdenticalRowsCostOnce(t *testing.T) {
 	if big == nil || len(big.Rows) != n {
 		t.Fatalf("the copied company: %+v, want one customer of %d rows", big, n)
 	}
+	if len(big.Contacts) != 1 || len(big.Contacts[0].Rows) != n || big.Contacts[0].ID == "" {
+		t.Fatalf("contacts of the copied company: %+v, want one of %d rows", big.Contacts, n)
+	}
+	for _, r := range big.Rows {
+		if r.ContactID != big.Contacts[0].ID {
+			t.Fatalf("row %d names contact %q, want %s", r.Prov.Row, r.ContactID, big.Contacts[0].ID)
+		}
+	}
 	if err := Write(cfg, res); err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +122,14 @@ func TestIdenticalRowsCostOnce(t *testing.T) {
 	clean := readRows(t, filepath.Join(cfg.Out, "clean.csv"))
 	if len(clean) != 3 {
 		t.Errorf("clean.csv has %d customers, want 3", len(clean))
+	}
+	for _, c := range clean {
+		if c["customer_id"] == big.ID && c["source_count"] != strconv.Itoa(n) {
+			t.Errorf("clean.csv: source_count %s, want %d", c["source_count"], n)
+		}
+	}
+	if contacts := readRows(t, filepath.Join(cfg.Out, "contacts.csv")); len(contacts) != 3 {
+		t.Errorf("contacts.csv has %d contacts, want 3", len(contacts))
 	}
 }
 
@@ -136,19 +152,29 @@ func TestIdenticalRowsSync(t *testing.T) {
 
 	// A new row of the copied company: its customer is read back from
 	// the state, copies and all.
-	e.write("新增.csv", "客户名称,手机,备注\n上海恒丰电子有限公司,13800138000,新来源\n")
+	e.write("新增.csv", "客户名称,联系人,手机,地址,备注\n上海恒丰电子有限公司,张伟,13800138000,上海市浦东新区世纪大道100号,新来源\n")
 	second, out2 := e.run()
 	if got := checkIdenticalLineage(t, out2, n); got != id {
 		t.Errorf("second run: copies in %s, want %s as before", got, id)
 	}
-	rows := -1
-	for _, c := range second.Customers {
-		if c.ID == id {
-			rows = len(c.Rows)
+	contactOf := func(res *Result) (string, int) {
+		for _, c := range res.Customers {
+			if c.ID != id || len(c.Contacts) != 1 {
+				continue
+			}
+			ct := c.Contacts[0]
+			for _, r := range c.Rows {
+				if r.ContactID != ct.ID {
+					t.Errorf("row %s %d names contact %q, want %s", r.Prov.File, r.Prov.Row, r.ContactID, ct.ID)
+				}
+			}
+			return ct.ID, len(ct.Rows)
 		}
+		return "", -1
 	}
-	if rows != n+1 {
-		t.Errorf("customer %s after the new row: %d rows, want %d", id, rows, n+1)
+	contact, _ := contactOf(first)
+	if got, rows := contactOf(second); got != contact || rows != n+1 {
+		t.Errorf("customer %s after the new row: contact %s of %d rows, want %s of %d", id, got, rows, contact, n+1)
 	}
 	if second.Sync.RowsMatched > 4 {
 		t.Errorf("second run matched %d rows, want at most 4", second.Sync.RowsMatched)

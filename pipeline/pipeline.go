@@ -281,6 +281,7 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
 		MaxBlock:        cfg.Rules.Match.MaxBlock,
 		FreeDomains:     cfg.Rules.Email.FreeDomains,
+		NotOwnNumbers:   cfg.Rules.Phone.NotOwnE164(),
 		BranchWords:     cfg.Rules.Names.BranchWords,
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
@@ -305,9 +306,20 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		return fmt.Errorf("match: %w", err)
 	}
 	res.Match, res.Matched = m, usable
-	res.Customers = buildCustomers(merge.New(cfg.Rules), m.Clusters, usable, cfg.Workers)
+	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
+	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers)
 	merge.FollowIdentical(res.Records, res.Customers)
 	return nil
+}
+
+// newMerger returns the golden-record builder of a run: contact names read
+// as the matching reads them, and the numbers it judged none of their
+// carriers' own (notOwn) or shared by several customers (shared).
+func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string]bool) *merge.Merger {
+	m := merge.New(cfg.Rules, norm.Namer())
+	m.SetNotOwn(notOwn)
+	m.SetShared(shared)
+	return m
 }
 
 // buildCustomers makes the golden record of every cluster (indexes into

@@ -65,8 +65,9 @@ func TestWriteCleanXLSXFullWidth(t *testing.T) {
 		t.Fatalf("%d rows, header of %d columns ending %q; want 4 rows, %d columns ending %q", len(rows), len(rows[0]), rows[0][len(rows[0])-1], excelize.MaxColumns, ExtraColumn)
 	}
 	rolled := rows[1][excelize.MaxColumns-1]
-	if n := strings.Count(rolled, "; ") + 1; n != len(CleanColumns)+1 || !strings.HasPrefix(rolled, "列16365=值0-16365; ") {
-		t.Errorf("extra holds %d pairs (%.40q…), want %d from 列16365", n, rolled, len(CleanColumns)+1)
+	first := fmt.Sprintf("列%d=值0-%d; ", maxExtraColumns, maxExtraColumns) // the sources' columns count from 0
+	if n := strings.Count(rolled, "; ") + 1; n != len(CleanColumns)+1 || !strings.HasPrefix(rolled, first) {
+		t.Errorf("extra holds %d pairs (%.40q…), want %d from %q", n, rolled, len(CleanColumns)+1, first)
 	}
 	if got := countCols(t, filepath.Join(dir, "clean.xlsx")); got != excelize.MaxColumns {
 		t.Errorf("%d <col> elements, want one per column", got)

@@ -11,8 +11,9 @@ import (
 // Rows are stored in a compact binary form: an incremental run decodes
 // every row of every customer it touches, and JSON cost ~90 µs a row. The
 // payload starts with codecBinary; rows written by earlier versions start
-// with codecBinaryV1 (without the fields after phones) or with '{' and are
-// read as JSON (decodeRowJSON).
+// with '{' and are read as JSON (decodeRowJSON). Fields added since are
+// optional, each after a tag and only when it holds something, so that
+// rows without them are stored as before.
 //
 // Layout (strings and counts as uvarints, a string's bytes after its
 // length; ints as varints; bools as one byte):
@@ -24,12 +25,28 @@ import (
 //	norm:    kind, name, nameKey, contact, title, province, city, district,
 //	         address, adcode, uscc, createdAt, owner, gender, notes,
 //	         emails (n × s), sourceIDs (n × s),
-//	         phones (n × (e164, ext, type, own, col, input))
-//	rowEnd   the last row of a run of rows (Provenance.RowEnd)
-//	sameAs   the fingerprint of the row it is identical to (Row.SameAs)
+//	         phones (n × (e164, ext, type, own, col, input)),
+//	         [tagShort, shortMobiles (n × s): only when there are some]
+//	         [tagOwner, ownerPhones (n × s): only when there are some]
+//	[tagContact, contactID: only when the row names a contact]
+//	[tagRowEnd, rowEnd: only for a run of rows (Provenance.RowEnd)]
+//	[tagSameAs, sameAs: only for a row identical to an earlier one (Row.SameAs)]
+const codecBinary = 0x01
+
+// tagShort and tagOwner start the optional lists of mobiles written a
+// digit short and of owner phones, so that rows without them are stored
+// as before.
 const (
-	codecBinaryV1 = 0x01
-	codecBinary   = 0x02
+	tagShort = 'S'
+	tagOwner = 'O'
+	// tagContact starts the id of the contact the row names (Row.ContactID),
+	// stored since contacts have ids; rows written before have none.
+	tagContact = 'C'
+	// tagRowEnd starts the last row of a run of blank rows
+	// (Provenance.RowEnd), and tagSameAs the fingerprint of the row a row
+	// is identical to (Row.SameAs).
+	tagRowEnd = 'E'
+	tagSameAs = 'I'
 )
 
 var errCorrupt = errors.New("damaged data")
@@ -83,8 +100,30 @@ func appendRow(b []byte, r *Row) []byte {
 		b = binary.AppendVarint(b, int64(p.Col))
 		b = appendString(b, p.Input)
 	}
-	b = binary.AppendVarint(b, int64(r.Prov.RowEnd))
-	b = appendString(b, r.SameAs)
+	for _, tl := range [...]struct {
+		tag  byte
+		list []string
+	}{{tagShort, n.ShortMobiles}, {tagOwner, n.OwnerPhones}} {
+		if len(tl.list) > 0 {
+			b = append(b, tl.tag)
+			b = binary.AppendUvarint(b, uint64(len(tl.list)))
+			for _, s := range tl.list {
+				b = appendString(b, s)
+			}
+		}
+	}
+	if r.ContactID != "" {
+		b = append(b, tagContact)
+		b = appendString(b, r.ContactID)
+	}
+	if r.Prov.RowEnd != 0 {
+		b = append(b, tagRowEnd)
+		b = binary.AppendVarint(b, int64(r.Prov.RowEnd))
+	}
+	if r.SameAs != "" {
+		b = append(b, tagSameAs)
+		b = appendString(b, r.SameAs)
+	}
 	return b
 }
 
@@ -211,9 +250,35 @@ func decodeRowBinary(b []byte, r *Row) error {
 			p.Own, p.Col, p.Input = d.flag(), d.varint(), d.str()
 		}
 	}
-	r.Prov.RowEnd, r.SameAs = 0, ""
-	if b[0] >= codecBinary {
-		r.Prov.RowEnd, r.SameAs = d.varint(), d.str()
+	for _, tl := range [...]struct {
+		tag  byte
+		list *[]string
+	}{{tagShort, &n.ShortMobiles}, {tagOwner, &n.OwnerPhones}} {
+		if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tl.tag {
+			d.pos++
+			if *tl.list = d.strs(); len(*tl.list) == 0 {
+				d.err = errCorrupt // written only when there are some
+			}
+		}
+	}
+	r.ContactID, r.Prov.RowEnd, r.SameAs = "", 0, ""
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagContact {
+		d.pos++
+		if r.ContactID = d.str(); r.ContactID == "" {
+			d.err = errCorrupt // written only when there is one
+		}
+	}
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagRowEnd {
+		d.pos++
+		if r.Prov.RowEnd = d.varint(); r.Prov.RowEnd == 0 {
+			d.err = errCorrupt // written only when there is one
+		}
+	}
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagSameAs {
+		d.pos++
+		if r.SameAs = d.str(); r.SameAs == "" {
+			d.err = errCorrupt // written only when there is one
+		}
 	}
 	if d.err == nil && d.pos != len(d.s) {
 		d.err = errCorrupt

@@ -27,6 +27,7 @@ type Row struct {
 	Reason      string
 	CustomerID  string // empty unless kept or merged
 	SameAs      string // record.SameAs: the fingerprint of the row it is identical to
+	ContactID   string // the contact the row names, if any (record.Record.ContactID)
 	ContentHash string // hash of the raw cells, see ContentHash
 	Values      []record.Value
 	Issues      []record.Issue
@@ -63,6 +64,7 @@ func RowOf(r *record.Record) Row {
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
 		SameAs:      r.SameAs,
+		ContactID:   r.ContactID,
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
 	}
@@ -100,6 +102,7 @@ func (r Row) Record() *record.Record {
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
 		SameAs:      r.SameAs,
+		ContactID:   r.ContactID,
 	}
 }
 
@@ -166,6 +169,8 @@ type normData struct {
 	Contact   string      `json:"c,omitempty"`
 	Title     string      `json:"t,omitempty"`
 	Phones    []phoneData `json:"p,omitempty"`
+	Short     []string    `json:"sm,omitempty"`
+	OwnerPh   []string    `json:"op,omitempty"`
 	Emails    []string    `json:"e,omitempty"`
 	Province  string      `json:"pv,omitempty"`
 	City      string      `json:"ci,omitempty"`
@@ -203,7 +208,7 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes}
+		Gender: n.Gender, Notes: n.Notes, Short: n.ShortMobiles, OwnerPh: n.OwnerPhones}
 	for _, p := range n.Phones {
 		d.Norm.Phones = append(d.Norm.Phones, phoneData(p))
 	}
@@ -213,10 +218,10 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 // decodeRow fills r's payload from the data column, binary or (written
 // by an earlier version) JSON.
 func decodeRow(b []byte, r *Row) error {
-	if len(b) > 0 && (b[0] == codecBinary || b[0] == codecBinaryV1) {
+	if len(b) > 0 && b[0] == codecBinary {
 		return decodeRowBinary(b, r)
 	}
-	r.Prov.RowEnd, r.SameAs = 0, ""
+	r.ContactID, r.Prov.RowEnd, r.SameAs = "", 0, "" // JSON rows have none
 	return decodeRowJSON(b, r)
 }
 
@@ -242,7 +247,7 @@ func decodeRowJSON(b []byte, r *Row) error {
 	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes}
+		Gender: n.Gender, Notes: n.Notes, ShortMobiles: n.Short, OwnerPhones: n.OwnerPh}
 	for _, p := range n.Phones {
 		r.Norm.Phones = append(r.Norm.Phones, record.Phone(p))
 	}
