@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
@@ -82,10 +83,14 @@ func TestIdenticalRowsCostOnce(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(in, "台账.csv"), []byte(identicalSheet(n)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg := Config{Inputs: []string{in}, Out: filepath.Join(dir, "out"), Rules: rules.Default(), Workers: 2, Lang: "en"}
+	progress := &readProgress{}
+	cfg := Config{Inputs: []string{in}, Out: filepath.Join(dir, "out"), Rules: rules.Default(), Workers: 2, Lang: "en", Progress: progress}
 	res, err := Process(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := progress.read.Load(); got != int64(len(res.Records)) {
+		t.Errorf("progress counted %d rows read, want all %d", got, len(res.Records))
 	}
 	if len(res.Matched) > 3 {
 		t.Errorf("%d rows matched, want 3 (one per distinct usable row)", len(res.Matched))
@@ -130,6 +135,20 @@ func TestIdenticalRowsCostOnce(t *testing.T) {
 	}
 	if contacts := readRows(t, filepath.Join(cfg.Out, "contacts.csv")); len(contacts) != 3 {
 		t.Errorf("contacts.csv has %d contacts, want 3", len(contacts))
+	}
+}
+
+// readProgress counts the rows the read stage reports.
+type readProgress struct {
+	stage atomic.Value
+	read  atomic.Int64
+}
+
+func (p *readProgress) Stage(name string, _ int64) { p.stage.Store(name) }
+func (p *readProgress) Done()                      {}
+func (p *readProgress) Add(n int64) {
+	if p.stage.Load() == "read" {
+		p.read.Add(n)
 	}
 }
 

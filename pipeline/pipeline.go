@@ -236,10 +236,16 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 		in := inputs[i]
 		readers.Go(func() error {
 			var batch []*record.Record
+			copies := int64(0) // rows identical to an earlier one, counted as read
 			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
 				perFile[i] = append(perFile[i], r)
 				if r.SameAs != "" {
-					return // identical to an earlier row: merge.FollowIdentical fills it in
+					// Identical to an earlier row: merge.FollowIdentical fills it in.
+					if copies++; copies == batchSize {
+						cfg.Progress.Add(copies)
+						copies = 0
+					}
+					return
 				}
 				if reuse != nil && reuse(r) {
 					return
@@ -253,6 +259,7 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 			if len(batch) > 0 {
 				send(batch)
 			}
+			cfg.Progress.Add(copies)
 			return nil
 		})
 	}
