@@ -146,7 +146,8 @@ type readProgress struct {
 
 func (p *readProgress) Stage(name string, _ int64) { p.stage.Store(name) }
 func (p *readProgress) Done()                      {}
-func (p *readProgress) Add(n int64) {
+func (p *readProgress) Add(int64)                  {}
+func (p *readProgress) AddRows(n int64) {
 	if p.stage.Load() == "read" {
 		p.read.Add(n)
 	}

@@ -92,6 +92,16 @@ type Emit func(*record.Record)
 // ReadFile reads every sheet of one file. It never fails: problems are in
 // the report, and every row read reaches emit.
 func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport {
+	return rd.ReadFileCounting(ctx, in, emit, nil)
+}
+
+// progressRows is how many rows are read between two byte counts.
+const progressRows = 256
+
+// ReadFileCounting is ReadFile telling count (when not nil), every few
+// hundred rows and at the end, how many more bytes of the file on disk
+// were read (see source.File.BytesRead): a progress bar by bytes.
+func (rd *Reader) ReadFileCounting(ctx context.Context, in Input, emit Emit, count func(delta int64)) FileReport {
 	rep := FileReport{Input: in}
 	f, err := source.Open(in.Path)
 	if err != nil {
@@ -99,6 +109,23 @@ func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport 
 		return rep
 	}
 	defer f.Close()
+	if count != nil {
+		var told int64
+		tell := func() {
+			if n := f.BytesRead(); n > told {
+				count(n - told)
+				told = n
+			}
+		}
+		defer tell()
+		rows, inner := 0, emit
+		emit = func(r *record.Record) {
+			inner(r)
+			if rows++; rows%progressRows == 0 {
+				tell()
+			}
+		}
+	}
 	rep.Format, rep.Encoding, rep.Delim, rep.Skipped = f.Format, f.Encoding, f.Delim, f.Skipped
 	for _, sh := range f.Sheets {
 		if ctx.Err() != nil {

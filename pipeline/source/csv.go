@@ -53,12 +53,16 @@ func openCSV(path string) (*File, error) {
 		}
 		return nil, &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
 	}
-	file, err := readCSV(f, path)
+	count := &byteCount{}
+	file, err := readCSV(countingReader{f, count}, path)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
-	file.close = f.Close
+	if st, err := f.Stat(); err == nil {
+		file.Size = st.Size()
+	}
+	file.close, file.read = f.Close, count
 	return file, nil
 }
 

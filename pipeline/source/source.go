@@ -89,7 +89,10 @@ type File struct {
 	Sheets   []Sheet
 	// Skipped names sheets not read, with the reason (hidden, chart sheet …).
 	Skipped []SkippedSheet
-	close   func() error
+	// Size is the file's size on disk, in bytes (see BytesRead).
+	Size  int64
+	read  *byteCount
+	close func() error
 }
 
 // SkippedSheet is a sheet that was not read.

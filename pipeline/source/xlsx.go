@@ -68,7 +68,8 @@ const (
 // workbook is an open .xlsx/.xlsm package.
 type workbook struct {
 	path     string
-	zr       *zip.ReadCloser
+	zr       *zip.Reader
+	fh       *os.File             // the package's file, closed with the File
 	parts    map[string]*zip.File // by name, and by lower-case name as a fallback
 	lim      xlsxLimits
 	date1904 bool
@@ -86,14 +87,25 @@ func openXLSXWith(path string, lim xlsxLimits) (*File, error) {
 	if err := sniffWorkbook(path); err != nil {
 		return nil, err
 	}
-	zr, err := zip.OpenReader(path)
+	fh, err := os.Open(path)
 	if err != nil {
+		return nil, &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
+	}
+	count := &byteCount{}
+	zr, err := zip.NewReader(countingReaderAt{fh, count}, st.Size())
+	if err != nil {
+		fh.Close()
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: open zip: %w", ErrCorrupt, err), Hint: hintDamaged}
 	}
-	wb := &workbook{path: path, zr: zr, lim: lim, parts: make(map[string]*zip.File, len(zr.File)*2)}
+	wb := &workbook{path: path, zr: zr, fh: fh, lim: lim, parts: make(map[string]*zip.File, len(zr.File)*2)}
 	f, err := wb.load()
 	if err != nil {
-		zr.Close()
+		fh.Close()
 		var fe *FileError
 		if errors.As(err, &fe) {
 			return nil, err
@@ -104,6 +116,7 @@ func openXLSXWith(path string, lim xlsxLimits) (*File, error) {
 		}
 		return nil, &FileError{Path: path, Err: err, Hint: hint}
 	}
+	f.Size, f.read = st.Size(), count
 	return f, nil
 }
 
@@ -259,7 +272,7 @@ func (wb *workbook) load() (*File, error) {
 		}
 	}
 
-	f := &File{Path: wb.path, Format: "xlsx", close: wb.zr.Close}
+	f := &File{Path: wb.path, Format: "xlsx", close: wb.fh.Close}
 	for _, s := range info.sheets {
 		r, ok := relByID[s.relID]
 		switch {
