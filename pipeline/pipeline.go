@@ -55,9 +55,6 @@ type Config struct {
 	// given this run and retires customers left without rows; by default
 	// they stay and are reported.
 	RetireMissing bool
-	// ForgottenPatterns are evidence patterns never settled by decisions
-	// (match.Options.ForgottenPatterns); Sync reads them from the state.
-	ForgottenPatterns map[string]bool
 }
 
 // Progress receives progress of long stages. Implementations must be safe
@@ -333,9 +330,6 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
 		Decisions:       decisions,
-
-		PatternDecisions:  cfg.Rules.Match.PatternDecisions,
-		ForgottenPatterns: cfg.ForgottenPatterns,
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -34,7 +33,6 @@ type SyncInfo struct {
 	First        bool                   // the state was empty: every file was read
 	RulesChanged bool                   // the rules (or crmclean's matching keys) changed: every row was cleaned and matched again
 	Regrown      bool                   // the rows more than doubled since the last full run: every row was matched again
-	Relearned    bool                   // decisions or forgotten patterns changed what evidence patterns teach: every row was matched again
 	FilesRead    []string               // new or changed files, read and cleaned
 	FilesReused  []string               // unchanged files, taken from the state without reading
 	FilesKept    []string               // files in the state but not given this run: their rows stay
@@ -122,8 +120,7 @@ type syncRun struct {
 	// upgrade: the stored golden records were built by an earlier
 	// merge.GoldenVersion, so every customer is built again and compared.
 	upgrade bool
-	rebuilt bool   // addUntouched ran
-	lessons []byte // settingLessons of the last run
+	rebuilt bool // addUntouched ran
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
@@ -269,17 +266,9 @@ var failpoint = func(string) error { return nil }
 // plan decides between a full run (every row matched) and an incremental
 // one, and loads the weights an incremental run scores with.
 func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
-	forgotten, err := s.store.ForgottenPatterns(ctx)
-	if err != nil {
-		return err
-	}
-	s.cfg.ForgottenPatterns = forgotten
 	if s.snap.Last == nil {
 		s.full = true
 		return nil
-	}
-	if s.lessons, err = s.store.Setting(ctx, settingLessons); err != nil {
-		return err
 	}
 	golden, err := s.store.Setting(ctx, settingGoldenVersion)
 	if err != nil {
@@ -405,9 +394,6 @@ func (s *syncRun) gather(ctx context.Context) error {
 
 	if !s.full && s.grown() {
 		s.full, s.info.Regrown = true, true
-	}
-	if !s.full && s.relearn() {
-		s.full, s.info.Relearned = true, true
 	}
 
 	// Rows of retired files: their customers are decided again.
@@ -934,34 +920,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	}
 	ch.Settings[settingContactChanges] = b
 	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
-	ch.Settings[settingLessons] = []byte(s.lessonsBasis())
 	return ch, nil
-}
-
-// settingLessons records what the last run's evidence patterns were
-// learned from (see lessonsBasis).
-const settingLessons = "match.lessons_basis"
-
-// lessonsBasis sums up what evidence patterns are learned from: the
-// number of decisions and the patterns forgotten.
-func (s *syncRun) lessonsBasis() string {
-	return fmt.Sprintf("%d decisions; forgotten %q", len(s.snap.Decisions), slices.Sorted(maps.Keys(s.cfg.ForgottenPatterns)))
-}
-
-// relearn reports whether the decisions changed since the last run enough
-// that a pattern may be settled differently: the pairs a pattern settles
-// may be anywhere, so every row is matched again (as when the rules
-// change). Runs with fewer decisions than one pattern needs, or with the
-// patterns turned off, never do.
-func (s *syncRun) relearn() bool {
-	need := s.cfg.Rules.Match.PatternDecisions
-	if need == 0 {
-		need = match.DefaultPatternDecisions
-	}
-	if need < 0 || string(s.lessons) == s.lessonsBasis() {
-		return false
-	}
-	return len(s.snap.Decisions) >= need || len(s.cfg.ForgottenPatterns) > 0 || len(s.lessons) > 0
 }
 
 // loadNumbers reads the numbers earlier runs judged.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/crmclean/crmclean/pipeline"
 	"github.com/crmclean/crmclean/pipeline/ingest"
-	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/rules"
@@ -306,9 +305,6 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 		fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
 	}
 	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
-	if res.Match != nil {
-		printLearned(tw, res.Match.Learned)
-	}
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
 	fmt.Fprintf(tw, "time\t%s\t(%s reading, cleaning and matching; the rest writing)\n", time.Since(res.Started).Round(time.Millisecond), res.Duration.Round(time.Millisecond))
@@ -317,36 +313,6 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	}
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
-}
-
-// maxLearnedLines is how many learned patterns the summary lists.
-const maxLearnedLines = 5
-
-// printLearned says what decided evidence patterns settled this run:
-// "company·name=·address=: 38 decided, all merge → 52 pairs merged
-// without review".
-func printLearned(w io.Writer, learned []match.Learned) {
-	shown := 0
-	for _, l := range learned {
-		if l.Verdict == "" && !l.Forgotten {
-			continue
-		}
-		if shown++; shown > maxLearnedLines {
-			break
-		}
-		switch {
-		case l.Forgotten:
-			fmt.Fprintf(w, "pattern forgotten\t%s\t(%d decided; its pairs are asked again)\n", l.Pattern, l.Merged+l.Kept)
-		case l.Verdict == match.DecisionMerge:
-			fmt.Fprintf(w, "pattern learned\t%s\t(%d decided, all merge: %d pairs merged without review", l.Pattern, l.Merged, l.Applied)
-			if l.Held > 0 {
-				fmt.Fprintf(w, "; %d held apart by a hard rule", l.Held)
-			}
-			fmt.Fprintln(w, ")")
-		default:
-			fmt.Fprintf(w, "pattern learned\t%s\t(%d decided, all keep apart: %d pairs kept apart without review)\n", l.Pattern, l.Kept, l.Applied)
-		}
-	}
 }
 
 // printSync adds what an incremental run did with the state.
@@ -359,13 +325,10 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 			k["new"]+k["updated"]+k["merged"]+k["retired"], k["new"], k["updated"], k["merged"], k["retired"])
 	}
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
-	if si.Relearned {
-		fmt.Fprintf(w, "rows matched\tall\t(decisions changed what evidence patterns teach: matched again)\n")
-	}
 	if si.Regrown {
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
 	}
-	if !si.First && !si.RulesChanged && !si.Regrown && !si.Relearned {
+	if !si.First && !si.RulesChanged && !si.Regrown {
 		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
 	}
 	if si.RowsReused > 0 {

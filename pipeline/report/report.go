@@ -170,21 +170,6 @@ type Duplicates struct {
 	ReviewSample   []ReviewPair   `json:"review_sample"` // highest scores first, at most maxReview
 	CappedBlocks   []CappedBlock  `json:"capped_blocks"`
 	Conflicts      []ConflictStat `json:"conflicts"` // fields whose merged rows disagreed, most frequent first
-	// Learned are the evidence patterns of people's decisions, what they
-	// teach and what this run settled by them, most decided first.
-	Learned []LearnedPattern `json:"learned_patterns"`
-}
-
-// LearnedPattern is what the decided pairs of one evidence pattern taught
-// the run (match.Learned).
-type LearnedPattern struct {
-	Pattern   string `json:"pattern"`   // the pattern code, as in review.csv
-	Merged    int    `json:"merged"`    // decided pairs decided merged
-	Kept      int    `json:"kept"`      // decided pairs decided apart
-	Verdict   string `json:"verdict"`   // merge or keep once settled; "" while still asked
-	Forgotten bool   `json:"forgotten"` // crmclean decide forget-pattern
-	Applied   int    `json:"applied"`   // this run's pairs the verdict settled, never asked
-	Held      int    `json:"held"`      // pairs a merge verdict could not merge (a hard rule)
 }
 
 // ConflictStat is how many customers' rows disagreed on a field when they
