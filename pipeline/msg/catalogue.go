@@ -20,14 +20,21 @@ var catalogue = map[ID][2]string{
 	"where.file":  {"%[1]s，第 %[2]s 行", "%[1]s, row %[2]s"},
 
 	// lineage reasons: skipped, rejected and merged rows
-	"skip.blank":           {"空行", "blank row"},
-	"skip.title":           {"表头上方的标题行", "title row above the header"},
-	"skip.header":          {"表头行", "header row"},
-	"skip.repeated_header": {"重复的表头行", "repeated header row"},
-	"skip.footer":          {"合计或小计行：%[1]s", "footer or subtotal row: %[1]s"},
-	"skip.note":            {"表尾或备注行：%[1]s", "footer or note row: %[1]s"},
-	"reject.no_header":     {"工作表中未找到表头，无法识别各列", "no header row found in the sheet: columns cannot be mapped"},
-	"merged.same_customer": {"与 %[1]s 为同一客户", "same customer as %[1]s"},
+	"skip.blank":             {"空行", "blank row"},
+	"skip.blank_rows":        {"连续空行", "blank rows"},
+	"skip.title":             {"表头上方的标题行", "title row above the header"},
+	"skip.header":            {"表头行", "header row"},
+	"skip.repeated_header":   {"重复的表头行", "repeated header row"},
+	"skip.footer":            {"合计或小计行：%[1]s", "footer or subtotal row: %[1]s"},
+	"skip.note":              {"表尾或备注行：%[1]s", "footer or note row: %[1]s"},
+	"reject.no_header":       {"工作表中未找到表头，无法识别各列", "no header row found in the sheet: columns cannot be mapped"},
+	"merged.same_customer":   {"与 %[1]s 为同一客户", "same customer as %[1]s"},
+	"merged.identical_sheet": {"与本工作表中前面的一行完全相同", "identical to an earlier row of the sheet"},
+	"merged.identical":       {"与 %[1]s 完全相同", "identical to %[1]s"},
+	"reject.identical":       {"与 %[1]s 完全相同，随之被拒绝：%[2]s", "identical to %[1]s, rejected with it: %[2]s"},
+	"reject.unread_rows":     {"未读取：读取在第 %[1]s 行中断，第 %[1]s–%[2]s 行未读取：%[3]s", "not read: reading stopped at row %[1]s, so rows %[1]s-%[2]s were not read: %[3]s"},
+	"reject.unread_last":     {"未读取：读取在第 %[1]s 行（最后一行）中断：%[2]s", "not read: reading stopped at row %[1]s, the last: %[2]s"},
+	"reject.unread_below":    {"未读取：读取在第 %[1]s 行中断，该行及以下各行未读取：%[2]s", "not read: reading stopped at row %[1]s, so it and any rows below it were not read: %[2]s"},
 
 	// files and sheets not read
 	"file.encrypted":       {"工作簿设有密码保护：请在 Excel 中取消密码（文件 > 信息 > 保护工作簿）后重新保存", "the workbook is password-protected"},
@@ -87,6 +94,13 @@ var catalogue = map[ID][2]string{
 	"fix.c_group":      {"负责人或文件", "owner or file"},
 	"fix.c_issues":     {"问题数", "problems"},
 	"fix.c_person":     {"需人工处理", "need a person"},
+
+	// cells and rows as the files hold them
+	"csv.stray_quote":           {"该单元格以引号开头却没有闭合：引号已作为文本的一部分读取", "a quote opens this cell and never closes: it was read as part of the text"},
+	"text.other_encoding":       {"该行是 %[1]s 编码的文本，而文件是 %[2]s 编码：已按 %[1]s 读取（文件可能由两个程序写成）", "the row is %[1]s text in a file that is %[2]s: it was read as %[1]s (the file was probably written by two programs)"},
+	"text.invalid_bytes":        {"该单元格含有不是 %[1]s 编码的字节：已替换为“\uFFFD”；请在原文件中核对该单元格", "the cell holds bytes that are not %[1]s text: they were replaced by \"\uFFFD\"; check the cell in the file"},
+	"text.invalid_bytes_either": {"该单元格含有既不是 %[1]s 也不是 %[2]s 编码的字节：已替换为“\uFFFD”；请在原文件中核对该单元格", "the cell holds bytes that are neither %[1]s nor %[2]s text: they were replaced by \"\uFFFD\"; check the cell in the file"},
+	"cell.unreadable":           {"该单元格无法读取（%[1]s）：已留空；请在 Excel 中核对", "the cell cannot be read (%[1]s): it was left empty; check it in Excel"},
 
 	// cells as read
 	"row.ragged": {"该行有 %[1]s 个单元格，而表头行有 %[2]s 个；已按原样读取",
@@ -175,7 +189,7 @@ func Where(file, sheet, row string) string {
 var reasonIDs = sync.OnceValue(func() map[string]ID {
 	out := map[string]ID{}
 	for id, e := range catalogue {
-		for _, p := range []string{"skip.", "reject.", "sheet.", "file."} {
+		for _, p := range []string{"skip.", "reject.", "merged.", "sheet.", "file."} {
 			if strings.HasPrefix(string(id), p) && !strings.Contains(e[1], "%") {
 				out[e[1]] = id
 			}
@@ -193,6 +207,18 @@ var reasonPrefixes = []struct {
 	{"footer or subtotal row: ", "skip.footer"},
 	{"footer or note row: ", "skip.note"},
 	{"same customer as ", "merged.same_customer"},
+	{"identical to ", "merged.identical"},
+	{"not read: reading stopped at row ", "reject.unread"},
+}
+
+// unreadRE read the three reasons of rows not read (reject.unread_*).
+var unreadRE = []struct {
+	id ID
+	re *regexp.Regexp
+}{
+	{"reject.unread_rows", regexp.MustCompile(`^(\d+), so rows \d+-(\d+) were not read: (.*)$`)},
+	{"reject.unread_last", regexp.MustCompile(`^(\d+), the last: (.*)$`)},
+	{"reject.unread_below", regexp.MustCompile(`^(\d+), so it and any rows below it were not read: (.*)$`)},
 }
 
 var whereRE = regexp.MustCompile(`^(.*?), (?:sheet "((?:[^"\\]|\\.)*)", )?row (\d+)$`)
@@ -212,13 +238,36 @@ func Reason(reason string) Msg {
 		if !ok {
 			continue
 		}
-		if r.id == "merged.same_customer" {
+		switch r.id {
+		case "merged.same_customer":
 			if w := whereRE.FindStringSubmatch(arg); w != nil {
 				return New(r.id, Where(w[1], unquote(w[2]), w[3]))
 			}
-			break
+		case "merged.identical":
+			// identical to PROV, or identical to PROV, rejected with it: REASON
+			where, first, rejected := strings.Cut(arg, ", rejected with it: ")
+			w := whereRE.FindStringSubmatch(where)
+			if w == nil {
+				break
+			}
+			if !rejected {
+				return New(r.id, Where(w[1], unquote(w[2]), w[3]))
+			}
+			m := Reason(first)
+			if m.IsZero() {
+				return New("reject.identical", Where(w[1], unquote(w[2]), w[3]), first)
+			}
+			return New("reject.identical", Where(w[1], unquote(w[2]), w[3]), Nested(m.ID, m.Args...))
+		case "reject.unread":
+			for _, u := range unreadRE {
+				if m := u.re.FindStringSubmatch(arg); m != nil {
+					return New(u.id, m[1:]...)
+				}
+			}
+		default:
+			return New(r.id, arg)
 		}
-		return New(r.id, arg)
+		break
 	}
 	return Msg{Args: []string{reason}}
 }

@@ -65,7 +65,10 @@ func TestReasonRoundTrip(t *testing.T) {
 		New("skip.blank"), New("skip.title"), New("skip.header"), New("skip.repeated_header"),
 		New("skip.footer", `"合计"`), New("skip.note", `"制表人：张静"`), New("reject.no_header"),
 		New("merged.same_customer", Where("客户.xlsx", `华"东`, "12")), New("merged.same_customer", Where("会员.csv", "", "3")),
-		New("sheet.hidden"), New("file.lock"),
+		New("sheet.hidden"), New("file.lock"), New("skip.blank_rows"), New("merged.identical_sheet"),
+		New("merged.identical", Where("客户.xlsx", "华东", "7")),
+		New("reject.identical", Where("会员.csv", "", "3"), Nested("reject.unread_last", "9", "zip: not a valid zip file")),
+		New("reject.unread_rows", "12", "40", "xml: unexpected EOF"), New("reject.unread_below", "12", "xml: unexpected EOF"),
 	}
 	for _, want := range tests {
 		en := want.In("en")

@@ -207,6 +207,7 @@ var ruleLabels = map[string][2]string{
 	"phone.landline_length":    {"座机号码位数不对", "landline of the wrong length"},
 	"skip.header":              {"表头行", "header row"},
 	"skip.blank":               {"空行", "blank row"},
+	"skip.blank_rows":          {"连续空行", "blank rows"},
 	"skip.title":               {"表头上方的标题行", "title row above the header"},
 	"reject.no_header":         {"工作表中未找到表头，无法识别各列", "no header row in the sheet: columns cannot be mapped"},
 	"required.name":            {"缺少客户名称", "no customer name"},

@@ -1,67 +1,45 @@
 package source
 
 import (
-	"archive/zip"
 	"io"
-	"os"
+	"sync/atomic"
 )
 
-// countingReader tells read how many bytes each Read returned.
+// byteCount counts the bytes read from a file on disk, for progress.
+type byteCount struct{ n atomic.Int64 }
+
+// countingReader counts what r gives.
 type countingReader struct {
-	r    io.Reader
-	read func(int64)
+	r io.Reader
+	c *byteCount
 }
 
-func (c countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	if n > 0 {
-		c.read(int64(n))
-	}
+func (r countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.c.n.Add(int64(n))
 	return n, err
 }
 
-// countingReaderAt tells read how many bytes each ReadAt returned.
+// countingReaderAt counts what r gives. A zip part read twice counts
+// twice, so the count may pass the file's size; BytesRead caps it.
 type countingReaderAt struct {
-	r    io.ReaderAt
-	read func(int64)
+	r io.ReaderAt
+	c *byteCount
 }
 
-func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
-	n, err := c.r.ReadAt(p, off)
-	if n > 0 {
-		c.read(int64(n))
-	}
+func (r countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := r.r.ReadAt(p, off)
+	r.c.n.Add(int64(n))
 	return n, err
 }
 
-// zipFile is an open zip archive and the file under it.
-type zipFile struct {
-	*zip.Reader
-	f *os.File
-}
-
-func (z *zipFile) Close() error { return z.f.Close() }
-
-// openZip opens the archive at path, counting the bytes read with read
-// when it is not nil.
-func openZip(path string, read func(int64)) (*zipFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// BytesRead is about how many bytes of the file on disk have been read so
+// far: for a CSV the bytes decoded, for a workbook the compressed bytes of
+// the parts read (the shared strings first, then each sheet as its rows are
+// ranged over). It never passes Size and is safe to call from any goroutine.
+func (f *File) BytesRead() int64 {
+	if f.read == nil {
+		return 0
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	var ra io.ReaderAt = f
-	if read != nil {
-		ra = countingReaderAt{f, read}
-	}
-	zr, err := zip.NewReader(ra, fi.Size())
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return &zipFile{Reader: zr, f: f}, nil
+	return min(f.read.n.Load(), f.Size)
 }

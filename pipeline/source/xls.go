@@ -17,7 +17,7 @@ func openXLS(path string) (*File, error) {
 	}
 	switch kind {
 	case kindZip:
-		return openXLSXWith(path, defaultXLSXLimits, nil)
+		return openXLSX(path)
 	case kindEncrypted:
 		return nil, &FileError{Path: path, Err: ErrEncrypted, Hint: hintPassword}
 	case kindLegacyXLS:
