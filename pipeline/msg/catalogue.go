@@ -272,6 +272,7 @@ func Reason(reason string) Msg {
 	return Msg{Args: []string{reason}}
 }
 
-func unquote(s string) string {
-	return strings.NewReplacer(`\"`, `"`, `\\`, `\`).Replace(s)
-}
+var unquoter = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
+
+// unquote undoes the quoting of a sheet name in a provenance (%q).
+func unquote(s string) string { return unquoter.Replace(s) }
