@@ -35,20 +35,70 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 			s.res.Records = append(s.res.Records, r)
 		}
 	}
-	if !s.cfg.ChangesOnly {
-		skip := func(row *state.Row) bool {
-			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
-		}
-		recs, customers, err := rebuild(ctx, s.store, s.cfg, skip)
-		if err != nil {
-			return err
-		}
-		s.res.Records = append(s.res.Records, recs...)
-		s.res.Customers = append(s.res.Customers, customers...)
-		sort.Slice(s.res.Customers, func(i, j int) bool { return s.res.Customers[i].ID < s.res.Customers[j].ID })
+	skip := func(row *state.Row) bool {
+		return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
 	}
+	var recs []*record.Record
+	var customers []*merge.Customer
+	var err error
+	if !s.cfg.ChangesOnly {
+		recs, customers, err = rebuild(ctx, s.store, s.cfg, skip)
+	} else {
+		recs, customers, err = s.carried(ctx, skip)
+	}
+	if err != nil {
+		return err
+	}
+	s.res.Records = append(s.res.Records, recs...)
+	s.res.Customers = append(s.res.Customers, customers...)
+	sortByID(s.res.Customers)
 	sortRecords(s.res.Records)
 	return s.pairs(ctx, m)
+}
+
+// carried loads, for the delta of a changes-only run, what runs committed
+// but never published changed and this run did not rebuild: the new and
+// updated customers (rebuilt from their stored rows, under their ids) and
+// the rows of the files those runs read. skip refuses rows the run holds.
+func (s *syncRun) carried(ctx context.Context, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
+	if s.info.Carried == nil {
+		return nil, nil, nil
+	}
+	built := map[string]bool{}
+	for _, c := range s.res.Customers {
+		built[c.ID] = true
+	}
+	var ids []string
+	for _, c := range s.info.Changes {
+		if (c.Change == state.ChangeNew || c.Change == state.ChangeUpdated) && !built[c.ID] {
+			ids = append(ids, c.ID)
+		}
+	}
+	loaded := map[string]bool{}
+	var recs []*record.Record
+	rows, err := s.store.RowsOfCustomers(ctx, ids, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, row := range rows {
+		if !skip(&row) {
+			loaded[row.Fingerprint] = true
+			recs = append(recs, row.Record())
+		}
+	}
+	for _, rel := range s.info.FilesCarried {
+		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
+			if !skip(&row) && !loaded[row.Fingerprint] {
+				loaded[row.Fingerprint] = true
+				recs = append(recs, row.Record())
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("load rows of %s from the state: %w", rel, err)
+		}
+	}
+	return recs, buildStored(s.cfg, recs), nil
 }
 
 // rebuild loads the stored rows that skip does not refuse and rebuilds
@@ -70,6 +120,24 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 	if err != nil {
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
+	return recs, buildGroups(cfg, groups), nil
+}
+
+// buildStored rebuilds, under their stored ids, the customers of the kept
+// and merged rows among recs.
+func buildStored(cfg Config, recs []*record.Record) []*merge.Customer {
+	groups := map[string][]*record.Record{}
+	for _, r := range recs {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+			groups[r.CustomerID] = append(groups[r.CustomerID], r)
+		}
+	}
+	return buildGroups(cfg, groups)
+}
+
+// buildGroups builds one customer per group of rows, under the group's
+// stored id, sorted by id.
+func buildGroups(cfg Config, groups map[string][]*record.Record) []*merge.Customer {
 	merger := merge.New(cfg.Rules)
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
@@ -81,7 +149,7 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 		customers = append(customers, c)
 	}
 	sortByID(customers)
-	return recs, customers, nil
+	return customers
 }
 
 // pairs sets the review and link pairs to write: this run's, and the
@@ -207,8 +275,9 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 }
 
 // republish rebuilds the outputs of run u from the state alone and
-// publishes them to its output folder.
-func republish(ctx context.Context, cfg Config, store *state.Store, u *state.RunRecord) error {
+// publishes them to its output folder; its delta holds every change since
+// run since, the last one published.
+func republish(ctx context.Context, cfg Config, store *state.Store, u *state.RunRecord, since int64) error {
 	snap, err := store.Previous(ctx)
 	if err != nil {
 		return err
@@ -217,14 +286,14 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	cfg.ChangesOnly = u.Counts["changes_only"] > 0
 	s := newSyncRun(cfg, store, snap, u.Started)
 	s.info.RunID = u.ID
-	changes, err := store.RunChanges(ctx, u.ID)
+	changes, err := store.RunChanges(ctx, u.ID, since)
 	if err != nil {
 		return err
 	}
 	s.setChanges(changes)
-	written := map[string]bool{} // rows the run wrote: the lineage of a changes-only run
+	written := map[string]bool{} // rows written since: the lineage of a changes-only run
 	recs, customers, err := rebuild(ctx, store, cfg, func(row *state.Row) bool {
-		if row.LastRun == u.ID {
+		if row.LastRun > since {
 			written[row.Fingerprint] = true
 		}
 		return false

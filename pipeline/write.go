@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -85,8 +86,9 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 }
 
 // changedOnly picks the customers new or updated in an incremental run and
-// the rows of the files it read or whose customer changed: the delta an
-// upsert import needs.
+// the rows of the files it read or whose customer changed — since the last
+// published run, so with those of a run that never published — the delta
+// an upsert import needs.
 func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
 	touched := map[string]bool{}
 	for _, c := range res.Sync.Changes {
@@ -95,7 +97,7 @@ func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
 		}
 	}
 	read := map[string]bool{}
-	for _, f := range res.Sync.FilesRead {
+	for _, f := range slices.Concat(res.Sync.FilesRead, res.Sync.FilesCarried) {
 		read[f] = true
 	}
 	var customers []*merge.Customer

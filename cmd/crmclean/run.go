@@ -273,6 +273,10 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 		fmt.Fprintf(w, "republished\trun %d\t(saved, but its outputs never appeared: now in %s)\n",
 			si.Republished.ID, si.Republished.Out)
 	}
+	if si.Carried != nil {
+		fmt.Fprintf(w, "changes carried\tfrom run %d\t(saved, but its outputs never appeared: its changes are in this run's changes.csv and delta)\n",
+			si.Carried.ID)
+	}
 }
 
 // hintFor suggests what to do about a run error.

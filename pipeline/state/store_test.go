@@ -370,17 +370,26 @@ func TestUnpublished(t *testing.T) {
 	if u, err := s.Unpublished(ctx); err != nil || u != nil {
 		t.Fatalf("empty store: Unpublished = %+v, %v", u, err)
 	}
+	lastPublished := func(want int64) {
+		t.Helper()
+		if got, err := s.LastPublished(ctx); err != nil || got != want {
+			t.Errorf("LastPublished = %d, %v; want %d", got, err, want)
+		}
+	}
+	lastPublished(0)
 	r1 := mustCommit(t, s, fixtureRun("a.xlsx"), fixtureChanges(0, "a.xlsx", 1))
 	u, err := s.Unpublished(ctx)
 	if err != nil || u == nil || u.ID != r1 || u.Out != "out" {
 		t.Fatalf("after commit: Unpublished = %+v, %v; want run %d", u, err, r1)
 	}
+	lastPublished(0)
 	if err := s.MarkPublished(ctx, r1); err != nil {
 		t.Fatal(err)
 	}
 	if u, err := s.Unpublished(ctx); err != nil || u != nil {
 		t.Errorf("after MarkPublished: Unpublished = %+v, %v", u, err)
 	}
+	lastPublished(r1)
 	if err := s.AddDecisions(ctx, []Decision{{A: "x", B: "y", Verdict: Merge}}); err != nil {
 		t.Fatal(err)
 	}
