@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -119,8 +120,10 @@ func RulesHash(r *rules.Rules) (string, error) {
 // cleaned and matched again, keeping ids.
 //
 // The run's changes are committed to the state in one transaction before
-// the outputs are published; a run killed in between is republished, from
-// the state alone, by the next one.
+// the outputs are published; the changes of a run killed in between are
+// carried, from the state alone, into the next one's outputs (see carry).
+// As a batch run, it returns ErrNoRows, committing and publishing nothing,
+// when no row of the inputs could be read.
 func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
@@ -171,6 +174,9 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	if err := s.gather(ctx); err != nil {
+		if errors.Is(err, ErrNoRows) {
+			return s.res, err // with the files' problems, for the user
+		}
 		return nil, err
 	}
 	m, err := s.matchAndResolve(ctx)
@@ -363,6 +369,9 @@ func (s *syncRun) gather(ctx context.Context) error {
 	}
 	s.info.RowsReused = int(reused.Load())
 	s.keepUnreadable(stored)
+	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
+		return ErrNoRows // as a batch run: nothing is committed or published
+	}
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {

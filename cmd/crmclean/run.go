@@ -122,20 +122,14 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var res *pipeline.Result
 	if cfg.State != "" {
 		res, err = pipeline.Sync(ctx, cfg)
-		if err != nil {
-			return err
+	} else if res, err = pipeline.Process(ctx, cfg); err == nil {
+		err = pipeline.Write(cfg, res)
+	}
+	if err != nil {
+		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
+			printFileProblems(stderr, res)
 		}
-	} else {
-		res, err = pipeline.Process(ctx, cfg)
-		if err != nil {
-			if errors.Is(err, pipeline.ErrNoRows) && res != nil {
-				printFileProblems(stderr, res)
-			}
-			return err
-		}
-		if err := pipeline.Write(cfg, res); err != nil {
-			return err
-		}
+		return err
 	}
 	s := summarize(res)
 	printFileProblems(stderr, res)
