@@ -125,12 +125,16 @@ func report(err error, stderr io.Writer) int {
 		return ex.code
 	}
 	fmt.Fprintf(stderr, "Error: %v\n", err)
+	hint := hintFor(err)
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintln(stderr, "Try: crmclean help")
+		if hint == "" {
+			hint = "crmclean help"
+		}
+		fmt.Fprintf(stderr, "Try: %s\n", hint)
 		return exitUsage
 	}
-	if hint := hintFor(err); hint != "" {
+	if hint != "" {
 		fmt.Fprintf(stderr, "Try: %s\n", hint)
 	}
 	return exitFailed

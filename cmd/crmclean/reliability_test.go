@@ -46,3 +46,30 @@ func TestNoReadableRowSameOnBothPaths(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyStateFileRefused: a 0-byte state file (truncated, or replaced
+// by mistake) is refused with Error:/Try: and exit 2, and stays as it is;
+// it never silently becomes a new state with new customer ids. A state
+// file that does not exist is created.
+func TestEmptyStateFileRefused(t *testing.T) {
+	dir := t.TempDir()
+	statePath, out := filepath.Join(dir, "crm.db"), filepath.Join(dir, "out")
+	if err := os.WriteFile(statePath, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "run", "--quiet", "--state", statePath, "--out", out, fixtures)
+	if code != exitUsage || !strings.Contains(stderr, "Error: ") || !strings.Contains(stderr, "the file is empty (0 bytes)") ||
+		!strings.Contains(stderr, "Try: give --state") {
+		t.Errorf("exit %d, want %d with Error: and Try: lines:\n%s", code, exitUsage, stderr)
+	}
+	if st, err := os.Stat(statePath); err != nil || st.Size() != 0 {
+		t.Errorf("the refused state file was changed: %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("outputs were written: %v", err)
+	}
+	fresh := filepath.Join(dir, "new.db")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--state", fresh, "--out", out, fixtures); code != exitOK {
+		t.Errorf("a new state file: exit %d\n%s", code, stderr)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/crmclean/crmclean/pipeline"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
+	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/rules"
 )
 
@@ -122,6 +123,9 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var res *pipeline.Result
 	if cfg.State != "" {
 		res, err = pipeline.Sync(ctx, cfg)
+		if errors.Is(err, state.ErrNotState) || errors.Is(err, state.ErrNewerSchema) {
+			return usageError{err} // as purge, review and decide
+		}
 	} else if res, err = pipeline.Process(ctx, cfg); err == nil {
 		err = pipeline.Write(cfg, res)
 	}
@@ -278,6 +282,10 @@ func hintFor(err error) string {
 	switch {
 	case errors.Is(err, pipeline.ErrNoRows):
 		return "check the inputs: 'crmclean inspect INPUT...' shows what each file holds"
+	case errors.Is(err, state.ErrNotState):
+		return "give --state the project's state file (restore it from a backup if it was damaged), or a new file name to start a new state"
+	case errors.Is(err, state.ErrNewerSchema):
+		return "use the crmclean version that wrote the state file, or a newer one"
 	case errors.Is(err, sink.ErrNotOurs):
 		return "pass --out with a new or empty folder"
 	case errors.Is(err, os.ErrNotExist):

@@ -131,6 +131,26 @@ func TestOpenRefuses(t *testing.T) {
 			want: ErrNotState,
 			msg:  "other tables",
 		},
+		{
+			name: "empty file",
+			prepare: func(t *testing.T, path string) {
+				if err := os.WriteFile(path, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: ErrNotState,
+			msg:  "the file is empty (0 bytes)",
+		},
+		{
+			name: "folder",
+			prepare: func(t *testing.T, path string) {
+				if err := os.Mkdir(path, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: ErrNotState,
+			msg:  "it is a folder",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +169,37 @@ func TestOpenRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenCreatesWhole: a new state file is whole from the moment it
+// exists (never empty, so a later Open never refuses it as truncated),
+// owner-only, and leaves nothing beside it.
+func TestOpenCreatesWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() == 0 || st.Mode().Perm() != 0o600 {
+		t.Fatalf("state file: size %d, mode %v; want a non-empty 0600 file", st.Size(), st.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "state.db" && !strings.HasPrefix(e.Name(), "state.db-") {
+			t.Errorf("left beside the state file: %s", e.Name())
+		}
+	}
+	s, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	s.Close()
 }
 
 func TestRoundTrip(t *testing.T) {
