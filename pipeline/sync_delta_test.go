@@ -146,3 +146,49 @@ func TestSyncKilledFullRunChangesSayNew(t *testing.T) {
 		sameFile(t, filepath.Join(out, f), filepath.Join(wantOut, f))
 	}
 }
+
+// TestSyncKilledLaterFullRunChangesCarried: a full --state run after a
+// published one, killed between commit and publish, comes back with its
+// new customers new and the customers it updated updated in the next
+// run's changes.csv (not unchanged), into the same folder or another one.
+func TestSyncKilledLaterFullRunChangesCarried(t *testing.T) {
+	for _, sameOut := range []bool{true, false} {
+		name := "other folder"
+		if sameOut {
+			name = "same folder"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newSyncEnv(t)
+			out := filepath.Join(e.dir, "out")
+			into := func(dir string) func(*Config) { return func(c *Config) { c.Out = dir } }
+			first, _ := e.run(into(out))
+			content, picked := newRowsCSV(t, first, 2)
+			e.write("新增客户.csv", content)
+			killAt(t, e.config(into(out)), "committed")
+
+			next := out
+			if !sameOut {
+				next = filepath.Join(e.dir, "out-2")
+			}
+			res, _ := e.run(into(next))
+			if res.Sync.Carried == nil {
+				t.Fatal("the killed run was not carried")
+			}
+			for _, dir := range []string{out, next} {
+				got := changesFile(t, dir)
+				counts := map[string]int{}
+				for _, c := range got {
+					counts[c]++
+				}
+				if counts[state.ChangeNew] != 2 || counts[state.ChangeUpdated] != len(picked) {
+					t.Errorf("%s/changes.csv counts %v, want 2 new and %d updated", filepath.Base(dir), counts, len(picked))
+				}
+				for _, id := range picked {
+					if got[id] != state.ChangeUpdated {
+						t.Errorf("%s/changes.csv: customer %s is %q, want updated", filepath.Base(dir), id, got[id])
+					}
+				}
+			}
+		})
+	}
+}
