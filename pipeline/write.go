@@ -35,6 +35,7 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 	if err != nil {
 		return nil, err
 	}
+	res.StaleRemoved = append(res.StaleRemoved, st.Removed...)
 	customers, rows := res.Customers, res.Records
 	if res.Sync != nil && cfg.ChangesOnly {
 		customers, rows = changedOnly(res)

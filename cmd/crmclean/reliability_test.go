@@ -1,10 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/crmclean/crmclean/pipeline/sink"
 )
 
 // TestNoReadableRowSameOnBothPaths: with no readable row, a batch run and
@@ -71,5 +76,45 @@ func TestEmptyStateFileRefused(t *testing.T) {
 	fresh := filepath.Join(dir, "new.db")
 	if code, _, stderr := runCLI(t, "run", "--quiet", "--state", fresh, "--out", out, fixtures); code != exitOK {
 		t.Errorf("a new state file: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestStaleTempFoldersRemoved: the staging folder of a run killed while
+// writing (personal data) is removed by the next run into the same
+// folder, which says so; a folder crmclean did not make is left alone.
+func TestStaleTempFoldersRemoved(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	ended := exec.Command("sh", "-c", "exit 0")
+	if err := ended.Run(); err != nil {
+		t.Skip("needs a shell:", err)
+	}
+	host, _ := os.Hostname()
+	killed, foreign := filepath.Join(dir, ".out.tmp-123"), filepath.Join(dir, ".out.tmp-mine")
+	for _, d := range []string{killed, foreign} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "clean.csv"), []byte("客户名称\n张三\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	marker := fmt.Sprintf("crmclean output folder; safe to replace by a later crmclean run\ncreated %s\npid %d on %s\n",
+		time.Now().UTC().Format(time.RFC3339), ended.Process.Pid, host)
+	if err := os.WriteFile(filepath.Join(killed, sink.Marker), []byte(marker), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(killed); !os.IsNotExist(err) {
+		t.Errorf("the killed run's folder is still there: %v", err)
+	}
+	if _, err := os.Stat(foreign); err != nil {
+		t.Errorf("a folder without crmclean's marker was touched: %v", err)
+	}
+	if !strings.Contains(stderr, "Note: removed 1 temporary output folder(s) left by stopped runs: .out.tmp-123") {
+		t.Errorf("no note of the removal:\n%s", stderr)
 	}
 }

@@ -216,6 +216,9 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 	for _, ig := range res.Ignored {
 		fmt.Fprintf(w, "Note: skipped %s: %s\n", ig.Path, ig.Reason)
 	}
+	if n := len(res.StaleRemoved); n > 0 {
+		fmt.Fprintf(w, "Note: removed %d temporary output folder(s) left by stopped runs: %s\n", n, strings.Join(res.StaleRemoved, ", "))
+	}
 }
 
 func sheetLabel(name string) string {
