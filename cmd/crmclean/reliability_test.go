@@ -118,3 +118,37 @@ func TestStaleTempFoldersRemoved(t *testing.T) {
 		t.Errorf("no note of the removal:\n%s", stderr)
 	}
 }
+
+// TestOutInsideInputFolder: with --out inside the input folder, the
+// second run skips the output folder (and says so) and reads the same
+// rows as the first, not its own outputs.
+func TestOutInsideInputFolder(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "sheets")
+	if err := os.CopyFS(in, os.DirFS(fixtures)); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(in, "out")
+	lineage := func() []map[string]string {
+		rows := readCSV(t, filepath.Join(out, "lineage.csv"))
+		for _, r := range rows {
+			if strings.HasPrefix(r["source_file"], "out/") {
+				t.Errorf("lineage.csv lists an output file as input: %v", r)
+			}
+		}
+		return rows
+	}
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, in); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", code, stderr)
+	}
+	first := lineage()
+	code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, in)
+	if code != exitOK {
+		t.Fatalf("second run: exit %d\n%s", code, stderr)
+	}
+	if second := lineage(); len(second) != len(first) {
+		t.Errorf("second run: %d lineage rows, want %d as the first", len(second), len(first))
+	}
+	if !strings.Contains(stderr, "Note: skipped "+out+": a crmclean output folder") {
+		t.Errorf("no note of the skipped output folder:\n%s", stderr)
+	}
+}

@@ -9,11 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/crmclean/crmclean/pipeline/source"
 )
 
 // Marker is the file crmclean leaves in output folders it creates; a folder
 // with it may be replaced by a later run.
-const Marker = ".crmclean-output"
+// Input discovery skips the folders holding it.
+const Marker = source.OutputMarker
 
 // ErrNotOurs is returned when the output folder exists, is not empty, and was
 // not created by crmclean.
