@@ -199,7 +199,7 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	s.res.Duration = time.Since(s.res.Started)
 
-	st, err := stage(cfg, s.res)
+	st, err := stage(ctx, cfg, s.res)
 	if err != nil {
 		return nil, err
 	}

@@ -321,7 +321,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		return err
 	}
 	s.res.Duration = u.Ended.Sub(u.Started)
-	st, err := stage(cfg, s.res)
+	st, err := stage(ctx, cfg, s.res)
 	if err != nil {
 		return err
 	}

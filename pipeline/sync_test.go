@@ -155,7 +155,7 @@ func TestSyncFirstRunEqualsBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(batch, bres); err != nil {
+	if err := Write(context.Background(), batch, bres); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"clean.csv", "lineage.csv", "links.csv", "review.csv", "contacts.csv", "rejects.csv"} {
@@ -592,7 +592,7 @@ func TestSyncIncrementalMatchesLikeBatch(t *testing.T) {
 		t.Errorf("incremental run grouped rows into %d customers, a batch run into %d", len(got), len(want))
 	}
 	// Links and open review pairs survive incremental runs.
-	if err := Write(batch, bres); err != nil {
+	if err := Write(context.Background(), batch, bres); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"links.csv", "review.csv"} {

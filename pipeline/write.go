@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -15,9 +16,11 @@ import (
 
 // Write writes the output files of res into a staging folder beside
 // cfg.Out and moves it into place only when every file is complete, so a
-// failed run never leaves a half-written output folder.
-func Write(cfg Config, res *Result) error {
-	st, err := stage(cfg, res)
+// failed run never leaves a half-written output folder. Once ctx is done
+// (Ctrl-C) the writers stop, the staging folder is removed and the output
+// folder stays as it was.
+func Write(ctx context.Context, cfg Config, res *Result) error {
+	st, err := stage(ctx, cfg, res)
 	if err != nil {
 		return err
 	}
@@ -29,8 +32,9 @@ func Write(cfg Config, res *Result) error {
 }
 
 // stage writes the output files of res into a staging folder and returns
-// it, ready to publish.
-func stage(cfg Config, res *Result) (*sink.Staging, error) {
+// it, ready to publish. The writers stop once ctx is done or one of them
+// fails; the staging folder is then removed.
+func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) {
 	st, err := sink.Stage(cfg.Out)
 	if err != nil {
 		return nil, err
@@ -40,46 +44,66 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 	if res.Sync != nil && cfg.ChangesOnly {
 		customers, rows = changedOnly(res)
 	}
+	if cfg.Progress != nil {
+		cfg.Progress.Stage("write", -1)
+		defer cfg.Progress.Done()
+	}
+	parent := ctx
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(cfg.Workers, 1))
 	// Costliest first, so that no long writer starts last while the others
 	// are done: at a million rows clean.xlsx takes the longest, then the
 	// report (built here, beside the other files) and links.csv.
 	writers := []func(dir string) error{
-		func(dir string) error { return sink.WriteCleanXLSX(dir, customers) },
+		func(dir string) error { return sink.WriteCleanXLSX(ctx, dir, customers) },
 		func(dir string) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
 				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
 				Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			return report.WriteHTML(dir, rep, cfg.Lang)
 		},
-		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
-		func(dir string) error { return sink.WriteClean(dir, customers) },
-		func(dir string) error { return sink.WriteContacts(dir, customers) },
-		func(dir string) error { return sink.WriteLineage(dir, rows) },
-		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
-		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
-		func(dir string) error { return sink.WriteRejects(dir, rows) },
-		func(dir string) error { return sink.WriteRejectsXLSX(dir, rows) },
+		func(dir string) error { return sink.WriteLinks(ctx, dir, res.Matched, res.Match.Links) },
+		func(dir string) error { return sink.WriteClean(ctx, dir, customers) },
+		func(dir string) error { return sink.WriteContacts(ctx, dir, customers) },
+		func(dir string) error { return sink.WriteLineage(ctx, dir, rows) },
+		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteRejects(ctx, dir, rows) },
+		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows) },
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
-		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })
+		writers = append(writers, func(dir string) error { return sink.WriteProfile(ctx, dir, cfg.Profile, customers) })
 	}
 	if res.Sync != nil {
 		changes := make([]sink.Change, len(res.Sync.Changes))
 		for i, c := range res.Sync.Changes {
 			changes[i] = sink.Change{ID: c.ID, Change: c.Change, MergedInto: c.MergedInto}
 		}
-		writers = append(writers, func(dir string) error { return sink.WriteChanges(dir, changes) })
+		writers = append(writers, func(dir string) error { return sink.WriteChanges(ctx, dir, changes) })
 	}
 	// The files are independent: write them side by side.
-	g := new(errgroup.Group)
-	g.SetLimit(max(cfg.Workers, 1))
 	for _, w := range writers {
-		g.Go(func() error { return w(st.Dir) })
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return w(st.Dir)
+		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	if err == nil {
+		err = parent.Err() // stopped as the last file was done: still stopped
+	}
+	if err != nil {
 		st.Abort()
 		return nil, fmt.Errorf("write output: %w", err)
 	}

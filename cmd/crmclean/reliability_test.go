@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -150,5 +152,29 @@ func TestOutInsideInputFolder(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "Note: skipped "+out+": a crmclean output folder") {
 		t.Errorf("no note of the skipped output folder:\n%s", stderr)
+	}
+}
+
+// TestStoppedRunLeavesOutput: a run stopped by Ctrl-C (a cancelled
+// context) exits 1 with Error: and Try: lines and leaves the output of the
+// run before as it was.
+func TestStoppedRunLeavesOutput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != exitOK {
+		t.Fatalf("first run: exit %d\n%s", code, stderr)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "clean.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code := run(ctx, []string{"run", "--quiet", "--out", out, fixtures}, &o, &e)
+	if code != exitFailed || !strings.Contains(e.String(), "Error: ") || !strings.Contains(e.String(), "Try: run the command again: it was stopped") {
+		t.Errorf("exit %d, want %d with Error: and Try: lines:\n%s", code, exitFailed, e.String())
+	}
+	if after, err := os.ReadFile(filepath.Join(out, "clean.csv")); err != nil || !bytes.Equal(after, before) {
+		t.Errorf("the output of the run before changed: %v", err)
 	}
 }

@@ -127,7 +127,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageError{err} // as purge, review and decide
 		}
 	} else if res, err = pipeline.Process(ctx, cfg); err == nil {
-		err = pipeline.Write(cfg, res)
+		err = pipeline.Write(ctx, cfg, res)
 	}
 	if err != nil {
 		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
@@ -283,6 +283,8 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 // hintFor suggests what to do about a run error.
 func hintFor(err error) string {
 	switch {
+	case errors.Is(err, context.Canceled):
+		return "run the command again: it was stopped (Ctrl-C) and left the output folder as it was"
 	case errors.Is(err, pipeline.ErrNoRows):
 		return "check the inputs: 'crmclean inspect INPUT...' shows what each file holds"
 	case errors.Is(err, state.ErrNotState):

@@ -1,6 +1,9 @@
 package sink
 
-import "path/filepath"
+import (
+	"context"
+	"path/filepath"
+)
 
 // ChangeColumns are the columns of changes.csv.
 var ChangeColumns = []string{"customer_id", "change", "merged_into"}
@@ -13,8 +16,8 @@ type Change struct {
 }
 
 // WriteChanges writes changes.csv, in the order given (by customer id).
-func WriteChanges(dir string, changes []Change) error {
-	w, err := CreateCSV(filepath.Join(dir, "changes.csv"), ChangeColumns)
+func WriteChanges(ctx context.Context, dir string, changes []Change) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "changes.csv"), ChangeColumns)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -56,9 +57,9 @@ func CleanRow(c *merge.Customer, extras []string) []string {
 }
 
 // WriteClean writes clean.csv: one row per customer, sorted by customer_id.
-func WriteClean(dir string, customers []*merge.Customer) error {
+func WriteClean(ctx context.Context, dir string, customers []*merge.Customer) error {
 	extras := ExtraHeaders(customers)
-	w, err := CreateCSV(filepath.Join(dir, "clean.csv"), append(append([]string(nil), CleanColumns...), extras...), phoneColumns...)
+	w, err := CreateCSV(ctx, filepath.Join(dir, "clean.csv"), append(append([]string(nil), CleanColumns...), extras...), phoneColumns...)
 	if err != nil {
 		return err
 	}
@@ -72,8 +73,8 @@ func WriteClean(dir string, customers []*merge.Customer) error {
 }
 
 // WriteContacts writes contacts.csv: every distinct contact person of each customer.
-func WriteContacts(dir string, customers []*merge.Customer) error {
-	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), []string{"customer_id", "contact", "mobile", "phones", "email", "title"}, phoneColumns...)
+func WriteContacts(ctx context.Context, dir string, customers []*merge.Customer) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "contacts.csv"), []string{"customer_id", "contact", "mobile", "phones", "email", "title"}, phoneColumns...)
 	if err != nil {
 		return err
 	}
@@ -90,8 +91,8 @@ func WriteContacts(dir string, customers []*merge.Customer) error {
 
 // WriteLineage writes lineage.csv: one row per input row read, sorted by
 // source file, sheet and row.
-func WriteLineage(dir string, records []*record.Record) error {
-	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), []string{"source_file", "sheet", "row", "customer_id", "status", "reason"})
+func WriteLineage(ctx context.Context, dir string, records []*record.Record) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "lineage.csv"), []string{"source_file", "sheet", "row", "customer_id", "status", "reason"})
 	if err != nil {
 		return err
 	}
@@ -109,8 +110,8 @@ var RejectColumns = []string{"source_file", "sheet", "row", "reason", "column", 
 
 // WriteRejects writes rejects.csv: one row per reason of each rejected row,
 // with the row's original values so nothing is lost.
-func WriteRejects(dir string, records []*record.Record) error {
-	w, err := CreateCSV(filepath.Join(dir, "rejects.csv"), RejectColumns)
+func WriteRejects(ctx context.Context, dir string, records []*record.Record) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns)
 	if err != nil {
 		return err
 	}
