@@ -178,3 +178,22 @@ func TestStoppedRunLeavesOutput(t *testing.T) {
 		t.Errorf("the output of the run before changed: %v", err)
 	}
 }
+
+// TestBadPinyinRuleRefusedUpFront: a bad pinyin entry in a rules file is
+// reported when the rules are loaded, naming the file and the line, with
+// exit 2, before any input is read.
+func TestBadPinyinRuleRefusedUpFront(t *testing.T) {
+	dir := t.TempDir()
+	rulesFile := filepath.Join(dir, "规则.yaml")
+	if err := os.WriteFile(rulesFile, []byte("pinyin:\n  surnames:\n    曾: [zeng, zēng]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	code, _, stderr := runCLI(t, "run", "--quiet", "--rules", rulesFile, "--out", out, fixtures)
+	if code != exitUsage || !strings.Contains(stderr, rulesFile+": invalid rules: line 3: pinyin.surnames.曾: reading \"zēng\"") {
+		t.Errorf("exit %d, want %d naming the file and line:\n%s", code, exitUsage, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("outputs were written: %v", err)
+	}
+}
