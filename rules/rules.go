@@ -98,8 +98,10 @@ type DateRules struct {
 
 // Validation is one rule on a field.
 type Validation struct {
-	Field    string   `yaml:"field"`
-	Required bool     `yaml:"required"`
+	Field    string `yaml:"field"`
+	Required bool   `yaml:"required"`
+	// Format: email, uscc, date, phone (any valid number) or mobile
+	// (mobiles only: a landline or a 400 number fails it).
 	Format   string   `yaml:"format"`
 	Allowed  []string `yaml:"allowed"`
 	Severity string   `yaml:"severity"`
