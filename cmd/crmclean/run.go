@@ -145,8 +145,8 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 type summary struct {
-	rowsIn, data, kept, merged, rejected, skipped, unreadable, review, customers int
-	rowsLabel                                                                    string
+	rowsIn, kept, merged, rejected, skipped, unreadable, review, customers int
+	rowsLabel                                                              string
 }
 
 // summarize counts the rows of the run. On an incremental run the rows are

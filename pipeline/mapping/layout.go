@@ -81,15 +81,16 @@ func New(r *rules.Rules) *Mapper {
 	}
 	m.firstRunes = map[rune]bool{}
 	for _, k := range m.noise {
-		for _, r := range k {
-			m.firstRunes[r] = true
-			if r < utf8.RuneSelf {
-				m.firstASCII[r] = true
-			}
-			if r < 1<<16 {
-				m.firstBMP[r/64] |= 1 << (r % 64)
-			}
-			break
+		if k == "" {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(k)
+		m.firstRunes[r] = true
+		if r < utf8.RuneSelf {
+			m.firstASCII[r] = true
+		}
+		if r < 1<<16 {
+			m.firstBMP[r/64] |= 1 << (r % 64)
 		}
 	}
 	return m
