@@ -22,12 +22,12 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 	if s.full {
 		return nil
 	}
-	inRun := map[string]bool{}
-	for _, r := range s.matched {
-		inRun[state.RowOf(r).Fingerprint] = true
-	}
-	for _, r := range s.res.Records {
-		inRun[state.RowOf(r).Fingerprint] = true
+	if !s.cfg.ChangesOnly {
+		if err := s.addUntouched(ctx, m); err != nil {
+			return err
+		}
+	} else if err := s.addCarried(ctx, m); err != nil {
+		return err
 	}
 	// The stored rows matched this run belong with the rows read.
 	for _, r := range s.matched {
@@ -35,35 +35,52 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 			s.res.Records = append(s.res.Records, r)
 		}
 	}
-	skip := func(row *state.Row) bool {
+	sortRecords(s.res.Records)
+	return s.pairs(ctx, m)
+}
+
+// inRunSkip refuses the stored rows the run holds: those it matched or
+// read, and those of the files it read again or retired.
+func (s *syncRun) inRunSkip() func(*state.Row) bool {
+	inRun := map[string]bool{}
+	for _, r := range s.matched {
+		inRun[state.RowOf(r).Fingerprint] = true
+	}
+	for _, r := range s.res.Records {
+		inRun[state.RowOf(r).Fingerprint] = true
+	}
+	return func(row *state.Row) bool {
 		return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
 	}
-	var recs []*record.Record
-	var customers []*merge.Customer
-	var err error
-	if !s.cfg.ChangesOnly {
-		recs, customers, err = rebuild(ctx, s.store, s.cfg, skip)
-	} else {
-		recs, customers, err = s.carried(ctx, skip)
+}
+
+// addUntouched rebuilds, once, every customer the run left alone from its
+// stored rows, and adds them and their rows to the result.
+func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
+	if s.rebuilt {
+		return nil
 	}
+	s.rebuilt = true
+	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
+	recs, customers, err := rebuild(ctx, s.store, merger, s.inRunSkip())
 	if err != nil {
 		return err
 	}
 	s.res.Records = append(s.res.Records, recs...)
 	s.res.Customers = append(s.res.Customers, customers...)
 	sortByID(s.res.Customers)
-	sortRecords(s.res.Records)
-	return s.pairs(ctx, m)
+	return nil
 }
 
-// carried loads, for the delta of a changes-only run, what runs committed
-// but never published changed and this run did not rebuild: the new and
-// updated customers (rebuilt from their stored rows, under their ids) and
-// the rows of the files those runs read. skip refuses rows the run holds.
-func (s *syncRun) carried(ctx context.Context, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
-	if s.info.Carried == nil {
-		return nil, nil, nil
+// addCarried adds, for the delta of a changes-only run, what runs
+// committed but never published changed and this run did not rebuild: the
+// new and updated customers (rebuilt from their stored rows, under their
+// ids) and the rows of the files those runs read.
+func (s *syncRun) addCarried(ctx context.Context, m *match.Result) error {
+	if s.info.Carried == nil || s.rebuilt {
+		return nil
 	}
+	skip := s.inRunSkip()
 	built := map[string]bool{}
 	for _, c := range s.res.Customers {
 		built[c.ID] = true
@@ -78,7 +95,7 @@ func (s *syncRun) carried(ctx context.Context, skip func(*state.Row) bool) ([]*r
 	var recs []*record.Record
 	rows, err := s.store.RowsOfCustomers(ctx, ids, nil)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	for _, row := range rows {
 		if !skip(&row) {
@@ -95,15 +112,25 @@ func (s *syncRun) carried(ctx context.Context, skip func(*state.Row) bool) ([]*r
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("load rows of %s from the state: %w", rel, err)
+			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
 		}
 	}
-	return recs, buildStored(s.cfg, recs), nil
+	groups := map[string][]*record.Record{}
+	for _, r := range recs {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+			groups[r.CustomerID] = append(groups[r.CustomerID], r)
+		}
+	}
+	s.res.Records = append(s.res.Records, recs...)
+	s.res.Customers = append(s.res.Customers, buildGroups(newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m)), groups)...)
+	sortByID(s.res.Customers)
+	return nil
 }
 
 // rebuild loads the stored rows that skip does not refuse and rebuilds
-// their customers, under their stored ids, from the rows alone.
-func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
+// their customers, under their stored ids (their contacts under theirs),
+// from the rows alone.
+func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
 	var recs []*record.Record
 	groups := map[string][]*record.Record{}
 	err := store.EachRow(ctx, "", func(row state.Row) error {
@@ -120,28 +147,15 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, skip func(*sta
 	if err != nil {
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
-	return recs, buildGroups(cfg, groups), nil
-}
-
-// buildStored rebuilds, under their stored ids, the customers of the kept
-// and merged rows among recs.
-func buildStored(cfg Config, recs []*record.Record) []*merge.Customer {
-	groups := map[string][]*record.Record{}
-	for _, r := range recs {
-		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
-			groups[r.CustomerID] = append(groups[r.CustomerID], r)
-		}
-	}
-	return buildGroups(cfg, groups)
+	return recs, buildGroups(merger, groups), nil
 }
 
 // buildGroups builds one customer per group of rows, under the group's
-// stored id, sorted by id.
-func buildGroups(cfg Config, groups map[string][]*record.Record) []*merge.Customer {
-	merger := merge.New(cfg.Rules)
+// stored id (its contacts under theirs), sorted by id.
+func buildGroups(merger *merge.Merger, groups map[string][]*record.Record) []*merge.Customer {
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
-		c := merger.Build(rows)
+		c := buildWithStoredContacts(merger, rows)
 		c.ID = id
 		for _, r := range c.Rows {
 			r.CustomerID = id
@@ -292,7 +306,19 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	}
 	s.setChanges(changes)
 	written := map[string]bool{} // rows written since: the lineage of a changes-only run
-	recs, customers, err := rebuild(ctx, store, cfg, func(row *state.Row) bool {
+	numbers, err := loadNumbers(ctx, store)
+	if err != nil {
+		return err
+	}
+	explicit, err := loadContactChanges(ctx, store) // carried from earlier unpublished runs too
+	if err != nil {
+		return err
+	}
+	norm, err := newNormalizer(cfg)
+	if err != nil {
+		return err
+	}
+	recs, customers, err := rebuild(ctx, store, newMerger(cfg, norm, notOwnOf(numbers), sharedOf(numbers)), func(row *state.Row) bool {
 		if row.LastRun > since {
 			written[row.Fingerprint] = true
 		}
@@ -302,6 +328,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		return err
 	}
 	s.res.Records, s.res.Customers = recs, customers
+	s.setContactChanges(explicit)
 	if cfg.ChangesOnly {
 		s.info.FilesRead = nil
 		touched := map[string]bool{}

@@ -124,6 +124,7 @@ func TestInjectionInert(t *testing.T) {
 		{"rejects.csv", func() error { return WriteRejects(context.Background(), dir, rejected) }},
 		{"review.csv", func() error { return WriteReview(context.Background(), dir, recs, pairs) }},
 		{"clean.xlsx", func() error { return WriteCleanXLSX(context.Background(), dir, cs) }},
+		{"contacts.xlsx", func() error { return WriteContactsXLSX(context.Background(), dir, cs) }},
 		{"rejects.xlsx", func() error { return WriteRejectsXLSX(context.Background(), dir, rejected) }},
 		{"review.xlsx", func() error { return WriteReviewXLSX(context.Background(), dir, recs, pairs) }},
 	} {
@@ -193,7 +194,7 @@ func TestInjectionInert(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"clean.csv", "clean.xlsx", "rejects.xlsx", "review.xlsx", "salesforce_accounts.csv", "cn_crm_客户.csv"} {
+	for _, want := range []string{"clean.csv", "clean.xlsx", "contacts.xlsx", "rejects.xlsx", "review.xlsx", "salesforce_accounts.csv", "cn_crm_客户.csv"} {
 		if !checked[want] {
 			t.Errorf("%s not written", want)
 		}

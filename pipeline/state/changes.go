@@ -83,3 +83,11 @@ func (s *Store) LastPublished(ctx context.Context) (int64, error) {
 	}
 	return id, nil
 }
+
+// ContactChange is a contact's line of changes.csv.
+type ContactChange struct {
+	Customer   string `json:"c"` // the customer holding it (for a contact gone, the one that held it)
+	ID         string `json:"k"`
+	Change     string `json:"x"`           // ChangeNew, ChangeUpdated, …
+	MergedInto string `json:"m,omitempty"` // the contact id, for ChangeMerged
+}
