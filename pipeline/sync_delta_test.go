@@ -3,11 +3,15 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/state"
 )
 
@@ -193,5 +197,54 @@ func TestSyncKilledLaterFullRunChangesCarried(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSyncKilledRunContactsCarried: a contact added to a customer by a run
+// killed between commit and publish is new in the next run's changes.csv
+// too, not unchanged.
+func TestSyncKilledRunContactsCarried(t *testing.T) {
+	e := newSyncEnv(t)
+	out := filepath.Join(e.dir, "out")
+	into := func(c *Config) { c.Out = out }
+	first, _ := e.run(into)
+	var c *merge.Customer
+	for _, cu := range first.Customers {
+		if cu.Kind == record.Company && cu.Mobile != "" && cu.Name != "" && len(cu.Rows) == 1 {
+			c = cu
+			break
+		}
+	}
+	if c == nil {
+		t.Fatal("no single-row company with a mobile in the fixtures")
+	}
+	e.write("新联系人.csv", fmt.Sprintf("客户名称,联系人,手机\n%s,欧阳测试,%s\n", c.Name, strings.TrimPrefix(c.Mobile, "+86")))
+	killAt(t, e.config(into), "committed")
+	res, _ := e.run(into)
+
+	var lines []string
+	var of []state.ContactChange
+	for _, x := range res.Sync.ContactChanges {
+		if x.Customer == c.ID {
+			of = append(of, x)
+			if x.Change == state.ChangeNew {
+				lines = append(lines, x.ID)
+			}
+		}
+	}
+	if len(lines) != 1 {
+		t.Fatalf("contact lines of %s: %+v; want the killed run's new contact new", c.ID, of)
+	}
+	found := false
+	for _, row := range readRows(t, filepath.Join(out, "changes.csv")) {
+		if row["contact_id"] == lines[0] {
+			found = row["change"] == state.ChangeNew
+		}
+	}
+	if !found {
+		t.Errorf("changes.csv does not list contact %s as new", lines[0])
+	}
+	if got := changesFile(t, out)[c.ID]; got != state.ChangeUpdated {
+		t.Errorf("customer %s is %q in changes.csv, want updated", c.ID, got)
 	}
 }
