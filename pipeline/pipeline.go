@@ -55,6 +55,9 @@ type Config struct {
 	// given this run and retires customers left without rows; by default
 	// they stay and are reported.
 	RetireMissing bool
+	// ForgottenPatterns are evidence patterns never settled by decisions
+	// (match.Options.ForgottenPatterns); Sync reads them from the state.
+	ForgottenPatterns map[string]bool
 }
 
 // Progress receives progress of long stages. Implementations must be safe
@@ -243,8 +246,17 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 		in := inputs[i]
 		readers.Go(func() error {
 			var batch []*record.Record
+			copies := int64(0) // rows identical to an earlier one, counted as read
 			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
 				perFile[i] = append(perFile[i], r)
+				if r.SameAs != "" {
+					// Identical to an earlier row: merge.FollowIdentical fills it in.
+					if copies++; copies == batchSize {
+						cfg.Progress.Add(copies)
+						copies = 0
+					}
+					return
+				}
 				if reuse != nil && reuse(r) {
 					return
 				}
@@ -257,6 +269,7 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 			if len(batch) > 0 {
 				send(batch)
 			}
+			cfg.Progress.Add(copies)
 			return nil
 		})
 	}
@@ -290,6 +303,9 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
 		Decisions:       decisions,
+
+		PatternDecisions:  cfg.Rules.Match.PatternDecisions,
+		ForgottenPatterns: cfg.ForgottenPatterns,
 	}
 }
 
@@ -312,6 +328,7 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 	res.Match, res.Matched = m, usable
 	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
 	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers, cfg.Progress)
+	merge.FollowIdentical(res.Records, res.Customers)
 	return nil
 }
 

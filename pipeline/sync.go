@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -34,6 +35,7 @@ type SyncInfo struct {
 	First        bool                   // the state was empty: every file was read
 	RulesChanged bool                   // the rules (or crmclean's matching keys) changed: every row was cleaned and matched again
 	Regrown      bool                   // the rows more than doubled since the last full run: every row was matched again
+	Relearned    bool                   // decisions or forgotten patterns changed what evidence patterns teach: every row was matched again
 	FilesRead    []string               // new or changed files, read and cleaned
 	FilesReused  []string               // unchanged files, taken from the state without reading
 	FilesKept    []string               // files in the state but not given this run: their rows stay
@@ -127,7 +129,8 @@ type syncRun struct {
 	// upgrade: the stored golden records were built by an earlier
 	// merge.GoldenVersion, so every customer is built again and compared.
 	upgrade bool
-	rebuilt bool // addUntouched ran
+	rebuilt bool   // addUntouched ran
+	lessons []byte // settingLessons of the last run
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
@@ -306,9 +309,17 @@ var failpoint = func(string) error { return nil }
 // plan decides between a full run (every row matched) and an incremental
 // one, and loads the weights an incremental run scores with.
 func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
+	forgotten, err := s.store.ForgottenPatterns(ctx)
+	if err != nil {
+		return err
+	}
+	s.cfg.ForgottenPatterns = forgotten
 	if s.snap.Last == nil {
 		s.full = true
 		return nil
+	}
+	if s.lessons, err = s.store.Setting(ctx, settingLessons); err != nil {
+		return err
 	}
 	golden, err := s.store.Setting(ctx, settingGoldenVersion)
 	if err != nil {
@@ -438,6 +449,9 @@ func (s *syncRun) gather(ctx context.Context) error {
 	if !s.full && s.grown() {
 		s.full, s.info.Regrown = true, true
 	}
+	if !s.full && s.relearn() {
+		s.full, s.info.Relearned = true, true
+	}
 
 	// Rows of retired files: their customers are decided again.
 	for _, rel := range s.goneFile {
@@ -478,7 +492,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
 	bad := map[string]bool{}
 	for _, f := range s.res.Files {
-		if _, known := s.snap.Files[f.Rel]; f.Err != nil && known {
+		if _, known := s.snap.Files[f.Rel]; f.Incomplete() && known {
 			bad[f.Rel] = true
 			delete(s.changed, f.Rel)
 			s.info.FilesKept = append(s.info.FilesKept, f.Rel)
@@ -713,6 +727,9 @@ func (s *syncRun) fromState(row state.Row) *record.Record {
 	if r.Status == record.Kept || r.Status == record.Merged {
 		s.prior[r.Fingerprint] = priorOf(&row)
 	}
+	if r.SameAs != "" {
+		return r // not matched: it follows its first row (merge.FollowIdentical)
+	}
 	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
 	r.ContactID = ""
 	return r
@@ -783,6 +800,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	if err := s.contactIDs(ctx, customers); err != nil {
 		return nil, err
 	}
+	merge.FollowIdentical(s.matched, customers)
 	sortByID(customers)
 	s.res.Customers = customers
 	return m, nil
@@ -806,7 +824,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
-		if f.Err != nil {
+		if f.Incomplete() {
 			unreadable[f.Rel] = true
 		}
 	}
@@ -895,7 +913,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	var usable []*record.Record
 	for _, r := range s.matched {
 		_, known := s.keys[r]
-		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) {
+		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			usable = append(usable, r)
 		}
 	}
@@ -962,6 +980,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	}
 	ch.Settings[settingContactChanges] = b
 	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
+	ch.Settings[settingLessons] = []byte(s.lessonsBasis())
 	return ch, nil
 }
 
@@ -1006,6 +1025,32 @@ func (s *syncRun) carry(list []state.CustomerChange) []state.CustomerChange {
 	}
 	sort.Strings(s.info.FilesCarried)
 	return list
+}
+
+// settingLessons records what the last run's evidence patterns were
+// learned from (see lessonsBasis).
+const settingLessons = "match.lessons_basis"
+
+// lessonsBasis sums up what evidence patterns are learned from: the
+// number of decisions and the patterns forgotten.
+func (s *syncRun) lessonsBasis() string {
+	return fmt.Sprintf("%d decisions; forgotten %q", len(s.snap.Decisions), slices.Sorted(maps.Keys(s.cfg.ForgottenPatterns)))
+}
+
+// relearn reports whether the decisions changed since the last run enough
+// that a pattern may be settled differently: the pairs a pattern settles
+// may be anywhere, so every row is matched again (as when the rules
+// change). Runs with fewer decisions than one pattern needs, or with the
+// patterns turned off, never do.
+func (s *syncRun) relearn() bool {
+	need := s.cfg.Rules.Match.PatternDecisions
+	if need == 0 {
+		need = match.DefaultPatternDecisions
+	}
+	if need < 0 || string(s.lessons) == s.lessonsBasis() {
+		return false
+	}
+	return len(s.snap.Decisions) >= need || len(s.cfg.ForgottenPatterns) > 0 || len(s.lessons) > 0
 }
 
 // loadNumbers reads the numbers earlier runs judged.

@@ -117,12 +117,12 @@ func (s *syncRun) addCarried(ctx context.Context, m *match.Result) error {
 	}
 	groups := map[string][]*record.Record{}
 	for _, r := range recs {
-		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			groups[r.CustomerID] = append(groups[r.CustomerID], r)
 		}
 	}
 	s.res.Records = append(s.res.Records, recs...)
-	s.res.Customers = append(s.res.Customers, buildGroups(newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m)), groups)...)
+	s.res.Customers = append(s.res.Customers, buildGroups(newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m)), recs, groups)...)
 	sortByID(s.res.Customers)
 	return nil
 }
@@ -139,7 +139,7 @@ func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip
 		}
 		r := row.Record()
 		recs = append(recs, r)
-		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			groups[r.CustomerID] = append(groups[r.CustomerID], r)
 		}
 		return nil
@@ -147,12 +147,13 @@ func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip
 	if err != nil {
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
-	return recs, buildGroups(merger, groups), nil
+	return recs, buildGroups(merger, recs, groups), nil
 }
 
-// buildGroups builds one customer per group of rows, under the group's
-// stored id (its contacts under theirs), sorted by id.
-func buildGroups(merger *merge.Merger, groups map[string][]*record.Record) []*merge.Customer {
+// buildGroups builds one customer per group of rows of recs, under the
+// group's stored id (its contacts under theirs), sorted by id; the copies
+// of an identical row (SameAs) follow their first.
+func buildGroups(merger *merge.Merger, recs []*record.Record, groups map[string][]*record.Record) []*merge.Customer {
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
 		c := buildWithStoredContacts(merger, rows)
@@ -162,6 +163,7 @@ func buildGroups(merger *merge.Merger, groups map[string][]*record.Record) []*me
 		}
 		customers = append(customers, c)
 	}
+	merge.FollowIdentical(recs, customers)
 	sortByID(customers)
 	return customers
 }

@@ -133,6 +133,10 @@ type MatchRules struct {
 	MergeThreshold  float64 `yaml:"merge_threshold"`
 	ReviewThreshold float64 `yaml:"review_threshold"`
 	MaxBlock        int     `yaml:"max_block"`
+	// PatternDecisions is how many decided pairs of one evidence pattern,
+	// all decided the same way, settle the pattern's other pairs without
+	// review (0: 20; negative: never).
+	PatternDecisions int `yaml:"pattern_decisions,omitempty"`
 }
 
 // Survivorship decides how golden-record fields are chosen.

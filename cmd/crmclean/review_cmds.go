@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -190,6 +191,7 @@ func decideCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	path := fs.String("state", "", "state `FILE` of the project (required; it must exist)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: crmclean decide keep|merge --state FILE A B
+       crmclean decide forget-pattern|remember-pattern --state FILE CODE
 
 Record that A and B are different customers (keep, 不合并) or the same
 customer (merge, 合并). Every later 'crmclean run --state FILE' honours it.
@@ -201,10 +203,18 @@ For a customer the decision applies to every pair of its rows with the
 other side's rows (at most 10,000 pairs). To split a wrong automatic merge,
 give two of its rows, or the customer and the row to take out of it.
 
+Once 20 pairs of one evidence pattern (the pattern column of review.csv,
+e.g. company·name=·mobile∅·address=) are decided, all the same way, later
+runs merge or keep apart that pattern's other pairs without review
+(match.pattern_decisions in the rules). forget-pattern CODE stops that for
+one pattern: its pairs go to review again, and the decisions made still
+hold for their own pairs; remember-pattern CODE undoes forget-pattern.
+
 Examples:
   crmclean decide keep --state project.db C1A2B3C4D5E C9F8E7D6C5B
   crmclean decide keep --state project.db 客户台账.xlsx:华东:14 C1A2B3C4D5E
   crmclean decide merge --state project.db 呼叫中心.csv:8 C1A2B3C4D5E
+  crmclean decide forget-pattern --state project.db 'company·name=·mobile∅·address='
 
 Flags:
 `)
@@ -213,6 +223,9 @@ Flags:
 	pos, done, err := parseArgs(fs, args)
 	if done {
 		return err
+	}
+	if len(pos) > 0 && (pos[0] == "forget-pattern" || pos[0] == "remember-pattern") {
+		return forgetPattern(ctx, *path, pos, stdout)
 	}
 	if len(pos) != 3 {
 		return usagef("decide takes a verdict (keep or merge) and two customers or rows, got %d arguments", len(pos))
@@ -237,6 +250,46 @@ Flags:
 	}
 	fmt.Fprintln(stdout, msg)
 	fmt.Fprintf(stdout, "It takes effect in the next 'crmclean run --state %s'.\n", *path)
+	return nil
+}
+
+// forgetPattern runs decide forget-pattern|remember-pattern CODE.
+func forgetPattern(ctx context.Context, path string, pos []string, stdout io.Writer) error {
+	if len(pos) != 2 {
+		return usagef("decide %s takes one pattern code (as in the pattern column of review.csv), got %d arguments", pos[0], len(pos)-1)
+	}
+	code := strings.TrimSpace(pos[1])
+	if _, _, ok := match.ParsePattern(code); !ok {
+		return usagef("decide %s %q: not a pattern code such as company·name=·mobile∅·address= (see the pattern column of review.csv)", pos[0], code)
+	}
+	if err := stateExists(path); err != nil {
+		return err
+	}
+	s, err := openState(ctx, path)
+	if err != nil {
+		return err
+	}
+	forget := pos[0] == "forget-pattern"
+	changed, err := s.ForgetPattern(ctx, code, forget)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close state file %s: %w", path, cerr)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case !changed && forget:
+		fmt.Fprintf(stdout, "Pattern %s is forgotten already.\n", code)
+		return nil
+	case !changed:
+		fmt.Fprintf(stdout, "Pattern %s was not forgotten: nothing to undo.\n", code)
+		return nil
+	case forget:
+		fmt.Fprintf(stdout, "Forgot pattern %s: its pairs go to review again; the decisions made still hold for their own pairs.\n", code)
+	default:
+		fmt.Fprintf(stdout, "Pattern %s is learned from decisions again.\n", code)
+	}
+	fmt.Fprintf(stdout, "It takes effect in the next 'crmclean run --state %s' (every row is matched again).\n", path)
 	return nil
 }
 

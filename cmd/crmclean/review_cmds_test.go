@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -360,5 +362,45 @@ func TestDecideSource(t *testing.T) {
 	}
 	if want := fmt.Sprintf("decide command: keep %s %s", "a.csv:2", "a.csv:3"); len(ds) != 1 || ds[0].Source != want {
 		t.Errorf("decisions %+v, want one with source %q", ds, want)
+	}
+}
+
+// TestDecideForgetPattern checks forget-pattern and remember-pattern: the
+// state keeps the forgotten codes; a code that is not a pattern is a usage
+// error naming it.
+func TestDecideForgetPattern(t *testing.T) {
+	const code = "company·name=·mobile∅·address="
+	db := fixtureState(t)
+	steps := []struct {
+		args     []string
+		wantCode int
+		wantOut  string
+		want     []string // forgotten after the step
+	}{
+		{[]string{"forget-pattern", code}, exitOK, "Forgot pattern " + code, []string{code}},
+		{[]string{"forget-pattern", code}, exitOK, "forgotten already", []string{code}},
+		{[]string{"remember-pattern", code}, exitOK, "learned from decisions again", nil},
+		{[]string{"remember-pattern", code}, exitOK, "nothing to undo", nil},
+		{[]string{"forget-pattern", "名称一致"}, exitUsage, `"名称一致": not a pattern code`, nil},
+		{[]string{"forget-pattern"}, exitUsage, "takes one pattern code", nil},
+	}
+	for _, st := range steps {
+		args := append(append([]string{"decide"}, st.args...), "--state", db)
+		code, stdout, stderr := runCLI(t, args...)
+		if code != st.wantCode || !strings.Contains(stdout+stderr, st.wantOut) {
+			t.Errorf("decide %q: exit %d, output %q; want exit %d and %q", st.args, code, stdout+stderr, st.wantCode, st.wantOut)
+		}
+		s, err := state.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.ForgottenPatterns(context.Background())
+		s.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if keys := slices.Sorted(maps.Keys(got)); !slices.Equal(keys, st.want) {
+			t.Errorf("decide %q: forgotten %q, want %q", st.args, keys, st.want)
+		}
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -168,6 +170,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	s := summarize(res)
 	printFileProblems(stderr, res)
+	printOutputNotes(stderr, res)
 	printSummary(stderr, res, s, *out)
 	if *strict && (s.rejected > 0 || s.unreadable > 0) {
 		return exitError{exitRejected}
@@ -207,16 +210,17 @@ func summarize(res *pipeline.Result) summary {
 		if si != nil && !read[r.Prov.File] {
 			continue
 		}
-		s.rowsIn++
+		n := r.Prov.Rows() // a run of blank rows counts all its rows
+		s.rowsIn += n
 		switch r.Status {
 		case record.Kept:
 			s.kept++
 		case record.Merged:
 			s.mergedRead++
 		case record.Rejected:
-			s.rejected++
+			s.rejected += n
 		case record.Skipped:
-			s.skipped++
+			s.skipped += n
 		}
 	}
 	for _, f := range res.Files {
@@ -241,10 +245,13 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 			fmt.Fprintf(w, "Note: %s, sheet %q not read: %s\n", f.Rel, sk.Name, sk.Reason)
 		}
 		for _, sh := range f.Sheets {
-			if sh.Err != nil {
-				fmt.Fprintf(w, "Warning: reading stopped early: %v\n", sh.Err)
+			for _, msg := range sh.Warnings {
+				fmt.Fprintf(w, "Warning: %s\n", msg)
 			}
-			if sh.Rows == 0 {
+			if msg := stopMessage(sh); msg != "" {
+				fmt.Fprintf(w, "Warning: %s\n", msg)
+			}
+			if sh.Rows == 0 && sh.Err == nil {
 				fmt.Fprintf(w, "Note: %s%s is empty\n", f.Rel, sheetLabel(sh.Name))
 			}
 			if !sh.HeaderFound && sh.Rows > 0 {
@@ -258,6 +265,28 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 	if n := len(res.StaleRemoved); n > 0 {
 		fmt.Fprintf(w, "Note: removed %d temporary output folder(s) left by stopped runs: %s\n", n, strings.Join(res.StaleRemoved, ", "))
 	}
+}
+
+// printOutputNotes says where the outputs hold less than the inputs: source
+// columns beyond what a sheet has room for, carried in one column.
+func printOutputNotes(w io.Writer, res *pipeline.Result) {
+	if e := sink.CleanExtras(res.Customers); len(e.Rolled) > 0 {
+		fmt.Fprintf(w, "Warning: the inputs carry %d source columns, more than clean.xlsx has room for: the first %d have columns of their own in clean.csv and clean.xlsx, the other %d (from %q on) are carried in the last column, %q, as header=value pairs\n",
+			len(e.Headers)+len(e.Rolled), len(e.Headers), len(e.Rolled), e.Rolled[0], sink.ExtraColumn)
+	}
+}
+
+// stopMessage describes a sheet whose reading broke off, in one message:
+// where it stopped and where the rest is accounted for.
+func stopMessage(sh ingest.SheetReport) string {
+	switch {
+	case sh.Err == nil:
+		return ""
+	case sh.Stopped > 0:
+		return fmt.Sprintf("reading stopped early: %v (%d rows above it were read; from row %d on, the sheet is one rejected entry in lineage.csv)",
+			sh.Err, sh.Rows, sh.Stopped)
+	}
+	return sh.Err.Error()
 }
 
 func sheetLabel(name string) string {
@@ -278,6 +307,9 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 		fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
 	}
 	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
+	if res.Match != nil {
+		printLearned(tw, res.Match.Learned)
+	}
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
 	fmt.Fprintf(tw, "time\t%s\t(%s reading, cleaning and matching; the rest writing)\n", time.Since(res.Started).Round(time.Millisecond), res.Duration.Round(time.Millisecond))
@@ -286,6 +318,36 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	}
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
+}
+
+// maxLearnedLines is how many learned patterns the summary lists.
+const maxLearnedLines = 5
+
+// printLearned says what decided evidence patterns settled this run:
+// "company·name=·address=: 38 decided, all merge → 52 pairs merged
+// without review".
+func printLearned(w io.Writer, learned []match.Learned) {
+	shown := 0
+	for _, l := range learned {
+		if l.Verdict == "" && !l.Forgotten {
+			continue
+		}
+		if shown++; shown > maxLearnedLines {
+			break
+		}
+		switch {
+		case l.Forgotten:
+			fmt.Fprintf(w, "pattern forgotten\t%s\t(%d decided; its pairs are asked again)\n", l.Pattern, l.Merged+l.Kept)
+		case l.Verdict == match.DecisionMerge:
+			fmt.Fprintf(w, "pattern learned\t%s\t(%d decided, all merge: %d pairs merged without review", l.Pattern, l.Merged, l.Applied)
+			if l.Held > 0 {
+				fmt.Fprintf(w, "; %d held apart by a hard rule", l.Held)
+			}
+			fmt.Fprintln(w, ")")
+		default:
+			fmt.Fprintf(w, "pattern learned\t%s\t(%d decided, all keep apart: %d pairs kept apart without review)\n", l.Pattern, l.Kept, l.Applied)
+		}
+	}
 }
 
 // printSync adds what an incremental run did with the state.
@@ -298,10 +360,13 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 			k["new"]+k["updated"]+k["merged"]+k["retired"], k["new"], k["updated"], k["merged"], k["retired"])
 	}
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
+	if si.Relearned {
+		fmt.Fprintf(w, "rows matched\tall\t(decisions changed what evidence patterns teach: matched again)\n")
+	}
 	if si.Regrown {
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
 	}
-	if !si.First && !si.RulesChanged && !si.Regrown {
+	if !si.First && !si.RulesChanged && !si.Regrown && !si.Relearned {
 		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
 	}
 	if si.RowsReused > 0 {

@@ -96,8 +96,9 @@ type link struct {
 }
 
 // band sorts the candidate pairs into merge links and review pairs,
-// leaving out the pairs a person decided (dec may be nil).
-func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisions, opt *Options, st *Stats) (links []link, review []Pair) {
+// leaving out the pairs a person decided (dec may be nil) and settling
+// those of the patterns people decided (ls may be nil).
+func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisions, ls *lessons, opt *Options, st *Stats) (links []link, review []Pair) {
 	var asked []outcome // the outcomes of the review pairs, explained below
 	// Room for every pair scoring a merge, so that links are allocated once.
 	merging := 0
@@ -124,6 +125,17 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 			st.BlockedMerges++
 		}
 		if !doubtful(o, s, opt) {
+			continue
+		}
+		// A pattern people decided the same way often enough is settled
+		// without asking again (never against a hard conflict).
+		switch ls.settle(o.pat) {
+		case DecisionMerge:
+			links = append(links, link{a, b, s, o})
+			st.PatternMerges++
+			continue
+		case DecisionKeep:
+			st.PatternKeeps++
 			continue
 		}
 		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s)})

@@ -120,6 +120,16 @@ type Options struct {
 	// (merge A–B, merge B–C, keep A–C), is ignored and counted in
 	// Stats.ConflictingDecisions.
 	Decisions map[[2]string]string
+	// PatternDecisions is how many decided pairs of one evidence pattern
+	// (Pair.Pattern), all decided the same way, settle the pattern's other
+	// pairs: a pair that would go to review is merged (unless it holds a
+	// hard conflict: a household, branches, different USCCs) or kept apart
+	// without asking; Result.Learned says what moved. 0 means
+	// DefaultPatternDecisions; a negative value never settles a pattern.
+	PatternDecisions int
+	// ForgottenPatterns are pattern codes never settled by decisions,
+	// whatever their count (crmclean decide forget-pattern).
+	ForgottenPatterns map[string]bool
 	// Existing, on an incremental run, gives per record (len(recs)
 	// entries, or none) the customer it belongs to from an earlier run, or
 	// "" for a new record; any other length is an ErrExisting.
@@ -169,6 +179,10 @@ type Result struct {
 	// keep decision between their records, or because they carry a
 	// number whose judgement this run changed. Sorted.
 	Reopened []string
+	// Learned are the evidence patterns of the decided pairs, what the
+	// decisions teach about each and what this run applied, patterns with
+	// most decisions first (see Options.PatternDecisions).
+	Learned []Learned
 }
 
 // NotOwn returns the numbers of Numbers that are none of their carriers'
@@ -225,6 +239,8 @@ type Stats struct {
 	MergePairs     int            // pairs at or above the merge threshold and allowed
 	ReviewPairs    int
 	BlockedMerges  int // pairs above the merge threshold held back to review (name-only evidence or a hard conflict)
+	PatternMerges  int // would-be review pairs merged by a pattern people decided merged (Result.Learned)
+	PatternKeeps   int // would-be review pairs kept apart by a pattern people decided apart
 	SplitClusters  int // union-find clusters split by the cluster check (or by keep decisions)
 	ClusterSizes   []SizeCount
 	Weights        []FieldWeight // the weights used, per kind, field and outcome
@@ -377,7 +393,9 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	res.Stats.Timings.Estimation = time.Since(t)
 
 	t = time.Now()
-	links, review := band(fs, cands, outs, w, dec, &opt, &res.Stats)
+	ls := learn(fs, dec, &opt)
+	links, review := band(fs, cands, outs, w, dec, ls, &opt, &res.Stats)
+	res.Learned = ls.list()
 	clusters, kept := cluster(fs, links, w, dec, &opt, &res.Stats)
 	res.Stats.Timings.Clustering = time.Since(t)
 

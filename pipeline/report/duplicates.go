@@ -10,7 +10,7 @@ import (
 )
 
 func duplicates(in Input, m masker) Duplicates {
-	d := Duplicates{ClusterSizes: []SizeCount{}, Evidence: []EvidenceStat{}, ReviewSample: []ReviewPair{}, CappedBlocks: []CappedBlock{}, Conflicts: []ConflictStat{}}
+	d := Duplicates{ClusterSizes: []SizeCount{}, Evidence: []EvidenceStat{}, ReviewSample: []ReviewPair{}, CappedBlocks: []CappedBlock{}, Conflicts: []ConflictStat{}, Learned: []LearnedPattern{}}
 	sizes := map[int]int{}
 	conflicts := map[string]int{}
 	for _, c := range in.Customers {
@@ -38,6 +38,10 @@ func duplicates(in Input, m masker) Duplicates {
 	d.MergePairs = len(mr.Links)
 	d.ReviewPairs = len(mr.Review)
 	d.BlockedMerges = mr.Stats.BlockedMerges
+	for _, l := range mr.Learned {
+		d.Learned = append(d.Learned, LearnedPattern{Pattern: l.Pattern, Merged: l.Merged, Kept: l.Kept,
+			Verdict: l.Verdict, Forgotten: l.Forgotten, Applied: l.Applied, Held: l.Held})
+	}
 	for _, b := range mr.Stats.CappedBlocks {
 		// The key itself is a value (a phone, a name): only its type and size are shown.
 		d.CappedBlocks = append(d.CappedBlocks, CappedBlock{KeyType: b.KeyType, Size: b.Size})

@@ -155,6 +155,7 @@ type Location struct {
 	SourceFile string `json:"source_file"`
 	Sheet      string `json:"sheet,omitempty"`
 	Row        int    `json:"row"`
+	RowEnd     int    `json:"row_end,omitempty"` // last row of a run of rows (blank, or not read)
 }
 
 // Duplicates describes what matching found.
@@ -169,6 +170,21 @@ type Duplicates struct {
 	ReviewSample   []ReviewPair   `json:"review_sample"` // highest scores first, at most maxReview
 	CappedBlocks   []CappedBlock  `json:"capped_blocks"`
 	Conflicts      []ConflictStat `json:"conflicts"` // fields whose merged rows disagreed, most frequent first
+	// Learned are the evidence patterns of people's decisions, what they
+	// teach and what this run settled by them, most decided first.
+	Learned []LearnedPattern `json:"learned_patterns"`
+}
+
+// LearnedPattern is what the decided pairs of one evidence pattern taught
+// the run (match.Learned).
+type LearnedPattern struct {
+	Pattern   string `json:"pattern"`   // the pattern code, as in review.csv
+	Merged    int    `json:"merged"`    // decided pairs decided merged
+	Kept      int    `json:"kept"`      // decided pairs decided apart
+	Verdict   string `json:"verdict"`   // merge or keep once settled; "" while still asked
+	Forgotten bool   `json:"forgotten"` // crmclean decide forget-pattern
+	Applied   int    `json:"applied"`   // this run's pairs the verdict settled, never asked
+	Held      int    `json:"held"`      // pairs a merge verdict could not merge (a hard rule)
 }
 
 // ConflictStat is how many customers' rows disagreed on a field when they
@@ -286,6 +302,9 @@ type SheetStat struct {
 	HeaderFound bool   `json:"header_found"`
 	Skipped     string `json:"skipped,omitempty"` // why the sheet was not read
 	Error       string `json:"error,omitempty"`   // why reading broke off
+	// Warnings are problems of the sheet no data row carries (a repaired
+	// header, bad bytes in it).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Unreadable is a file or sheet that could not be read, or a file that was

@@ -15,6 +15,10 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 )
 
+// RuleUnreadableCell is the issue of a cell a workbook has lost, such as a
+// shared string that is not in its table: the cell is read as empty.
+const RuleUnreadableCell = "cell.unreadable"
+
 // Hints shown with workbook errors.
 const (
 	hintPassword  = "remove the password in Excel (File > Info > Protect Workbook) and save again"
@@ -31,6 +35,7 @@ type xlsxLimits struct {
 	ratio       int64
 	ratioFloor  int64
 	element     int // largest single row or string item, in bytes
+	cell        int // largest cell text, in bytes
 }
 
 var defaultXLSXLimits = xlsxLimits{
@@ -38,7 +43,8 @@ var defaultXLSXLimits = xlsxLimits{
 	total:      4 << 30,
 	ratio:      250,
 	ratioFloor: 64 << 20,
-	element:    256 << 20,
+	element:    MaxRecord,
+	cell:       MaxCell,
 }
 
 // Magic numbers at the start of the file.
@@ -557,7 +563,11 @@ func (wb *workbook) readSharedStrings(name string) error {
 				return fmt.Errorf("part %s, string %d: %w", zf.Name, len(wb.strings), w.failure("<si>"))
 			}
 			text = appendStringItem(text[:0], w.data()[start:j])
-			wb.strings = append(wb.strings, string(decodeOOXMLEscapes(text)))
+			if s := decodeOOXMLEscapes(text); len(s) <= wb.lim.cell {
+				wb.strings = append(wb.strings, string(s))
+			} else {
+				return fmt.Errorf("%w: part %s, string %d: %w", ErrTooLarge, zf.Name, len(wb.strings), ErrCellTooLong)
+			}
 			w.advance(j + len(closing))
 		}
 	}
