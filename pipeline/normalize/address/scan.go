@@ -65,8 +65,8 @@ func (s *scan) run(t string, fromText bool, cap int) {
 	s.end = 0
 	pos := skipFiller(t, skipCountry(t, 0))
 	for read := 0; pos < len(t) && read < maxMentions; read++ {
-		if s.deepest() == levelDistrict {
-			break
+		if s.deepest() == levelDistrict && s.nEnds == 1 {
+			break // several districts: a former name split, which the rest may decide
 		}
 		m, ok, blocked := s.match(t, pos, cap)
 		if !ok {
@@ -104,7 +104,7 @@ func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, 
 	next := buf[:0]
 	for _, c := range cands {
 		for _, e := range s.ends() {
-			if c.div.parent != nil && c.div.parent.within(e) && accept(c, e, false) {
+			if c.div.parent != nil && (c.div.parent.within(e) || c.via != nil && c.via.within(e)) && accept(c, e, false) {
 				next = appendDiv(next, c.div)
 			}
 		}
@@ -284,6 +284,9 @@ func acceptable(c candidate, l int, e *division, f *follow, repeat bool) bool {
 	// canonical 汕尾市城区 must read back the same.
 	if len(e.kids) == 1 {
 		e = e.kids[0] // a municipality's one city
+	}
+	if c.generic {
+		return !repeat && (e == c.div.parent || e == c.via) // 长治市城区, not 山西省城区
 	}
 	weak := c.short || l == 2 && genericDistrict(c.div) && c.div.parent != e
 	if !weak {
