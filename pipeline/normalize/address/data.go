@@ -92,7 +92,10 @@ type index struct {
 	regions []string               // RegionNames, longest first
 	cities  map[string][]*division // full and short city names
 	byCode  map[string]*division   // cities and districts by code
-	current map[string]bool        // full names of current divisions
+	// cityByRune[i][r]: the cities whose (i+1)-th character is r, for typo
+	// corrections with nothing read before.
+	cityByRune [2]map[rune][]*division
+	current    map[string]bool // full names of current divisions
 }
 
 var idx = mustBuild(divisionsTSV, formerTSV)
@@ -178,6 +181,12 @@ func build(tsv string) (*index, error) {
 				}
 			}
 			if k.level == levelCity {
+				for i := range ix.cityByRune {
+					if ix.cityByRune[i] == nil {
+						ix.cityByRune[i] = map[rune][]*division{}
+					}
+					ix.cityByRune[i][k.first[i]] = append(ix.cityByRune[i][k.first[i]], k)
+				}
 				ix.cities[k.name] = appendDiv(ix.cities[k.name], k)
 				ix.cities[short] = appendDiv(ix.cities[short], k)
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
@@ -395,42 +396,108 @@ func splitsBetter(t string, offs, keys *[32]int, key []byte, inner, mask uint32)
 // typo looks at t[pos:] for the full name of a child of the current ends
 // written with one wrong character (杭洲市 for 杭州市). The correction is
 // made only when exactly one child fits, the generic suffix (市, 区, 县)
-// is written right, and the text as written is not itself a division name.
+// is written right, and the text as written is not itself a division name
+// (former names are read before typos are looked for). A wrong character
+// that sounds like the right one (洲 for 州) makes a correction; another
+// (抗 for 杭) only one that the next name confirms, which confirm asks
+// for: so a district is corrected only for a homophone (蓝城区 is not
+// 榕城区), and a province only when a city of it follows. With nothing
+// read yet, cities are looked at too (抗州市西湖区).
 func (s *scan) typo(t string, pos int) (mention, bool) {
-	var found *division
+	var found []*division
 	var window string
+	sounds := true
 	// One of the first two characters must be right: a cheap filter.
 	t0, size := utf8.DecodeRuneInString(t[pos:])
 	t1, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(t[pos+size:], isSpace))
+	try := func(k *division) {
+		if k.first[0] != t0 && k.first[1] != t1 || slices.Contains(found, k) {
+			return
+		}
+		w, a, b, ok := oneOff(t[pos:], k.name)
+		if !ok {
+			return
+		}
+		if _, real := idx.names[w]; real || commonWord(w) {
+			return
+		}
+		found = append(found, k)
+		window, sounds = w, sounds && homophone(a, b)
+	}
 	for _, e := range s.ends() {
 		if len(e.kids) == 1 {
 			e = e.kids[0] // a municipality: its districts, not its one city
 		}
 		for _, k := range e.kids {
-			if k.first[0] != t0 && k.first[1] != t1 {
-				continue
+			try(k)
+		}
+		if e.level == levelRoot {
+			for _, k := range idx.cityByRune[0][t0] {
+				try(k)
 			}
-			w, ok := oneOff(t[pos:], k.name)
-			if !ok {
-				continue
+			for _, k := range idx.cityByRune[1][t1] {
+				try(k)
 			}
-			if _, real := idx.names[w]; real || commonWord(w) {
-				continue
-			}
-			if found != nil && found != k {
-				return mention{}, false
-			}
-			found, window = k, w
 		}
 	}
-	if found == nil {
+	if len(found) == 0 {
 		return mention{}, false
 	}
-	cands := []candidate{{div: found}}
+	if len(found) > 1 || !sounds || found[0].level == levelProvince {
+		// Only the next name can tell: keep the one it lies below.
+		var confirmed *division
+		for _, k := range found {
+			if confirmedBy(t, pos+len(window), k) {
+				if confirmed != nil {
+					return mention{}, false
+				}
+				confirmed = k
+			}
+		}
+		if confirmed == nil {
+			return mention{}, false
+		}
+		found = found[:1]
+		found[0] = confirmed
+	}
+	cands := []candidate{{div: found[0]}}
 	if !s.advance(cands, func(candidate, *division, bool) bool { return true }) {
 		return mention{}, false
 	}
-	return mention{end: pos + len(window), cands: cands, typo: window, name: found.name, lo: levelProvince, hi: levelDistrict}, true
+	return mention{end: pos + len(window), cands: cands, typo: window, name: found[0].name, lo: levelProvince, hi: levelDistrict}, true
+}
+
+// confirmedBy reports whether the text at t[at:] starts with the name of a
+// division below d.
+func confirmedBy(t string, at int, d *division) bool {
+	at = skipFiller(t, at)
+	rest := t[at:]
+	first, _ := utf8.DecodeRuneInString(rest)
+	mask := idx.lengthsOf(first)
+	i := 0
+	for l := 1; l < 31 && i < len(rest) && mask>>l != 0; l++ {
+		_, size := utf8.DecodeRuneInString(rest[i:])
+		i += size
+		if mask&(1<<l) == 0 {
+			continue
+		}
+		for _, c := range idx.names[rest[:i]] {
+			if c.div != d && c.div.within(d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// homophone reports whether two characters share a reading, tones aside.
+func homophone(a, b rune) bool {
+	for _, x := range pinyin.Of(a) {
+		if slices.Contains(pinyin.Of(b), x) {
+			return true
+		}
+	}
+	return false
 }
 
 // commonWords end like division names but are ordinary words; a typo
@@ -449,11 +516,12 @@ func commonWord(w string) bool {
 }
 
 // oneOff reports whether t starts with name written with exactly one other
-// character before its last one, and returns that prefix of t.
-func oneOff(t, name string) (string, bool) {
+// character before its last one, and returns that prefix of t and the
+// character written (a) for the right one (b).
+func oneOff(t, name string) (w string, a, b rune, ok bool) {
 	n := utf8.RuneCountInString(name)
 	if n < 3 {
-		return "", false
+		return "", 0, 0, false
 	}
 	diff, i, j := 0, 0, 0
 	for k := 0; k < n; k++ {
@@ -461,28 +529,29 @@ func oneOff(t, name string) (string, bool) {
 			i++ // ASCII spaces inside a name: 莱锡 市
 		}
 		if i >= len(t) {
-			return "", false
+			return "", 0, 0, false
 		}
-		a, sa := utf8.DecodeRuneInString(t[i:])
-		if isSpace(a) {
-			i += sa
+		x, sx := utf8.DecodeRuneInString(t[i:])
+		if isSpace(x) {
+			i += sx
 			k--
 			continue
 		}
-		b, sb := utf8.DecodeRuneInString(name[j:])
-		if a != b {
-			if k == n-1 || a < 0x4e00 || a > 0x9fff {
-				return "", false // the suffix must match; only a Chinese character may be wrong
+		y, sy := utf8.DecodeRuneInString(name[j:])
+		if x != y {
+			if k == n-1 || x < 0x4e00 || x > 0x9fff {
+				return "", 0, 0, false // the suffix must match; only a Chinese character may be wrong
 			}
 			diff++
+			a, b = x, y
 		}
-		i += sa
-		j += sb
+		i += sx
+		j += sy
 	}
 	if diff != 1 {
-		return "", false
+		return "", 0, 0, false
 	}
-	return t[:i], true
+	return t[:i], a, b, true
 }
 
 // merge combines the reading of the address text with the reading of the
