@@ -164,6 +164,9 @@ func build(tsv string) (*index, error) {
 			if short != k.name {
 				ix.add(short, candidate{div: k, short: true})
 			}
+			for _, a := range abbreviations(k) {
+				ix.add(a, candidate{div: k})
+			}
 			if k.level <= levelCity {
 				regions[k.name] = true
 				if short != k.name {

@@ -65,6 +65,34 @@ func stripEthnic(s string) string {
 	}
 }
 
+// abbreviations returns names people write for a division besides its
+// full and short names: 广西省 for an autonomous region, 文山州 for an
+// autonomous prefecture, and the usual contractions of banners and
+// counties whose full names are long (察右中旗, 科左后旗, 阜蒙县).
+func abbreviations(d *division) []string {
+	switch {
+	case d.level == levelProvince && strings.HasSuffix(d.name, "自治区"):
+		return []string{shorten(d.name, levelProvince) + "省"}
+	case d.level == levelCity && strings.HasSuffix(d.name, "自治州"):
+		return []string{shorten(d.name, levelCity) + "州"}
+	case d.level == levelDistrict:
+		for _, a := range bannerContractions {
+			if rest, ok := strings.CutPrefix(d.name, a[0]); ok {
+				return []string{a[1] + rest}
+			}
+		}
+	}
+	return nil
+}
+
+// bannerContractions turn the long prefixes of banner and county names
+// into the contraction in common use: 察哈尔右翼中旗 → 察右中旗.
+var bannerContractions = [][2]string{
+	{"察哈尔右翼", "察右"}, {"科尔沁右翼", "科右"}, {"科尔沁左翼", "科左"}, {"土默特", "土"},
+	{"达尔罕茂明安联合旗", "达茂旗"}, {"阿拉善", "阿"}, {"阜新蒙古族自治县", "阜蒙县"},
+	{"喀喇沁左翼蒙古族自治县", "喀左县"},
+}
+
 // addFormer indexes the former names of former.tsv (see gen/former): each
 // as a candidate for the current division it became, or for each of them
 // when it was split. A former name is left out where it is also the name
@@ -146,7 +174,7 @@ func (ix *index) addFormer(tsv string) error {
 				c.via = via
 			}
 			ix.add(name, c)
-			if short != name && !ix.current[short] && !generic {
+			if short != name && !ix.current[short] && !generic && !strings.ContainsRune("市城郊矿", []rune(short)[0]) {
 				c.short = true
 				ix.add(short, c)
 			}

@@ -58,7 +58,7 @@ func Resolve(in Input) Result {
 		// (as below) and leaves the columns' scan unmade.
 		var own scan
 		own.reset()
-		own.run(in.Address, true, anyLevel)
+		own.runText(in.Address)
 		return own.result(in.Address, true)
 	}
 	return resolveColumns(in)
@@ -101,7 +101,7 @@ func resolveColumns(in Input) Result {
 	}
 	var own scan
 	own.reset()
-	own.run(in.Address, true, anyLevel)
+	own.runText(in.Address)
 	if !hasCols {
 		return own.result(in.Address, true)
 	}

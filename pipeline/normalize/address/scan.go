@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
@@ -63,8 +64,13 @@ func (s *scan) addMention(m mention) {
 // A name read in a split column of level cap is taken at that level when
 // it can be (see levels): 河北 in a province column is 河北省, not 河北区.
 func (s *scan) run(t string, fromText bool, cap int) {
+	s.runFrom(t, 0, fromText, cap)
+}
+
+// runFrom is run on t[start:].
+func (s *scan) runFrom(t string, start int, fromText bool, cap int) {
 	s.end = 0
-	pos := skipFiller(t, skipCountry(t, 0))
+	pos := skipFiller(t, skipCountry(t, start))
 	for read := 0; pos < len(t) && read < maxMentions; read++ {
 		if s.deepest() == levelDistrict && s.nEnds == 1 {
 			break // several districts: a former name split, which the rest may decide
@@ -85,6 +91,57 @@ func (s *scan) run(t string, fromText bool, cap int) {
 	}
 }
 
+// runText reads the address text t: from its start, or, when no region
+// name starts it, after a label or a short phrase that precedes one
+// (地址：, 我家的地址是, 分店位于, null). The region must be read
+// convincingly there: a full name or two names (北京市, 浙江杭州).
+func (s *scan) runText(t string) {
+	s.run(t, true, anyLevel)
+	if s.nMent > 0 || t == "" {
+		return
+	}
+	n := 0
+	for i, r := range t {
+		if n++; n > maxLabel+1 || unicode.IsDigit(r) || strings.ContainsRune(streetRunes, r) {
+			return
+		}
+		if i == 0 || idx.lengthsOf(r) == 0 || !labelLike(t[:i]) {
+			continue
+		}
+		var try scan
+		try.reset()
+		try.runFrom(t, i, true, anyLevel)
+		if first := try.mentArr[0]; try.nMent >= 2 || try.nMent == 1 && (!first.cands[0].short || try.deepest() == levelDistrict) {
+			*s = try
+			return
+		}
+	}
+}
+
+// maxLabel is the longest label, in characters, read before an address.
+const maxLabel = 12
+
+// streetRunes end a street, building or village: a text before a region
+// name that holds one is an address part, not a label (东方路88号上海市).
+const streetRunes = "路街巷弄号楼室栋村镇乡"
+
+// labelLike reports whether p, the text before a region name, is a label
+// or a phrase introducing the address: it ends with a colon or another
+// separator, or with 是, 于, 在, 为, 址, 点, 部 (我家的地址是, 分店位于,
+// 工作地点, 总部), or holds no Chinese character at all (null, N/A).
+func labelLike(p string) bool {
+	last, _ := utf8.DecodeLastRuneInString(p)
+	if isSeparator(last) || strings.ContainsRune("是于在为址点部", last) {
+		return true
+	}
+	for _, r := range p {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return false
+		}
+	}
+	return true
+}
+
 // deepest returns the lowest level of the current ends.
 func (s *scan) deepest() int {
 	min := levelDistrict
@@ -101,9 +158,25 @@ func (s *scan) deepest() int {
 // as a repeat of an end or of its ancestor (浙江省 after 杭州). Going deeper
 // wins over repeating: in 湘潭 湘潭 the second is 湘潭县 of 湘潭市.
 func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, repeat bool) bool) bool {
+	// Current names first: a former name counts only where no current
+	// division of the name fits (海口琼山 is 琼山区, not the former 琼山市).
+	for _, old := range [2]bool{false, true} {
+		if s.advanceOld(cands, old, accept) {
+			return true
+		}
+	}
+	return false
+}
+
+// advanceOld is advance with the current (old false) or former names
+// among the candidates.
+func (s *scan) advanceOld(cands []candidate, old bool, accept func(c candidate, e *division, repeat bool) bool) bool {
 	var buf [maxEnds]*division
 	next := buf[:0]
 	for _, c := range cands {
+		if c.old != old {
+			continue
+		}
 		for _, e := range s.ends() {
 			if c.div.parent != nil && (c.div.parent.within(e) || c.via != nil && c.via.within(e)) && accept(c, e, false) {
 				next = appendDiv(next, c.div)
@@ -112,6 +185,9 @@ func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, 
 	}
 	if len(next) == 0 {
 		for _, c := range cands {
+			if c.old != old {
+				continue
+			}
 			for _, e := range s.ends() {
 				if e.within(c.div) && accept(c, e, true) {
 					next = appendDiv(next, e)
@@ -183,7 +259,10 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		if !ok {
 			continue
 		}
-		f := follow{t: t, at: offs[l]}
+		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
+			continue // 青岛市北区 is 青岛 + 市北区
+		}
+		f := follow{t: t, at: offs[l], unique: unique(cands)}
 		lo, hi := levels(cands, cap)
 		ok = s.advance(cands, func(c candidate, e *division, repeat bool) bool {
 			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
@@ -241,7 +320,8 @@ func (s *scan) below(cands []candidate) bool {
 // follow describes what follows a name, worked out only when needed.
 type follow struct {
 	t          string
-	at         int // byte offset after the name
+	at         int  // byte offset after the name
+	unique     bool // the name stands for one division
 	done       bool
 	alone, str bool
 }
@@ -294,12 +374,93 @@ func acceptable(c candidate, l int, e *division, f *follow, repeat bool) bool {
 		return true
 	}
 	if repeat {
-		return f.standalone()
+		return f.standalone() || startsName(f.t[f.at:]) // 宁波宁波海曙区
 	}
 	if c.div.level == levelDistrict && e.level == levelRoot && !c.div.named {
-		return skipSeparators(f.t, f.at) == len(f.t) // alone in its field: 西湖 in a district column
+		// Alone in its field (西湖 in a district column), or the only
+		// division of its name followed by what reads as an address
+		// (义乌稠城街道, not 义乌华信贸易).
+		return skipSeparators(f.t, f.at) == len(f.t) || f.unique && !tightSuffix(lastRune(f.t[:f.at])) && addressy(f.t[f.at:])
 	}
-	return f.standalone() || !f.street()
+	// A street word may begin a division below: 江苏镇江市, 宁波镇海区.
+	return f.standalone() || !f.street() || nameBelow(f.t, f.at, c.div, true)
+}
+
+func lastRune(s string) string {
+	_, size := utf8.DecodeLastRuneInString(s)
+	return s[len(s)-size:]
+}
+
+// unique reports whether the candidates of a name are one division.
+func unique(cands []candidate) bool {
+	for _, c := range cands[1:] {
+		if c.div != cands[0].div {
+			return false
+		}
+	}
+	return true
+}
+
+// addressWords and companyWords tell what follows a place name: 稠城街道,
+// 前进东路, 经济开发区 read as an address; 贸易公司 as a company.
+var (
+	addressRunes = "路街道巷弄号镇乡村"
+	addressWords = strings.Fields(`开发区 工业园 园区 大道 广场 大厦 小区 社区 新区 新城 商城 花园`)
+	companyWords = strings.Fields(`公司 厂 店 行 部 中心 集团 有限 商贸 贸易 科技 实业`)
+)
+
+// addressy reports whether the text right after a place name reads as an
+// address: a street or place word within the next eight characters, and
+// no company word before it.
+func addressy(rest string) bool {
+	if streetSuffix(rest) || streetWord(rest) {
+		return false // the name is part of a street or place: 解放路
+	}
+	n := 0
+	for i, r := range rest {
+		if n++; n > 8 {
+			return false
+		}
+		w := rest[i:]
+		for _, c := range companyWords {
+			if strings.HasPrefix(w, c) {
+				return false
+			}
+		}
+		if strings.ContainsRune(addressRunes, r) && i > 0 {
+			return true
+		}
+		for _, a := range addressWords {
+			if strings.HasPrefix(w, a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// splitsShorter reports whether a name ending at full reads better as a
+// shorter one ending at short: 青岛市北区 is 青岛 and 市北区, since a
+// division of 青岛 starts after 青岛 and none after 青岛市.
+func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
+	if r, _ := utf8.DecodeRuneInString(t[short:]); idx.lengthsOf(r) == 0 {
+		return false // no name starts with the last character (most names): no split
+	}
+	shorter, ok := idx.names[t[pos:short]]
+	if !ok {
+		return false
+	}
+	for _, c := range cands {
+		if nameBelow(t, full, c.div, true) {
+			return false
+		}
+	}
+	for _, c := range shorter {
+		if nameBelow(t, short, c.div, true) {
+			return true
+		}
+	}
+	return false
 }
 
 // genericDistrict reports whether d's name is a common word: 城区, 郊区,
@@ -447,7 +608,7 @@ func (s *scan) typo(t string, pos int) (mention, bool) {
 		// Only the next name can tell: keep the one it lies below.
 		var confirmed *division
 		for _, k := range found {
-			if confirmedBy(t, pos+len(window), k) {
+			if nameBelow(t, pos+len(window), k, false) {
 				if confirmed != nil {
 					return mention{}, false
 				}
@@ -467,9 +628,9 @@ func (s *scan) typo(t string, pos int) (mention, bool) {
 	return mention{end: pos + len(window), cands: cands, typo: window, name: found[0].name, lo: levelProvince, hi: levelDistrict}, true
 }
 
-// confirmedBy reports whether the text at t[at:] starts with the name of a
-// division below d.
-func confirmedBy(t string, at int, d *division) bool {
+// nameBelow reports whether the text at t[at:] starts with the name of a
+// division below d; with full, the full name (镇江市, not 镇江).
+func nameBelow(t string, at int, d *division, full bool) bool {
 	at = skipFiller(t, at)
 	rest := t[at:]
 	first, _ := utf8.DecodeRuneInString(rest)
@@ -482,7 +643,7 @@ func confirmedBy(t string, at int, d *division) bool {
 			continue
 		}
 		for _, c := range idx.names[rest[:i]] {
-			if c.div != d && c.div.within(d) {
+			if c.div != d && c.div.within(d) && !(full && c.short) {
 				return true
 			}
 		}
