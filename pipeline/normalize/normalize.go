@@ -39,6 +39,8 @@ func New(r *rules.Rules) (*Normalizer, error) {
 		BranchWords:       r.Names.BranchWords,
 		IndividualMarkers: r.Names.IndividualMarkers,
 		Regions:           address.RegionNames(),
+		Places:            address.PlaceNames(),
+		BrandLike:         address.BrandLikeRegions(),
 		Surnames:          r.Pinyin.Surnames,
 		PlaceWords:        r.Pinyin.PlaceWords,
 	}
