@@ -53,6 +53,8 @@ var resolveCases = []struct {
 	{"province from city", Input{Address: "杭州市上城区解放路1号"}, want{"浙江省", "杭州市", "上城区", "解放路1号", "330102", nil}},
 	{"city and province from unique district", Input{Address: "义乌市稠州北路1号"}, want{"浙江省", "金华市", "义乌市", "稠州北路1号", "330782", []string{RuleInferred}}},
 	{"municipality from unique district", Input{Address: "海淀区中关村大街1号"}, want{"北京市", "北京市", "海淀区", "中关村大街1号", "110108", []string{RuleInferred}}},
+	{"short county-level name ending in 港 alone before a town", Input{Address: "张家港杨舍镇人民路1号"}, want{"江苏省", "苏州市", "张家港市", "杨舍镇人民路1号", "320582", []string{RuleInferred}}},
+	{"short district name ending in 桥 alone before a street", Input{Address: "柯桥华舍街道1号"}, want{"浙江省", "绍兴市", "柯桥区", "华舍街道1号", "330603", []string{RuleInferred}}},
 	{"province-level short then county", Input{Address: "新疆和田洛浦县团结路1号"}, want{"新疆维吾尔自治区", "和田地区", "洛浦县", "团结路1号", "653224", nil}},
 	{"county named like its city", Input{Address: "湖南 湘潭 湘潭 建设路1号"}, want{"湖南省", "湘潭市", "湘潭县", "建设路1号", "430321", nil}},
 	{"province or city of one name", Input{Address: "吉林"}, want{"吉林省", "", "", "", "220000", nil}},

@@ -380,15 +380,20 @@ func acceptable(c candidate, l int, e *division, f *follow, repeat bool) bool {
 		// Alone in its field (西湖 in a district column), or the only
 		// division of its name followed by what reads as an address
 		// (义乌稠城街道, not 义乌华信贸易).
-		return skipSeparators(f.t, f.at) == len(f.t) || f.unique && !tightSuffix(lastRune(f.t[:f.at])) && addressy(f.t[f.at:])
+		return skipSeparators(f.t, f.at) == len(f.t) || f.unique && !strings.ContainsRune(streetEnds, lastRune(f.t[:f.at])) && addressy(f.t[f.at:])
 	}
 	// A street word may begin a division below: 江苏镇江市, 宁波镇海区.
 	return f.standalone() || !f.street() || nameBelow(f.t, f.at, c.div, true)
 }
 
-func lastRune(s string) string {
-	_, size := utf8.DecodeLastRuneInString(s)
-	return s[len(s)-size:]
+// streetEnds are the last characters of a name that reads as a street of
+// its own (解放路, 中山街) rather than a county-level place; 张家港 and 柯桥
+// end in 港 and 桥 and are places.
+const streetEnds = "路街道巷弄里"
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }
 
 // unique reports whether the candidates of a name are one division.
