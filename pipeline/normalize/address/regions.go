@@ -31,7 +31,8 @@ func ProvinceOfCity(city string) string {
 
 // PlaceNames returns the names of the county-level divisions that a
 // company name may start with: their full names (天河区, 江阴市, 平和县)
-// and the short names of county-level cities (江阴, 昆山), longest first.
+// and the short names of county-level cities (江阴, 昆山), current and
+// former (海门市, 郫县), longest first.
 // The slice is new on each call.
 func PlaceNames() []string {
 	seen := map[string]bool{}
@@ -49,6 +50,18 @@ func PlaceNames() []string {
 		}
 	}
 	walk(idx.root)
+	// Former county-level names start company names registered before the
+	// change (海门市, 郫县): full names, and short ones of former cities.
+	for name, cands := range idx.names {
+		for _, c := range cands {
+			if c.old && !c.short && !c.generic && c.div.level == levelDistrict {
+				seen[name] = true
+				if s := shorten(name, levelDistrict); s != name && strings.HasSuffix(name, "市") {
+					seen[s] = true
+				}
+			}
+		}
+	}
 	for n := range seen {
 		out = append(out, n)
 	}

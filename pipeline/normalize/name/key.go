@@ -312,8 +312,9 @@ func (n *Namer) shortRegion(r string) string {
 	return r
 }
 
-// shortBranchRegions writes a full region right before a branch word
-// short: 招商银行北京市分行 → 招商银行北京分行, as 北京分行 is written too.
+// shortBranchRegions writes a full region right before a branch word, or
+// a few characters before one, short: 招商银行北京市分行 → 招商银行北京分行,
+// 中国银行宁波市鄞州支行 → 中国银行宁波鄞州支行, as they are written too.
 func (n *Namer) shortBranchRegions(s string) string {
 	i := strings.Index(s, "市")
 	if i < 0 {
@@ -321,7 +322,7 @@ func (n *Namer) shortBranchRegions(s string) string {
 	}
 	for ; i >= 0; i = nextIndex(s, "市", i) {
 		rest := s[i+len("市"):]
-		if !n.startsBranch(rest) {
+		if !n.branchWithin(rest, 4) {
 			continue
 		}
 		for l := 2; l <= 4; l++ {
@@ -336,6 +337,19 @@ func (n *Namer) shortBranchRegions(s string) string {
 		}
 	}
 	return s
+}
+
+// branchWithin reports whether a branch word starts s or one of its next
+// runes up to l: 宁波市分行, and 宁波市鄞州支行 as 宁波鄞州支行 is written too.
+func (n *Namer) branchWithin(s string, l int) bool {
+	for i, runes := 0, 0; runes <= l && i < len(s); runes++ {
+		if n.startsBranch(s[i:]) {
+			return true
+		}
+		_, size := text.DecodeRune(s, i)
+		i += size
+	}
+	return false
 }
 
 // startsBranch reports whether s starts with a branch word.

@@ -20,10 +20,9 @@ import (
 //     surname is a person, as is one of up to four with a compound surname
 //     or a minority name written with a middle dot (阿依古丽·买买提); four
 //     characters with a single surname read as a brand (国色天娇), not a
-//     person
-//     (阿依古丽·买买提); a name that starts with a region followed by at
-//     least two characters, or that ends in a one-character company word
-//     (五金行, 茶社) after at least two others, is a company;
+//     person; a name that starts with a region followed by at least two
+//     characters, or that ends in a one-character company word (五金行,
+//     茶社) after at least two others, is a company;
 //   - anything else is a company.
 //
 // An empty name is a company: there is nothing to read a person from.
