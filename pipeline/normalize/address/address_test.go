@@ -345,3 +345,45 @@ func TestCleanDetail(t *testing.T) {
 		}
 	}
 }
+
+// TestRealAddresses checks testdata/real_addresses.tsv: addresses as people
+// write them (labels, former names, typos, repeated prefixes, non-standard
+// names, short county-level names, divisions starting with street words),
+// each with its expected province, city, district, adcode, detail and
+// issue rules.
+func TestRealAddresses(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "real_addresses.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for i, line := range strings.Split(string(src), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 8 {
+			t.Fatalf("real_addresses.tsv line %d: want 8 fields, got %d: %q", i+1, len(f), line)
+		}
+		rows++
+		var rules []string
+		if f[7] != "" {
+			rules = strings.Split(f[7], ",")
+		}
+		w := want{f[2], f[3], f[4], f[6], f[5], rules}
+		t.Run(f[0]+"/"+f[1], func(t *testing.T) {
+			got := Resolve(Input{Address: f[1]})
+			if g := (want{got.Province, got.City, got.District, got.Detail, got.Adcode, rulesOf(got)}); !sameWant(g, w) {
+				t.Errorf("Resolve(%q)\n got  %s/%s/%s | %s [%s] %v\n want %s/%s/%s | %s [%s] %v", f[1],
+					g.p, g.c, g.d, g.detail, g.adcode, g.rules, w.p, w.c, w.d, w.detail, w.adcode, w.rules)
+			}
+		})
+	}
+	if rows < 150 {
+		t.Errorf("real_addresses.tsv has %d addresses, want at least 150", rows)
+	}
+}
+
+func sameWant(a, b want) bool {
+	return a.p == b.p && a.c == b.c && a.d == b.d && a.detail == b.detail && a.adcode == b.adcode && slices.Equal(a.rules, b.rules)
+}

@@ -127,11 +127,12 @@ const streetRunes = "路街巷弄号楼室栋村镇乡"
 
 // labelLike reports whether p, the text before a region name, is a label
 // or a phrase introducing the address: it ends with a colon or another
-// separator, or with 是, 于, 在, 为, 址, 点, 部 (我家的地址是, 分店位于,
-// 工作地点, 总部), or holds no Chinese character at all (null, N/A).
+// separator, or with 是, 于, 在, 为, 址, 点, 部, 至, 往 (我家的地址是, 分店位于,
+// 工作地点, 总部, 送货至, 寄往), or holds no Chinese character at all (null,
+// N/A).
 func labelLike(p string) bool {
 	last, _ := utf8.DecodeLastRuneInString(p)
-	if isSeparator(last) || strings.ContainsRune("是于在为址点部", last) {
+	if isSeparator(last) || strings.ContainsRune("是于在为址点部至往", last) {
 		return true
 	}
 	for _, r := range p {
@@ -268,7 +269,8 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
 		})
 		if ok {
-			return mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}, true, false
+			end := offs[l] + straySuffix(t[offs[l]:], cands)
+			return mention{end: end, cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}, true, false
 		}
 		if f.street() && s.below(cands) {
 			return mention{}, false, true
@@ -281,6 +283,27 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		s.conflict = conflict
 	}
 	return mention{}, false, false
+}
+
+// straySuffix returns the length of a county-level suffix that rest starts
+// with right after a short district name, when that suffix is not the
+// division's own: an old spelling from before 2000 (武安县 for 武安市, 牟平县
+// for 牟平区) whose 县 must not stay in the detail. 县城 (the county town)
+// and 市场 are words of their own and stay.
+func straySuffix(rest string, cands []candidate) int {
+	r, size := utf8.DecodeRuneInString(rest)
+	if !strings.ContainsRune("县市区", r) {
+		return 0
+	}
+	if next, _ := utf8.DecodeRuneInString(rest[size:]); strings.ContainsRune("城场区镇", next) {
+		return 0
+	}
+	for _, c := range cands {
+		if !c.short || c.div.level != levelDistrict || lastRune(c.div.name) == r {
+			return 0
+		}
+	}
+	return size
 }
 
 // anyLevel is the cap of the address text: names there may be of any level.
@@ -634,7 +657,8 @@ func (s *scan) typo(t string, pos int) (mention, bool) {
 }
 
 // nameBelow reports whether the text at t[at:] starts with the name of a
-// division below d; with full, the full name (镇江市, not 镇江).
+// division below d; with full, the full name (镇江市, not 镇江) or a short
+// one followed by a full name below it (镇江京口区).
 func nameBelow(t string, at int, d *division, full bool) bool {
 	at = skipFiller(t, at)
 	rest := t[at:]
@@ -648,7 +672,12 @@ func nameBelow(t string, at int, d *division, full bool) bool {
 			continue
 		}
 		for _, c := range idx.names[rest[:i]] {
-			if c.div != d && c.div.within(d) && !(full && c.short) {
+			if c.div == d || !c.div.within(d) {
+				continue
+			}
+			// A short name counts when a full name below it follows
+			// (江苏镇江京口区), so that a street (江苏镇江路) does not.
+			if !full || !c.short || nameBelow(t, at+i, c.div, true) {
 				return true
 			}
 		}
