@@ -3,6 +3,7 @@ package address
 import (
 	"math/bits"
 	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -291,6 +292,9 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 // for 牟平区) whose 县 must not stay in the detail. 县城 (the county town)
 // and 市场 are words of their own and stay.
 func straySuffix(rest string, cands []candidate) int {
+	if !cands[0].short || cands[0].div.level != levelDistrict {
+		return 0 // most names: full, or not of a district
+	}
 	r, size := utf8.DecodeRuneInString(rest)
 	if !strings.ContainsRune("县市区", r) {
 		return 0
@@ -471,11 +475,23 @@ func addressy(rest string) bool {
 // shorter one ending at short: 青岛市北区 is 青岛 and 市北区, since a
 // division of 青岛 starts after 青岛 and none after 青岛市.
 func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
-	if r, _ := utf8.DecodeRuneInString(t[short:]); idx.lengthsOf(r) == 0 {
-		return false // no name starts with the last character (most names): no split
+	if !startsSuffixName(t[short:]) {
+		return false // no division name starts at the suffix (most names): no split
 	}
 	shorter, ok := idx.names[t[pos:short]]
 	if !ok {
+		return false
+	}
+	// The shorter reading is tried first: a name rarely starts at the
+	// suffix (市北区 does), so the full reading is seldom looked at.
+	split := false
+	for _, c := range shorter {
+		if nameBelow(t, short, c.div, true) {
+			split = true
+			break
+		}
+	}
+	if !split {
 		return false
 	}
 	for _, c := range cands {
@@ -483,10 +499,60 @@ func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
 			return false
 		}
 	}
-	for _, c := range shorter {
-		if nameBelow(t, short, c.div, true) {
+	return true
+}
+
+// suffixNames are the division names that start with a character that
+// also ends names (市北区, 市中区, 县前…), by first rune: where a name could
+// be read shorter (青岛市北区).
+// A slice: fewer than a dozen, looked up on most names ending in 市.
+var suffixNames = func() []string {
+	var names []string
+	for name := range idx.names {
+		r, _ := utf8.DecodeRuneInString(name)
+		if suffixRune(r) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// suffixPairs are the first two runes of suffixNames, compared before the
+// names themselves: 市西湖区 stops at 市西.
+var suffixPairs = func() [][2]rune {
+	var out [][2]rune
+	for _, name := range suffixNames {
+		rs := []rune(name)
+		if p := [2]rune{rs[0], rs[1]}; !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}()
+
+// startsSuffixName reports whether s starts with one of suffixNames.
+func startsSuffixName(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	if !suffixRune(r) {
+		return false
+	}
+	r2, _ := utf8.DecodeRuneInString(s[size:])
+	if !slices.Contains(suffixPairs, [2]rune{r, r2}) {
+		return false
+	}
+	for _, name := range suffixNames {
+		if strings.HasPrefix(s, name) {
 			return true
 		}
+	}
+	return false
+}
+
+func suffixRune(r rune) bool {
+	switch r {
+	case '省', '市', '区', '县', '州', '旗', '盟':
+		return true
 	}
 	return false
 }
