@@ -91,6 +91,10 @@ type Result struct {
 // batchSize is how many rows travel together to a normalization worker.
 const batchSize = 2048
 
+// progressEvery is how many golden records a worker builds between two
+// progress reports.
+const progressEvery = 1024
+
 // Process runs every stage but writing and returns the result.
 func Process(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Workers < 1 {
@@ -278,6 +282,7 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 		ReviewThreshold: cfg.Rules.Match.ReviewThreshold,
 		MaxBlock:        cfg.Rules.Match.MaxBlock,
 		FreeDomains:     cfg.Rules.Email.FreeDomains,
+		NotOwnNumbers:   cfg.Rules.Phone.NotOwnE164(),
 		BranchWords:     cfg.Rules.Names.BranchWords,
 		Namer:           norm.Namer(),
 		Workers:         cfg.Workers,
@@ -302,23 +307,38 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		return fmt.Errorf("match: %w", err)
 	}
 	res.Match, res.Matched = m, usable
-	res.Customers = buildCustomers(merge.New(cfg.Rules), m.Clusters, usable, cfg.Workers)
+	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
+	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers, cfg.Progress)
 	return nil
+}
+
+// newMerger returns the golden-record builder of a run: contact names read
+// as the matching reads them, and the numbers it judged none of their
+// carriers' own (notOwn) or shared by several customers (shared).
+func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string]bool) *merge.Merger {
+	m := merge.New(cfg.Rules, norm.Namer())
+	m.SetNotOwn(notOwn)
+	m.SetShared(shared)
+	return m
 }
 
 // buildCustomers makes the golden record of every cluster (indexes into
 // rows) on workers goroutines, and returns them sorted by customer id.
 // Clusters share no rows and a Merger keeps no state, so the records are
 // those a single goroutine would make.
-func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int) []*merge.Customer {
+func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
+	progress.Stage("golden records", int64(len(clusters)))
+	defer progress.Done()
 	customers := make([]*merge.Customer, len(clusters))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(workers, 1) {
 		wg.Go(func() {
+			built := 0
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(clusters) {
+					progress.Add(int64(built))
 					return
 				}
 				cl := make([]*record.Record, len(clusters[i]))
@@ -326,6 +346,10 @@ func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Recor
 					cl[j] = rows[idx]
 				}
 				customers[i] = merger.Build(cl)
+				if built++; built == progressEvery {
+					progress.Add(int64(built))
+					built = 0
+				}
 			}
 		})
 	}

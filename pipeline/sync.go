@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -40,7 +41,11 @@ type SyncInfo struct {
 	RowsMatched  int                    // rows matched this run: every row on a full run, else the new rows and the customers they may touch
 	Changes      []state.CustomerChange // changes.csv, sorted by customer id
 	Counts       map[string]int         // changes by kind (new, updated, …)
-	Republished  *state.RunRecord       // a committed run whose outputs were rebuilt first, if any
+	// ContactChanges are the contact lines of changes.csv, sorted by
+	// customer and contact id; ContactCounts counts them by kind.
+	ContactChanges []state.ContactChange
+	ContactCounts  map[string]int
+	Republished    *state.RunRecord // a committed run whose outputs were rebuilt first, if any
 }
 
 // Settings kept in the state between runs.
@@ -48,7 +53,24 @@ const (
 	settingWeights     = "match.weights"      // JSON map kind.field.outcome → m/u of the last full run
 	settingKeysVersion = "match.keys_version" // match.KeysVersion the stored blocking keys were made with
 	settingFullRows    = "match.full_rows"    // rows of the last full run, whose weights are stored
+	// settingNumbers lists the numbers runs judged shared or none of
+	// their carriers' own (JSON list of judgedNumber): a later run keeps
+	// the judgements, though it sees only the rows it matches. Personal
+	// data: purged.
+	settingNumbers = state.PersonalSetting + "match.numbers"
+	// settingGoldenVersion is the merge.GoldenVersion the stored golden
+	// records were built with (none: 1).
+	settingGoldenVersion = "golden.version"
 )
+
+// judgedNumber is a number a run judged (match.NumberUse), as stored
+// between runs.
+type judgedNumber struct {
+	Number string            `json:"n"`
+	Class  match.NumberClass `json:"c"`
+	Why    string            `json:"w"`
+	Owner  string            `json:"o,omitempty"`
+}
 
 // regrowth is how many times the rows of the last full run a run may hold
 // before it matches every row again (see grown).
@@ -59,6 +81,14 @@ type rowPrior struct {
 	customer string
 	status   record.Status
 	reason   string
+	contact  string // the id of the contact it named
+	legacy   bool   // it named a contact but was stored before contacts had ids
+}
+
+// priorOf is what the state says about a stored row.
+func priorOf(row *state.Row) rowPrior {
+	return rowPrior{customer: row.CustomerID, status: row.Status, reason: row.Reason, contact: row.ContactID,
+		legacy: row.ContactID == "" && row.Norm.Contact != "" && (row.Status == record.Kept || row.Status == record.Merged)}
 }
 
 // syncRun is one incremental run in progress.
@@ -77,17 +107,26 @@ type syncRun struct {
 	files    []state.File
 	goneFile []string
 	affected map[string]bool                     // stored customers this run decides again
+	numbers  []judgedNumber                      // numbers earlier runs judged shared or none of their carriers' own
 	merged   []state.CustomerChange              // customers folded into another
 	matched  []*record.Record                    // the rows matched this run
 	weights  map[string]match.MU                 // of the last full run; nil on a full run
 	fullRows int                                 // rows of the last full run
 	keys     map[*record.Record]match.RecordKeys // blocking keys of the rows to store
+
+	contactMerged map[string]string          // contact ids folded into another this run → that one
+	legacy        map[string][]merge.Contact // contacts of stored customers written before contacts had ids, as rebuilt
+	explicit      []state.ContactChange      // contact lines of changes.csv its customer lines do not imply
+	// upgrade: the stored golden records were built by an earlier
+	// merge.GoldenVersion, so every customer is built again and compared.
+	upgrade bool
+	rebuilt bool // addUntouched ran
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
 	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
-		keys: map[*record.Record]match.RecordKeys{}}
+		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
 	s.res.Sync = s.info
 	return s
 }
@@ -168,13 +207,14 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if s.full {
 		defer debug.SetGCPercent(debug.SetGCPercent(fullRunGCPercent))
 	}
-	ch, err := s.changes(m)
+	ch, err := s.changes(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.outputs(ctx, m); err != nil {
 		return nil, err
 	}
+	s.setContactChanges(s.explicit)
 	s.res.Duration = time.Since(s.res.Started)
 
 	st, err := stage(cfg, s.res)
@@ -230,6 +270,11 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 		s.full = true
 		return nil
 	}
+	golden, err := s.store.Setting(ctx, settingGoldenVersion)
+	if err != nil {
+		return err
+	}
+	s.upgrade = string(golden) != strconv.Itoa(merge.GoldenVersion)
 	version, err := s.store.Setting(ctx, settingKeysVersion)
 	if err != nil {
 		return err
@@ -245,6 +290,9 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 	}
 	if err := json.Unmarshal(weights, &s.weights); err != nil {
 		return fmt.Errorf("read the match weights in the state: %w", err)
+	}
+	if s.numbers, err = loadNumbers(ctx, s.store); err != nil {
+		return err
 	}
 	rows, err := s.store.Setting(ctx, settingFullRows)
 	if err != nil {
@@ -318,6 +366,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 			*r = *old.Record()
 			r.Prov = prov
 			r.Status, r.Reason, r.CustomerID = reset(old.Status, old.Reason)
+			r.ContactID = ""
 			reused.Add(1)
 			return true
 		}
@@ -332,7 +381,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
-			s.prior[r.Fingerprint] = rowPrior{customer: old.CustomerID, status: old.Status, reason: old.Reason}
+			s.prior[r.Fingerprint] = priorOf(&old)
 		}
 		seen[state.RowOf(r).Fingerprint] = true
 	}
@@ -560,6 +609,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 	}
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
 	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
+	opt.PriorNumbers = s.priorNumbers()
 	m, err := match.Match(ctx, recs, opt)
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
@@ -587,6 +637,22 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 			ids = append(ids, existing[p.A])
 		}
 	}
+	// A number the new rows make shared or nobody's own changes every
+	// customer carrying it: its golden record, and perhaps its merge.
+	was := map[string]match.NumberClass{}
+	for _, n := range s.numbers {
+		was[n.Number] = n.Class
+	}
+	for _, u := range m.Numbers {
+		if was[u.Number] == u.Class {
+			continue
+		}
+		for _, i := range u.Records {
+			if i >= len(fresh) {
+				ids = append(ids, existing[i])
+			}
+		}
+	}
 	return ids, nil
 }
 
@@ -602,9 +668,10 @@ func (s *syncRun) touch(id string) {
 func (s *syncRun) fromState(row state.Row) *record.Record {
 	r := row.Record()
 	if r.Status == record.Kept || r.Status == record.Merged {
-		s.prior[r.Fingerprint] = rowPrior{customer: r.CustomerID, status: r.Status, reason: r.Reason}
+		s.prior[r.Fingerprint] = priorOf(&row)
 	}
 	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
+	r.ContactID = ""
 	return r
 }
 
@@ -640,6 +707,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	if !s.full {
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
+		opt.PriorNumbers = s.priorNumbers()
 	}
 	s.cfg.Progress.Stage("match", -1)
 	m, err := match.Match(ctx, usable, opt)
@@ -651,7 +719,8 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
-	customers := buildCustomers(merge.New(s.cfg.Rules), m.Clusters, usable, s.cfg.Workers)
+	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
+	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers, s.cfg.Progress)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -667,6 +736,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 		for _, id := range res.Merged {
 			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
+	}
+	if err := s.contactIDs(ctx, customers); err != nil {
+		return nil, err
 	}
 	sortByID(customers)
 	s.res.Customers = customers
@@ -687,7 +759,7 @@ func (s *syncRun) decisions() map[[2]string]string {
 
 // changes works out what the run changes in the state and fills
 // changes.csv: new, updated, unchanged, merged and retired customers.
-func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
+func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
 	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
@@ -709,6 +781,13 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		ch.Files = append(ch.Files, f)
 	}
 
+	if s.upgrade && !s.full {
+		// Customers the run leaves alone may come out otherwise under the
+		// current golden-record rules: compare them too.
+		if err := s.addUntouched(ctx, m); err != nil {
+			return ch, err
+		}
+	}
 	var list []state.CustomerChange
 	live := map[string]bool{}
 	for _, c := range s.res.Customers {
@@ -722,8 +801,17 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		switch {
 		case !known:
 			change = state.ChangeNew
-		case old.Retired || old.MergedInto != "" || old.GoldenHash != state.GoldenHash(golden):
+		case old.Retired || old.MergedInto != "":
 			change = state.ChangeUpdated
+		case old.GoldenHash != state.GoldenHash(golden):
+			// Stored before contacts had ids, and the same but for them?
+			legacy, err := state.LegacyGoldenHash(c)
+			if err != nil {
+				return ch, err
+			}
+			if old.GoldenHash != legacy {
+				change = state.ChangeUpdated
+			}
 		}
 		list = append(list, state.CustomerChange{ID: c.ID, Change: change})
 		if change != state.ChangeUnchanged {
@@ -749,6 +837,11 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 	}
 	sort.Slice(ch.Customers, func(i, j int) bool { return ch.Customers[i].ID < ch.Customers[j].ID })
 	s.setChanges(list)
+	explicit, err := s.contactChanges(ctx, list)
+	if err != nil {
+		return ch, err
+	}
+	s.explicit = explicit
 
 	// Rows: every row read this run (with its blocking keys), every row
 	// of a full run, and stored rows whose customer or lineage changed.
@@ -766,7 +859,7 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]
-			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason {
+			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason && p.contact == r.ContactID {
 				continue
 			}
 			ch.Rows = append(ch.Rows, state.RowOf(r))
@@ -810,7 +903,114 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion)),
 			settingFullRows: []byte(strconv.Itoa(len(s.res.Records)))}
 	}
+	b, err := json.Marshal(s.numbersAfter(m))
+	if err != nil {
+		return ch, err
+	}
+	if ch.Settings == nil {
+		ch.Settings = map[string][]byte{}
+	}
+	ch.Settings[settingNumbers] = b
+	if b, err = json.Marshal(s.explicit); err != nil {
+		return ch, err
+	}
+	ch.Settings[settingContactChanges] = b
+	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
 	return ch, nil
+}
+
+// loadNumbers reads the numbers earlier runs judged.
+func loadNumbers(ctx context.Context, store *state.Store) ([]judgedNumber, error) {
+	b, err := store.Setting(ctx, settingNumbers)
+	if err != nil || b == nil {
+		return nil, err
+	}
+	var out []judgedNumber
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, fmt.Errorf("read the judged telephone numbers in the state: %w", err)
+	}
+	return out, nil
+}
+
+// notOwnOf is the set of the numbers of list that are none of their
+// carriers' own.
+func notOwnOf(list []judgedNumber) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range list {
+		if n.Class == match.NumberNotOwn {
+			set[n.Number] = true
+		}
+	}
+	return set
+}
+
+// priorNumbers gives the matcher the numbers earlier runs judged.
+func (s *syncRun) priorNumbers() []match.NumberUse {
+	out := make([]match.NumberUse, len(s.numbers))
+	for i, n := range s.numbers {
+		out[i] = match.NumberUse{Number: n.Number, Class: n.Class, Why: n.Why, Owner: n.Owner}
+	}
+	return out
+}
+
+// numbersAfter is the list of judged numbers to store after this run:
+// this run's (which include the earlier ones its rows carry), and on an
+// incremental run the earlier ones its rows do not carry.
+func (s *syncRun) numbersAfter(m *match.Result) []judgedNumber {
+	byNumber := map[string]judgedNumber{}
+	if !s.full {
+		for _, n := range s.numbers {
+			byNumber[n.Number] = n
+		}
+	}
+	for _, u := range m.Numbers {
+		byNumber[u.Number] = judgedNumber{Number: u.Number, Class: u.Class, Why: u.Why, Owner: u.Owner}
+	}
+	out := make([]judgedNumber, 0, len(byNumber))
+	for _, n := range byNumber {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b judgedNumber) int { return strings.Compare(a.Number, b.Number) })
+	return out
+}
+
+// notOwnSet is the set of numbers golden records leave out: this run's
+// and, on an incremental run, the earlier ones.
+func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
+	set := m.NotOwn()
+	if !s.full {
+		for n := range notOwnOf(s.numbers) {
+			set[n] = true
+		}
+	}
+	return set
+}
+
+// sharedSet is the set of numbers several customers share: this run's
+// and, on an incremental run, the earlier ones, but those golden records
+// leave out.
+func (s *syncRun) sharedSet(m *match.Result) map[string]bool {
+	set := m.Shared()
+	if !s.full {
+		for n := range sharedOf(s.numbers) {
+			set[n] = true
+		}
+	}
+	for n := range s.notOwnSet(m) {
+		delete(set, n)
+	}
+	return set
+}
+
+// sharedOf is the set of the numbers of list that several customers share.
+func sharedOf(list []judgedNumber) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range list {
+		if n.Class == match.NumberShared {
+			set[n.Number] = true
+		}
+	}
+	return set
 }
 
 // setChanges sorts the customer changes into the result.
@@ -837,6 +1037,9 @@ func (s *syncRun) runCounts() map[string]int {
 	}
 	for k, v := range s.info.Counts {
 		counts["customers_"+k] = v
+	}
+	for k, v := range s.info.ContactCounts {
+		counts["contacts_"+k] = v
 	}
 	if s.cfg.ChangesOnly {
 		counts["changes_only"] = 1

@@ -273,9 +273,17 @@ func TestSyncNewFile(t *testing.T) {
 			t.Errorf("lineage.csv lists an unchanged row: %v", row)
 		}
 	}
+	// changes.csv of a changes-only run lists what changed, not the
+	// unchanged customers (counted in the summary instead).
 	changes := readRows(t, filepath.Join(out, "changes.csv"))
-	if len(changes) != len(second.Sync.Changes) {
-		t.Errorf("changes.csv has %d lines, want %d", len(changes), len(second.Sync.Changes))
+	lines := map[string]int{}
+	for _, row := range changes {
+		if row["contact_id"] == "" {
+			lines[row["change"]]++
+		}
+	}
+	if lines["unchanged"] != 0 || lines["new"] != len(got["new"]) || lines["updated"] != len(got["updated"]) {
+		t.Errorf("changes.csv customer lines by change: %v, want %d new, %d updated, no unchanged", lines, len(got["new"]), len(got["updated"]))
 	}
 }
 
@@ -754,5 +762,43 @@ func TestSyncStateWithoutFullRows(t *testing.T) {
 	e.write("新增客户.csv", content)
 	if next, _ := e.run(); next.Sync.Regrown {
 		t.Error("a small sheet on a state without match.full_rows matched every row")
+	}
+}
+
+// TestSyncNumberTurnsOutNotOwn checks that a number shared by two
+// customers in a first run and by two more in a later one becomes nobody's
+// own: the later run takes it out of every carrier's mobile and phones,
+// the earlier customers' too, and keeps it so on a run that reads none of
+// its rows.
+func TestSyncNumberTurnsOutNotOwn(t *testing.T) {
+	const rep = "+8613700001111"
+	e := newSyncEnv(t)
+	e.write("客户经理甲.csv", "客户名称,手机,客户经理\n欧阳霁,13700001111,王经理\n司马璇,13700001111,王经理\n")
+	_, out1 := e.run()
+	byName := func(out string) map[string]map[string]string {
+		m := map[string]map[string]string{}
+		for _, row := range readRows(t, filepath.Join(out, "clean.csv")) {
+			m[row["name"]] = row
+		}
+		return m
+	}
+	if c := byName(out1)["司马璇"]; c["mobile"] != rep || c["shared_phones"] != "" {
+		t.Fatalf("run 1: 司马璇 mobile %q shared %q; two customers sharing a number keep it", c["mobile"], c["shared_phones"])
+	}
+	e.write("客户经理乙.csv", "客户名称,手机,客户经理\n上官翎,13700001111,王经理\n诸葛岚,13700001111,王经理\n")
+	_, out2 := e.run()
+	got := byName(out2)
+	for _, name := range []string{"欧阳霁", "司马璇", "上官翎", "诸葛岚"} {
+		if c := got[name]; c["mobile"] != "" || c["phones"] != "" || c["shared_phones"] != rep {
+			t.Errorf("run 2: %s mobile %q phones %q shared %q; want the rep's number in shared_phones only", name, c["mobile"], c["phones"], c["shared_phones"])
+		}
+	}
+	e.write("其他.csv", "姓名,手机\n慕容烁,13912340004\n")
+	res3, out3 := e.run()
+	if slices.Contains(res3.Sync.FilesRead, "客户经理甲.csv") {
+		t.Fatalf("run 3 read 客户经理甲.csv again; the test needs it left alone")
+	}
+	if c := byName(out3)["司马璇"]; c["mobile"] != "" || c["shared_phones"] != rep {
+		t.Errorf("run 3: 司马璇 (left alone) mobile %q shared %q; want the stored judgement", c["mobile"], c["shared_phones"])
 	}
 }

@@ -63,6 +63,23 @@ type Sensitive struct {
 type PhoneRules struct {
 	Region     string   `yaml:"region"`
 	OwnMarkers []string `yaml:"own_markers"`
+	// NotOwnNumbers are numbers that are never a customer's own (sample
+	// and filler numbers such as 13800138000), as 11-digit mobiles or in
+	// E.164: no evidence in matching, never a customer's mobile.
+	NotOwnNumbers []string `yaml:"not_own_numbers"`
+}
+
+// NotOwnE164 returns NotOwnNumbers in E.164 (an 11-digit mobile gets +86).
+func (p PhoneRules) NotOwnE164() []string {
+	out := make([]string, 0, len(p.NotOwnNumbers))
+	for _, n := range p.NotOwnNumbers {
+		n = strings.TrimSpace(n)
+		if len(n) == 11 && n[0] == '1' {
+			n = "+86" + n
+		}
+		out = append(out, n)
+	}
+	return out
 }
 
 // NameRules configures name and company handling.
@@ -71,6 +88,9 @@ type NameRules struct {
 	CompanyWords      []string `yaml:"company_words"`
 	BranchWords       []string `yaml:"branch_words"`
 	IndividualMarkers []string `yaml:"individual_markers"`
+	// ContactRoles are role notes written after a contact person's name
+	// (何芳芳-代理, 王强（经理）): taken off the name into the title.
+	ContactRoles []string `yaml:"contact_roles"`
 }
 
 // PinyinRules corrects go-pinyin's per-character readings.
@@ -119,7 +139,7 @@ type Survivorship struct {
 
 // Fields lists the canonical fields a column can map to.
 var Fields = []string{"name", "contact", "phone", "source_id", "email", "province", "city", "district",
-	"address", "created_at", "owner", "notes", "uscc", "gender", "title", "seq"}
+	"address", "created_at", "owner", "owner_phone", "notes", "uscc", "gender", "title", "seq"}
 
 var validationFields = append(append([]string(nil), Fields...), "reach")
 
@@ -171,6 +191,9 @@ func parse(data []byte, name string, base *Rules) (*Rules, error) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", label, ErrInvalid, err)
+	}
+	if err := checkKeys(&doc); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", label, ErrInvalid, err)
 	}
 	if len(doc.Content) > 0 {
@@ -226,6 +249,11 @@ func (r *Rules) validate(doc *yaml.Node) error {
 		}
 		if !contains(formats, v.Format) {
 			return fail(fmt.Sprintf("unknown format %q (known: email, uscc, date, phone, mobile)", v.Format), "validation", idx, "format")
+		}
+	}
+	for i, n := range r.Phone.NotOwnNumbers {
+		if !plainNumber(n) {
+			return fail(fmt.Sprintf("%q is not an 11-digit mobile or an E.164 number (+8613800138000)", n), "phone", "not_own_numbers", strconv.Itoa(i))
 		}
 	}
 	if r.Match.ReviewThreshold > r.Match.MergeThreshold {
@@ -322,4 +350,18 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// plainNumber reports an 11-digit mobile (13800138000) or an E.164 number
+// (+ and 8 to 15 digits).
+func plainNumber(n string) bool {
+	n = strings.TrimSpace(n)
+	digits := strings.TrimPrefix(n, "+")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return false
+	}
+	if n[0] == '+' {
+		return len(digits) >= 8 && len(digits) <= 15
+	}
+	return len(digits) == 11 && digits[0] == '1'
 }

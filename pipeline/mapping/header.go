@@ -41,13 +41,14 @@ func HeaderKey(h string) string {
 // Headers maps header texts to canonical fields using the rules' synonyms.
 type Headers struct {
 	exact     map[string]string // HeaderKey(synonym) → field
+	owners    []string          // header keys of the owner field's synonyms, longest first
 	sensitive []string          // header keys of sensitive columns
 	pins      []rules.FileMapping
 }
 
 // qualifiers may stand before a known header without changing its field,
 // longest first.
-var qualifiers = []string{"联系人", "负责人", "客户", "公司", "单位", "企业", "会员", "联系", "主要", "常用", "备用", "其他", "其它", "办公", "家庭", "门店", "法人", "本人", "个人", "主"}
+var qualifiers = []string{"联系人", "客户", "公司", "单位", "企业", "会员", "联系", "主要", "常用", "备用", "其他", "其它", "办公", "家庭", "门店", "法人", "本人", "个人", "主"}
 
 // NewHeaders indexes the synonyms, sensitive headers and file pins of r.
 func NewHeaders(r *rules.Rules) *Headers {
@@ -68,6 +69,15 @@ func NewHeaders(r *rules.Rules) *Headers {
 			}
 		}
 	}
+	for k, f := range h.exact {
+		if f == "owner" {
+			h.owners = append(h.owners, k)
+		}
+	}
+	sort.Slice(h.owners, func(i, j int) bool {
+		a, b := h.owners[i], h.owners[j]
+		return len(a) > len(b) || len(a) == len(b) && a < b
+	})
 	for _, s := range r.Sensitive.Headers {
 		h.sensitive = append(h.sensitive, HeaderKey(s))
 	}
@@ -99,6 +109,13 @@ func (h *Headers) Lookup(header string) (field, evidence string) {
 	trimmed := strings.TrimRightFunc(k, unicode.IsDigit)
 	if f, ok := h.exact[trimmed]; ok && trimmed != "" {
 		return f, BySynonym
+	}
+	// "负责人电话", "业务员手机": the phone of our own staff member who owns
+	// the customer, never the customer's.
+	for _, o := range h.owners {
+		if rest, ok := strings.CutPrefix(trimmed, o); ok && rest != "" && h.exact[rest] == "phone" {
+			return "owner_phone", ByPartial
+		}
 	}
 	// "客户手机", "联系人电话", "公司邮箱": a qualifier before a known header.
 	for _, q := range qualifiers {

@@ -7,37 +7,85 @@ import (
 
 // hardConflict reports evidence that two records are different customers
 // whatever else they share: different valid USCCs, different branches, or
-// two persons with different names and different mobiles.
+// two persons whose names are not variants of one another (persons are
+// people: 马泽洋 and 马子骞 sharing a household's mobile and address are
+// two customers).
 func hardConflict(pat uint32) bool {
 	switch {
 	case level(pat, fUSCC) == disagree, branchOf3(pat) == branchDifferent:
 		return true
-	case kindOf(pat) == kPerson && level(pat, fName) == disagree && level(pat, fMobile) == disagree:
+	case kindOf(pat) == kPerson && level(pat, fName) == disagree:
 		return true
 	}
 	return false
 }
 
 // identified reports structural evidence beyond the name: a shared
-// mobile, e-mail address or USCC; or, with the same name, the same address
-// (same detail), landline or named contact; or, with a name alike in
-// pinyin, the same address together with the same contact or landline.
-// Without it a pair never merges, however high its score.
+// USCC; or, with names that are not different, a shared mobile (or one
+// written a digit short) or e-mail address; or, with the same name, the
+// same address (same detail), landline or named contact; or, with a name
+// alike in pinyin, the same address together with the same contact or
+// landline. Without it a pair never merges, however high its score. Two
+// companies with different names are one only by their USCC: a contact
+// and mobile they share are an agent's, evidence about the contact.
 func identified(a, b *feat, pat uint32) bool {
-	if level(pat, fMobile) == agree || level(pat, fEmail) == agree || level(pat, fUSCC) == agree {
+	if level(pat, fUSCC) == agree {
+		return true
+	}
+	name := level(pat, fName)
+	if name == disagree {
+		return false
+	}
+	if m := level(pat, fMobile); m == agree || m == near || level(pat, fEmail) == agree {
 		return true
 	}
 	address := level(pat, fAddress) == agree
 	c := level(pat, fContact)
 	contact := (c == agree || c == near && a.company) && !isTitled(a.contact.key)
 	line := level(pat, fLine) == agree
-	switch level(pat, fName) {
+	switch name {
 	case agree:
 		return address || line || contact
 	case near, fuzzy:
 		return address && (contact || c == fuzzy && a.company || line)
 	}
 	return false
+}
+
+// decisive reports evidence that merges a pair whatever its score: the
+// names agree (or are read alike) and a strong identifier agrees (the
+// mobile, or one written a digit short, the e-mail address, the USCC) or
+// the full address does, and no field disagrees and no branch differs. A
+// value missing on one side is no evidence against: such pairs are
+// duplicates whatever weights the run estimated for the rest (a common
+// name weighs little, yet a common name with its own mobile is one
+// customer).
+func decisive(pat uint32) bool {
+	if n := level(pat, fName); n != agree && n != near {
+		return false
+	}
+	if branchOf3(pat) != branchNone || contradicts(pat) {
+		return false
+	}
+	m := level(pat, fMobile)
+	return m == agree || m == near || level(pat, fEmail) == agree || level(pat, fUSCC) == agree || level(pat, fAddress) == agree
+}
+
+// merges reports whether a compared pair is a merge link: it scores at
+// least the merge threshold or is decisive, shows structural evidence and
+// holds no hard conflict.
+func merges(a, b *feat, o outcome, score float64, opt *Options) bool {
+	return (score >= opt.MergeThreshold || decisive(o.pat)) && identified(a, b, o.pat) && !hardConflict(o.pat)
+}
+
+// doubtful reports whether a pair that does not merge goes to review: it
+// scores at least the review threshold, and is not two persons whose
+// names say they are different people (a household is not a question).
+func doubtful(o outcome, score float64, opt *Options) bool {
+	if score < opt.ReviewThreshold {
+		return false
+	}
+	return !(kindOf(o.pat) == kPerson && level(o.pat, fName) == disagree)
 }
 
 // link is a scored pair in internal positions.
@@ -54,7 +102,7 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 	// Room for every pair scoring a merge, so that links are allocated once.
 	merging := 0
 	for _, o := range outs {
-		if w.score(o) >= opt.MergeThreshold {
+		if w.score(o) >= opt.MergeThreshold || decisive(o.pat) {
 			merging++
 		}
 	}
@@ -64,16 +112,19 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 			continue
 		}
 		s := w.score(o)
-		if s < opt.ReviewThreshold {
+		if s < opt.ReviewThreshold && !decisive(o.pat) {
 			continue
 		}
 		a, b := int32(pairs[k]>>32), int32(uint32(pairs[k]))
+		if merges(&fs.f[a], &fs.f[b], o, s, opt) {
+			links = append(links, link{a, b, s, o})
+			continue
+		}
 		if s >= opt.MergeThreshold {
-			if identified(&fs.f[a], &fs.f[b], o.pat) && !hardConflict(o.pat) {
-				links = append(links, link{a, b, s, o})
-				continue
-			}
 			st.BlockedMerges++
+		}
+		if !doubtful(o, s, opt) {
+			continue
 		}
 		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s)})
 		asked = append(asked, o)
@@ -83,6 +134,7 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 		for k := lo; k < hi; k++ {
 			p := &review[k]
 			p.Evidence = ex.explain(&fs.f[p.A], &fs.f[p.B], asked[k], w)
+			p.Pattern = patternOf(asked[k].pat)
 		}
 	})
 	st.MergePairs, st.ReviewPairs = len(links), len(review)
@@ -200,7 +252,8 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 		parallel(len(holding), opt.Workers, func(lo, hi int) {
 			var ex explainer
 			for k, l := range holding[lo:hi] {
-				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w)}
+				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w),
+					Pattern: patternOf(l.o.pat)}
 			}
 		})
 	}
@@ -281,7 +334,7 @@ func checkWith(fs *features, g []int, w *weights, opt *Options, cons *constraint
 			o := compare(&fs.f[g[x]], &fs.f[g[y]], &fs.tf)
 			s := w.score(o)
 			c := hardConflict(o.pat)
-			l := s >= opt.MergeThreshold && identified(&fs.f[g[x]], &fs.f[g[y]], o.pat) && !c
+			l := merges(&fs.f[g[x]], &fs.f[g[y]], o, s, opt)
 			score[x*n+y], score[y*n+x] = s, s
 			conflict[x*n+y], conflict[y*n+x] = c, c
 			link[x*n+y], link[y*n+x] = l, l

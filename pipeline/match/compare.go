@@ -107,6 +107,15 @@ func compareAll(ctx context.Context, fs *features, pairs []uint64, workers int) 
 
 // compare compares two records field by field. It does not allocate
 // (except when matching a romanized name against a Han one).
+//
+// Beyond the fields' own levels, it applies what the run learnt about
+// numbers (see numbers.go): agreeing on a number several customers share
+// is no evidence for two rows whose names are not variants of each other
+// (the number is then missing for the pair), and a company's contact
+// agreeing along with such a number is evidence about the contact, not
+// about the companies. A title-only name (陈先生) is a variant of a full
+// name of its surname only when no two persons of that surname share the
+// number the pair agrees on.
 func compare(a, b *feat, tf *tfScale) outcome {
 	var pat uint32
 	var adj float64
@@ -114,15 +123,12 @@ func compare(a, b *feat, tf *tfScale) outcome {
 		pat |= uint32(lv) << (3 * f)
 		adj += x
 	}
-	lv, _ := compareNames(&a.name, &b.name, a.company && b.company)
-	put(fName, lv, nameAdj(lv, &a.name, &b.name, tf.name, tf.py, tfBounds[fName]))
-	lv, _ = compareContacts(&a.contact, &b.contact)
-	put(fContact, lv, nameAdj(lv, &a.contact, &b.contact, tf.contact, tf.py, tfBounds[fContact]))
-	lv, freq := comparePhonesOf(a.mobiles, b.mobiles, a.mobileH, b.mobileH)
-	put(fMobile, lv, agreeAdj(lv, freq, tf.mobile, tfBounds[fMobile]))
-	lv, freq = comparePhonesOf(a.lines, b.lines, a.lineH, b.lineH)
-	put(fLine, lv, agreeAdj(lv, freq, tf.line, tfBounds[fLine]))
-	lv, freq, _ = compareEmails(a.emails, b.emails)
+	v := compareFields(a, b)
+	put(fName, v.name, nameAdj(v.name, &a.name, &b.name, tf.name, tf.py, tfBounds[fName]))
+	put(fContact, v.contact, nameAdj(v.contact, &a.contact, &b.contact, tf.contact, tf.py, tfBounds[fContact]))
+	put(fMobile, v.mobile.lv, agreeAdj(v.mobile.lv, v.mobile.freq, tf.mobile, tfBounds[fMobile]))
+	put(fLine, v.line.lv, agreeAdj(v.line.lv, v.line.freq, tf.line, tfBounds[fLine]))
+	lv, freq, _ := compareEmails(a.emails, b.emails)
 	put(fEmail, lv, agreeAdj(lv, freq, tf.email, tfBounds[fEmail]))
 	put(fAddress, addressLevel(a, b, nil), 0)
 	put(fUSCC, compareUSCC(a, b), 0)
@@ -131,6 +137,101 @@ func compare(a, b *feat, tf *tfScale) outcome {
 	}
 	pat |= uint32(compareBranch(a, b)) << branchShift
 	return outcome{pat: pat, adj: float32(adj)}
+}
+
+// fieldLevels are the levels of the name, contact and phone fields of a
+// pair, with how the names compared, after the numbers' judgements.
+type fieldLevels struct {
+	name, nameHow       int
+	contact, contactHow int
+	mobile, line        phoneMatch
+	// neutral marks numbers (and a contact) left out as no evidence: a
+	// shared number of two different names.
+	neutral bool
+}
+
+// compareFields compares the names, contacts and phones of a pair.
+func compareFields(a, b *feat) fieldLevels {
+	var v fieldLevels
+	if a.company || b.company {
+		v.name, v.nameHow = compareNames(&a.name, &b.name, a.company && b.company)
+	} else {
+		v.name, v.nameHow = comparePersons(&a.name, &b.name)
+	}
+	v.contact, v.contactHow = comparePersons(&a.contact, &b.contact)
+	v.mobile = comparePhonesOf(a.mobiles, b.mobiles, a.mobileH, b.mobileH)
+	// A mobile a digit short is worth reading only when the names are
+	// alike: with different names it would not merge them anyway.
+	if v.mobile.lv != agree && v.name != disagree && (len(a.short) > 0 || len(b.short) > 0) {
+		if m := nearMobile(a, b); m != nil {
+			v.mobile = phoneMatch{lv: near, freq: m.freq, shared: m.shared, ambiguous: m.ambiguous}
+		}
+	}
+	v.line = comparePhonesOf(a.lines, b.lines, a.lineH, b.lineH)
+	switch {
+	case v.nameHow == howTitle && (v.mobile.ambiguous || v.line.ambiguous):
+		v.name = disagree // 陈先生 could be either 陈 sharing the number
+	case v.nameHow == howHeteronym && (v.mobile.shared || v.line.shared):
+		// 刘可熙 and 刘可奕 on a household's number are siblings: a typo
+		// would have been typed in the name's usual reading.
+		v.name = disagree
+	}
+	if variants(v.name, v.nameHow) {
+		return v
+	}
+	for _, m := range []*phoneMatch{&v.mobile, &v.line} {
+		if m.lv == agree && m.shared {
+			*m = phoneMatch{lv: missing}
+			v.neutral = true
+		}
+	}
+	if v.neutral && a.company && b.company && v.contact != disagree && v.contact != missing {
+		v.contact = missing
+	}
+	return v
+}
+
+// variants reports names that are forms of one name: the same, read
+// alike (a homophone, a fuzzy-pinyin confusion, a romanization), one
+// character apart in a company name, or a title-only form. A company name
+// that merely starts with the other (顺泓 / 顺泓建材: a group and its
+// subsidiary, or an abbreviation) and initials are alike but not
+// variants: a number they share is no evidence between them.
+func variants(lv, how int) bool {
+	switch lv {
+	case agree, near:
+		return true
+	case fuzzy:
+		return how != howContains && how != howInitials
+	}
+	return false
+}
+
+// nearMobile returns the mobile of one side that a mobile written one
+// digit short on the other is, with that digit dropped; nil if none.
+func nearMobile(a, b *feat) *value {
+	for _, pair := range [2][2]*feat{{a, b}, {b, a}} {
+		for _, s := range pair[0].short {
+			for k, m := range pair[1].mobiles {
+				if dropsOne(strings.TrimPrefix(m.s, "+86"), s) {
+					return &pair[1].mobiles[k]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// dropsOne reports whether short is long with one character left out.
+func dropsOne(long, short string) bool {
+	if len(long) != len(short)+1 {
+		return false
+	}
+	i := 0
+	for i < len(short) && long[i] == short[i] {
+		i++
+	}
+	return long[i+1:] == short[i:]
 }
 
 func nameAdj(lv int, a, b *nameFeat, byKey, byPy tfField, bounds [2]float64) float64 {
@@ -161,6 +262,10 @@ const (
 	howContains    // one company name starts with the other
 	howOneChar     // one character differs
 	howTitle       // a surname with a title (李经理) and a full name of that surname
+	// howHeteronym: two persons' names read alike only through a
+	// character's less common reading (郭汐柏 read bo, 郭汐博): a typo,
+	// or a sibling.
+	howHeteronym
 )
 
 // titles follow a surname in a contact written as a form of address.
@@ -180,9 +285,9 @@ func isTitled(key string) bool {
 	return false
 }
 
-// compareContacts grades contact persons like names, and takes a surname
-// with a title (李经理) as fuzzily alike any contact of that surname.
-func compareContacts(a, b *nameFeat) (lv, how int) {
+// comparePersons grades two persons' names like compareNames, and takes a
+// surname with a title (李经理) as fuzzily alike any name of that surname.
+func comparePersons(a, b *nameFeat) (lv, how int) {
 	lv, how = compareNames(a, b, false)
 	if lv != disagree || !(a.titled || b.titled) {
 		return lv, how
@@ -196,7 +301,9 @@ func compareContacts(a, b *nameFeat) (lv, how int) {
 }
 
 // compareNames grades two names. Companies also accept an abbreviation
-// that is the start of the other name.
+// that is the start of the other name, and one character differing in a
+// name of three or more; two persons' names differing in a character that
+// is not read alike are different people (马泽洋, 马泽宇).
 func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 	switch {
 	case a.key == "" || b.key == "":
@@ -234,11 +341,13 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 			}
 			exact, fz, diff := unitsAlike(a.units, b.units, stop)
 			switch {
+			case exact && !companies && !primaryAlike(a.units, b.units):
+				return near, howHeteronym
 			case exact:
 				return near, howPinyin
 			case fz:
 				return fuzzy, howFuzzyPinyin
-			case diff == 1 && len(a.units) >= 3:
+			case diff == 1 && len(a.units) >= 3 && companies:
 				return fuzzy, howOneChar
 			}
 		}
@@ -278,6 +387,17 @@ func unitsAlike(a, b [][]string, stop int) (exact, fz bool, diff int) {
 		}
 	}
 	return exact, fz, diff
+}
+
+// primaryAlike reports whether every unit of two names has the same
+// first (most common) reading.
+func primaryAlike(a, b [][]string) bool {
+	for i := range a {
+		if len(a[i]) == 0 || len(b[i]) == 0 || a[i][0] != b[i][0] {
+			return false
+		}
+	}
+	return true
 }
 
 func readingsAlike(a, b []string) (exact, fz bool) {
@@ -353,32 +473,59 @@ func startsWith(long, short string) bool {
 	return len(long) > len(short) && strings.HasPrefix(long, short) && utf8.RuneCountInString(short) >= 2
 }
 
-// comparePhones reports agree when a number is shared (with the smallest
-// frequency among the shared), disagree when both have numbers but none
-// in common.
-func comparePhones(a, b []value) (lv int, freq int32) {
+// phoneMatch is how two records' numbers of one kind compare.
+type phoneMatch struct {
+	lv   int
+	freq int32 // of the agreeing number (the least frequent of them)
+	// shared: every number the two agree on is one several customers
+	// share (see numbers.go); ambiguous: one of them is a household's
+	// where two persons of one surname carry it.
+	shared, ambiguous bool
+}
+
+// comparePhones reports agree when a number is in both lists (with the
+// smallest frequency among them), disagree when both have numbers but
+// none in common, and missing when either has none, or none but numbers
+// several customers share (see numbers.go).
+func comparePhones(a, b []value) phoneMatch {
 	if len(a) == 0 || len(b) == 0 {
-		return missing, 0
+		return phoneMatch{lv: missing}
+	}
+	m := phoneMatch{lv: disagree, shared: true}
+	ownA, ownB := false, false
+	for _, y := range b {
+		ownB = ownB || !y.shared
 	}
 	for _, x := range a {
+		ownA = ownA || !x.shared
 		for _, y := range b {
-			if x.h == y.h && x.s == y.s && (freq == 0 || x.freq < freq) {
-				freq = max(1, x.freq)
+			if x.h == y.h && x.s == y.s {
+				if m.freq == 0 || x.freq < m.freq {
+					m.freq = max(1, x.freq)
+				}
+				m.lv = agree
+				m.shared = m.shared && x.shared
+				m.ambiguous = m.ambiguous || x.ambiguous
 			}
 		}
 	}
-	if freq > 0 {
-		return agree, freq
+	if m.lv != agree {
+		if !ownA || !ownB {
+			// A number several customers share says nothing about which
+			// other number is the customer's own.
+			return phoneMatch{lv: missing}
+		}
+		return phoneMatch{lv: disagree}
 	}
-	return disagree, 0
+	return m
 }
 
 // comparePhonesOf is comparePhones given also each side's only number's
-// hash (0 unless it has exactly one): two different single numbers
-// disagree without reading either list.
-func comparePhonesOf(a, b []value, ha, hb uint64) (lv int, freq int32) {
-	if len(a) == 1 && len(b) == 1 && ha != hb {
-		return disagree, 0
+// hash (feat.singles: 0 unless it has exactly one, not shared): two
+// different single numbers disagree without reading either list.
+func comparePhonesOf(a, b []value, ha, hb uint64) phoneMatch {
+	if ha != 0 && hb != 0 && ha != hb {
+		return phoneMatch{lv: disagree}
 	}
 	return comparePhones(a, b)
 }
@@ -616,19 +763,21 @@ func (*explainer) render(ev []Evidence, a, b *feat, o outcome, w *weights) []Evi
 		lv := level(o.pat, f)
 		ev = append(ev, Evidence{Field: fieldNames[f], Outcome: levelNames[lv], Weight: round1(w.w[k][f][lv] + adj), Detail: detail})
 	}
-	lv, how := compareNames(&a.name, &b.name, a.company && b.company)
-	add(fName, nameDetail(&a.name, &b.name, lv, how), nameAdj(lv, &a.name, &b.name, w.tf.name, w.tf.py, tfBounds[fName]))
-	// A missing field shows when it weighs anything.
+	v := compareFields(a, b)
+	add(fName, nameDetail(&a.name, &b.name, v.name, v.nameHow), nameAdj(v.name, &a.name, &b.name, w.tf.name, w.tf.py, tfBounds[fName]))
+	// A missing field shows when it weighs anything, or when a number or
+	// contact was left out as no evidence.
 	show := func(f, lv int) bool { return lv != missing || w.w[k][f][lv] <= -0.05 || w.w[k][f][lv] >= 0.05 }
-	lv, how = compareContacts(&a.contact, &b.contact)
-	if show(fContact, lv) {
-		add(fContact, nameDetail(&a.contact, &b.contact, lv, how), nameAdj(lv, &a.contact, &b.contact, w.tf.contact, w.tf.py, tfBounds[fContact]))
+	if show(fContact, v.contact) || v.neutral && a.contact.key != "" && b.contact.key != "" {
+		d := nameDetail(&a.contact, &b.contact, v.contact, v.contactHow)
+		if v.contact == missing && v.neutral && a.contact.key != "" && b.contact.key != "" {
+			d = nameText(&a.contact) + " (the contact of both, with the number they share: no evidence the companies are one)"
+		}
+		add(fContact, d, nameAdj(v.contact, &a.contact, &b.contact, w.tf.contact, w.tf.py, tfBounds[fContact]))
 	}
-	lv, freq := comparePhones(a.mobiles, b.mobiles)
-	add(fMobile, phoneDetail(a.mobiles, b.mobiles, lv, freq, "mobile"), agreeAdj(lv, freq, w.tf.mobile, tfBounds[fMobile]))
-	lv, freq = comparePhones(a.lines, b.lines)
-	if show(fLine, lv) {
-		add(fLine, phoneDetail(a.lines, b.lines, lv, freq, "number"), agreeAdj(lv, freq, w.tf.line, tfBounds[fLine]))
+	add(fMobile, phoneDetail(a.mobiles, b.mobiles, a, b, v.mobile, "mobile"), agreeAdj(v.mobile.lv, v.mobile.freq, w.tf.mobile, tfBounds[fMobile]))
+	if show(fLine, v.line.lv) || v.neutral {
+		add(fLine, phoneDetail(a.lines, b.lines, a, b, v.line, "number"), agreeAdj(v.line.lv, v.line.freq, w.tf.line, tfBounds[fLine]))
 	}
 	lv, freq, shared := compareEmails(a.emails, b.emails)
 	if show(fEmail, lv) {
@@ -706,6 +855,8 @@ func nameDetail(a, b *nameFeat, lv, how int) string {
 	switch how {
 	case howPinyin:
 		return pair + " (same pinyin " + a.py + ")"
+	case howHeteronym:
+		return pair + " (same pinyin through a less common reading)"
 	case howRomanized:
 		return pair + " (romanized, same pinyin)"
 	case howFuzzyPinyin:
@@ -722,21 +873,43 @@ func nameDetail(a, b *nameFeat, lv, how int) string {
 	return nameText(a) + " ≠ " + nameText(b)
 }
 
-func phoneDetail(a, b []value, lv int, freq int32, what string) string {
-	switch lv {
+func phoneDetail(a, b []value, fa, fb *feat, m phoneMatch, what string) string {
+	switch m.lv {
 	case agree:
 		for _, x := range a {
 			for _, y := range b {
-				if x.s == y.s && max(1, x.freq) == freq {
-					if freq > 1 {
-						return "same " + what + " " + x.s + ", used by " + strconv.Itoa(int(freq)) + " names"
+				if x.s == y.s && max(1, x.freq) == m.freq {
+					d := "same " + what + " " + x.s
+					if x.shared {
+						d = "same shared " + what + " " + x.s
 					}
-					return "same " + what + " " + x.s
+					if m.freq > 1 {
+						d += ", used by " + strconv.Itoa(int(m.freq)) + " names"
+					}
+					return d
+				}
+			}
+		}
+	case near:
+		for _, pair := range [2][2]*feat{{fa, fb}, {fb, fa}} {
+			for _, s := range pair[0].short {
+				for _, mob := range pair[1].mobiles {
+					if dropsOne(strings.TrimPrefix(mob.s, "+86"), s) {
+						return s + " is " + mob.s + " with a digit missing"
+					}
 				}
 			}
 		}
 	case disagree:
 		return a[0].s + " ≠ " + b[0].s
+	case missing:
+		for _, x := range a {
+			for _, y := range b {
+				if x.s == y.s && x.shared {
+					return x.s + " is shared by several customers: no evidence for different names"
+				}
+			}
+		}
 	}
 	return ""
 }

@@ -66,8 +66,8 @@ func TestCompareContacts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b := read(tc.a), read(tc.b)
-			if lv, _ := compareContacts(&a, &b); lv != tc.want {
-				t.Errorf("compareContacts(%q, %q) = %s, want %s", tc.a, tc.b, levelNames[lv], levelNames[tc.want])
+			if lv, _ := comparePersons(&a, &b); lv != tc.want {
+				t.Errorf("comparePersons(%q, %q) = %s, want %s", tc.a, tc.b, levelNames[lv], levelNames[tc.want])
 			}
 		})
 	}

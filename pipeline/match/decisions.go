@@ -76,9 +76,10 @@ type decisions struct {
 
 	// existing numbers each record's customer from an earlier run (-1
 	// for a new record), nil without Options.Existing; reopened marks the
-	// customers a keep decision splits (see settle).
+	// customers matched again (see settle); groupIDs are their ids.
 	existing []int32
 	reopened []bool
+	groupIDs []string
 	// same chains the records of each customer not reopened: they are
 	// held together like merge decisions, but not reported as links.
 	same [][2]int32

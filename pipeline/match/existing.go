@@ -3,6 +3,7 @@ package match
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ErrExisting reports Options.Existing not matching the records.
@@ -22,12 +23,17 @@ func checkExisting(existing []string, records int) error {
 // merged, unless a keep decision falls between records that the groups
 // and the merge decisions join: then the groups holding its sides (or,
 // when neither side is in a group, every group joining them) are reopened
-// and matched as new records among themselves, so that the keep wins.
+// and matched as new records among themselves, so that the keep wins. A
+// group carrying a number the run judged anew (see classifyNumbers) is
+// reopened too.
 func settle(existing []string, fs *features, dec *decisions, st *Stats) *decisions {
 	if len(existing) == 0 {
 		return dec
 	}
 	n := len(fs.f)
+	if dec == nil {
+		dec = &decisions{}
+	}
 	num := map[string]int32{}
 	ex := make([]int32, n)
 	var members [][]int32
@@ -42,16 +48,27 @@ func settle(existing []string, fs *features, dec *decisions, st *Stats) *decisio
 			g = int32(len(members))
 			num[id] = g
 			members = append(members, nil)
+			dec.groupIDs = append(dec.groupIDs, id)
 		}
 		ex[i] = g
 		members[g] = append(members[g], int32(i))
 	}
 	st.ExistingGroups = len(members)
-	if dec == nil {
-		dec = &decisions{}
-	}
 	dec.existing = ex
 	dec.reopened = make([]bool, len(members))
+	// A customer carrying a number this run found shared or nobody's own
+	// is matched again: its merge may have rested on that number.
+	for g, ms := range members {
+		if len(ms) < 2 {
+			continue
+		}
+		for _, x := range ms {
+			if fs.f[x].judged {
+				dec.reopened[g] = true
+				break
+			}
+		}
+	}
 	if len(dec.keep) > 0 {
 		for reopenFor(dec, members, n) {
 		}
@@ -112,4 +129,19 @@ func reopenFor(dec *decisions, members [][]int32, n int) bool {
 func (dec *decisions) settled(i, j int32) bool {
 	gi, gj := dec.existing[i], dec.existing[j]
 	return gi >= 0 && gj >= 0 && (gi != gj || !dec.reopened[gi])
+}
+
+// reopenedIDs lists the earlier customers settle reopened, sorted.
+func (dec *decisions) reopenedIDs() []string {
+	if dec == nil {
+		return nil
+	}
+	var out []string
+	for g, r := range dec.reopened {
+		if r {
+			out = append(out, dec.groupIDs[g])
+		}
+	}
+	slices.Sort(out)
+	return out
 }

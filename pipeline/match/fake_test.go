@@ -71,11 +71,15 @@ type spec struct {
 	mobile, line, email        string
 	province, city, district   string
 	adcode, address, uscc, tag string
+	owner                      string // the owner column (a sales rep)
+	short                      string // mobiles written a digit short, space-separated
+	ownerPhones                string // numbers of owner phone columns, space-separated
 }
 
 func (s spec) record() *record.Record {
 	n := record.Normalized{Kind: s.kind, Name: s.name, NameKey: s.key, Contact: s.contact,
-		Province: s.province, City: s.city, District: s.district, Adcode: s.adcode, Address: s.address, USCC: s.uscc}
+		Province: s.province, City: s.city, District: s.district, Adcode: s.adcode, Address: s.address, USCC: s.uscc,
+		Owner: s.owner, ShortMobiles: strings.Fields(s.short), OwnerPhones: strings.Fields(s.ownerPhones)}
 	if n.Kind == "" {
 		n.Kind = record.Person
 	}
@@ -92,7 +96,7 @@ func (s spec) record() *record.Record {
 	if s.email != "" {
 		n.Emails = strings.Fields(s.email)
 	}
-	fp := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", s.tag, s.name, s.contact, s.mobile, s.line, s.email, s.address)
+	fp := fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s|%s", s.tag, s.name, s.contact, s.mobile, s.line, s.email, s.address, s.short)
 	return &record.Record{Fingerprint: fp, Norm: n}
 }
 

@@ -176,14 +176,44 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 			hi++
 		}
 		blk := slices.CompactFunc(slices.Clone(es[lo:hi]), func(a, b entry) bool { return a.i == b.i })
-		if len(blk) >= 2 && len(blk) <= opt.BlockLimit(weakKey[blk[0].typ]) {
+		lo = hi
+		all := func(blk []entry) {
 			for x := range blk {
 				for y := x + 1; y < len(blk); y++ {
 					add(blk[x].i, blk[y].i)
 				}
 			}
 		}
-		lo = hi
+		limit := opt.BlockLimit(weakKey[blk[0].typ])
+		if blk[0].typ == typInitials && !slices.ContainsFunc(blk, func(e entry) bool { return fs.f[e.i].name.abbreviated() }) {
+			continue
+		}
+		if len(blk) <= limit {
+			all(blk)
+			continue
+		}
+		// Oversized: by province and city, then district.
+		byPlace := func(es []entry, place func(*feat) string) map[string][]entry {
+			m := map[string][]entry{}
+			for _, e := range es {
+				p := place(&fs.f[e.i])
+				m[p] = append(m[p], e)
+			}
+			return m
+		}
+		for city, part := range byPlace(blk, func(f *feat) string { return f.province + f.city }) {
+			switch {
+			case city == "":
+			case len(part) <= limit:
+				all(part)
+			default:
+				for _, d := range byPlace(part, func(f *feat) string { return f.district }) {
+					if len(d) <= limit {
+						all(d)
+					}
+				}
+			}
+		}
 	}
 	var byPy []int32
 	for i := range fs.f {
@@ -304,9 +334,9 @@ func TestCompareShortcuts(t *testing.T) {
 					a, b   []value
 					ha, hb uint64
 				}{{"mobiles", a.mobiles, b.mobiles, a.mobileH, b.mobileH}, {"lines", a.lines, b.lines, a.lineH, b.lineH}} {
-					gl, gf := comparePhonesOf(side.a, side.b, side.ha, side.hb)
-					if wl, wf := comparePhones(side.a, side.b); gl != wl || gf != wf {
-						t.Fatalf("pair %d-%d: %s compare %s (%d), by the lists %s (%d)", p>>32, uint32(p), side.what, levelNames[gl], gf, levelNames[wl], wf)
+					got := comparePhonesOf(side.a, side.b, side.ha, side.hb)
+					if want := comparePhones(side.a, side.b); got != want {
+						t.Fatalf("pair %d-%d: %s compare %s (%+v), by the lists %s (%+v)", p>>32, uint32(p), side.what, levelNames[got.lv], got, levelNames[want.lv], want)
 					}
 				}
 				unhashed := func(es []email) []email {

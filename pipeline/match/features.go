@@ -25,9 +25,16 @@ type feat struct {
 	mobiles []value
 	lines   []value // landline, service and other numbers, by E.164 (switchboard)
 	// mobileH and lineH are the hash of the only mobile or other number,
-	// 0 unless there is exactly one: compared without reading the lists.
+	// 0 unless there is exactly one, not shared (see singles): compared
+	// without reading the lists.
 	mobileH, lineH uint64
-	emails         []email
+	// short are mobiles written one digit short (ten digits), compared
+	// as near matches of the other side's mobiles.
+	short  []string
+	emails []email
+	owner  string // the owner column (a sales rep), for judging numbers
+	notOwn int32  // numbers removed as none of the customer's own
+	judged bool   // carries a number this run judged anew (numbers.go)
 
 	province, city, district, adcode string
 	bigrams                          []uint32 // sorted distinct character bigrams of the address detail
@@ -59,6 +66,9 @@ type value struct {
 	s    string
 	h    uint64 // hash of s, compared first to spare reading s
 	freq int32
+	// shared marks a number several customers share (numbers.go);
+	// ambiguous one that two persons of one surname share.
+	shared, ambiguous bool
 }
 
 // email is an address with its domain split off.
@@ -258,12 +268,8 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 			f.lines = appendValue(f.lines, p.E164)
 		}
 	}
-	if len(f.mobiles) == 1 {
-		f.mobileH = f.mobiles[0].h
-	}
-	if len(f.lines) == 1 {
-		f.lineH = f.lines[0].h
-	}
+	f.singles()
+	f.short, f.owner = n.ShortMobiles, n.Owner
 	for _, e := range n.Emails {
 		e = strings.ToLower(strings.TrimSpace(e))
 		at := strings.LastIndexByte(e, '@')
@@ -286,6 +292,19 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 	if f.company && (rd.branchLead == "" || strings.ContainsAny(cname, rd.branchLead)) {
 		f.branch = branchOfCompact(cname, branches)
 	}
+}
+
+// singles sets mobileH and lineH: the hash of the only number of its
+// kind when there is exactly one and it is not shared, else 0.
+func (f *feat) singles() {
+	f.mobileH, f.lineH = single(f.mobiles), single(f.lines)
+}
+
+func single(vs []value) uint64 {
+	if len(vs) == 1 && !vs[0].shared {
+		return vs[0].h
+	}
+	return 0
 }
 
 func appendValue(vs []value, s string) []value {

@@ -115,7 +115,7 @@ func TestIncrementalConsistency(t *testing.T) {
 				in[k] = recs[i]
 			}
 			opt := base
-			opt.Existing = ex
+			opt.Existing, opt.PriorNumbers = ex, first.Numbers
 			if tc.weights {
 				opt.Weights, opt.NoEM = firstWeights, true
 			}
@@ -123,7 +123,7 @@ func TestIncrementalConsistency(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkExistingHonoured(t, in, ex, nil, res)
+			checkExistingHonoured(t, in, ex, nil, res, first.Numbers)
 
 			// Cluster of each subset record, as subset positions, in the
 			// full run and in the incremental run.

@@ -8,7 +8,8 @@
 //   - blocking.go: records sharing a key (mobile, e-mail, USCC, company key,
 //     every heteronym reading of the name, fuzzy pinyin, initials + city,
 //     landline, city + address) or sorting next to each other by pinyin
-//     become candidate pairs; oversized blocks are skipped and reported;
+//     become candidate pairs; oversized blocks are compared by city, then
+//     district, and what is still too large is skipped and reported;
 //   - compare.go and weights.go: every candidate pair is compared field by
 //     field into Fellegi-Sunter outcomes whose log2 likelihood-ratio weights
 //     come from configuration or from EM over the candidate pairs, with a
@@ -31,6 +32,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -58,10 +60,11 @@ type Options struct {
 	// pairs at or above MergeThreshold merge (when structurally allowed),
 	// pairs between the two go to review. Zero means the defaults 10 and 6.
 	MergeThreshold, ReviewThreshold float64
-	// MaxBlock caps a block's size: larger blocks are not compared
-	// pairwise but reported in Stats.CappedBlocks. Keys that grow with the
-	// file (name pinyin, initials, address) are capped at an eighth of it.
-	// Zero means 200.
+	// MaxBlock caps a block's size: larger blocks are compared by
+	// province and city, and cities still larger by district; parts still
+	// larger are not compared pairwise but reported in Stats.CappedBlocks.
+	// Keys that grow with the file (name pinyin, initials, address) are
+	// capped at an eighth of it. Zero means 200.
 	MaxBlock int
 	// FreeDomains are free-mail domains (qq.com, 163.com …): a shared
 	// address there is strong evidence, a shared company domain weak.
@@ -78,6 +81,18 @@ type Options struct {
 	// "person.mobile.agree") or "field.outcome" for both kinds; other
 	// outcomes are estimated by EM or take the defaults.
 	Weights map[string]MU
+	// NotOwnNumbers are numbers (E.164) that are never a customer's own:
+	// sample or filler numbers from the rules (13800138000), and on an
+	// incremental run those an earlier run found to be nobody's. They are
+	// no evidence and are reported in Result.Numbers.
+	NotOwnNumbers []string
+	// PriorNumbers, on an incremental run, are the numbers earlier runs
+	// judged (Result.Numbers of the run that last judged each; Records
+	// are not needed). A number keeps its judgement unless this run's
+	// rows show it shared or nobody's own: this run sees only some of its
+	// rows. An earlier customer carrying a number whose judgement changes
+	// is matched again (see Existing).
+	PriorNumbers []NumberUse
 	// NoEM keeps the default (or configured) weights without estimating.
 	NoEM bool
 	// KeepCandidates fills Result.Candidates, for measuring blocking.
@@ -124,7 +139,10 @@ type Options struct {
 	// among themselves as new ones (pairs with other customers' records
 	// stay settled). So does a keep whose two sides merge decisions and
 	// customers join: the customers holding either side are reopened
-	// (every customer on the way when neither side is in one).
+	// (every customer on the way when neither side is in one). A customer
+	// of two or more records carrying a number this run found shared or
+	// nobody's own, where PriorNumbers said otherwise, is reopened too:
+	// its merge may have rested on that number.
 	Existing []string
 }
 
@@ -144,6 +162,37 @@ type Result struct {
 	// Candidates are the pairs that reached comparison, as indices into the
 	// input records; only with Options.KeepCandidates.
 	Candidates [][2]int
+	// Numbers are the telephone numbers carried by several customers or
+	// listed as nobody's, with what the run made of each, by number.
+	Numbers []NumberUse
+	// Reopened are the customers of Options.Existing matched again: by a
+	// keep decision between their records, or because they carry a
+	// number whose judgement this run changed. Sorted.
+	Reopened []string
+}
+
+// NotOwn returns the numbers of Numbers that are none of their carriers'
+// own: no customer's mobile or phones, listed in shared_phones instead.
+func (r *Result) NotOwn() map[string]bool {
+	out := map[string]bool{}
+	for _, u := range r.Numbers {
+		if u.Class == NumberNotOwn {
+			out[u.Number] = true
+		}
+	}
+	return out
+}
+
+// Shared returns the numbers of Numbers that several customers really
+// share (a household's, an agent's, a company group's).
+func (r *Result) Shared() map[string]bool {
+	out := map[string]bool{}
+	for _, u := range r.Numbers {
+		if u.Class == NumberShared {
+			out[u.Number] = true
+		}
+	}
+	return out
 }
 
 // Pair is two compared records (indices into the input, A before B in
@@ -152,6 +201,10 @@ type Pair struct {
 	A, B     int
 	Score    float64
 	Evidence []Evidence
+	// Pattern is the evidence pattern code (see pattern.go), e.g.
+	// "person·name=·mobile∅·address=": pairs of one pattern deserve one
+	// answer. Empty for a pair decided by a person.
+	Pattern string
 }
 
 // Evidence is one field's contribution to a pair's score.
@@ -271,8 +324,26 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 
 	t := time.Now()
 	fs := extract(recs, &opt)
+	listed := make(map[string]bool, len(opt.NotOwnNumbers))
+	for _, n := range opt.NotOwnNumbers {
+		listed[n] = true
+	}
+	owners := map[string]bool{}
+	for _, r := range recs {
+		for _, n := range r.Norm.OwnerPhones {
+			owners[n] = true
+		}
+	}
+	res.Numbers = classifyNumbers(fs, numberLists{listed: listed, owners: owners}, opt.PriorNumbers)
+	for i := range res.Numbers {
+		for j, x := range res.Numbers[i].Records {
+			res.Numbers[i].Records[j] = fs.index[x]
+		}
+		slices.Sort(res.Numbers[i].Records)
+	}
 	dec := resolve(ds, recs, fs, &res.Stats)
 	dec = settle(opt.Existing, fs, dec, &res.Stats)
+	res.Reopened = dec.reopenedIDs()
 	res.Stats.Timings.Features = time.Since(t)
 	if err := ctx.Err(); err != nil {
 		return nil, err

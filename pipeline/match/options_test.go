@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -30,8 +31,10 @@ func TestOptions(t *testing.T) {
 		}
 	})
 	t.Run("configured weights are used as given", func(t *testing.T) {
-		a := spec{name: "周杰", mobile: "+8613500000001", tag: "a"}.at(1)
-		b := spec{name: "周杰", mobile: "+8613500000001", tag: "b"}.at(1)
+		// Different landlines keep the pair from being decisive: its
+		// score decides.
+		a := spec{name: "周杰", mobile: "+8613500000001", line: "+862188880001", tag: "a"}.at(1)
+		b := spec{name: "周杰", mobile: "+8613500000001", line: "+862188880002", tag: "b"}.at(1)
 		recs := append([]*record.Record{a.record(), b.record()}, filler(20)...)
 		opt := Options{Namer: fakeNamer{}, Weights: map[string]MU{"mobile.agree": {M: 0.5, U: 0.5}}}
 		res, err := Match(context.Background(), recs, opt)
@@ -46,8 +49,15 @@ func TestOptions(t *testing.T) {
 		if together(res, 0, 1) {
 			t.Errorf("merged although a shared mobile was configured to weigh nothing")
 		}
+		res, err = Match(context.Background(), recs, Options{Namer: fakeNamer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !together(res, 0, 1) {
+			t.Errorf("not merged with the default weights: the configured weight is what keeps them apart")
+		}
 	})
-	t.Run("oversized blocks are reported, not compared", func(t *testing.T) {
+	t.Run("oversized blocks of one place are reported, not compared", func(t *testing.T) {
 		var recs []*record.Record
 		for i := range 10 {
 			recs = append(recs, spec{name: fmt.Sprintf("住户%d", i), line: "+862088880000", tag: "shared"}.at(2).record())
@@ -58,7 +68,7 @@ func TestOptions(t *testing.T) {
 		}
 		found := false
 		for _, c := range res.Stats.CappedBlocks {
-			if c.KeyType == keyLandline && c.Key == "+862088880000" && c.Size == 10 {
+			if c.KeyType == keyLandline && strings.HasPrefix(c.Key, "+862088880000 | ") && c.Size == 10 {
 				found = true
 			}
 		}

@@ -35,7 +35,7 @@ var priors = [nKinds][nFields][nLevels]MU{
 	kPerson: {
 		fName:    {agree: {.80, .03}, near: {.08, .005}, fuzzy: {.05, .03}, disagree: {.05, .925}, missing: {.01, .01}},
 		fContact: {agree: {.10, .01}, near: {.01, .002}, fuzzy: {.01, .01}, disagree: {.03, .128}, missing: {.85, .85}},
-		fMobile:  {agree: {.60, .001}, disagree: {.15, .749}, missing: {.25, .25}},
+		fMobile:  {agree: {.60, .001}, near: {.02, .0004}, disagree: {.13, .7486}, missing: {.25, .25}},
 		fLine:    {agree: {.15, .01}, disagree: {.10, .24}, missing: {.75, .75}},
 		fEmail:   {agree: {.20, .0005}, near: {.01, .005}, disagree: {.05, .2545}, missing: {.74, .74}},
 		fAddress: {agree: {.25, .01}, near: {.15, .03}, fuzzy: {.20, .21}, disagree: {.05, .40}, missing: {.35, .35}},
@@ -44,7 +44,7 @@ var priors = [nKinds][nFields][nLevels]MU{
 	kCompany: {
 		fName:    {agree: {.75, .03}, near: {.06, .004}, fuzzy: {.12, .05}, disagree: {.06, .906}, missing: {.01, .01}},
 		fContact: {agree: {.40, .01}, near: {.03, .003}, fuzzy: {.02, .01}, disagree: {.15, .577}, missing: {.40, .40}},
-		fMobile:  {agree: {.45, .002}, disagree: {.25, .598}, missing: {.40, .40}},
+		fMobile:  {agree: {.45, .002}, near: {.02, .0005}, disagree: {.23, .5975}, missing: {.40, .40}},
 		fLine:    {agree: {.30, .01}, disagree: {.20, .49}, missing: {.50, .50}},
 		fEmail:   {agree: {.20, .001}, near: {.15, .03}, disagree: {.10, .419}, missing: {.55, .55}},
 		fAddress: {agree: {.35, .01}, near: {.20, .04}, fuzzy: {.20, .15}, disagree: {.03, .58}, missing: {.22, .22}},
@@ -134,6 +134,12 @@ func estimate(outs []outcome, opt *Options, st *Stats) *weights {
 			for l := range nLevels {
 				p := prior[f][l]
 				if p.M == 0 {
+					continue
+				}
+				if l == missing {
+					// A value missing on either side is no evidence either
+					// way: the pair is judged on what both rows show.
+					w.set(k, f, l, MU{M: p.M, U: p.M}, "fixed")
 					continue
 				}
 				if mu, isSet := configured(opt.Weights, k, f, l); isSet {

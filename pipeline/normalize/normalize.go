@@ -7,6 +7,7 @@ package normalize
 import (
 	"fmt"
 	"iter"
+	"sort"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
 	"github.com/crmclean/crmclean/pipeline/normalize/date"
@@ -25,6 +26,7 @@ type Normalizer struct {
 	names  *name.Namer
 	emails *email.Normalizer
 	dates  date.Options
+	roles  []string // role notes after a contact's name (代理, 经理)
 }
 
 // New builds a Normalizer from the rules.
@@ -52,6 +54,7 @@ func New(r *rules.Rules) (*Normalizer, error) {
 		names:  name.New(nameOpts),
 		emails: email.New(email.Options{DomainFixes: r.Email.DomainFixes, FreeDomains: r.Email.FreeDomains}),
 		dates:  date.Options{TimeZone: r.Dates.TimeZone},
+		roles:  byLength(r.Names.ContactRoles),
 	}, nil
 }
 
@@ -81,6 +84,14 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	if has&hasPhone != 0 {
 		n.phone(rec, out)
 	}
+	if has&hasOwnerPhone != 0 {
+		// Our staff member's number: kept apart, never the customer's.
+		for v := range values(rec, record.FieldOwnerPhone) {
+			for _, p := range n.phones.Parse(v.Text, phone.Context{City: out.City}).Phones {
+				out.OwnerPhones = appendUnique(out.OwnerPhones, p.E164)
+			}
+		}
+	}
 	if has&hasEmail != 0 {
 		n.email(rec, out)
 	}
@@ -99,8 +110,18 @@ func (n *Normalizer) Apply(rec *record.Record) {
 		out.Owner = rec.Get(record.FieldOwner)
 		out.Gender = rec.Get(record.FieldGender)
 		out.Notes = rec.Get(record.FieldNotes)
-		out.Title = rec.Get(record.FieldTitle)
+		if t := rec.Get(record.FieldTitle); t != "" {
+			out.Title = t // a title column wins over a role written after the contact's name
+		}
 	}
+}
+
+// byLength sorts a copy of words longest first, so that the longest role
+// is taken off a contact (总经理 before 经理).
+func byLength(words []string) []string {
+	out := append([]string(nil), words...)
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
 }
 
 // fieldSet is a set of the canonical fields Apply reads, one bit each.
@@ -122,6 +143,7 @@ const (
 	hasUSCC
 	hasGender
 	hasTitle
+	hasOwnerPhone
 )
 
 // fieldsOf returns the fields of rec's non-empty values.
@@ -168,6 +190,8 @@ func fieldBit(field string) fieldSet {
 		return hasGender
 	case record.FieldTitle:
 		return hasTitle
+	case record.FieldOwnerPhone:
+		return hasOwnerPhone
 	}
 	return 0
 }
@@ -224,6 +248,12 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 	if n.names.IsIndividualMarker(nm) {
 		nm = ""
 	}
+	if contact != "" {
+		var role string
+		if contact, role = splitRole(contact, n.roles); role != "" {
+			out.Title = role
+		}
+	}
 	switch {
 	case nm == "" && contact != "":
 		out.Kind = record.Person
@@ -258,6 +288,9 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 				issue(rec, v, record.FieldPhone, is)
 			}
 			continue
+		}
+		for _, s := range res.Short {
+			out.ShortMobiles = appendUnique(out.ShortMobiles, s)
 		}
 	next:
 		for _, p := range res.Phones {

@@ -43,11 +43,15 @@ const (
 	FieldAddress   = "address"
 	FieldCreatedAt = "created_at"
 	FieldOwner     = "owner"
-	FieldNotes     = "notes"
-	FieldUSCC      = "uscc"
-	FieldGender    = "gender"
-	FieldTitle     = "title"
-	FieldSeq       = "seq" // a row counter such as 序号: carried, never matched on
+	// FieldOwnerPhone is the phone of the staff member who owns the
+	// customer (负责人电话): never the customer's, and a number that is
+	// one is nobody's own in a customer's phone column.
+	FieldOwnerPhone = "owner_phone"
+	FieldNotes      = "notes"
+	FieldUSCC       = "uscc"
+	FieldGender     = "gender"
+	FieldTitle      = "title"
+	FieldSeq        = "seq" // a row counter such as 序号: carried, never matched on
 )
 
 // Value is one mapped cell of a row.
@@ -152,24 +156,31 @@ func (p Phone) Key() string {
 
 // Normalized holds the cleaned, canonical values of a row.
 type Normalized struct {
-	Kind      Kind
-	Name      string // display name
-	NameKey   string // match key: legal form and region stripped
-	Contact   string
-	Title     string
-	Phones    []Phone
-	Emails    []string
-	Province  string
-	City      string
-	District  string
-	Address   string // detail after the district
-	Adcode    string
-	USCC      string // only when its check digit is valid
-	CreatedAt string // YYYY-MM-DD or ISO 8601 date-time
-	SourceIDs []string
-	Owner     string
-	Gender    string
-	Notes     string
+	Kind    Kind
+	Name    string // display name
+	NameKey string // match key: legal form and region stripped
+	Contact string
+	Title   string
+	Phones  []Phone
+	// ShortMobiles are mobiles written one digit short (ten digits from
+	// 1), reported invalid: never output, compared by the matcher with
+	// other rows' mobiles as a near match.
+	ShortMobiles []string
+	// OwnerPhones are the numbers in the row's owner_phone columns
+	// (E.164): a sales rep's own, never the customer's.
+	OwnerPhones []string
+	Emails      []string
+	Province    string
+	City        string
+	District    string
+	Address     string // detail after the district
+	Adcode      string
+	USCC        string // only when its check digit is valid
+	CreatedAt   string // YYYY-MM-DD or ISO 8601 date-time
+	SourceIDs   []string
+	Owner       string
+	Gender      string
+	Notes       string
 }
 
 // Mobiles returns the row's mobile numbers in E.164.
@@ -193,6 +204,9 @@ type Record struct {
 	Status      Status
 	Reason      string
 	CustomerID  string
+	// ContactID is the id of the contact person the row names (its
+	// contact column), set with the lineage; empty when it names none.
+	ContactID string
 }
 
 // Get returns the cleaned text of the first non-empty value mapped to field.

@@ -36,6 +36,7 @@ func Build(in Input) *Report {
 		r.Summary.Issues += g.Count
 	}
 	r.Duplicates = duplicates(in, m)
+	r.Numbers = numbers(in, m)
 	r.Summary.ReviewPairs = r.Duplicates.ReviewPairs
 	r.Rejected = rejectedGroups(data, m)
 	r.Skipped = skippedGroups(in.Records, m)

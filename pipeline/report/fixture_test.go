@@ -198,6 +198,11 @@ func fixtureInput() Input {
 				{Field: "branch", Outcome: "agree", Weight: 2.64},
 			}},
 		},
+		Numbers: []match.NumberUse{
+			{Number: "+86" + mobile2, Mobile: true, Class: match.NumberNotOwn, Why: match.WhyRep, Customers: 3, Rows: 3,
+				Records: []int{2, 4, 5}, Owner: contact3},
+			{Number: landline1, Class: match.NumberShared, Why: match.WhyHousehold, Customers: 2, Rows: 2, Records: []int{2, 4}},
+		},
 		Stats: match.Stats{Records: 6, CandidatePairs: 4, MergePairs: 1, ReviewPairs: 2, BlockedMerges: 1,
 			CappedBlocks: []match.CappedBlock{{KeyType: "landline", Key: cappedKey, Size: 250}}},
 	}

@@ -51,6 +51,7 @@ type Report struct {
 	Fields        []FieldStat   `json:"fields"`
 	Issues        []IssueGroup  `json:"issues"`
 	Duplicates    Duplicates    `json:"duplicates"`
+	Numbers       Numbers       `json:"shared_numbers"`
 	Rejected      []ReasonGroup `json:"rejected"`
 	Skipped       []ReasonGroup `json:"skipped"`
 	Address       Address       `json:"address"`

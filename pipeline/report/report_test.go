@@ -236,6 +236,28 @@ func TestPrivacy(t *testing.T) {
 	}
 }
 
+func TestSharedNumbers(t *testing.T) {
+	r := Build(fixtureInput())
+	n := r.Numbers
+	if n.NotOwn != 1 || n.Shared != 1 || len(n.List) != 2 {
+		t.Fatalf("numbers = %+v, want one not_own and one shared listed", n)
+	}
+	first := n.List[0]
+	if first.Class != "not_own" || first.Why != "rep" || first.Customers != 3 || first.Owner == "" || first.Owner == contact3 {
+		t.Errorf("first listed = %+v, want the rep's number first with its owner masked", first)
+	}
+	if len(first.Names) == 0 || len(first.Files) == 0 {
+		t.Errorf("first listed = %+v, want the names and files carrying it", first)
+	}
+	var html bytes.Buffer
+	if err := RenderHTML(&html, r, "en"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "a sales rep&#39;s own") && !strings.Contains(html.String(), "a sales rep's own") {
+		t.Errorf("report.html does not explain the rep's number")
+	}
+}
+
 func BenchmarkBuild(b *testing.B) {
 	in := fixtureInput()
 	// Grow the fixture to a realistic size by repeating its rows.

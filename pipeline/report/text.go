@@ -105,6 +105,13 @@ var msgs = map[string][2]string{
 	"review_more":     {"仅列出得分最高的 %s 对，共 %s 对，全部见 review.csv。", "Only the %s highest-scoring of %s pairs are listed; review.csv has them all."},
 	"conflicts_title": {"合并时取值冲突的字段", "Fields whose merged rows disagreed"},
 	"conflicts_note":  {"同一客户的多行在这些字段上取值不同；黄金记录按规则文件的 survivorship 策略取一个值，其余值保留在原始行中（见 lineage.csv 与 explain）。", "Rows of one customer held different values for these fields; the golden record took one by the rules' survivorship strategy, the others stay in the source rows (see lineage.csv and explain)."},
+	"s_numbers":       {"多个客户共用的号码", "Numbers carried by several customers"},
+	"numbers_summary": {"%s 个号码不是其客户本人的（销售代表本人号码、随意填写的号码或规则中列出的样例号码）：不作为客户手机，列在 shared_phones 列；另有 %s 个号码确为多个客户共用（家庭、代理人），保留为各自号码，但不作为不同名称属同一客户的证据。", "%s numbers are none of their customers' own (a sales rep's number, a filler, a sample number from the rules): never a customer's mobile, listed in the shared_phones column; %s more are really shared (a household, an agent): kept as each customer's, but no evidence that different names are one customer."},
+	"c_number":        {"号码", "Number"},
+	"c_judged":        {"判断", "Judged"},
+	"c_names":         {"名称示例", "Names"},
+	"c_owner":         {"负责人", "Owner"},
+	"numbers_more":    {"仅列出前 %s 个，共 %s 个。", "The first %s of %s are listed."},
 	"capped":          {"%s 个分组键因行数过多（超过上限）未做两两比较：", "%s blocking keys were shared by too many rows to compare pairwise:"},
 	"evidence_title":  {"合并依据（自动合并的记录对中出现最多的证据）", "Merge evidence (most frequent among automatically merged pairs)"},
 	"n_rows":          {"%s 行", "%s rows"},
@@ -148,6 +155,11 @@ var labels = map[string][2]string{
 	"max_block": {"分组上限", "Max block size"}, "phone_region": {"电话地区", "Phone region"},
 	"time_zone": {"时区", "Time zone"}, "keep_sensitive": {"保留敏感列", "Keep sensitive columns"},
 	"masked": {"隐藏个人信息", "Masked"},
+	// judged numbers
+	"not_own": {"非本人号码", "not their own"}, "shared": {"共用号码", "shared"},
+	"listed": {"规则列出的样例号码", "sample number in the rules"}, "rep": {"销售代表本人号码", "a sales rep's own"},
+	"filler": {"随意填写的号码", "filler"}, "household": {"家庭共用", "household"},
+	"agent": {"代理人的号码", "an agent's"}, "customers": {"两个客户共用", "two customers"},
 }
 
 var ruleLabels = map[string][2]string{

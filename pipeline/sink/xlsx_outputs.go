@@ -13,7 +13,7 @@ import (
 
 // cleanTextColumns are the clean.xlsx columns formatted as text, so Excel
 // never shows a phone or an id as 1.38E+10 or drops its leading zeros.
-var cleanTextColumns = []string{"customer_id", "mobile", "phones", "landline", "landline_ext", "adcode", "uscc", "source_ids"}
+var cleanTextColumns = []string{"customer_id", "mobile", "phones", "shared_phones", "landline", "landline_ext", "adcode", "uscc", "source_ids"}
 
 // maxRejectComments is the largest number of rejects.xlsx lines that get a
 // cell comment. excelize keeps comments in memory and checks each new one
@@ -41,6 +41,29 @@ func WriteCleanXLSX(dir string, customers []*merge.Customer) error {
 		if err := b.Write(cells); err != nil {
 			b.abort()
 			return err
+		}
+	}
+	return b.Close()
+}
+
+// contactTextColumns are the contacts.xlsx columns formatted as text.
+var contactTextColumns = []string{"contact_id", "customer_id", "mobile", "phones", "shared_phones"}
+
+// WriteContactsXLSX writes contacts.xlsx: the rows and columns of
+// contacts.csv, with phone and id columns as text.
+func WriteContactsXLSX(dir string, customers []*merge.Customer) error {
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
+	if err != nil {
+		return err
+	}
+	var cells []xlsxCell
+	for _, c := range customers {
+		for _, ct := range sortedContacts(c) {
+			cells = textCells(cells[:0], ContactRow(c, ct))
+			if err := b.Write(cells); err != nil {
+				b.abort()
+				return err
+			}
 		}
 	}
 	return b.Close()

@@ -23,8 +23,22 @@ import (
 //	norm:    kind, name, nameKey, contact, title, province, city, district,
 //	         address, adcode, uscc, createdAt, owner, gender, notes,
 //	         emails (n × s), sourceIDs (n × s),
-//	         phones (n × (e164, ext, type, own, col, input))
+//	         phones (n × (e164, ext, type, own, col, input)),
+//	         [tagShort, shortMobiles (n × s): only when there are some]
+//	         [tagOwner, ownerPhones (n × s): only when there are some]
+//	[tagContact, contactID: only when the row names a contact]
 const codecBinary = 0x01
+
+// tagShort and tagOwner start the optional lists of mobiles written a
+// digit short and of owner phones, so that rows without them are stored
+// as before.
+const (
+	tagShort = 'S'
+	tagOwner = 'O'
+	// tagContact starts the id of the contact the row names (Row.ContactID),
+	// stored since contacts have ids; rows written before have none.
+	tagContact = 'C'
+)
 
 var errCorrupt = errors.New("damaged data")
 
@@ -76,6 +90,22 @@ func appendRow(b []byte, r *Row) []byte {
 		}
 		b = binary.AppendVarint(b, int64(p.Col))
 		b = appendString(b, p.Input)
+	}
+	for _, tl := range [...]struct {
+		tag  byte
+		list []string
+	}{{tagShort, n.ShortMobiles}, {tagOwner, n.OwnerPhones}} {
+		if len(tl.list) > 0 {
+			b = append(b, tl.tag)
+			b = binary.AppendUvarint(b, uint64(len(tl.list)))
+			for _, s := range tl.list {
+				b = appendString(b, s)
+			}
+		}
+	}
+	if r.ContactID != "" {
+		b = append(b, tagContact)
+		b = appendString(b, r.ContactID)
 	}
 	return b
 }
@@ -201,6 +231,24 @@ func decodeRowBinary(b []byte, r *Row) error {
 			p := &n.Phones[i]
 			p.E164, p.Ext, p.Type = d.str(), d.str(), record.PhoneType(d.str())
 			p.Own, p.Col, p.Input = d.flag(), d.varint(), d.str()
+		}
+	}
+	for _, tl := range [...]struct {
+		tag  byte
+		list *[]string
+	}{{tagShort, &n.ShortMobiles}, {tagOwner, &n.OwnerPhones}} {
+		if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tl.tag {
+			d.pos++
+			if *tl.list = d.strs(); len(*tl.list) == 0 {
+				d.err = errCorrupt // written only when there are some
+			}
+		}
+	}
+	r.ContactID = ""
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagContact {
+		d.pos++
+		if r.ContactID = d.str(); r.ContactID == "" {
+			d.err = errCorrupt // written only when there is one
 		}
 	}
 	if d.err == nil && d.pos != len(d.s) {

@@ -6,6 +6,10 @@ import (
 	"time"
 )
 
+// PersonalSetting starts the names of settings that hold personal data
+// (telephone numbers, names): Purge deletes them with the rows.
+const PersonalSetting = "personal."
+
 // PurgeCounts says what Purge deleted.
 type PurgeCounts struct {
 	Rows, Customers, Decisions, Files int
@@ -13,7 +17,7 @@ type PurgeCounts struct {
 
 // Purge deletes the personal data in the store when an engagement ends:
 // source rows (with their blocking keys and pairs), golden records, review
-// decisions and input file hashes. What
+// decisions, input file hashes and the settings named PersonalSetting…. What
 // is kept holds no personal data: the run log (with a line saying the purge
 // happened and what it removed), the merge trail between customer ids, and
 // the list of ids ever issued. The file is then vacuumed and its write-ahead
@@ -38,6 +42,9 @@ func (s *Store) Purge(ctx context.Context) (PurgeCounts, error) {
 			c, _ := res.RowsAffected()
 			*d.n = int(c)
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE name LIKE ?`, PersonalSetting+"%"); err != nil {
+		return n, fmt.Errorf("purge settings: %w", err)
 	}
 	var id int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM runs`).Scan(&id); err != nil {

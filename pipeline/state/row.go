@@ -26,6 +26,7 @@ type Row struct {
 	Status      record.Status
 	Reason      string
 	CustomerID  string // empty unless kept or merged
+	ContactID   string // the contact the row names, if any (record.Record.ContactID)
 	ContentHash string // hash of the raw cells, see ContentHash
 	Values      []record.Value
 	Issues      []record.Issue
@@ -61,6 +62,7 @@ func RowOf(r *record.Record) Row {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		ContactID:   r.ContactID,
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
 	}
@@ -97,6 +99,7 @@ func (r Row) Record() *record.Record {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		ContactID:   r.ContactID,
 	}
 }
 
@@ -163,6 +166,8 @@ type normData struct {
 	Contact   string      `json:"c,omitempty"`
 	Title     string      `json:"t,omitempty"`
 	Phones    []phoneData `json:"p,omitempty"`
+	Short     []string    `json:"sm,omitempty"`
+	OwnerPh   []string    `json:"op,omitempty"`
 	Emails    []string    `json:"e,omitempty"`
 	Province  string      `json:"pv,omitempty"`
 	City      string      `json:"ci,omitempty"`
@@ -200,7 +205,7 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes}
+		Gender: n.Gender, Notes: n.Notes, Short: n.ShortMobiles, OwnerPh: n.OwnerPhones}
 	for _, p := range n.Phones {
 		d.Norm.Phones = append(d.Norm.Phones, phoneData(p))
 	}
@@ -238,7 +243,7 @@ func decodeRowJSON(b []byte, r *Row) error {
 	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes}
+		Gender: n.Gender, Notes: n.Notes, ShortMobiles: n.Short, OwnerPhones: n.OwnerPh}
 	for _, p := range n.Phones {
 		r.Norm.Phones = append(r.Norm.Phones, record.Phone(p))
 	}

@@ -91,11 +91,14 @@ func shortMobile(cell string) (Result, bool) {
 		return Result{}, false
 	}
 	why := "10 digits, a mobile number has 11"
+	var short []string
 	if len(cell) == 9 {
 		why = "9 digits, a mobile number has 11"
+	} else {
+		short = []string{cell}
 	}
 	return Result{Issues: []record.Issue{{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning,
-		Message: quoted(cell, " is not a phone number: ", why)}}}, true
+		Message: quoted(cell, " is not a phone number: ", why)}}, Short: short}, true
 }
 
 // noted reads a mobile of eleven digits followed by a note in brackets, as

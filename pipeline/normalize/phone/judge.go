@@ -27,6 +27,8 @@ type judgement struct {
 	area string // area code of a landline, without the trunk 0
 	fix  string // rule of a repair applied: "phone.trunk_zero_added", "phone.trunk_zero_removed"
 	why  string // for bad: what is wrong, in English
+	// short is, for a bad mobile one digit short, its ten national digits.
+	short string
 	// local marks a number read as a local number without area code (it
 	// may take an extension even when no area code could be added).
 	local bool

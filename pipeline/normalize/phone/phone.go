@@ -65,6 +65,10 @@ type Context struct {
 type Result struct {
 	Phones []record.Phone
 	Issues []record.Issue
+	// Short holds the ten national digits of each mobile written one
+	// digit short (reported invalid): not a number to output, but the
+	// matcher compares it with other rows' mobiles as a near match.
+	Short []string
 }
 
 // Issue rules.
@@ -438,7 +442,11 @@ func tooShort(nat string) judgement {
 	case nat == "":
 		return badf("no digits")
 	case nat[0] == '1':
-		return badf("%d digits, a mobile number has 11", len(nat))
+		j := badf("%d digits, a mobile number has 11", len(nat))
+		if len(nat) == 10 && nat[1] >= '3' {
+			j.short = nat
+		}
+		return j
 	case nat[0] == '0':
 		if code, a, ok := lookupArea(nat[1:]); ok {
 			if sub := nat[1+len(code):]; sub != "" {
@@ -467,6 +475,9 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 	if j.st != whole {
 		if j.why != "-" {
 			c.invalid(from, to, j.why)
+		}
+		if j.short != "" {
+			c.res.Short = append(c.res.Short, j.short)
 		}
 		c.found = append(c.found, candidate{from: from, to: to, phone: -1})
 		return -1
