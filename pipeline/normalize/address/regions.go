@@ -69,8 +69,9 @@ func PlaceNames() []string {
 	return out
 }
 
-// BrandLikeRegions returns the short names of the county-level cities
-// under a province directly and of the 地区 and 盟 (东方, 文昌, 新星, 阿里):
+// BrandLikeRegions returns the two-character short names of the
+// county-level cities under a province directly and of the 地区 and 盟
+// (东方, 文昌, 新星, 阿里):
 // words that start brand names as often as they name the place, where a
 // prefecture city's (中山, 东莞) names the place.
 func BrandLikeRegions() []string {
@@ -78,7 +79,9 @@ func BrandLikeRegions() []string {
 	for _, p := range idx.root.kids {
 		for _, c := range p.kids {
 			if len(c.kids) == 0 && !strings.HasSuffix(c.code, "00") || strings.HasSuffix(c.name, "地区") || strings.HasSuffix(c.name, "盟") {
-				if s := shorten(c.name, levelCity); s != c.name {
+				// Two characters make a word (东方, 新星, 白杨); 阿克苏 and
+				// 石河子 name the place.
+				if s := shorten(c.name, levelCity); s != c.name && utf8.RuneCountInString(s) == 2 {
 					out = append(out, s)
 				}
 			}
