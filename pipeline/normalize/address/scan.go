@@ -96,27 +96,77 @@ func (s *scan) runFrom(t string, start int, fromText bool, cap int) {
 // name starts it, after a label or a short phrase that precedes one
 // (地址：, 我家的地址是, 分店位于, null). The region must be read
 // convincingly there: a full name or two names (北京市, 浙江杭州).
+//
+// A label after a name read at the start (清远总部：清远市清城区…) is read
+// past the same way when what follows it lies within what was read and
+// goes deeper.
 func (s *scan) runText(t string) {
 	s.run(t, true, anyLevel)
-	if s.nMent > 0 || t == "" {
+	if t == "" {
 		return
 	}
-	n := 0
-	for i, r := range t {
-		if n++; n > maxLabel+1 || unicode.IsDigit(r) || strings.ContainsRune(streetRunes, r) {
-			return
+	if s.nMent > 0 {
+		if s.deepest() < levelDistrict && labelAhead(t[s.end:]) {
+			var try scan
+			try.reset()
+			if try.afterLabel(t, s.end) && try.deepest() > s.deepest() && try.within(s) {
+				*s = try
+			}
 		}
-		if i == 0 || idx.lengthsOf(r) == 0 || !labelLike(t[:i]) {
+		return
+	}
+	s.afterLabel(t, 0)
+}
+
+// afterLabel reads t after a label or short phrase that starts at from, and
+// reports whether a region was read convincingly there.
+func (s *scan) afterLabel(t string, from int) bool {
+	n := 0
+	for i, r := range t[from:] {
+		if n++; n > maxLabel+1 || unicode.IsDigit(r) || strings.ContainsRune(streetRunes, r) {
+			return false
+		}
+		if i == 0 || idx.lengthsOf(r) == 0 || !labelLike(t[from:from+i]) {
 			continue
 		}
 		var try scan
 		try.reset()
-		try.runFrom(t, i, true, anyLevel)
+		try.runFrom(t, from+i, true, anyLevel)
 		if first := try.mentArr[0]; try.nMent >= 2 || try.nMent == 1 && (!first.cands[0].short || try.deepest() == levelDistrict) {
 			*s = try
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// labelAhead reports whether a colon follows within a label's length.
+func labelAhead(rest string) bool {
+	n := 0
+	for _, r := range rest {
+		if n++; n > maxLabel {
+			return false
+		}
+		if r == '：' || r == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether every division s ends at lies within one that o
+// ends at.
+func (s *scan) within(o *scan) bool {
+	for _, e := range s.ends() {
+		ok := false
+		for _, oe := range o.ends() {
+			ok = ok || e.within(oe)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return s.nEnds > 0
 }
 
 // maxLabel is the longest label, in characters, read before an address.
@@ -128,12 +178,12 @@ const streetRunes = "路街巷弄号楼室栋村镇乡"
 
 // labelLike reports whether p, the text before a region name, is a label
 // or a phrase introducing the address: it ends with a colon or another
-// separator, or with 是, 于, 在, 为, 址, 点, 部, 至, 往 (我家的地址是, 分店位于,
-// 工作地点, 总部, 送货至, 寄往), or holds no Chinese character at all (null,
-// N/A).
+// separator or a closing bracket, or with 是, 于, 在, 为, 址, 点, 部, 至, 往
+// (我家的地址是, 分店位于, 工作地点, 总部, 送货至, 寄往, （中国总部）), or
+// holds no Chinese character at all (null, N/A).
 func labelLike(p string) bool {
 	last, _ := utf8.DecodeLastRuneInString(p)
-	if isSeparator(last) || strings.ContainsRune("是于在为址点部至往", last) {
+	if isSeparator(last) || strings.ContainsRune("是于在为址点部至往)）]】", last) {
 		return true
 	}
 	for _, r := range p {
