@@ -261,6 +261,12 @@ func TestData(t *testing.T) {
 		if len(cands) > maxEnds {
 			t.Errorf("%q has %d candidates, more than maxEnds", name, len(cands))
 		}
+		// hasOld looks at the last candidate only.
+		for i, c := range cands {
+			if !c.old && i > 0 && cands[i-1].old {
+				t.Errorf("%q: a current candidate after a former one", name)
+			}
+		}
 	}
 	for _, name := range []string{"市辖区", "县", "省直辖县级行政区划"} {
 		if _, ok := idx.names[name]; ok {

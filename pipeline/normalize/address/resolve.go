@@ -203,21 +203,29 @@ func (s *scan) result(t string, fromText bool) Result {
 	city := r.at(levelCity)
 	// Former parents named before a former name read under them (资阳市
 	// before 简阳市, now of 成都市) are on the path too.
+	// Most scans read no former name (s.old false) and skip these look-ups;
+	// the former-name rows of real_addresses.tsv hold the two paths equal.
 	var vias [maxMentions]*division
 	nVia := 0
 	for i := range s.mentions() {
+		if !s.old {
+			break
+		}
 		if on := s.viaPath(i, r); on != nil && nVia < len(vias) {
 			vias[nVia] = on.via
 			nVia++
 		}
 	}
 	for i, m := range s.mentions() {
-		on := s.viaPath(i, r)
+		var on *candidate
+		if s.old {
+			on = s.viaPath(i, r)
+		}
 		if on == nil {
 			on = onPath(m, r)
 		}
-		if on == nil && !viaMention(m, vias[:nVia]) {
-			if split := s.split(i, r); split != "" {
+		if on == nil && (!s.old || !viaMention(m, vias[:nVia])) {
+			if split := s.split(i, r); s.old && split != "" {
 				res.Issues = append(res.Issues, record.Issue{
 					Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(r),
 					Message: fmt.Sprintf("%q is a former name: it was split into %s in %d; kept %s and left the district empty",

@@ -40,10 +40,11 @@ type scan struct {
 	nMent    int
 	end      int    // byte offset in the last text read after its last name
 	conflict string // a full name that contradicted what came before
+	old      bool   // a mention may be a former name: result looks for renames
 }
 
 func (s *scan) reset() {
-	s.endArr[0], s.nEnds, s.nMent = idx.root, 1, 0
+	s.endArr[0], s.nEnds, s.nMent, s.old = idx.root, 1, 0, false
 }
 
 func (s *scan) ends() []*division   { return s.endArr[:s.nEnds] }
@@ -56,7 +57,13 @@ func (s *scan) setEnds(ends []*division) {
 func (s *scan) addMention(m mention) {
 	s.mentArr[s.nMent] = m
 	s.nMent++
+	s.old = s.old || hasOld(m.cands)
 }
+
+// hasOld reports whether one of the candidates of a name is a former name.
+// addFormer indexes them after the current ones (TestData checks), so the
+// last one tells.
+func hasOld(cands []candidate) bool { return len(cands) > 0 && cands[len(cands)-1].old }
 
 // run reads region names from the start of t, each one deeper than (or
 // repeating) what was read before, and stops at the first text that is not
@@ -73,8 +80,8 @@ func (s *scan) runFrom(t string, start int, fromText bool, cap int) {
 	s.end = 0
 	pos := skipFiller(t, skipCountry(t, start))
 	for read := 0; pos < len(t) && read < maxMentions; read++ {
-		if s.deepest() == levelDistrict && s.nEnds == 1 {
-			break // several districts: a former name split, which the rest may decide
+		if s.deepest() == levelDistrict && (s.nEnds == 1 || !s.old) {
+			break // several districts from a former name split: the rest may decide
 		}
 		m, ok, blocked := s.match(t, pos, cap)
 		if !ok {
@@ -212,12 +219,10 @@ func (s *scan) deepest() int {
 func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, repeat bool) bool) bool {
 	// Current names first: a former name counts only where no current
 	// division of the name fits (海口琼山 is 琼山区, not the former 琼山市).
-	for _, old := range [2]bool{false, true} {
-		if s.advanceOld(cands, old, accept) {
-			return true
-		}
+	if s.advanceOld(cands, false, accept) {
+		return true
 	}
-	return false
+	return hasOld(cands) && s.advanceOld(cands, true, accept) // most names: no second pass
 }
 
 // advanceOld is advance with the current (old false) or former names
@@ -314,7 +319,7 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
 			continue // 青岛市北区 is 青岛 + 市北区
 		}
-		f := follow{t: t, at: offs[l], unique: unique(cands)}
+		f := follow{t: t, at: offs[l], cands: cands}
 		lo, hi := levels(cands, cap)
 		ok = s.advance(cands, func(c candidate, e *division, repeat bool) bool {
 			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
@@ -397,8 +402,8 @@ func (s *scan) below(cands []candidate) bool {
 // follow describes what follows a name, worked out only when needed.
 type follow struct {
 	t          string
-	at         int  // byte offset after the name
-	unique     bool // the name stands for one division
+	at         int         // byte offset after the name
+	cands      []candidate // what the name stands for
 	done       bool
 	alone, str bool
 }
@@ -457,7 +462,7 @@ func acceptable(c candidate, l int, e *division, f *follow, repeat bool) bool {
 		// Alone in its field (西湖 in a district column), or the only
 		// division of its name followed by what reads as an address
 		// (义乌稠城街道, not 义乌华信贸易).
-		return skipSeparators(f.t, f.at) == len(f.t) || f.unique && !strings.ContainsRune(streetEnds, lastRune(f.t[:f.at])) && addressy(f.t[f.at:])
+		return skipSeparators(f.t, f.at) == len(f.t) || unique(f.cands) && !strings.ContainsRune(streetEnds, lastRune(f.t[:f.at])) && addressy(f.t[f.at:])
 	}
 	// A street word may begin a division below: 江苏镇江市, 宁波镇海区.
 	return f.standalone() || !f.street() || nameBelow(f.t, f.at, c.div, true)
