@@ -325,8 +325,14 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
 		})
 		if ok {
-			end := offs[l] + straySuffix(t[offs[l]:], cands)
-			return mention{end: end, cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}, true, false
+			m := mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}
+			if n := suffixTypo(t[offs[l]:], cands); n > 0 {
+				m.end += n
+				m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
+			} else {
+				m.end += straySuffix(t[offs[l]:], cands)
+			}
+			return m, true, false
 		}
 		if f.street() && s.below(cands) {
 			return mention{}, false, true
@@ -339,6 +345,31 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		s.conflict = conflict
 	}
 	return mention{}, false, false
+}
+
+// suffixTypos are the characters typed for a suffix by sound, as input
+// methods offer them first: 嘉定去 for 嘉定区, 合肥是 for 合肥市. Only these:
+// other homophones begin words (西湖曲院).
+var suffixTypos = map[rune]rune{'去': '区', '是': '市', '事': '市', '现': '县', '线': '县'}
+
+// suffixTypo returns the length of a suffix typed by sound (suffixTypos)
+// that rest starts with right after a short name, when it stands for the
+// suffix of every division the name may be.
+func suffixTypo(rest string, cands []candidate) int {
+	if !cands[0].short {
+		return 0 // most names: written in full
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	want, ok := suffixTypos[r]
+	if !ok {
+		return 0
+	}
+	for _, c := range cands {
+		if !c.short || lastRune(c.div.name) != want {
+			return 0
+		}
+	}
+	return size
 }
 
 // straySuffix returns the length of a county-level suffix that rest starts
@@ -497,14 +528,17 @@ var (
 )
 
 // addressy reports whether the text right after a place name reads as an
-// address: a street or place word within the next eight characters, and
-// no company word before it.
+// address: a street or place word within the next eight characters
+// (spaces aside), and no company word before it.
 func addressy(rest string) bool {
 	if streetSuffix(rest) || streetWord(rest) {
 		return false // the name is part of a street or place: 解放路
 	}
 	n := 0
 	for i, r := range rest {
+		if isSpace(r) {
+			continue // the cleaned detail drops or folds spaces: count as it will read
+		}
 		if n++; n > 8 {
 			return false
 		}
