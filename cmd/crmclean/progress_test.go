@@ -13,9 +13,11 @@ import (
 func TestLineProgress(t *testing.T) {
 	var buf bytes.Buffer
 	p := &lineProgress{w: &buf}
-	p.Stage("read", -1)
-	p.Add(2048)
-	p.Add(100)
+	p.Stage("read", 3_500_000)
+	p.AddRows(2048)
+	p.Add(3_000_000)
+	p.AddRows(100)
+	p.Add(500_000)
 	p.Done()
 	p.Stage("match", -1)
 	p.Done()
@@ -27,8 +29,8 @@ func TestLineProgress(t *testing.T) {
 
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
 	want := []*regexp.Regexp{
-		regexp.MustCompile(`^read: started$`),
-		regexp.MustCompile(`^read: done, 2148 rows in [0-9.]+[µnm]?s( \(CPU [0-9.]+[µnm]?s\))?$`),
+		regexp.MustCompile(`^read: started \(3\.5 MB\)$`),
+		regexp.MustCompile(`^read: done, 2148 rows \(3\.5 MB\) in [0-9.]+[µnm]?s( \(CPU [0-9.]+[µnm]?s\))?$`),
 		regexp.MustCompile(`^match: started$`),
 		regexp.MustCompile(`^match: done in [0-9.]+[µnm]?s( \(CPU [0-9.]+[µnm]?s\))?$`),
 		regexp.MustCompile(`^write: started \(3 files\)$`),
@@ -55,14 +57,18 @@ func TestBarProgress(t *testing.T) {
 		t.Errorf("nothing drawn when a stage starts: %q", buf.String())
 	}
 	p.Done()
-	p.Stage("read", -1)
-	p.Add(2048)
+	p.Stage("read", 1_000_000)
+	p.AddRows(2048)
+	if !regexp.MustCompile(`read +0% \|`).MatchString(buf.String()) {
+		t.Errorf("reading is not a bar over the input's bytes: %q", buf.String())
+	}
+	p.Add(1_000_000)
 	p.Done()
 	out := buf.String()
 	if strings.Contains(out, "/s") {
 		t.Errorf("the bar shows a rate: %q", out)
 	}
-	for _, line := range []string{"match: done in ", "read: done, 2048 rows in "} {
+	for _, line := range []string{"match: done in ", "read: done, 2048 rows (1.0 MB) in "} {
 		if !strings.Contains(out, line) {
 			t.Errorf("no %q line left on the screen: %q", line, out)
 		}
