@@ -592,9 +592,9 @@ func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
 }
 
 // suffixNames are the division names that start with a character that
-// also ends names (市北区, 市中区, 县前…), by first rune: where a name could
-// be read shorter (青岛市北区).
-// A slice: fewer than a dozen, looked up on most names ending in 市.
+// also ends names (市北区, 市中区, 旗山区): where a name could be read
+// shorter (青岛市北区). A sorted slice: about a dozen, looked at for most
+// names ending in 市, after suffixPairs.
 var suffixNames = func() []string {
 	var names []string
 	for name := range idx.names {
