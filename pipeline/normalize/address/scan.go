@@ -102,7 +102,8 @@ func (s *scan) runFrom(t string, start int, fromText bool, cap int) {
 // runText reads the address text t: from its start, or, when no region
 // name starts it, after a label or a short phrase that precedes one
 // (地址：, 我家的地址是, 分店位于, null). The region must be read
-// convincingly there: a full name or two names (北京市, 浙江杭州).
+// convincingly there: a full name or two names (北京市, 浙江杭州), or any
+// after a label that names an address (地址：成都).
 //
 // A label after a name read at the start (清远总部：清远市清城区…) is read
 // past the same way when what follows it lies within what was read and
@@ -139,12 +140,21 @@ func (s *scan) afterLabel(t string, from int) bool {
 		var try scan
 		try.reset()
 		try.runFrom(t, from+i, true, anyLevel)
-		if first := try.mentArr[0]; try.nMent >= 2 || try.nMent == 1 && (!first.cands[0].short || try.deepest() == levelDistrict) {
+		first := try.mentArr[0]
+		convincing := try.nMent >= 2 || try.nMent == 1 && (!first.cands[0].short || try.deepest() == levelDistrict)
+		if convincing || try.nMent == 1 && addressLabel(t[from:from+i]) {
 			*s = try
 			return true
 		}
 	}
 	return false
+}
+
+// addressLabel reports whether a label says an address follows (地址：,
+// 工作地点：): a short name after it is a place (销售部地址：成都高新区…).
+func addressLabel(p string) bool {
+	last, _ := utf8.DecodeLastRuneInString(p)
+	return (last == '：' || last == ':') && (strings.Contains(p, "址") || strings.Contains(p, "地点"))
 }
 
 // labelAhead reports whether a colon follows within a label's length.
