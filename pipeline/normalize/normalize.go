@@ -41,6 +41,8 @@ func New(r *rules.Rules) (*Normalizer, error) {
 		BranchWords:       r.Names.BranchWords,
 		IndividualMarkers: r.Names.IndividualMarkers,
 		Regions:           address.RegionNames(),
+		Places:            address.PlaceNames(),
+		BrandLike:         address.BrandLikeRegions(),
 		Surnames:          r.Pinyin.Surnames,
 		PlaceWords:        r.Pinyin.PlaceWords,
 	}
@@ -76,8 +78,9 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	if has&(hasProvince|hasCity|hasDistrict|hasAddress) != 0 {
 		n.address(rec, out)
 	}
+	named := false // the kind was read from the name column
 	if has&(hasName|hasContact) != 0 {
-		n.name(rec, out)
+		named = n.name(rec, out)
 	}
 	if has&hasPhone != 0 {
 		n.phone(rec, out)
@@ -95,6 +98,14 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	}
 	if has&hasUSCC != 0 {
 		n.uscc(rec, out)
+		if named && out.Kind == record.Person && out.USCC != "" {
+			// A unified social credit code is an organisation's: a short
+			// name read as a person for its surname (申通, 蓝翔) is a company.
+			out.Kind = record.Company
+			if out.Contact == out.Name {
+				out.Contact = "" // it was the name taken as the contact
+			}
+		}
 	}
 	if has&hasCreatedAt != 0 {
 		n.created(rec, out)
@@ -238,7 +249,9 @@ func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
 	}
 }
 
-func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
+// name fills the kind, name, contact and name key; named says the kind was
+// read from the name column (not taken from a contact alone).
+func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named bool) {
 	nameVal := firstValue(rec, record.FieldName)
 	contactVal := firstValue(rec, record.FieldContact)
 	nm := text.ToSimplified(nameVal.Text)
@@ -270,6 +283,7 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 	} else if out.Name != "" {
 		out.NameKey = n.names.MatchKey(out.Name)
 	}
+	return nm != ""
 }
 
 func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
