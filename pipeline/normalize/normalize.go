@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"sort"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
 	"github.com/crmclean/crmclean/pipeline/normalize/date"
@@ -272,6 +275,11 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named boo
 		out.Contact = out.Name
 	case nm != "":
 		out.Kind, out.Name = n.names.KindAndDisplay(nm, contact != "" && contact != nm)
+		if out.Kind == record.Person && organisationHeader(nameVal.Header) && n.names.BySurnameAlone(nm) {
+			// 申通 under 公司名称: the header says what the column holds,
+			// which outweighs a surname character.
+			out.Kind = record.Company
+		}
 		if contact != "" {
 			out.Contact = n.names.Display(contact)
 		} else if out.Kind == record.Person {
@@ -284,6 +292,23 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named boo
 		out.NameKey = n.names.MatchKey(out.Name)
 	}
 	return nm != ""
+}
+
+// organisationWords in a name column's header say the column holds
+// organisations (公司名称, 单位, 供应商, Company Name), not people.
+var organisationWords = []string{"公司", "单位", "企业", "商户", "商家", "机构", "店铺", "店名", "厂家", "厂商",
+	"供应商", "经销商", "代理商", "加盟商", "company", "organization", "organisation", "enterprise", "firm", "employer"}
+
+// organisationHeader reports whether a name column's header says it holds
+// organisations.
+func organisationHeader(header string) bool {
+	h := strings.ToLower(text.ToSimplified(norm.NFKC.String(header)))
+	for _, w := range organisationWords {
+		if strings.Contains(h, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {

@@ -212,3 +212,22 @@ func (n *Namer) latinKind(name, folded string, hasContact, digits bool) record.K
 	}
 	return record.Company
 }
+
+// BySurnameAlone reports whether Kind reads name as a person only because
+// it is two or three Han characters starting with a surname (王芳, and
+// also the brands 申通, 蓝翔): the weakest reading, which other evidence on
+// the row (the column's header, a credit code) may overturn.
+func (n *Namer) BySurnameAlone(name string) bool {
+	s := n.Display(name)
+	at, _, ok := n.companyIx.leftmostHan(s)
+	if !ok || at >= 0 {
+		return false // not all Han, or a company word
+	}
+	if runes := len(s) / 3; runes != 2 && runes != 3 {
+		return false
+	}
+	if _, compound := n.compound[s[:6]]; compound {
+		return false // a compound surname is stronger evidence
+	}
+	return n.hanKind(s, false, false) == record.Person
+}
