@@ -94,6 +94,9 @@ type Result struct {
 	Matched   []*record.Record // the records Match's indices refer to
 	Rules     *rules.Rules
 	Sync      *SyncInfo // incremental runs only
+	// StaleRemoved are the temporary folders of killed runs removed beside
+	// the output folder (sink.RemoveStale).
+	StaleRemoved []string
 }
 
 // batchSize is how many rows travel together to a normalization worker.

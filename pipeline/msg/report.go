@@ -196,6 +196,7 @@ var ruleLabels = map[string][2]string{
 	"address.conflict":         {"地址中的省市区互相矛盾", "address parts contradict each other"},
 	"address.renamed":          {"旧地名已更新为现名", "former place name updated"},
 	"phone.invalid":            {"电话号码无效", "invalid phone number"},
+	"phone.not_mobile":         {"不是手机号", "not a mobile number"},
 	"phone.no_area_code":       {"座机缺少区号", "landline without area code"},
 	"phone.area_code_inferred": {"座机区号由地址推断", "area code inferred from the address"},
 	"phone.area_code_mismatch": {"座机区号与地址城市不符", "area code does not match the city"},

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"cmp"
+	"context"
 	"path"
 	"path/filepath"
 	"slices"
@@ -50,8 +51,8 @@ func IssueLines(records []*record.Record, lang string) [][]string {
 }
 
 // WriteIssues writes issues.csv, the fix list, in lang.
-func WriteIssues(dir string, records []*record.Record, lang string) error {
-	w, err := CreateCSV(filepath.Join(dir, "issues.csv"), IssueColumns)
+func WriteIssues(ctx context.Context, dir string, records []*record.Record, lang string) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "issues.csv"), IssueColumns)
 	if err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func WriteIssues(dir string, records []*record.Record, lang string) error {
 // per owner when the sheets name owners (else one per source file), so that
 // each sales rep gets only his own rows, then a summary sheet counting each
 // sheet's problems and those that need a person.
-func WriteIssuesXLSX(dir string, records []*record.Record, lang string) error {
+func WriteIssuesXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
 	lines := IssueLines(records, lang)
 	owner, file := columnIndex(IssueColumns, "owner"), columnIndex(IssueColumns, "source_file")
 	by := file
@@ -84,7 +85,7 @@ func WriteIssuesXLSX(dir string, records []*record.Record, lang string) error {
 	}
 	slices.SortStableFunc(lines, func(a, b []string) int { return strings.Compare(key(a), key(b)) })
 
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "issues.xlsx"), sheet: "issues", header: IssueColumns,
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "issues.xlsx"), sheet: "issues", header: IssueColumns,
 		textCols: []string{"row", "column", "value", "fix"}})
 	if err != nil {
 		return err

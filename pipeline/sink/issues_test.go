@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -43,10 +44,10 @@ func TestIssueLines(t *testing.T) {
 
 func TestWriteIssues(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteIssues(dir, issueRecords(), "en"); err != nil {
+	if err := WriteIssues(context.Background(), dir, issueRecords(), "en"); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteIssuesXLSX(dir, issueRecords(), "en"); err != nil {
+	if err := WriteIssuesXLSX(context.Background(), dir, issueRecords(), "en"); err != nil {
 		t.Fatal(err)
 	}
 	csvText, err := os.ReadFile(filepath.Join(dir, "issues.csv"))

@@ -9,11 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/crmclean/crmclean/pipeline/source"
 )
 
 // Marker is the file crmclean leaves in output folders it creates; a folder
 // with it may be replaced by a later run.
-const Marker = ".crmclean-output"
+// Input discovery skips the folders holding it.
+const Marker = source.OutputMarker
 
 // ErrNotOurs is returned when the output folder exists, is not empty, and was
 // not created by crmclean.
@@ -21,11 +24,13 @@ var ErrNotOurs = errors.New("output folder exists, is not empty, and was not cre
 
 // Staging is a temporary output folder beside the target.
 type Staging struct {
-	Dir    string // where to write now
-	target string
+	Dir     string   // where to write now
+	Removed []string // temporary folders of killed runs removed (RemoveStale)
+	target  string
 }
 
-// Stage checks that target may be written and creates a staging folder
+// Stage checks that target may be written, removes the temporary folders
+// killed runs left beside it (RemoveStale) and creates a staging folder
 // beside it, readable by the owner only.
 func Stage(target string) (*Staging, error) {
 	if err := CheckTarget(target); err != nil {
@@ -35,6 +40,10 @@ func Stage(target string) (*Staging, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("create output parent: %w", err)
 	}
+	removed, err := RemoveStale(target)
+	if err != nil {
+		return nil, fmt.Errorf("remove the temporary folders of stopped runs beside %s: %w", target, err)
+	}
 	dir, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("create staging folder: %w", err)
@@ -42,11 +51,10 @@ func Stage(target string) (*Staging, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create staging folder: %w", err)
 	}
-	stamp := "crmclean output folder; safe to replace by a later crmclean run\ncreated " + time.Now().UTC().Format(time.RFC3339) + "\n"
-	if err := os.WriteFile(filepath.Join(dir, Marker), []byte(stamp), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, Marker), []byte(stamp(time.Now())), 0o600); err != nil {
 		return nil, fmt.Errorf("write marker: %w", err)
 	}
-	return &Staging{Dir: dir, target: target}, nil
+	return &Staging{Dir: dir, Removed: removed, target: target}, nil
 }
 
 // CheckTarget returns ErrNotOurs when target holds files crmclean did not write.

@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -69,8 +70,8 @@ func ReviewRow(recs []*record.Record, p match.Pair) []string {
 
 // WriteReview writes review.csv: the doubtful pairs with their evidence and
 // an empty decision column (merge / keep, also 合并 / 不合并).
-func WriteReview(dir string, recs []*record.Record, pairs []match.Pair) error {
-	w, err := CreateCSV(filepath.Join(dir, "review.csv"), ReviewColumns, "mobile_a", "phones_a", "mobile_b", "phones_b")
+func WriteReview(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "review.csv"), ReviewColumns, "mobile_a", "phones_a", "mobile_b", "phones_b")
 	if err != nil {
 		return err
 	}

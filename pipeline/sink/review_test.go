@@ -2,6 +2,7 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -270,7 +271,7 @@ func TestReadReviewXLSX(t *testing.T) {
 	maxSheetRows = 2
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(dir, recs, append(pairs, pairs[0])); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0])); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.xlsx")
@@ -316,7 +317,7 @@ func TestReadReviewXLSX(t *testing.T) {
 func TestReviewRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReview(dir, recs, pairs); err != nil {
+	if err := WriteReview(context.Background(), dir, recs, pairs); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.csv")

@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -28,9 +29,9 @@ var DecisionValues = []string{"merge", "keep", "合并", "不合并"}
 
 // WriteCleanXLSX writes clean.xlsx: the rows and columns of clean.csv, with
 // phone and id columns as text.
-func WriteCleanXLSX(dir string, customers []*merge.Customer) error {
+func WriteCleanXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
 	extras := CleanExtras(customers)
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
 	if err != nil {
 		return err
 	}
@@ -50,8 +51,8 @@ var contactTextColumns = []string{"contact_id", "customer_id", "mobile", "phones
 
 // WriteContactsXLSX writes contacts.xlsx: the rows and columns of
 // contacts.csv, with phone and id columns as text.
-func WriteContactsXLSX(dir string, customers []*merge.Customer) error {
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
+func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
 	if err != nil {
 		return err
 	}
@@ -71,14 +72,14 @@ func WriteContactsXLSX(dir string, customers []*merge.Customer) error {
 // WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
 // cell of each reason highlighted and the reason attached to it as a comment
 // (up to maxRejectComments lines).
-func WriteRejectsXLSX(dir string, records []*record.Record, lang string) error {
+func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
 	var lines [][]string
 	for _, r := range records {
 		if r.Status == record.Rejected {
 			lines = append(lines, RejectLines(r, lang)...)
 		}
 	}
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
 		textCols: []string{"row", "column", "value"}})
 	if err != nil {
 		return err
@@ -121,7 +122,7 @@ func WriteRejectsXLSX(dir string, records []*record.Record, lang string) error {
 
 // WriteReviewXLSX writes review.xlsx: the rows of review.csv, with a
 // drop-down list (DecisionValues) on the decision column.
-func WriteReviewXLSX(dir string, recs []*record.Record, pairs []match.Pair) error {
+func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair) error {
 	decision := columnIndex(ReviewColumns, "decision")
 	col, err := excelize.ColumnNumberToName(decision + 1)
 	if err != nil {
@@ -136,7 +137,7 @@ func WriteReviewXLSX(dir string, recs []*record.Record, pairs []match.Pair) erro
 		dv.SetError(excelize.DataValidationErrorStyleStop, "decision", "Choose merge, keep, 合并 or 不合并.")
 		return f.AddDataValidation(sheet, dv)
 	}
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
 		textCols: []string{"pair_id", "customer_id_a", "mobile_a", "phones_a", "customer_id_b", "mobile_b", "phones_b",
 			"fingerprint_a", "fingerprint_b", "decision"}, onSheet: validate})
 	if err != nil {

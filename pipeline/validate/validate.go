@@ -32,7 +32,8 @@ func New(r *rules.Rules) *Validator {
 }
 
 // formatRules maps a format to the normalizer issue that reports a value
-// not in that format.
+// not in that format. Format mobile also fails valid numbers that are not
+// mobiles (notMobile).
 var formatRules = map[string]string{
 	"email":  "email.invalid",
 	"uscc":   "uscc.invalid",
@@ -61,6 +62,9 @@ func (v *Validator) Apply(rec *record.Record) {
 				}
 			}
 		}
+		if rule.Format == "mobile" {
+			notMobile(rec, rule.Field, sev, rule.Message)
+		}
 		if len(rule.Allowed) > 0 {
 			for _, val := range rec.All(rule.Field) {
 				if !allowed(rule.Allowed, val.Text) {
@@ -88,6 +92,26 @@ func ruleIssue(is record.Issue, text string, def msg.Msg) record.Issue {
 	}
 	is.Message = text
 	return is
+}
+
+// notMobile adds an issue for each valid number of the row that is not a
+// mobile (a landline, a 400 service number): format mobile accepts mobiles
+// only, format phone any valid number. Invalid numbers are phone.invalid.
+func notMobile(rec *record.Record, field string, sev record.Severity, text string) {
+	for _, p := range rec.Norm.Phones {
+		if p.Type == record.Mobile {
+			continue
+		}
+		is := ruleIssue(record.Issue{Field: field, Col: p.Col, Value: p.Input, Rule: "phone.not_mobile", Severity: sev},
+			text, msg.New("phone.not_mobile", msg.Nested(msg.ID("phone.type."+string(p.Type)))))
+		for _, v := range rec.Values {
+			if v.Col == p.Col {
+				is.Header, is.Value = v.Header, v.Raw
+				break
+			}
+		}
+		rec.AddIssue(is)
+	}
 }
 
 func missing(rec *record.Record, field string) bool {
