@@ -59,6 +59,7 @@ const (
 	argSep     = "\x1f"
 	orSep      = "\x1e" // separates the alternatives of an Or list
 	moreMark   = "\x1c" // starts the last item of an Or list: how many more there are
+	andSep     = "\x1b" // separates the items of an And list
 )
 
 // Nested encodes the message id with args as an argument of another one.
@@ -68,6 +69,9 @@ func Nested(id ID, args ...string) string {
 
 // Or encodes alternatives as one argument, rendered "A or B" / "A或B".
 func Or(items ...string) string { return strings.Join(items, orSep) }
+
+// And encodes items as one argument, rendered "A, B and C" / "A、B和C".
+func And(items ...string) string { return strings.Join(items, andSep) }
 
 // OrMore is Or with a count of alternatives left unlisted:
 // "A or B or 3 more" / "A、B或另外 3 个".
@@ -83,6 +87,12 @@ func arg(lang, a string) string {
 	if rest, ok := strings.CutPrefix(a, nestedMark); ok {
 		parts := strings.Split(rest, argSep)
 		return Text(lang, ID(parts[0]), parts[1:]...)
+	}
+	if items := strings.Split(a, andSep); len(items) > 1 {
+		if lang == "en" {
+			return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+		}
+		return strings.Join(items[:len(items)-1], "、") + "和" + items[len(items)-1]
 	}
 	if !strings.Contains(a, orSep) {
 		return a
@@ -101,7 +111,3 @@ func arg(lang, a string) string {
 	}
 	return strings.Join(items[:len(items)-1], "、") + "或" + items[len(items)-1]
 }
-
-// Plain reports whether a is an argument without nested message or list:
-// text that reads the same in every language.
-func Plain(a string) bool { return !strings.ContainsAny(a, nestedMark+orSep+moreMark) }

@@ -44,6 +44,9 @@ func TestIn(t *testing.T) {
 			"“朝阳区”可能是北京市朝阳区或吉林省长春市朝阳区；请补上省或市以便区分", `"朝阳区" could be 北京市朝阳区 or 吉林省长春市朝阳区; add the province or city to tell which`},
 		{"or more", New("address.ambiguous", "X", OrMore(3, "A", "B")),
 			"“X”可能是A、B或另外 3 个；请补上省或市以便区分", `"X" could be A or B or 3 more; add the province or city to tell which`},
+		{"and list", New("address.renamed_split", "崇文区", And("东城区", "西城区"), "2010", "北京市"),
+			"“崇文区”是旧名：2010 年已拆分为东城区和西城区；保留北京市，区县留空",
+			`"崇文区" is a former name: it was split into 东城区 and 西城区 in 2010; kept 北京市 and left the district empty`},
 		{"unknown id passes through", Msg{Args: []string{"my own rule text"}}, "my own rule text", "my own rule text"},
 	}
 	for _, tt := range tests {

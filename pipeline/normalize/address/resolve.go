@@ -322,7 +322,7 @@ func (s *scan) split(i int, r *division) string {
 	if len(names) < 2 {
 		return ""
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return msg.And(names...) // a message argument: "A, B and C"
 }
 
 // splitOnly reports whether the ends disagree only because a former name
