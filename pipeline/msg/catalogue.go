@@ -2,6 +2,7 @@ package msg
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -239,6 +240,16 @@ func Reason(reason string) Msg {
 	if id, ok := reasonIDs()[reason]; ok {
 		return New(id)
 	}
+	// A text that merely looks like a reason (a sheet name holding quotes
+	// or separators) stays as it is: the message must give it back.
+	if m := parseReason(reason); !m.IsZero() && m.In("en") == reason {
+		return m
+	}
+	return Msg{Args: []string{reason}}
+}
+
+// parseReason reads a reason with arguments, or returns no message.
+func parseReason(reason string) Msg {
 	for _, r := range reasonPrefixes {
 		arg, ok := strings.CutPrefix(reason, r.prefix)
 		if !ok {
@@ -275,10 +286,13 @@ func Reason(reason string) Msg {
 		}
 		break
 	}
-	return Msg{Args: []string{reason}}
+	return Msg{}
 }
 
-var unquoter = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
-
 // unquote undoes the quoting of a sheet name in a provenance (%q).
-func unquote(s string) string { return unquoter.Replace(s) }
+func unquote(s string) string {
+	if u, err := strconv.Unquote(`"` + s + `"`); err == nil {
+		return u
+	}
+	return s
+}

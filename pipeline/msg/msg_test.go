@@ -84,3 +84,21 @@ func TestReasonRoundTrip(t *testing.T) {
 		t.Errorf("an unknown reason = %v, want it unchanged", got)
 	}
 }
+
+// FuzzReason checks that reading a lineage reason never panics and that a
+// reason read as a message renders back to the same English text.
+func FuzzReason(f *testing.F) {
+	for _, m := range []Msg{New("skip.footer", `"合计"`), New("merged.same_customer", Where("a.xlsx", "S\t1\"", "3")),
+		New("reject.unread_rows", "2", "9", "eof"), New("merged.identical", Where("b.csv", "", "4"))} {
+		f.Add(m.In("en"))
+	}
+	f.Add("blank row")
+	f.Add("same customer as x, sheet \"\\q\", row 7")
+	f.Fuzz(func(t *testing.T, reason string) {
+		m := Reason(reason)
+		if got := m.In("en"); got != reason {
+			t.Errorf("Reason(%q) = %v, renders %q", reason, m, got)
+		}
+		_ = m.In("zh")
+	})
+}
