@@ -324,6 +324,14 @@ func funcs(lang string) template.FuncMap {
 		},
 		"minus": func(a, b int) int { return a - b },
 		"join":  func(s []string) string { return strings.Join(s, "、") },
+		// tfn formats key with the count n, in the singular (key_1) when
+		// n is 1 and the catalogue has one.
+		"tfn": func(key string, n int) string {
+			if n == 1 && msg.T(lang, key+"_1") != key+"_1" {
+				key += "_1"
+			}
+			return trf(lang, key, thousands(n))
+		},
 		"repaired": func(cs []RuleCount) int {
 			n := 0
 			for _, c := range cs {
