@@ -550,17 +550,6 @@ func (c *cellParse) invalid(from, to int, why string) {
 	c.issue(RuleInvalid, record.Warning, in, "", msg.New("phone.invalid", in, why))
 }
 
-// quoted is value in Go quotes (as %q writes it) followed by parts: an
-// issue message built with one allocation.
-func quoted(value string, parts ...string) string {
-	var buf [192]byte
-	b := strconv.AppendQuote(buf[:0], value)
-	for _, p := range parts {
-		b = append(b, p...)
-	}
-	return string(b)
-}
-
 func (c *cellParse) issue(rule string, sev record.Severity, value, fix string, m msg.Msg) {
 	c.res.Issues = append(c.res.Issues, record.NewIssue(record.Issue{Col: -1, Value: value, Rule: rule, Severity: sev, Fix: fix}, m))
 }
