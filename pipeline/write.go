@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/report"
@@ -38,6 +39,8 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 	if res.Sync != nil && cfg.ChangesOnly {
 		customers, rows = changedOnly(res)
 	}
+	review := res.ReviewPairs()
+	ropt := sink.ReviewOptions{Lang: cfg.Lang, NoMask: cfg.NoMask}
 	// Costliest first, so that no long writer starts last while the others
 	// are done: at a million rows clean.xlsx takes the longest, then the
 	// report (built here, beside the other files) and links.csv.
@@ -46,7 +49,7 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		func(dir string) error {
 			rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
 				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
-				Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
+				Review: review, Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
 				return err
 			}
@@ -56,8 +59,8 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		func(dir string) error { return sink.WriteClean(dir, customers) },
 		func(dir string) error { return sink.WriteContacts(dir, customers) },
 		func(dir string) error { return sink.WriteLineage(dir, rows) },
-		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, res.Match.Review) },
-		func(dir string) error { return sink.WriteReview(dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, review, ropt) },
+		func(dir string) error { return sink.WriteReview(dir, res.Matched, review, ropt) },
 		func(dir string) error { return sink.WriteRejects(dir, rows) },
 		func(dir string) error { return sink.WriteRejectsXLSX(dir, rows) },
 	}
@@ -82,6 +85,16 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		return nil, fmt.Errorf("write output: %w", err)
 	}
 	return st, nil
+}
+
+// ReviewPairs are the doubtful pairs a person decides: one per pair of
+// customers (match.ByCustomer), highest score first. Every pair of rows
+// stays in Match.Review (and, with a state, in the state).
+func (res *Result) ReviewPairs() []match.Pair {
+	if res.Match == nil {
+		return nil
+	}
+	return match.ByCustomer(res.Match.Review, func(i int) string { return res.Matched[i].CustomerID })
 }
 
 // changedOnly picks the customers new or updated in an incremental run and

@@ -121,14 +121,15 @@ Flags:
 // reviewOutcome is what review apply did with a review file.
 type reviewOutcome struct {
 	merges, keeps, undecided int
-	stale                    []string // messages naming the row
+	patterns                 []sink.PatternDecision // decided on the patterns sheet
+	stale                    []string               // messages naming the row
 	bad                      []*sink.ReviewRowError
 }
 
 // applyReview stores the decided rows of review whose fingerprints the
 // state knows; the others are stale.
 func applyReview(ctx context.Context, s *state.Store, name string, review *sink.Review) (*reviewOutcome, error) {
-	out := &reviewOutcome{undecided: review.Undecided, bad: review.Bad}
+	out := &reviewOutcome{undecided: review.Undecided, bad: review.Bad, patterns: review.Patterns}
 	source := "review file " + name
 	now := time.Now()
 	var ds []state.Decision
@@ -178,6 +179,16 @@ func (o *reviewOutcome) print(stdout, stderr io.Writer, name, statePath string) 
 		fmt.Fprintf(stdout, "; %s could not be applied (listed above)", rowCount(len(o.bad)))
 	}
 	fmt.Fprintln(stdout, ".")
+	if len(o.patterns) > 0 {
+		pairs := 0
+		for _, p := range o.patterns {
+			pairs += p.Pairs
+		}
+		fmt.Fprintf(stdout, "%s decided %s left open on the review sheet:\n", plural(len(o.patterns), "pattern", "patterns"), plural(pairs, "pair", "pairs"))
+		for _, p := range o.patterns {
+			fmt.Fprintf(stdout, "  %s %s: %s\n", p.Pattern, p.Verdict, plural(p.Pairs, "pair", "pairs"))
+		}
+	}
 	if o.merges+o.keeps > 0 {
 		fmt.Fprintf(stdout, "The decisions take effect in the next 'crmclean run --state %s'.\n", statePath)
 	}
@@ -248,6 +259,14 @@ type side struct {
 }
 
 // rowCount is "1 row", "2 rows"…
+// plural renders n with the word for one or for several.
+func plural(n int, one, several string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, several)
+}
+
 func rowCount(n int) string {
 	if n == 1 {
 		return "1 row"

@@ -187,9 +187,7 @@ func summarize(res *pipeline.Result) summary {
 			s.unreadable++
 		}
 	}
-	if res.Match != nil {
-		s.review = len(res.Match.Review)
-	}
+	s.review = len(res.ReviewPairs())
 	return s
 }
 

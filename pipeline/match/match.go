@@ -191,6 +191,9 @@ type Pair struct {
 	// "person·name=·mobile∅·address=": pairs of one pattern deserve one
 	// answer. Empty for a pair decided by a person.
 	Pattern string
+	// Rows, on a pair standing for two customers (ByCustomer), counts the
+	// doubtful pairs of rows between them; 0 on a pair of rows.
+	Rows int
 }
 
 // Evidence is one field's contribution to a pair's score.

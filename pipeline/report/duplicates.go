@@ -36,7 +36,16 @@ func duplicates(in Input, m masker) Duplicates {
 	d.Matched = true
 	d.CandidatePairs = mr.Stats.CandidatePairs
 	d.MergePairs = len(mr.Links)
-	d.ReviewPairs = len(mr.Review)
+	review := in.Review
+	if review == nil {
+		review = match.ByCustomer(mr.Review, func(i int) string {
+			if i < 0 || i >= len(in.Matched) {
+				return ""
+			}
+			return in.Matched[i].CustomerID
+		})
+	}
+	d.ReviewPairs = len(review)
 	d.BlockedMerges = mr.Stats.BlockedMerges
 	for _, b := range mr.Stats.CappedBlocks {
 		// The key itself is a value (a phone, a name): only its type and size are shown.
@@ -72,10 +81,6 @@ func duplicates(in Input, m masker) Duplicates {
 		d.Evidence = d.Evidence[:maxEvidence]
 	}
 
-	review := slices.Clone(mr.Review)
-	slices.SortStableFunc(review, func(a, b match.Pair) int {
-		return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
-	})
 	for _, p := range review {
 		if len(d.ReviewSample) == maxReview {
 			break

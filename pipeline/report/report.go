@@ -36,9 +36,12 @@ type Input struct {
 	Customers []*merge.Customer
 	Match     *match.Result    // may be nil
 	Matched   []*record.Record // rows Match's indices refer to
-	Rules     *rules.Rules
-	Lang      string // "zh" (default) or "en"
-	NoMask    bool
+	// Review are the pairs to review, one per pair of customers
+	// (match.ByCustomer); nil takes them from Match.
+	Review []match.Pair
+	Rules  *rules.Rules
+	Lang   string // "zh" (default) or "en"
+	NoMask bool
 }
 
 // Report is the report.json document. Field names are snake_case and

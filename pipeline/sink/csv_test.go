@@ -121,10 +121,10 @@ func TestInjectionInert(t *testing.T) {
 		{"clean.csv", func() error { return WriteClean(dir, cs) }},
 		{"contacts.csv", func() error { return WriteContacts(dir, cs) }},
 		{"rejects.csv", func() error { return WriteRejects(dir, rejected) }},
-		{"review.csv", func() error { return WriteReview(dir, recs, pairs) }},
+		{"review.csv", func() error { return WriteReview(dir, recs, pairs, ReviewOptions{}) }},
 		{"clean.xlsx", func() error { return WriteCleanXLSX(dir, cs) }},
 		{"rejects.xlsx", func() error { return WriteRejectsXLSX(dir, rejected) }},
-		{"review.xlsx", func() error { return WriteReviewXLSX(dir, recs, pairs) }},
+		{"review.xlsx", func() error { return WriteReviewXLSX(dir, recs, pairs, ReviewOptions{}) }},
 	} {
 		if err := w.fn(); err != nil {
 			t.Fatalf("%s: %v", w.name, err)
