@@ -83,6 +83,7 @@ score-fixtures: build
 	  $(BIN) run --quiet --out $$d-out $$d/sheets || exit 1; \
 	  python3 $(DEV)/../score.py --truth $$d/truth.csv --out $$d-out || exit 1; \
 	  python3 fixtures/hardneg.py --truth $$d/truth.csv --out $$d-out || exit 1; \
+	  python3 fixtures/goldens.py $$d/truth.csv $$d-out || exit 1; \
 	done
 
 fixtures:

@@ -84,7 +84,7 @@ func TestReadOrder(t *testing.T) {
 
 // TestWorkersDoNotChangeTheResult runs the fixtures with one worker and
 // with four: reading, matching and building the customers in parallel must
-// give the same customers, rows and lineage.
+// give the same customers, contacts, rows and lineage.
 func TestWorkersDoNotChangeTheResult(t *testing.T) {
 	render := func(workers int) []string {
 		res, err := Process(t.Context(), Config{Inputs: []string{filepath.Join("..", "fixtures", "sheets")},
@@ -95,6 +95,9 @@ func TestWorkersDoNotChangeTheResult(t *testing.T) {
 		var out []string
 		for _, c := range res.Customers {
 			out = append(out, fmt.Sprintf("%s %s %s %s %d", c.ID, c.Name, c.Mobile, c.Address, len(c.Rows)))
+			for _, ct := range c.Contacts {
+				out = append(out, fmt.Sprintf("  %s %s %s %d", ct.ID, ct.Name, ct.Mobile, len(ct.Rows)))
+			}
 		}
 		for _, r := range res.Records {
 			out = append(out, fmt.Sprintf("%s %s %s %s", r.Prov, r.Status, r.CustomerID, r.Reason))

@@ -303,10 +303,19 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 		return fmt.Errorf("match: %w", err)
 	}
 	res.Match, res.Matched = m, usable
-	merger := merge.New(cfg.Rules)
-	merger.SetNotOwn(m.NotOwn())
+	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
 	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers)
 	return nil
+}
+
+// newMerger returns the golden-record builder of a run: contact names read
+// as the matching reads them, and the numbers it judged none of their
+// carriers' own (notOwn) or shared by several customers (shared).
+func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string]bool) *merge.Merger {
+	m := merge.New(cfg.Rules, norm.Namer())
+	m.SetNotOwn(notOwn)
+	m.SetShared(shared)
+	return m
 }
 
 // buildCustomers makes the golden record of every cluster (indexes into

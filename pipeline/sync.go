@@ -41,7 +41,11 @@ type SyncInfo struct {
 	RowsMatched  int                    // rows matched this run: every row on a full run, else the new rows and the customers they may touch
 	Changes      []state.CustomerChange // changes.csv, sorted by customer id
 	Counts       map[string]int         // changes by kind (new, updated, …)
-	Republished  *state.RunRecord       // a committed run whose outputs were rebuilt first, if any
+	// ContactChanges are the contact lines of changes.csv, sorted by
+	// customer and contact id; ContactCounts counts them by kind.
+	ContactChanges []state.ContactChange
+	ContactCounts  map[string]int
+	Republished    *state.RunRecord // a committed run whose outputs were rebuilt first, if any
 }
 
 // Settings kept in the state between runs.
@@ -54,6 +58,9 @@ const (
 	// the judgements, though it sees only the rows it matches. Personal
 	// data: purged.
 	settingNumbers = state.PersonalSetting + "match.numbers"
+	// settingGoldenVersion is the merge.GoldenVersion the stored golden
+	// records were built with (none: 1).
+	settingGoldenVersion = "golden.version"
 )
 
 // judgedNumber is a number a run judged (match.NumberUse), as stored
@@ -74,6 +81,14 @@ type rowPrior struct {
 	customer string
 	status   record.Status
 	reason   string
+	contact  string // the id of the contact it named
+	legacy   bool   // it named a contact but was stored before contacts had ids
+}
+
+// priorOf is what the state says about a stored row.
+func priorOf(row *state.Row) rowPrior {
+	return rowPrior{customer: row.CustomerID, status: row.Status, reason: row.Reason, contact: row.ContactID,
+		legacy: row.ContactID == "" && row.Norm.Contact != "" && (row.Status == record.Kept || row.Status == record.Merged)}
 }
 
 // syncRun is one incremental run in progress.
@@ -98,12 +113,20 @@ type syncRun struct {
 	weights  map[string]match.MU                 // of the last full run; nil on a full run
 	fullRows int                                 // rows of the last full run
 	keys     map[*record.Record]match.RecordKeys // blocking keys of the rows to store
+
+	contactMerged map[string]string          // contact ids folded into another this run → that one
+	legacy        map[string][]merge.Contact // contacts of stored customers written before contacts had ids, as rebuilt
+	explicit      []state.ContactChange      // contact lines of changes.csv its customer lines do not imply
+	// upgrade: the stored golden records were built by an earlier
+	// merge.GoldenVersion, so every customer is built again and compared.
+	upgrade bool
+	rebuilt bool // addUntouched ran
 }
 
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
 	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
-		keys: map[*record.Record]match.RecordKeys{}}
+		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
 	s.res.Sync = s.info
 	return s
 }
@@ -184,13 +207,14 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if s.full {
 		defer debug.SetGCPercent(debug.SetGCPercent(fullRunGCPercent))
 	}
-	ch, err := s.changes(m)
+	ch, err := s.changes(ctx, m)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.outputs(ctx, m); err != nil {
 		return nil, err
 	}
+	s.setContactChanges(s.explicit)
 	s.res.Duration = time.Since(s.res.Started)
 
 	st, err := stage(cfg, s.res)
@@ -246,6 +270,11 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 		s.full = true
 		return nil
 	}
+	golden, err := s.store.Setting(ctx, settingGoldenVersion)
+	if err != nil {
+		return err
+	}
+	s.upgrade = string(golden) != strconv.Itoa(merge.GoldenVersion)
 	version, err := s.store.Setting(ctx, settingKeysVersion)
 	if err != nil {
 		return err
@@ -337,6 +366,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 			*r = *old.Record()
 			r.Prov = prov
 			r.Status, r.Reason, r.CustomerID = reset(old.Status, old.Reason)
+			r.ContactID = ""
 			reused.Add(1)
 			return true
 		}
@@ -351,7 +381,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
-			s.prior[r.Fingerprint] = rowPrior{customer: old.CustomerID, status: old.Status, reason: old.Reason}
+			s.prior[r.Fingerprint] = priorOf(&old)
 		}
 		seen[state.RowOf(r).Fingerprint] = true
 	}
@@ -638,9 +668,10 @@ func (s *syncRun) touch(id string) {
 func (s *syncRun) fromState(row state.Row) *record.Record {
 	r := row.Record()
 	if r.Status == record.Kept || r.Status == record.Merged {
-		s.prior[r.Fingerprint] = rowPrior{customer: r.CustomerID, status: r.Status, reason: r.Reason}
+		s.prior[r.Fingerprint] = priorOf(&row)
 	}
 	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
+	r.ContactID = ""
 	return r
 }
 
@@ -688,8 +719,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
-	merger := merge.New(s.cfg.Rules)
-	merger.SetNotOwn(s.notOwnSet(m))
+	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
 	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers)
 	for _, c := range customers {
 		var previous []string
@@ -706,6 +736,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 		for _, id := range res.Merged {
 			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
+	}
+	if err := s.contactIDs(ctx, customers); err != nil {
+		return nil, err
 	}
 	sortByID(customers)
 	s.res.Customers = customers
@@ -726,7 +759,7 @@ func (s *syncRun) decisions() map[[2]string]string {
 
 // changes works out what the run changes in the state and fills
 // changes.csv: new, updated, unchanged, merged and retired customers.
-func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
+func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
 	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
@@ -748,6 +781,13 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		ch.Files = append(ch.Files, f)
 	}
 
+	if s.upgrade && !s.full {
+		// Customers the run leaves alone may come out otherwise under the
+		// current golden-record rules: compare them too.
+		if err := s.addUntouched(ctx, m); err != nil {
+			return ch, err
+		}
+	}
 	var list []state.CustomerChange
 	live := map[string]bool{}
 	for _, c := range s.res.Customers {
@@ -761,8 +801,17 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		switch {
 		case !known:
 			change = state.ChangeNew
-		case old.Retired || old.MergedInto != "" || old.GoldenHash != state.GoldenHash(golden):
+		case old.Retired || old.MergedInto != "":
 			change = state.ChangeUpdated
+		case old.GoldenHash != state.GoldenHash(golden):
+			// Stored before contacts had ids, and the same but for them?
+			legacy, err := state.LegacyGoldenHash(c)
+			if err != nil {
+				return ch, err
+			}
+			if old.GoldenHash != legacy {
+				change = state.ChangeUpdated
+			}
 		}
 		list = append(list, state.CustomerChange{ID: c.ID, Change: change})
 		if change != state.ChangeUnchanged {
@@ -788,6 +837,11 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 	}
 	sort.Slice(ch.Customers, func(i, j int) bool { return ch.Customers[i].ID < ch.Customers[j].ID })
 	s.setChanges(list)
+	explicit, err := s.contactChanges(ctx, list)
+	if err != nil {
+		return ch, err
+	}
+	s.explicit = explicit
 
 	// Rows: every row read this run (with its blocking keys), every row
 	// of a full run, and stored rows whose customer or lineage changed.
@@ -805,7 +859,7 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]
-			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason {
+			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason && p.contact == r.ContactID {
 				continue
 			}
 			ch.Rows = append(ch.Rows, state.RowOf(r))
@@ -857,6 +911,11 @@ func (s *syncRun) changes(m *match.Result) (state.Changes, error) {
 		ch.Settings = map[string][]byte{}
 	}
 	ch.Settings[settingNumbers] = b
+	if b, err = json.Marshal(s.explicit); err != nil {
+		return ch, err
+	}
+	ch.Settings[settingContactChanges] = b
+	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
 	return ch, nil
 }
 
@@ -927,6 +986,33 @@ func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
 	return set
 }
 
+// sharedSet is the set of numbers several customers share: this run's
+// and, on an incremental run, the earlier ones, but those golden records
+// leave out.
+func (s *syncRun) sharedSet(m *match.Result) map[string]bool {
+	set := m.Shared()
+	if !s.full {
+		for n := range sharedOf(s.numbers) {
+			set[n] = true
+		}
+	}
+	for n := range s.notOwnSet(m) {
+		delete(set, n)
+	}
+	return set
+}
+
+// sharedOf is the set of the numbers of list that several customers share.
+func sharedOf(list []judgedNumber) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range list {
+		if n.Class == match.NumberShared {
+			set[n.Number] = true
+		}
+	}
+	return set
+}
+
 // setChanges sorts the customer changes into the result.
 func (s *syncRun) setChanges(list []state.CustomerChange) {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
@@ -951,6 +1037,9 @@ func (s *syncRun) runCounts() map[string]int {
 	}
 	for k, v := range s.info.Counts {
 		counts["customers_"+k] = v
+	}
+	for k, v := range s.info.ContactCounts {
+		counts["contacts_"+k] = v
 	}
 	if s.cfg.ChangesOnly {
 		counts["changes_only"] = 1

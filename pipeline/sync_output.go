@@ -22,12 +22,10 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 	if s.full {
 		return nil
 	}
-	inRun := map[string]bool{}
-	for _, r := range s.matched {
-		inRun[state.RowOf(r).Fingerprint] = true
-	}
-	for _, r := range s.res.Records {
-		inRun[state.RowOf(r).Fingerprint] = true
+	if !s.cfg.ChangesOnly {
+		if err := s.addUntouched(ctx, m); err != nil {
+			return err
+		}
 	}
 	// The stored rows matched this run belong with the rows read.
 	for _, r := range s.matched {
@@ -35,25 +33,42 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 			s.res.Records = append(s.res.Records, r)
 		}
 	}
-	if !s.cfg.ChangesOnly {
-		skip := func(row *state.Row) bool {
-			return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
-		}
-		recs, customers, err := rebuild(ctx, s.store, s.cfg, s.notOwnSet(m), skip)
-		if err != nil {
-			return err
-		}
-		s.res.Records = append(s.res.Records, recs...)
-		s.res.Customers = append(s.res.Customers, customers...)
-		sort.Slice(s.res.Customers, func(i, j int) bool { return s.res.Customers[i].ID < s.res.Customers[j].ID })
-	}
 	sortRecords(s.res.Records)
 	return s.pairs(ctx, m)
 }
 
+// addUntouched rebuilds, once, every customer the run left alone from its
+// stored rows, and adds them and their rows to the result.
+func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
+	if s.rebuilt {
+		return nil
+	}
+	s.rebuilt = true
+	inRun := map[string]bool{}
+	for _, r := range s.matched {
+		inRun[state.RowOf(r).Fingerprint] = true
+	}
+	for _, r := range s.res.Records {
+		inRun[state.RowOf(r).Fingerprint] = true
+	}
+	skip := func(row *state.Row) bool {
+		return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
+	}
+	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
+	recs, customers, err := rebuild(ctx, s.store, merger, skip)
+	if err != nil {
+		return err
+	}
+	s.res.Records = append(s.res.Records, recs...)
+	s.res.Customers = append(s.res.Customers, customers...)
+	sort.Slice(s.res.Customers, func(i, j int) bool { return s.res.Customers[i].ID < s.res.Customers[j].ID })
+	return nil
+}
+
 // rebuild loads the stored rows that skip does not refuse and rebuilds
-// their customers, under their stored ids, from the rows alone.
-func rebuild(ctx context.Context, store *state.Store, cfg Config, notOwn map[string]bool, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
+// their customers, under their stored ids (their contacts under theirs),
+// from the rows alone.
+func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip func(*state.Row) bool) ([]*record.Record, []*merge.Customer, error) {
 	var recs []*record.Record
 	groups := map[string][]*record.Record{}
 	err := store.EachRow(ctx, "", func(row state.Row) error {
@@ -70,11 +85,9 @@ func rebuild(ctx context.Context, store *state.Store, cfg Config, notOwn map[str
 	if err != nil {
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
-	merger := merge.New(cfg.Rules)
-	merger.SetNotOwn(notOwn)
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
-		c := merger.Build(rows)
+		c := buildWithStoredContacts(merger, rows)
 		c.ID = id
 		for _, r := range c.Rows {
 			r.CustomerID = id
@@ -229,7 +242,15 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	if err != nil {
 		return err
 	}
-	recs, customers, err := rebuild(ctx, store, cfg, notOwnOf(numbers), func(row *state.Row) bool {
+	explicit, err := loadContactChanges(ctx, store)
+	if err != nil {
+		return err
+	}
+	norm, err := newNormalizer(cfg)
+	if err != nil {
+		return err
+	}
+	recs, customers, err := rebuild(ctx, store, newMerger(cfg, norm, notOwnOf(numbers), sharedOf(numbers)), func(row *state.Row) bool {
 		if row.LastRun == u.ID {
 			written[row.Fingerprint] = true
 		}
@@ -239,6 +260,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		return err
 	}
 	s.res.Records, s.res.Customers = recs, customers
+	s.setContactChanges(explicit)
 	if cfg.ChangesOnly {
 		s.info.FilesRead = nil
 		touched := map[string]bool{}

@@ -58,6 +58,7 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
 		func(dir string) error { return sink.WriteClean(dir, customers) },
 		func(dir string) error { return sink.WriteContacts(dir, customers) },
+		func(dir string) error { return sink.WriteContactsXLSX(dir, customers) },
 		func(dir string) error { return sink.WriteLineage(dir, rows) },
 		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, review, ropt) },
 		func(dir string) error { return sink.WriteReview(dir, res.Matched, review, ropt) },
@@ -68,10 +69,7 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })
 	}
 	if res.Sync != nil {
-		changes := make([]sink.Change, len(res.Sync.Changes))
-		for i, c := range res.Sync.Changes {
-			changes[i] = sink.Change{ID: c.ID, Change: c.Change, MergedInto: c.MergedInto}
-		}
+		changes := changeLines(res.Sync, cfg.ChangesOnly)
 		writers = append(writers, func(dir string) error { return sink.WriteChanges(dir, changes) })
 	}
 	// The files are independent: write them side by side.
@@ -124,4 +122,36 @@ func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
 		}
 	}
 	return customers, rows
+}
+
+// changeLines interleaves the customer and contact lines of changes.csv:
+// by customer id, a customer's own line first, then its contacts' by id.
+// A changes-only run lists what changed: its unchanged customers are
+// counted in the summary, not listed (at a million rows they are nearly
+// every line).
+func changeLines(si *SyncInfo, changesOnly bool) []sink.Change {
+	out := make([]sink.Change, 0, len(si.Changes)+len(si.ContactChanges))
+	contacts := si.ContactChanges
+	for _, c := range si.Changes {
+		for len(contacts) > 0 && contacts[0].Customer < c.ID {
+			out = append(out, contactLine(contacts[0]))
+			contacts = contacts[1:]
+		}
+		if changesOnly && c.Change == state.ChangeUnchanged {
+			continue
+		}
+		out = append(out, sink.Change{ID: c.ID, Change: c.Change, MergedInto: c.MergedInto})
+		for len(contacts) > 0 && contacts[0].Customer == c.ID {
+			out = append(out, contactLine(contacts[0]))
+			contacts = contacts[1:]
+		}
+	}
+	for _, x := range contacts {
+		out = append(out, contactLine(x))
+	}
+	return out
+}
+
+func contactLine(x state.ContactChange) sink.Change {
+	return sink.Change{ID: x.Customer, ContactID: x.ID, Change: x.Change, MergedInto: x.MergedInto}
 }

@@ -59,8 +59,9 @@ const (
 // ProfileSources lists the fields a profile column can take its value from.
 // street is the district and the detail address; full_address adds the
 // province and city. In a contacts file, contact, mobile, phones, email and
-// title are the contact person's own and contact_id is the customer_id with
-// the contact's number ("-1", "-2" …); the others are their customer's.
+// title are the contact person's own and contact_id is the contact's stable
+// id (contacts.csv's, derived from its own rows); the others are their
+// customer's.
 // "extra:HEADER" takes an unmapped source column by its original header.
 var ProfileSources = []string{"customer_id", "contact_id", "kind", "name", "contact", "mobile", "phones", "landline", "landline_ext",
 	"email", "emails", "province", "city", "district", "address", "street", "full_address", "adcode", "uscc", "created_at",

@@ -193,6 +193,9 @@ func parse(data []byte, name string, base *Rules) (*Rules, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", label, ErrInvalid, err)
 	}
+	if err := checkKeys(&doc); err != nil {
+		return nil, fmt.Errorf("%s: %w: %w", label, ErrInvalid, err)
+	}
 	if len(doc.Content) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)

@@ -15,7 +15,7 @@ import (
 // weights for each link, from a run's output folder.
 func explainCommand(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
 	out := fs.String("out", "out", "output `DIR` of the run to explain")
 	statePath := fs.String("state", "", "explain from the state `FILE` of incremental runs instead of an output folder\n(needed after --changes-only runs, whose outputs hold only what changed)")
 	fs.Usage = func() {

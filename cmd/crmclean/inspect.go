@@ -15,7 +15,7 @@ import (
 
 func inspectCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean inspect", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
 	var c commonFlags
 	c.register(fs)
 	fs.Usage = func() {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+
+	"github.com/crmclean/crmclean/rules"
 )
 
 // Exit codes, per the output contract.
@@ -28,6 +30,18 @@ func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// tryError gives an error the hint printed after it as "Try: …".
+type tryError struct {
+	err error
+	try string
+}
+
+func (e tryError) Error() string { return e.err.Error() }
+func (e tryError) Unwrap() error { return e.err }
+
+// usageTry is a usage error with its own hint.
+func usageTry(err error, try string) error { return usageError{tryError{err, try}} }
 
 // exitError carries a specific exit code with an already-printed outcome.
 type exitError struct{ code int }
@@ -98,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "explain":
 		err = explainCommand(args[1:], stdout, stderr)
 	case "init":
-		err = initCommand(args[1:], stdout)
+		err = initCommand(args[1:], stdout, stderr)
 	case "purge":
 		err = purgeCommand(ctx, args[1:], stdout, stderr)
 	case "review":
@@ -110,9 +124,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = usagef("unknown command %q", args[0])
+		err = unknownCommand(args[0])
 	}
 	return report(err, stderr)
+}
+
+// commands are the command names, for suggestions.
+var commands = []string{"run", "inspect", "explain", "review", "decide", "purge", "init", "version", "help"}
+
+// unknownCommand is the error for a command crmclean does not have, with
+// the closest one suggested.
+func unknownCommand(name string) error {
+	if s := rules.Suggest(name, commands); s != "" {
+		return usageTry(fmt.Errorf("unknown command %q (did you mean %q?)", name, s), "crmclean "+s+" --help")
+	}
+	return usagef("unknown command %q", name)
 }
 
 // report prints err for the user and maps it to an exit code.
@@ -127,7 +153,12 @@ func report(err error, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "Error: %v\n", err)
 	var ue usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintln(stderr, "Try: crmclean help")
+		try := "crmclean help"
+		var te tryError
+		if errors.As(err, &te) {
+			try = te.try
+		}
+		fmt.Fprintln(stderr, "Try:", try)
 		return exitUsage
 	}
 	if hint := hintFor(err); hint != "" {

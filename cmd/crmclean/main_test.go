@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -162,7 +163,11 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"no input", []string{"run"}, exitUsage, "no INPUT"},
 		{"bad lang", []string{"run", "--lang", "fr", fixtures}, exitUsage, "--lang"},
-		{"bad rules", []string{"run", "--rules", bad, fixtures}, exitUsage, "line 1: field colums not found"},
+		{"bad rules", []string{"run", "--rules", bad, fixtures}, exitUsage, "line 1: unknown key colums (did you mean columns?)"},
+		{"misspelt command", []string{"inspcet", fixtures}, exitUsage, `unknown command "inspcet" (did you mean "inspect"?)` + "\nTry: crmclean inspect --help"},
+		{"misspelt flag", []string{"run", "--ot", "x", fixtures}, exitUsage, "Error: unknown flag --ot (did you mean --out?)\nTry: crmclean run --help\n"},
+		{"flag without value", []string{"run", fixtures, "--out"}, exitUsage, "flag --out needs a value"},
+		{"bad number", []string{"run", "--workers", "many", fixtures}, exitUsage, `invalid value "many" for flag --workers`},
 		{"missing input", []string{"run", "--out", filepath.Join(t.TempDir(), "o"), "/nonexistent/sheets"}, exitFailed, "/nonexistent/sheets"},
 	}
 	for _, tt := range tests {
@@ -172,6 +177,24 @@ func TestUsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want %d containing %q", code, stderr, tt.code, tt.want)
 			}
 		})
+	}
+}
+
+// TestHelp checks that every command answers --help on stdout with exit
+// 0, and that a wrong flag prints one error, no usage dump.
+func TestHelp(t *testing.T) {
+	for _, cmd := range [][]string{{"run"}, {"inspect"}, {"explain"}, {"review", "apply"}, {"review"}, {"decide"}, {"purge"}, {"init"}, {"help"}} {
+		for _, flag := range []string{"--help", "-h"} {
+			args := append(append([]string(nil), cmd...), flag)
+			code, stdout, stderr := runCLI(t, args...)
+			if code != exitOK || !strings.Contains(stdout, "Usage") || stderr != "" {
+				t.Errorf("%v: exit %d, stdout %d bytes, stderr %q; want 0 and the usage on stdout", args, code, len(stdout), stderr)
+			}
+		}
+	}
+	code, stdout, stderr := runCLI(t, "run", "--outt", "x", fixtures)
+	if code != exitUsage || stdout != "" || strings.Count(stderr, "\n") != 2 {
+		t.Errorf("wrong flag: exit %d, stdout %q, stderr %q; want 2 and two lines (Error, Try)", code, stdout, stderr)
 	}
 }
 
@@ -472,5 +495,38 @@ func TestReportJSONGolden(t *testing.T) {
 	}
 	if string(append(got, '\n')) != string(want) {
 		t.Errorf("report.json differs from %s (go test -update to accept)", golden)
+	}
+}
+
+// TestSummaryCountsOnRerun checks that a re-run reading no file but
+// merging two customers by a decision says so in its summary.
+func TestSummaryCountsOnRerun(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "state.db")
+	out1, out2 := filepath.Join(dir, "out1"), filepath.Join(dir, "out2")
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--state", db, "--out", out1, fixtures); code != exitOK {
+		t.Fatalf("run 1: exit %d\n%s", code, stderr)
+	}
+	clean := readCSV(t, filepath.Join(out1, "clean.csv"))
+	a, b := clean[0]["customer_id"], clean[1]["customer_id"]
+	if code, _, stderr := runCLI(t, "decide", "merge", "--state", db, a, b); code != exitOK {
+		t.Fatalf("decide: exit %d\n%s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "run", "--state", db, "--out", out2, fixtures)
+	if code != exitOK {
+		t.Fatalf("run 2: exit %d\n%s", code, stderr)
+	}
+	summary := stdout + stderr
+	merged := 0
+	for _, r := range readCSV(t, filepath.Join(out2, "lineage.csv")) {
+		if r["status"] == "merged" {
+			merged++
+		}
+	}
+	if want := fmt.Sprintf("rows merged        %d ", merged); !strings.Contains(summary, want) {
+		t.Errorf("summary lacks %q (lineage.csv's merged rows):\n%s", want, summary)
+	}
+	if !strings.Contains(summary, ", 1 merged,") {
+		t.Errorf("summary does not count the merged customer:\n%s", summary)
 	}
 }

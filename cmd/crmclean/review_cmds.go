@@ -49,7 +49,7 @@ func reviewCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 // reviewApplyCommand stores the decisions of a review file handed back.
 func reviewApplyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean review apply", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
 	path := fs.String("state", "", "state `FILE` of the project (required; it must exist)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: crmclean review apply --state FILE REVIEW.csv|REVIEW.xlsx
@@ -197,7 +197,7 @@ func (o *reviewOutcome) print(stdout, stderr io.Writer, name, statePath string) 
 // decideCommand records a decision on two customers or rows.
 func decideCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean decide", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
 	path := fs.String("state", "", "state `FILE` of the project (required; it must exist)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `Usage: crmclean decide keep|merge --state FILE A B

@@ -54,28 +54,59 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // parseArgs parses a command's flags and returns its positional arguments.
 // done is true when the command has nothing more to do: its help was
 // printed (err nil) or its flags were wrong (a usage error).
+//
+// The flag package's own messages and usage dump are silenced: help goes
+// out once, when asked for, and a wrong flag is one error naming the
+// closest flag.
 func parseArgs(fs *flag.FlagSet, args []string) (pos []string, done bool, err error) {
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
 	pos, err = parseInterspersed(fs, args)
+	fs.SetOutput(out)
 	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
 		return nil, true, nil
 	}
 	if err != nil {
-		return nil, true, usageError{err}
+		return nil, true, flagError(fs, err)
 	}
 	return pos, false, nil
+}
+
+// flagError rewrites the flag package's parse errors for the user:
+// "unknown flag --ot (did you mean --out?)", with the command's help as
+// the hint.
+func flagError(fs *flag.FlagSet, err error) error {
+	try := fs.Name() + " --help"
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		var known []string
+		fs.VisitAll(func(f *flag.Flag) { known = append(known, f.Name) })
+		if s := rules.Suggest(name, known); s != "" {
+			return usageTry(fmt.Errorf("unknown flag --%s (did you mean --%s?)", name, s), try)
+		}
+		return usageTry(fmt.Errorf("unknown flag --%s", name), try)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usageTry(fmt.Errorf("flag --%s needs a value", strings.TrimLeft(name, "-")), try)
+	}
+	// "invalid value "x" for flag -workers: parse error"
+	msg = strings.Replace(msg, " for flag -", " for flag --", 1)
+	return usageTry(fmt.Errorf("%s", strings.TrimSuffix(msg, ": parse error")), try)
 }
 
 func loadRules(path string) (*rules.Rules, error) {
 	r, err := rules.Load(path)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, usageTry(err, "fix the rules file, or compare it with the defaults: crmclean init defaults.yaml")
 	}
 	return r, nil
 }
 
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
 	var c commonFlags
 	c.register(fs)
 	out := fs.String("out", "out", "output `DIR`; created if missing; never an existing non-empty folder crmclean did not create")
@@ -149,6 +180,11 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 type summary struct {
 	rowsIn, data, kept, merged, rejected, skipped, unreadable, review, customers int
 	rowsLabel                                                                    string
+	// On an incremental run, merged counts every row of the output merged
+	// into another row's customer (stored rows included: a decision or a
+	// new row may merge customers without any file read), mergedRead those
+	// of the files read this run.
+	mergedRead int
 }
 
 // summarize counts the rows of the run. On an incremental run the rows are
@@ -167,6 +203,9 @@ func summarize(res *pipeline.Result) summary {
 		s.rowsLabel = "rows read"
 	}
 	for _, r := range res.Records {
+		if r.Status == record.Merged {
+			s.merged++
+		}
 		if si != nil && !read[r.Prov.File] {
 			continue
 		}
@@ -175,7 +214,7 @@ func summarize(res *pipeline.Result) summary {
 		case record.Kept:
 			s.kept++
 		case record.Merged:
-			s.merged++
+			s.mergedRead++
 		case record.Rejected:
 			s.rejected++
 		case record.Skipped:
@@ -230,7 +269,11 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	fmt.Fprintln(tw, "")
 	fmt.Fprintf(tw, "%s\t%d\t(%d customer rows, %d skipped as noise)\n", s.rowsLabel, s.rowsIn, s.rowsIn-s.skipped, s.skipped)
 	fmt.Fprintf(tw, "customers out\t%d\t\n", s.customers)
-	fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
+	if res.Sync != nil {
+		fmt.Fprintf(tw, "rows merged\t%d\t(into another row's customer, in the output; %d of the rows read)\n", s.merged, s.mergedRead)
+	} else {
+		fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
+	}
 	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
@@ -247,6 +290,10 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	c := si.Counts
 	fmt.Fprintf(w, "customers changed\t%d\t(%d new, %d updated, %d merged, %d retired; %d unchanged; see changes.csv)\n",
 		c["new"]+c["updated"]+c["merged"]+c["retired"], c["new"], c["updated"], c["merged"], c["retired"], c["unchanged"])
+	if k := si.ContactCounts; k["new"]+k["updated"]+k["merged"]+k["retired"] > 0 {
+		fmt.Fprintf(w, "contacts changed\t%d\t(%d new, %d updated, %d merged, %d retired)\n",
+			k["new"]+k["updated"]+k["merged"]+k["retired"], k["new"], k["updated"], k["merged"], k["retired"])
+	}
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
 	if si.Regrown {
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
@@ -295,16 +342,29 @@ func version() string {
 	return pipeline.Version
 }
 
-func initCommand(args []string, stdout io.Writer) error {
+func initCommand(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("crmclean init", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: crmclean init [FILE]
+
+Write the built-in rules (header synonyms, placeholder values, footer markers,
+sensitive columns, name and phone rules, match thresholds …) to FILE, default
+crmclean-rules.yaml, to edit and pass with 'crmclean run --rules FILE'. Your
+file is layered on the defaults: keep only what you change. An existing file
+is never overwritten.
+`)
+	}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
+	}
 	path := "crmclean-rules.yaml"
-	if len(args) > 1 {
-		return usagef("init takes at most one FILE")
+	if len(pos) > 1 {
+		return usageTry(fmt.Errorf("init takes at most one FILE, got %d", len(pos)), "crmclean init --help")
 	}
-	if len(args) == 1 {
-		path = args[0]
-	}
-	if strings.HasPrefix(path, "-") {
-		return usagef("unknown flag %q: usage is crmclean init [FILE]", path)
+	if len(pos) == 1 {
+		path = pos[0]
 	}
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if errors.Is(err, os.ErrExist) {

@@ -15,7 +15,7 @@ import (
 // engagement ends, keeping the run log as the audit trail.
 func purgeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean purge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
 	path := fs.String("state", "", "state `FILE` of the project to purge (required)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean purge --state FILE\n\n"+
@@ -24,15 +24,12 @@ func purgeCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			"the purge; customer ids are remembered so they are never issued again.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
-	err := fs.Parse(args)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
 	}
-	if err != nil {
-		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usagef("purge takes no arguments, got %q: name the file with --state", fs.Arg(0))
+	if len(pos) > 0 {
+		return usagef("purge takes no arguments, got %q: name the file with --state", pos[0])
 	}
 	if *path == "" {
 		return usagef("no --state FILE given: name the state file to purge")

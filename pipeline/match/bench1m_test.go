@@ -2,11 +2,15 @@ package match_test
 
 import (
 	"context"
+	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -218,4 +222,115 @@ func sampleHeap() (stop func() uint64) {
 		close(done)
 		return <-result
 	}
+}
+
+// BenchmarkMatchBlockingQuality matches the benchmark corpus once with its
+// truth (DIR/truth.csv) beside it and reports how much of the truth the
+// blocking and the clustering keep as the corpus grows: pair_completeness
+// (true duplicate pairs that were compared), pair_recall (true pairs put in
+// one customer), customers_per_row, and the blocks too large to compare
+// (capped_blocks, capped_rows: the records in them). Run it on corpora of
+// 1M, 3M and 10M rows (make bench BENCH_ROWS=…): the figures must not fall
+// as the rows grow.
+func BenchmarkMatchBlockingQuality(b *testing.B) {
+	recs := benchRecords(b)
+	entity := benchTruth(b)
+	r := rules.Default()
+	norm, err := normalize.New(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := match.Options{MergeThreshold: r.Match.MergeThreshold, ReviewThreshold: r.Match.ReviewThreshold,
+		MaxBlock: r.Match.MaxBlock, FreeDomains: r.Email.FreeDomains, NotOwnNumbers: r.Phone.NotOwnE164(),
+		BranchWords: r.Names.BranchWords, Namer: norm.Namer(), Workers: benchWorkers, KeepCandidates: true}
+	var res *match.Result
+	for b.Loop() {
+		if res, err = match.Match(context.Background(), recs, opt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ent := make([]string, len(recs))
+	for i, rec := range recs {
+		ent[i] = entity[benchKey(rec.Prov)]
+	}
+	byEntity := map[string][]int{}
+	for i, e := range ent {
+		if e != "" {
+			byEntity[e] = append(byEntity[e], i)
+		}
+	}
+	truePairs := map[[2]int]bool{}
+	for _, rows := range byEntity {
+		for x, a := range rows {
+			for _, c := range rows[x+1:] {
+				truePairs[[2]int{min(a, c), max(a, c)}] = true
+			}
+		}
+	}
+	compared := 0
+	for _, p := range res.Candidates {
+		if truePairs[[2]int{min(p[0], p[1]), max(p[0], p[1])}] {
+			compared++
+		}
+	}
+	of := make([]int, len(recs))
+	for c, members := range res.Clusters {
+		for _, x := range members {
+			of[x] = c
+		}
+	}
+	together := 0
+	for p := range truePairs {
+		if of[p[0]] == of[p[1]] {
+			together++
+		}
+	}
+	capped := 0
+	for _, cb := range res.Stats.CappedBlocks {
+		capped += cb.Size
+	}
+	n := float64(max(1, len(truePairs)))
+	b.ReportMetric(float64(compared)/n, "pair_completeness")
+	b.ReportMetric(float64(together)/n, "pair_recall")
+	b.ReportMetric(float64(len(res.Clusters))/float64(len(recs)), "customers_per_row")
+	b.ReportMetric(float64(len(res.Stats.CappedBlocks)), "capped_blocks")
+	b.ReportMetric(float64(capped), "capped_rows")
+	b.ReportMetric(float64(len(recs)), "rows")
+	b.ReportMetric(float64(res.Stats.CandidatePairs), "pairs")
+}
+
+// benchTruth reads DIR/truth.csv: the entity of each row, by benchKey.
+func benchTruth(b *testing.B) map[string]string {
+	b.Helper()
+	f, err := os.Open(filepath.Join(os.Getenv("CRMCLEAN_BENCH_DIR"), "truth.csv"))
+	if err != nil {
+		b.Skipf("benchmark truth: %v", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err != nil {
+		b.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	out := map[string]string{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		row, _ := strconv.Atoi(rec[col["row"]])
+		out[benchKey(record.Provenance{File: rec[col["source_file"]], Sheet: rec[col["sheet"]], Row: row})] = rec[col["entity_id"]]
+	}
+}
+
+func benchKey(p record.Provenance) string {
+	return p.File + "\x00" + p.Sheet + "\x00" + strconv.Itoa(p.Row)
 }

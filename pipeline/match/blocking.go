@@ -26,6 +26,9 @@ const (
 
 var keyTypes = []string{keyMobile, keyEmail, keyUSCC, keyCompany, keyPinyin, keyFuzzy, keyInitials, keyLandline, keyAddress}
 
+// typInitials is keyInitials' index in keyTypes.
+const typInitials = 6
+
 // weakKey marks key types whose blocks grow with the file (common names,
 // office buildings):
 // they are capped at an eighth of MaxBlock. A common name's duplicates
@@ -328,6 +331,9 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// or too large (reported).
 	type span struct{ lo, hi int32 }
 	var spans []span
+	// Parts of oversized blocks, cut from es into extra (xspans).
+	var extra []entry
+	var xspans []span
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
@@ -344,8 +350,28 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		if weakKey[blk[0].typ] {
 			limit = weak
 		}
+		if blk[0].typ == typInitials && !slices.ContainsFunc(blk, func(e entry) bool { return fs.f[e.i].name.abbreviated() }) {
+			// Initials find a name written as its pinyin initials (hxkj
+			// for 华信科技); names that merely share initials (张伟, 赵文)
+			// are not worth comparing: a fifth of all pairs, none of them
+			// duplicates found no other way on the benchmark corpus.
+			continue
+		}
 		if len(blk) > limit {
-			st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]), Size: len(blk)})
+			// Too large to compare pairwise: split by city, then by
+			// district, rather than skip, so that a block growing with
+			// the file never loses the pairs a smaller file compares
+			// (a pair that can merge through a name or address key
+			// agrees on the address, hence on the city).
+			for _, sub := range splitBlock(fs, blk, limit) {
+				if sub.capped {
+					st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]) + sub.where, Size: len(sub.entries)})
+					continue
+				}
+				st.Blocks[typ]++
+				xspans = append(xspans, span{int32(len(extra)), int32(len(extra) + len(sub.entries))})
+				extra = append(extra, sub.entries...)
+			}
 			continue
 		}
 		st.Blocks[typ]++
@@ -354,6 +380,9 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	eachBlock := func(fn func(blk []entry)) {
 		for _, sp := range spans {
 			fn(es[sp.lo:sp.hi])
+		}
+		for _, sp := range xspans {
+			fn(extra[sp.lo:sp.hi])
 		}
 	}
 
@@ -448,7 +477,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		}
 		pairs = append(pairs, part...)
 	}
-	part, buf, es, spans = nil, nil, nil, nil
+	part, buf, es, spans, extra, xspans = nil, nil, nil, nil, nil, nil
 	if added > 0 {
 		st.Blocks[keyNeighbor] = added
 	}
@@ -577,4 +606,59 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 		}(lo, min(n, lo+chunk))
 	}
 	wg.Wait()
+}
+
+// subBlock is a part of an oversized block: its entries, in record order,
+// and where it lies; capped when it is still too large to compare.
+type subBlock struct {
+	entries []entry
+	where   string
+	capped  bool
+}
+
+// splitBlock cuts an oversized block into the records of each city, and a
+// city's part that is still over limit into those of each district.
+// Records of unknown city are left out (they meet their duplicates
+// through other keys); records of a city whose district is unknown form a
+// part of their own. Parts of one record are dropped; parts still over
+// limit are returned capped.
+func splitBlock(fs *features, blk []entry, limit int) []subBlock {
+	var out []subBlock
+	byPlace := func(es []entry, place func(*feat) string, last bool, prefix string) {
+		sorted := slices.Clone(es)
+		slices.SortStableFunc(sorted, func(a, b entry) int {
+			return strings.Compare(place(&fs.f[a.i]), place(&fs.f[b.i]))
+		})
+		for lo := 0; lo < len(sorted); {
+			p := place(&fs.f[sorted[lo].i])
+			hi := lo + 1
+			for hi < len(sorted) && place(&fs.f[sorted[hi].i]) == p {
+				hi++
+			}
+			part := sorted[lo:hi]
+			lo = hi
+			if len(part) < 2 || p == "" && !last {
+				continue
+			}
+			out = append(out, subBlock{entries: part, where: " | " + prefix + p, capped: len(part) > limit})
+		}
+	}
+	byPlace(blk, func(f *feat) string { return f.province + f.city }, false, "")
+	// Cities still too large: by district.
+	cities := out
+	out = nil
+	for _, c := range cities {
+		if !c.capped {
+			out = append(out, c)
+			continue
+		}
+		byPlace(c.entries, func(f *feat) string { return f.district }, true, strings.TrimPrefix(c.where, " | "))
+	}
+	return out
+}
+
+// abbreviated reports a name written as pinyin initials in latin letters
+// (hxkj): its key is its initials.
+func (nf *nameFeat) abbreviated() bool {
+	return len(nf.key) >= 2 && nf.key == nf.initial && !hasHanUnits(nf.units)
 }

@@ -176,14 +176,44 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 			hi++
 		}
 		blk := slices.CompactFunc(slices.Clone(es[lo:hi]), func(a, b entry) bool { return a.i == b.i })
-		if len(blk) >= 2 && len(blk) <= opt.BlockLimit(weakKey[blk[0].typ]) {
+		lo = hi
+		all := func(blk []entry) {
 			for x := range blk {
 				for y := x + 1; y < len(blk); y++ {
 					add(blk[x].i, blk[y].i)
 				}
 			}
 		}
-		lo = hi
+		limit := opt.BlockLimit(weakKey[blk[0].typ])
+		if blk[0].typ == typInitials && !slices.ContainsFunc(blk, func(e entry) bool { return fs.f[e.i].name.abbreviated() }) {
+			continue
+		}
+		if len(blk) <= limit {
+			all(blk)
+			continue
+		}
+		// Oversized: by province and city, then district.
+		byPlace := func(es []entry, place func(*feat) string) map[string][]entry {
+			m := map[string][]entry{}
+			for _, e := range es {
+				p := place(&fs.f[e.i])
+				m[p] = append(m[p], e)
+			}
+			return m
+		}
+		for city, part := range byPlace(blk, func(f *feat) string { return f.province + f.city }) {
+			switch {
+			case city == "":
+			case len(part) <= limit:
+				all(part)
+			default:
+				for _, d := range byPlace(part, func(f *feat) string { return f.district }) {
+					if len(d) <= limit {
+						all(d)
+					}
+				}
+			}
+		}
 	}
 	var byPy []int32
 	for i := range fs.f {

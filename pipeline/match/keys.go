@@ -21,7 +21,8 @@ const NeighborWindow = window
 
 // BlockKey is one exact blocking key of a record, as Match groups records
 // by it: records sharing a Hash are compared pairwise unless more than
-// Options.BlockLimit(Weak) records share it.
+// Options.BlockLimit(Weak) records share it; such a block is compared by
+// province and city, and a city still over the limit by district.
 type BlockKey struct {
 	// Hash is stable across processes and versions with the same
 	// KeysVersion: it may be stored.

@@ -8,7 +8,8 @@
 //   - blocking.go: records sharing a key (mobile, e-mail, USCC, company key,
 //     every heteronym reading of the name, fuzzy pinyin, initials + city,
 //     landline, city + address) or sorting next to each other by pinyin
-//     become candidate pairs; oversized blocks are skipped and reported;
+//     become candidate pairs; oversized blocks are compared by city, then
+//     district, and what is still too large is skipped and reported;
 //   - compare.go and weights.go: every candidate pair is compared field by
 //     field into Fellegi-Sunter outcomes whose log2 likelihood-ratio weights
 //     come from configuration or from EM over the candidate pairs, with a
@@ -59,10 +60,11 @@ type Options struct {
 	// pairs at or above MergeThreshold merge (when structurally allowed),
 	// pairs between the two go to review. Zero means the defaults 10 and 6.
 	MergeThreshold, ReviewThreshold float64
-	// MaxBlock caps a block's size: larger blocks are not compared
-	// pairwise but reported in Stats.CappedBlocks. Keys that grow with the
-	// file (name pinyin, initials, address) are capped at an eighth of it.
-	// Zero means 200.
+	// MaxBlock caps a block's size: larger blocks are compared by
+	// province and city, and cities still larger by district; parts still
+	// larger are not compared pairwise but reported in Stats.CappedBlocks.
+	// Keys that grow with the file (name pinyin, initials, address) are
+	// capped at an eighth of it. Zero means 200.
 	MaxBlock int
 	// FreeDomains are free-mail domains (qq.com, 163.com …): a shared
 	// address there is strong evidence, a shared company domain weak.
@@ -175,6 +177,18 @@ func (r *Result) NotOwn() map[string]bool {
 	out := map[string]bool{}
 	for _, u := range r.Numbers {
 		if u.Class == NumberNotOwn {
+			out[u.Number] = true
+		}
+	}
+	return out
+}
+
+// Shared returns the numbers of Numbers that several customers really
+// share (a household's, an agent's, a company group's).
+func (r *Result) Shared() map[string]bool {
+	out := map[string]bool{}
+	for _, u := range r.Numbers {
+		if u.Class == NumberShared {
 			out[u.Number] = true
 		}
 	}

@@ -27,15 +27,48 @@ const (
 // namer (nil reads each character with its plain readings) the way Match
 // does: for contacts of one customer, say, which are one person. A company
 // name that only starts the other (华信 / 华信科技) is FormDifferent here.
+// To compare a name with several others, read it once with ReadName.
 func CompareNames(namer Namer, a, b string, kind record.Kind) NameForm {
-	rd := reader{namer: namer}
-	ka, kb := compact(a), compact(b)
-	fa, fb := rd.read(ka, a, kind), rd.read(kb, b, kind)
+	ra, rb := ReadName(namer, a, kind), ReadName(namer, b, kind)
+	return CompareReadings(&ra, &rb)
+}
+
+// NameReading is a name read once (its pinyin readings, or the syllables
+// of a romanized name) for CompareReadings.
+type NameReading struct {
+	f    nameFeat
+	kind record.Kind
+}
+
+// ReadName reads a name of kind with namer (nil: each character's plain
+// readings) as Match reads it.
+func ReadName(namer Namer, s string, kind record.Kind) NameReading {
+	rd := reader{}
+	if namer != nil {
+		// Not the namer's appending form: that cuts readings from a
+		// slab sized for a whole run.
+		rd.namer = plainNamer{namer}
+	}
+	k := compact(s)
+	return NameReading{f: rd.read(k, s, kind), kind: kind}
+}
+
+// Titled reports a person's name written as surname and title (陈先生,
+// 王总).
+func (r *NameReading) Titled() bool { return r.f.titled }
+
+// Titled reports a person's name written as surname and title (陈先生,
+// 王总), without reading it.
+func Titled(name string) bool { return isTitled(compact(name)) }
+
+// CompareReadings is CompareNames on names read with ReadName; a is read
+// as a company name when both are.
+func CompareReadings(a, b *NameReading) NameForm {
 	var lv, how int
-	if kind == record.Company {
-		lv, how = compareNames(&fa, &fb, true)
+	if a.kind == record.Company && b.kind == record.Company {
+		lv, how = compareNames(&a.f, &b.f, true)
 	} else {
-		lv, how = comparePersons(&fa, &fb)
+		lv, how = comparePersons(&a.f, &b.f)
 	}
 	switch {
 	case !variants(lv, how):
@@ -47,3 +80,11 @@ func CompareNames(namer Namer, a, b string, kind record.Kind) NameForm {
 	}
 	return FormSame
 }
+
+// plainNamer hides a Namer's appending form (readingsAppender).
+type plainNamer struct{ n Namer }
+
+func (p plainNamer) Readings(name string, kind record.Kind) [][]string {
+	return p.n.Readings(name, kind)
+}
+func (p plainNamer) Romanized(name string) ([]string, bool) { return p.n.Romanized(name) }

@@ -33,3 +33,25 @@ func TestCompareNamesExported(t *testing.T) {
 		}
 	}
 }
+
+func TestNameReadingTitled(t *testing.T) {
+	tests := []struct {
+		name string
+		want bool
+	}{
+		{"陈先生", true},
+		{"王总", true},
+		{"陈天宇", false},
+		{"先生", false},
+		{"Chen Sijia", false},
+	}
+	for _, tc := range tests {
+		r := ReadName(fakeNamer{}, tc.name, record.Person)
+		if got := r.Titled(); got != tc.want {
+			t.Errorf("ReadName(%q).Titled() = %v, want %v", tc.name, got, tc.want)
+		}
+		if got := Titled(tc.name); got != tc.want {
+			t.Errorf("Titled(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -5,21 +5,30 @@ package merge
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"path"
+	"slices"
 	"sort"
-	"strings"
+	"sync"
+	"sync/atomic"
 
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/rules"
 )
+
+// GoldenVersion numbers the ways Build makes golden records from the same
+// rows: raise it when a change to Build changes them, so that an
+// incremental run builds every stored customer again and reports those
+// that changed. 2: contacts with ids, variants joined, Chinese script first.
+const GoldenVersion = 2
 
 // Customer is one golden record.
 type Customer struct {
 	ID      string
 	Kind    record.Kind
 	Name    string
-	Contact string
+	Contact string   // the main contact: the display name of one of Contacts
 	Mobile  string   // main mobile, E.164: the main one of Phones' mobiles
 	Phones  []string // the customer's own numbers (numbers several customers share included)
 	// SharedPhones are numbers in the customer's rows that are not its
@@ -46,16 +55,6 @@ type Customer struct {
 	Conflicts    []Conflict
 }
 
-// Contact is one contact person of a customer.
-type Contact struct {
-	Name         string
-	Mobile       string
-	Phones       []string
-	SharedPhones []string // numbers beside the contact that are not the customer's own
-	Email        string
-	Title        string
-}
-
 // Conflict records a field whose rows disagree.
 type Conflict struct {
 	Field  string
@@ -70,13 +69,19 @@ type Merger struct {
 	priority   []string
 	fileDates  map[string]string
 	datePats   []string // fileDates' patterns, sorted, so the first match is deterministic
+	namer      match.Namer
 	notOwn     map[string]bool
+	shared     map[string]bool
+	readings   sync.Map     // contact name → *match.NameReading, see reading
+	cached     atomic.Int64 // names in readings
 }
 
-// New returns a Merger for r.
-func New(r *rules.Rules) *Merger {
+// New returns a Merger for r. namer reads contact names as matching reads
+// them, to tell which are one person (normalize.Normalizer.Namer; nil
+// reads each character with its plain readings).
+func New(r *rules.Rules, namer match.Namer) *Merger {
 	m := &Merger{strategies: r.Survivorship.Fields, fallback: r.Survivorship.Default, priority: r.Survivorship.SourcePriority,
-		fileDates: r.Survivorship.FileDates}
+		fileDates: r.Survivorship.FileDates, namer: namer}
 	for p := range m.fileDates {
 		m.datePats = append(m.datePats, p)
 	}
@@ -93,6 +98,12 @@ func New(r *rules.Rules) *Merger {
 // concurrently with it.
 func (m *Merger) SetNotOwn(numbers map[string]bool) { m.notOwn = numbers }
 
+// SetShared gives the numbers (E.164) several customers really share, as
+// the matching found them (a household's, an agent's): a contact's name
+// alike another only through a rare reading (郭汐柏 / 郭汐博) is not joined
+// to it on such a number. Like SetNotOwn, before Build.
+func (m *Merger) SetShared(numbers map[string]bool) { m.shared = numbers }
+
 // ID derives a customer id from the fingerprints of its rows: "C" and a
 // short hash of the smallest one, so ids do not depend on worker count,
 // file order or map order.
@@ -103,8 +114,21 @@ func ID(rows []*record.Record) string {
 			min = r.Fingerprint
 		}
 	}
-	sum := sha256.Sum256([]byte(min))
-	return "C" + strings.ToUpper(hex.EncodeToString(sum[:])[:10])
+	return shortID('C', "", min)
+}
+
+// shortID is prefix and the first ten hexadecimal digits, upper case, of
+// the SHA-256 of salt and key.
+func shortID(prefix byte, salt, key string) string {
+	b := make([]byte, 0, 64) // on the stack for the usual fingerprint
+	sum := sha256.Sum256(append(append(b, salt...), key...))
+	const digits = "0123456789ABCDEF"
+	var id [11]byte
+	id[0] = prefix
+	for i := range 5 {
+		id[1+2*i], id[2+2*i] = digits[sum[i]>>4], digits[sum[i]&15]
+	}
+	return string(id[:])
 }
 
 // Build makes one customer from the rows of a cluster and sets each row's
@@ -116,24 +140,28 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	c := &Customer{ID: ID(rows), Extras: map[string]string{}}
 	keep := representative(rows)
 	c.Rows = append([]*record.Record{rows[keep]}, append(append([]*record.Record(nil), rows[:keep]...), rows[keep+1:]...)...)
+	merged := ""
+	if len(c.Rows) > 1 {
+		merged = "same customer as " + c.Rows[0].Prov.String() // one string for every merged row
+	}
 	for i, r := range c.Rows {
 		r.CustomerID = c.ID
 		if i == 0 {
 			r.Status, r.Reason = record.Kept, ""
 		} else {
-			r.Status, r.Reason = record.Merged, "same customer as "+c.Rows[0].Prov.String()
+			r.Status, r.Reason = record.Merged, merged
 		}
 	}
 
 	c.Kind = m.kind(rows)
 	c.Name = m.pick("name", rows, func(n *record.Normalized) string { return n.Name }, c)
-	c.Contact = m.pick("contact", rows, func(n *record.Normalized) string { return n.Contact }, c)
+	contact := m.pick("contact", rows, func(n *record.Normalized) string { return n.Contact }, c)
 	c.USCC = m.pick("uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
 	c.CreatedAt = m.pick("created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
 	c.Owner = m.pick("owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
 	c.Title = m.pick("title", rows, func(n *record.Normalized) string { return n.Title }, c)
 	m.location(rows, c)
-	m.phones(rows, c)
+	nums := m.phones(rows, c)
 	for _, r := range rows {
 		for _, e := range r.Norm.Emails {
 			c.Emails = appendUnique(c.Emails, e)
@@ -161,7 +189,11 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 		}
 	}
 	c.Email = m.pick("email", rows, func(n *record.Normalized) string { return first(n.Emails) }, c)
-	c.Contacts = m.contacts(rows)
+	var ns names
+	c.Contacts, ns = m.contacts(rows, nums)
+	if i := ns.contactOf(contact); i >= 0 {
+		c.Contact = c.Contacts[i].Name // 陈思佳, chosen as Chen Sijia
+	}
 	return c
 }
 
@@ -193,6 +225,15 @@ func (m *Merger) kind(rows []*record.Record) record.Kind {
 	return record.Person
 }
 
+// hanFirst are the fields whose value in Chinese script wins over one in
+// latin letters whatever the strategy (韩一全 over HAN YIQUAN): a
+// romanized name is how an old system or an English form wrote it.
+var hanFirst = map[string]bool{"name": true, "contact": true}
+
+// manyValues is the number of distinct values of a field from which pick
+// looks them up in a map.
+const manyValues = 16
+
 // pick chooses a field's value among the rows by the field's strategy and
 // records a conflict when rows disagree.
 func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Normalized) string, c *Customer) string {
@@ -206,30 +247,61 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 		first int
 		date  string
 		prio  int
+		han   bool
 	}
-	var cands []*cand
-	index := map[string]*cand{}
+	// A customer has few distinct values: they are looked up by scanning
+	// them, and in a map only in a large cluster.
+	var cands []cand
+	var index map[string]int
 	for i, r := range rows {
 		v := get(&r.Norm)
 		if v == "" {
 			continue
 		}
-		date := m.dateOf(r)
-		if x, ok := index[v]; ok {
-			x.count++
-			if date > x.date {
-				x.date = date
+		var date string
+		if strategy == "most_recent" {
+			date = m.dateOf(r)
+		}
+		j := -1
+		if index != nil {
+			if k, ok := index[v]; ok {
+				j = k
+			}
+		} else {
+			j = slices.IndexFunc(cands, func(x cand) bool { return x.value == v })
+		}
+		if j >= 0 {
+			cands[j].count++
+			if date > cands[j].date {
+				cands[j].date = date
 			}
 			continue
 		}
-		x := &cand{value: v, count: 1, first: i, date: date, prio: m.priorityOf(r.Prov.File)}
-		index[v] = x
+		x := cand{value: v, count: 1, first: i, date: date, han: hanFirst[field] && text.HasHan(v)}
+		if strategy == "source_priority" {
+			x.prio = m.priorityOf(r.Prov.File)
+		}
 		cands = append(cands, x)
+		switch {
+		case index != nil:
+			index[v] = len(cands) - 1
+		case len(cands) == manyValues:
+			index = make(map[string]int, 2*manyValues)
+			for k := range cands {
+				index[cands[k].value] = k
+			}
+		}
 	}
 	if len(cands) == 0 {
 		return ""
 	}
+	if len(cands) == 1 {
+		return cands[0].value
+	}
 	better := func(a, b *cand) bool {
+		if a.han != b.han {
+			return a.han
+		}
 		switch strategy {
 		case "most_complete":
 			if la, lb := len([]rune(a.value)), len([]rune(b.value)); la != lb {
@@ -251,8 +323,16 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 		}
 		return a.first < b.first
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return better(cands[i], cands[j]) })
-	if len(cands) > 1 && field != "created_at" {
+	slices.SortStableFunc(cands, func(a, b cand) int {
+		switch {
+		case better(&a, &b):
+			return -1
+		case better(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	if field != "created_at" {
 		conf := Conflict{Field: field, Chosen: cands[0].value}
 		for _, x := range cands[1:] {
 			conf.Others = append(conf.Others, x.value)
@@ -324,93 +404,75 @@ func (m *Merger) location(rows []*record.Record, c *Customer) {
 	}
 }
 
-// phones keeps every distinct number; the main mobile is the one that recurs
-// most across the rows, then one marked as the customer's own, then the
-// first seen. The main landline likewise.
-func (m *Merger) phones(rows []*record.Record, c *Customer) {
+// phones keeps every distinct number of the customer's own and, apart,
+// those that are not (SharedPhones); the main mobile and landline are
+// chosen as numbers does. It returns the numbers.
+func (m *Merger) phones(rows []*record.Record, c *Customer) numberSet {
+	nums := m.numbers(rows)
+	c.Phones, c.SharedPhones = slices.Clip(nums.own), slices.Clip(nums.shared)
+	if nums.mobile != nil {
+		c.Mobile = nums.mobile.E164
+	}
+	if nums.landline != nil {
+		c.Landline, c.LandlineExt = nums.landline.E164, nums.landline.Ext
+	}
+	return nums
+}
+
+// numberSet is the numbers of some rows: own and shared keys (E.164 with
+// any extension) in order of appearance, and the main mobile and landline.
+type numberSet struct {
+	own, shared      []string
+	mobile, landline *record.Phone
+}
+
+// numbers gathers the numbers of rows. The main mobile is the own one that
+// recurs most across the rows, then one marked as the customer's own, then
+// the first seen; the main landline likewise.
+func (m *Merger) numbers(rows []*record.Record) numberSet {
 	type stat struct {
 		phone record.Phone
+		key   string
 		count int
 		own   bool
-		first int
 	}
-	var stats []*stat
-	index := map[string]*stat{}
-	order := 0
+	var out numberSet
+	var stats []stat // in order of appearance; a customer has few
 	for _, r := range rows {
 		for _, p := range r.Norm.Phones {
 			k := p.Key()
 			if m.notOwn[p.E164] {
-				c.SharedPhones = appendUnique(c.SharedPhones, k)
+				out.shared = appendUnique(out.shared, k)
 				continue
 			}
-			if s, ok := index[k]; ok {
-				s.count++
-				s.own = s.own || p.Own
+			j := slices.IndexFunc(stats, func(s stat) bool { return s.key == k })
+			if j >= 0 {
+				stats[j].count++
+				stats[j].own = stats[j].own || p.Own
 				continue
 			}
-			s := &stat{phone: p, count: 1, own: p.Own, first: order}
-			order++
-			index[k] = s
-			stats = append(stats, s)
-			c.Phones = append(c.Phones, k)
+			stats = append(stats, stat{phone: p, key: k, count: 1, own: p.Own})
+			out.own = append(out.own, k)
 		}
 	}
-	best := func(t record.PhoneType) *stat {
-		var b *stat
-		for _, s := range stats {
+	best := func(t record.PhoneType) *record.Phone {
+		b := -1
+		for i := range stats {
+			s := &stats[i]
 			if s.phone.Type != t {
 				continue
 			}
-			if b == nil || s.count > b.count || s.count == b.count && (s.own && !b.own || s.own == b.own && s.first < b.first) {
-				b = s
+			// Earlier ones win ties: stats are in order of appearance.
+			if b < 0 || s.count > stats[b].count || s.count == stats[b].count && s.own && !stats[b].own {
+				b = i
 			}
 		}
-		return b
+		if b < 0 {
+			return nil
+		}
+		return &stats[b].phone
 	}
-	if s := best(record.Mobile); s != nil {
-		c.Mobile = s.phone.E164
-	}
-	if s := best(record.Landline); s != nil {
-		c.Landline, c.LandlineExt = s.phone.E164, s.phone.Ext
-	}
-}
-
-// contacts lists every distinct contact person of a company with the
-// numbers and e-mail written beside them.
-func (m *Merger) contacts(rows []*record.Record) []Contact {
-	var out []Contact
-	index := map[string]int{}
-	for _, r := range rows {
-		n := &r.Norm
-		name := n.Contact
-		if name == "" {
-			continue
-		}
-		i, ok := index[name]
-		if !ok {
-			i = len(out)
-			index[name] = i
-			out = append(out, Contact{Name: name, Title: n.Title})
-		}
-		ct := &out[i]
-		for _, p := range n.Phones {
-			if m.notOwn[p.E164] {
-				ct.SharedPhones = appendUnique(ct.SharedPhones, p.Key())
-				continue
-			}
-			ct.Phones = appendUnique(ct.Phones, p.Key())
-			if p.Type == record.Mobile && ct.Mobile == "" {
-				ct.Mobile = p.E164
-			}
-		}
-		if ct.Email == "" {
-			ct.Email = first(n.Emails)
-		}
-		if ct.Title == "" {
-			ct.Title = n.Title
-		}
-	}
+	out.mobile, out.landline = best(record.Mobile), best(record.Landline)
 	return out
 }
 

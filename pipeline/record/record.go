@@ -204,6 +204,9 @@ type Record struct {
 	Status      Status
 	Reason      string
 	CustomerID  string
+	// ContactID is the id of the contact person the row names (its
+	// contact column), set with the lineage; empty when it names none.
+	ContactID string
 }
 
 // Get returns the cleaned text of the first non-empty value mapped to field.

@@ -3,23 +3,26 @@ package sink
 import "path/filepath"
 
 // ChangeColumns are the columns of changes.csv.
-var ChangeColumns = []string{"customer_id", "change", "merged_into"}
+var ChangeColumns = []string{"customer_id", "contact_id", "change", "merged_into"}
 
-// Change is one customer touched by an incremental run.
+// Change is one line of changes.csv: a customer touched by an incremental
+// run (ContactID empty), or one of its contacts.
 type Change struct {
-	ID         string
+	ID         string // the customer
+	ContactID  string // the contact, for a contact's line
 	Change     string // new, updated, unchanged, merged, retired
-	MergedInto string // for merged
+	MergedInto string // for merged: the customer's, or for a contact the contact's
 }
 
-// WriteChanges writes changes.csv, in the order given (by customer id).
+// WriteChanges writes changes.csv, in the order given (by customer id, a
+// customer's own line before its contacts').
 func WriteChanges(dir string, changes []Change) error {
 	w, err := CreateCSV(filepath.Join(dir, "changes.csv"), ChangeColumns)
 	if err != nil {
 		return err
 	}
 	for _, c := range changes {
-		if err := w.Write([]string{c.ID, c.Change, c.MergedInto}); err != nil {
+		if err := w.Write([]string{c.ID, c.ContactID, c.Change, c.MergedInto}); err != nil {
 			w.Close()
 			return err
 		}

@@ -71,21 +71,44 @@ func WriteClean(dir string, customers []*merge.Customer) error {
 	return w.Close()
 }
 
-// WriteContacts writes contacts.csv: every distinct contact person of each customer.
+// ContactColumns are the columns of contacts.csv, per the output contract.
+var ContactColumns = []string{"contact_id", "customer_id", "contact", "mobile", "phones", "shared_phones", "email", "title"}
+
+// ContactRow renders a contact of customer c as a contacts.csv row.
+func ContactRow(c *merge.Customer, ct *merge.Contact) []string {
+	return []string{ct.ID, c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title}
+}
+
+// WriteContacts writes contacts.csv: every distinct contact person of each
+// customer, by customer then contact id.
 func WriteContacts(dir string, customers []*merge.Customer) error {
-	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), []string{"customer_id", "contact", "mobile", "phones", "shared_phones", "email", "title"}, phoneColumns...)
+	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), ContactColumns, phoneColumns...)
 	if err != nil {
 		return err
 	}
 	for _, c := range customers {
-		for _, ct := range c.Contacts {
-			if err := w.Write([]string{c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title}); err != nil {
+		for _, ct := range sortedContacts(c) {
+			if err := w.Write(ContactRow(c, ct)); err != nil {
 				w.Close()
 				return err
 			}
 		}
 	}
 	return w.Close()
+}
+
+// sortedContacts returns the contacts of c by id, so that a file's order
+// depends on nothing but the ids.
+func sortedContacts(c *merge.Customer) []*merge.Contact {
+	if len(c.Contacts) == 1 { // most customers: spare the sort
+		return []*merge.Contact{&c.Contacts[0]}
+	}
+	out := make([]*merge.Contact, len(c.Contacts))
+	for i := range c.Contacts {
+		out[i] = &c.Contacts[i]
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 // WriteLineage writes lineage.csv: one row per input row read, sorted by

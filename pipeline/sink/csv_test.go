@@ -123,6 +123,7 @@ func TestInjectionInert(t *testing.T) {
 		{"rejects.csv", func() error { return WriteRejects(dir, rejected) }},
 		{"review.csv", func() error { return WriteReview(dir, recs, pairs, ReviewOptions{}) }},
 		{"clean.xlsx", func() error { return WriteCleanXLSX(dir, cs) }},
+		{"contacts.xlsx", func() error { return WriteContactsXLSX(dir, cs) }},
 		{"rejects.xlsx", func() error { return WriteRejectsXLSX(dir, rejected) }},
 		{"review.xlsx", func() error { return WriteReviewXLSX(dir, recs, pairs, ReviewOptions{}) }},
 	} {
@@ -192,7 +193,7 @@ func TestInjectionInert(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"clean.csv", "clean.xlsx", "rejects.xlsx", "review.xlsx", "salesforce_accounts.csv", "cn_crm_客户.csv"} {
+	for _, want := range []string{"clean.csv", "clean.xlsx", "contacts.xlsx", "rejects.xlsx", "review.xlsx", "salesforce_accounts.csv", "cn_crm_客户.csv"} {
 		if !checked[want] {
 			t.Errorf("%s not written", want)
 		}

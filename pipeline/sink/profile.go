@@ -51,8 +51,8 @@ func writeProfileFile(path string, pf rules.ProfileFile, customers []*merge.Cust
 		if pf.Rows == rules.RowsCustomers {
 			err = write(profileRow{c: cu})
 		} else {
-			for i := range cu.Contacts {
-				if err = write(profileRow{c: cu, ct: &cu.Contacts[i], n: i + 1}); err != nil {
+			for _, ct := range sortedContacts(cu) {
+				if err = write(profileRow{c: cu, ct: ct}); err != nil {
 					break
 				}
 			}
@@ -66,11 +66,10 @@ func writeProfileFile(path string, pf rules.ProfileFile, customers []*merge.Cust
 }
 
 // profileRow is what one row of a profile file is made from: a customer,
-// and for a contacts file one of its contacts (numbered from 1).
+// and for a contacts file one of its contacts.
 type profileRow struct {
 	c  *merge.Customer
 	ct *merge.Contact
-	n  int
 }
 
 func isPhoneSource(s string) bool { return s == "mobile" || s == "phones" || s == "landline" }
@@ -124,7 +123,7 @@ func (r profileRow) values(src string) []string {
 		case "title":
 			return one(ct.Title)
 		case "contact_id":
-			return one(c.ID + "-" + strconv.Itoa(r.n))
+			return one(ct.ID)
 		}
 	}
 	switch src {

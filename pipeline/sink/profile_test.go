@@ -140,9 +140,9 @@ func TestProfileCell(t *testing.T) {
 		{"street", col("street"), profileRow{c: c}, "黄浦区南京东路100号"},
 		{"full address without repeated municipality", col("full_address"), profileRow{c: c}, "上海市黄浦区南京东路100号"},
 		{"extra column", col("extra:行业"), profileRow{c: c}, "贸易"},
-		{"contact's own mobile", col("mobile"), profileRow{c: c, ct: &c.Contacts[1], n: 2}, "+8613912345678"},
-		{"customer field in a contact row", col("name"), profileRow{c: c, ct: &c.Contacts[1], n: 2}, "上海华信贸易有限公司"},
-		{"contact id", col("contact_id"), profileRow{c: c, ct: &c.Contacts[1], n: 2}, "C0A1B2C3D4E-2"},
+		{"contact's own mobile", col("mobile"), profileRow{c: c, ct: &c.Contacts[1]}, "+8613912345678"},
+		{"customer field in a contact row", col("name"), profileRow{c: c, ct: &c.Contacts[1]}, "上海华信贸易有限公司"},
+		{"contact id", col("contact_id"), profileRow{c: c, ct: &c.Contacts[1]}, "P0F0E0D0C0B"},
 		{"source count", col("source_count"), profileRow{c: c}, "2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -273,7 +273,7 @@ func TestWriteProfileRequired(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := readCSV(t, filepath.Join(dir, "c.csv"))
-	want := [][]string{{"ID", "Email"}, {"C0A1B2C3D4E-1", "zhangwei@huaxin.example"}}
+	want := [][]string{{"ID", "Email"}, {"P1A2B3C4D5E", "zhangwei@huaxin.example"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want only the contact with an e-mail: %q", got, want)
 	}

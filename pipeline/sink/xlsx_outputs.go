@@ -46,6 +46,29 @@ func WriteCleanXLSX(dir string, customers []*merge.Customer) error {
 	return b.Close()
 }
 
+// contactTextColumns are the contacts.xlsx columns formatted as text.
+var contactTextColumns = []string{"contact_id", "customer_id", "mobile", "phones", "shared_phones"}
+
+// WriteContactsXLSX writes contacts.xlsx: the rows and columns of
+// contacts.csv, with phone and id columns as text.
+func WriteContactsXLSX(dir string, customers []*merge.Customer) error {
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
+	if err != nil {
+		return err
+	}
+	var cells []xlsxCell
+	for _, c := range customers {
+		for _, ct := range sortedContacts(c) {
+			cells = textCells(cells[:0], ContactRow(c, ct))
+			if err := b.Write(cells); err != nil {
+				b.abort()
+				return err
+			}
+		}
+	}
+	return b.Close()
+}
+
 // WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
 // cell of each reason highlighted and the reason attached to it as a comment
 // (up to maxRejectComments lines).

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,20 +32,20 @@ func testCustomers() []*merge.Customer {
 			Email: "zhangwei@huaxin.example", Emails: []string{"zhangwei@huaxin.example"}, Province: "上海市", City: "上海市", District: "黄浦区",
 			Address: "南京东路100号", Adcode: "310101", USCC: "91310101MA1FPX1234", CreatedAt: "2021-03-05", SourceIDs: []string{"007", "KH-0012"},
 			Title: "采购经理", Extras: map[string]string{"备注": "老客户, \"VIP\"\n两行", "行业": "贸易"},
-			Contacts: []merge.Contact{{Name: "张伟", Mobile: "+8613800138000", Phones: []string{"+8613800138000"}, Email: "zhangwei@huaxin.example", Title: "采购经理"},
-				{Name: "李娜", Mobile: "+8613912345678", Phones: []string{"+8613912345678"}, Title: "财务"}},
+			Contacts: []merge.Contact{{ID: "P1A2B3C4D5E", Name: "张伟", Mobile: "+8613800138000", Phones: []string{"+8613800138000"}, Email: "zhangwei@huaxin.example", Title: "采购经理"},
+				{ID: "P0F0E0D0C0B", Name: "李娜", Mobile: "+8613912345678", Phones: []string{"+8613912345678"}, Title: "财务"}},
 			Rows: make([]*record.Record, 2)},
 		{ID: "C1F2E3D4C5B", Kind: record.Person, Name: "王芳", Contact: "王芳", Mobile: "+8618612345678", Phones: []string{"+8618612345678"},
 			Province: "北京市", City: "北京市", District: "朝阳区", Address: "建国路88号", Adcode: "110105", CreatedAt: "2022-11-30T09:15:00+08:00",
 			Extras: map[string]string{"行业": "个人"}, Rows: make([]*record.Record, 1),
-			Contacts: []merge.Contact{{Name: "王芳", Mobile: "+8618612345678", Phones: []string{"+8618612345678"}}}},
+			Contacts: []merge.Contact{{ID: "P2000000000", Name: "王芳", Mobile: "+8618612345678", Phones: []string{"+8618612345678"}}}},
 		{ID: "C2000000000", Kind: record.Company, Name: "深圳市腾达科技有限公司", Landline: "+864008001234", Phones: []string{"+864008001234"},
 			Province: "广东省", City: "深圳市", District: "南山区", Address: "科技园1栋", Rows: make([]*record.Record, 1)},
 	}
 	for i, name := range injections {
 		cs = append(cs, &merge.Customer{ID: fmt.Sprintf("C9%09d", i), Kind: record.Person, Name: name, Contact: name,
 			Mobile: "+8613800138000", Phones: []string{"+8613800138000"}, Address: name, Rows: make([]*record.Record, 1),
-			Contacts: []merge.Contact{{Name: name, Mobile: "+8613800138000", Title: name}}})
+			Contacts: []merge.Contact{{ID: fmt.Sprintf("P9%09d", i), Name: name, Mobile: "+8613800138000", Title: name}}})
 	}
 	return cs
 }
@@ -206,6 +207,63 @@ func TestWriteCleanXLSX(t *testing.T) {
 	wName, _ := f.GetColWidth("clean", "C")
 	if wName <= wKind || wName > maxColWidth {
 		t.Errorf("widths: kind %.1f, name %.1f; want name wider than kind and at most %d", wKind, wName, maxColWidth)
+	}
+}
+
+// TestWriteContactsXLSX reads contacts.xlsx back: the rows of contacts.csv
+// (before its formula escaping), by customer then contact id, ids and
+// phones as text.
+func TestWriteContactsXLSX(t *testing.T) {
+	dir := t.TempDir()
+	cs := testCustomers()
+	if err := WriteContactsXLSX(dir, cs); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteContacts(dir, cs); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "contacts.xlsx")
+	assertMode(t, path)
+	f := openXLSX(t, path)
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"contacts"}) {
+		t.Fatalf("sheets %v, want [contacts]", got)
+	}
+	rows := sheetRows(t, f)["contacts"]
+	csvRows := readCSV(t, filepath.Join(dir, "contacts.csv"))
+	if !reflect.DeepEqual(rows[0], ContactColumns) || !reflect.DeepEqual(csvRows[0], ContactColumns) {
+		t.Errorf("headers %q and %q, want %q", rows[0], csvRows[0], ContactColumns)
+	}
+	var want [][]string
+	for _, c := range cs {
+		for _, ct := range sortedContacts(c) {
+			want = append(want, ContactRow(c, ct))
+		}
+	}
+	if len(rows) != len(want)+1 || len(csvRows) != len(want)+1 {
+		t.Fatalf("%d xlsx and %d csv rows, want %d", len(rows), len(csvRows), len(want)+1)
+	}
+	for i, w := range want {
+		if got := padded(rows[i+1], len(ContactColumns)); !reflect.DeepEqual(got, w) {
+			t.Errorf("row %d\n got %q\nwant %q", i+2, got, w)
+		}
+		for j, v := range csvRows[i+1] {
+			if v != w[j] && v != "'"+w[j] {
+				t.Errorf("contacts.csv row %d column %s: %q, want %q", i+2, ContactColumns[j], v, w[j])
+			}
+		}
+	}
+	// 李娜's id sorts before 张伟's: the order is the ids', not the sheets'.
+	if rows[1][2] != "李娜" || rows[2][2] != "张伟" {
+		t.Errorf("first contacts %q, %q; want 李娜 then 张伟", rows[1][2], rows[2][2])
+	}
+	assertFrozen(t, f, "contacts")
+	assertInert(t, f)
+	for _, col := range contactTextColumns {
+		ref := cellName(columnIndex(ContactColumns, col)+1, 2)
+		id, _ := f.GetCellStyle("contacts", ref)
+		if st, _ := f.GetStyle(id); st == nil || st.NumFmt != 49 {
+			t.Errorf("%s (%s): style %+v, want text format 49", col, ref, st)
+		}
 	}
 }
 
@@ -472,4 +530,28 @@ func TestXLSXColumnOrder(t *testing.T) {
 	if prev != len(CleanColumns)+len(ExtraHeaders(testCustomers())) {
 		t.Errorf("last <col> %d, want one per column", prev)
 	}
+}
+
+func BenchmarkWriteContactsXLSX(b *testing.B) {
+	const n = 50_000 // customers of two contacts each
+	base := testCustomers()[0]
+	cs := make([]*merge.Customer, n)
+	for i := range cs {
+		c := *base
+		c.ID = fmt.Sprintf("C%010d", i)
+		c.Contacts = slices.Clone(base.Contacts)
+		for j := range c.Contacts {
+			c.Contacts[j].ID = fmt.Sprintf("P%09d%d", i, j)
+			c.Contacts[j].Mobile = fmt.Sprintf("+86138%07d%d", i, j)
+		}
+		cs[i] = &c
+	}
+	dir := b.TempDir()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := WriteContactsXLSX(dir, cs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(2*n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

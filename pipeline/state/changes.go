@@ -66,3 +66,11 @@ func (s *Store) RunChanges(ctx context.Context, runID int64) ([]CustomerChange, 
 	}
 	return out, nil
 }
+
+// ContactChange is a contact's line of changes.csv.
+type ContactChange struct {
+	Customer   string `json:"c"` // the customer holding it (for a contact gone, the one that held it)
+	ID         string `json:"k"`
+	Change     string `json:"x"`           // ChangeNew, ChangeUpdated, …
+	MergedInto string `json:"m,omitempty"` // the contact id, for ChangeMerged
+}

@@ -26,6 +26,7 @@ import (
 //	         phones (n × (e164, ext, type, own, col, input)),
 //	         [tagShort, shortMobiles (n × s): only when there are some]
 //	         [tagOwner, ownerPhones (n × s): only when there are some]
+//	[tagContact, contactID: only when the row names a contact]
 const codecBinary = 0x01
 
 // tagShort and tagOwner start the optional lists of mobiles written a
@@ -34,6 +35,9 @@ const codecBinary = 0x01
 const (
 	tagShort = 'S'
 	tagOwner = 'O'
+	// tagContact starts the id of the contact the row names (Row.ContactID),
+	// stored since contacts have ids; rows written before have none.
+	tagContact = 'C'
 )
 
 var errCorrupt = errors.New("damaged data")
@@ -98,6 +102,10 @@ func appendRow(b []byte, r *Row) []byte {
 				b = appendString(b, s)
 			}
 		}
+	}
+	if r.ContactID != "" {
+		b = append(b, tagContact)
+		b = appendString(b, r.ContactID)
 	}
 	return b
 }
@@ -234,6 +242,13 @@ func decodeRowBinary(b []byte, r *Row) error {
 			if *tl.list = d.strs(); len(*tl.list) == 0 {
 				d.err = errCorrupt // written only when there are some
 			}
+		}
+	}
+	r.ContactID = ""
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagContact {
+		d.pos++
+		if r.ContactID = d.str(); r.ContactID == "" {
+			d.err = errCorrupt // written only when there is one
 		}
 	}
 	if d.err == nil && d.pos != len(d.s) {

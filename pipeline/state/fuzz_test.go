@@ -19,7 +19,12 @@ func FuzzDecodeRow(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, seed := range []string{string(good), string(old), "\x01", "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", string(good[:len(good)/2]), `{}`, `{"n":{}}`, `{"v":[{"c":1,"t":"x","w":""}]}`, `{"v":null}`, `[`, ``, `{"n":{"p":[{"c":-1}]}}`} {
+	row.ContactID = "P0A1B2C3D4E"
+	named, err := encodeRow(&row)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{string(good), string(old), string(named), "\x01", "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", string(good[:len(good)/2]), `{}`, `{"n":{}}`, `{"v":[{"c":1,"t":"x","w":""}]}`, `{"v":null}`, `[`, ``, `{"n":{"p":[{"c":-1}]}}`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -49,6 +54,7 @@ func FuzzRowRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, header, raw, text, name, phone string, col int, own bool) {
 		r := Row{
 			Fingerprint: "fp",
+			ContactID:   text,
 			Values:      []record.Value{{Field: record.FieldName, Col: col, Header: header, Text: text, Raw: raw}},
 			Issues:      []record.Issue{{Col: -1, Value: raw, Message: text, Severity: record.Warning}},
 			Norm: record.Normalized{Name: name, Phones: []record.Phone{{E164: phone, Own: own, Col: col, Input: raw}},

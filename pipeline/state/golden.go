@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
@@ -35,4 +36,41 @@ func GoldenOf(c *merge.Customer) ([]byte, error) {
 		return nil, fmt.Errorf("encode customer %s: %w", c.ID, err)
 	}
 	return b, nil
+}
+
+// LegacyGoldenHash is the GoldenHash the golden record of c had when
+// written by a crmclean whose contacts had no ids: a customer stored so
+// whose golden record is otherwise the same is unchanged.
+func LegacyGoldenHash(c *merge.Customer) (string, error) {
+	g := *c
+	g.Contacts = slices.Clone(c.Contacts)
+	for i := range g.Contacts {
+		g.Contacts[i].ID = ""
+	}
+	b, err := GoldenOf(&g)
+	if err != nil {
+		return "", err
+	}
+	return GoldenHash(b), nil
+}
+
+// StoredGolden is what a run needs of a stored golden record: its contacts
+// and the fingerprints of its rows.
+type StoredGolden struct {
+	Contacts        []merge.Contact
+	RowFingerprints []string `json:"row_fingerprints"`
+}
+
+// Legacy reports a golden record written before contacts had ids.
+func (g *StoredGolden) Legacy() bool {
+	return slices.ContainsFunc(g.Contacts, func(c merge.Contact) bool { return c.ID == "" })
+}
+
+// ParseGolden reads a stored golden record (GoldenOf).
+func ParseGolden(b []byte) (StoredGolden, error) {
+	var g StoredGolden
+	if err := json.Unmarshal(b, &g); err != nil {
+		return g, fmt.Errorf("read a stored golden record: %w", err)
+	}
+	return g, nil
 }

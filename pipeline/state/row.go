@@ -26,6 +26,7 @@ type Row struct {
 	Status      record.Status
 	Reason      string
 	CustomerID  string // empty unless kept or merged
+	ContactID   string // the contact the row names, if any (record.Record.ContactID)
 	ContentHash string // hash of the raw cells, see ContentHash
 	Values      []record.Value
 	Issues      []record.Issue
@@ -61,6 +62,7 @@ func RowOf(r *record.Record) Row {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		ContactID:   r.ContactID,
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
 	}
@@ -97,6 +99,7 @@ func (r Row) Record() *record.Record {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		ContactID:   r.ContactID,
 	}
 }
 

@@ -148,6 +148,27 @@ func (s *Store) Golden(ctx context.Context, id string) ([]byte, error) {
 	return g, nil
 }
 
+// Goldens returns the stored golden records of customers ids, by id; a
+// customer unknown or whose data was purged is left out.
+func (s *Store) Goldens(ctx context.Context, ids []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(ids))
+	err := inBatches(ctx, s.db, `SELECT id, golden FROM customers WHERE golden IS NOT NULL AND id IN `, ``, nil, anys(ids), func(rs *sql.Rows) error {
+		var id string
+		var g []byte
+		if err := rs.Scan(&id, &g); err != nil {
+			return err
+		}
+		if len(g) > 0 {
+			out[id] = g
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read customers: %w", err)
+	}
+	return out, nil
+}
+
 // Survivor picks the id that survives when customers merge: the oldest
 // (smallest first run; ids not yet issued count as newest), then the
 // lexically smallest. It returns "" for no ids.
