@@ -128,6 +128,7 @@ func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started ti
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
 		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
 	s.res.Sync = s.info
+	s.res.decided = s.decisions()
 	return s
 }
 
@@ -243,6 +244,7 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 		st.Abort()
 		return nil, fmt.Errorf("%w (the state is saved: the next run with --state %s publishes this run's outputs)", err, cfg.State)
 	}
+	s.res.Previous = st.Previous
 	if err := failpoint("published"); err != nil {
 		return nil, err
 	}

@@ -25,13 +25,16 @@ func Write(cfg Config, res *Result) error {
 		st.Abort()
 		return err
 	}
+	res.Previous = st.Previous
 	return nil
 }
 
 // stage writes the output files of res into a staging folder and returns
 // it, ready to publish.
 func stage(cfg Config, res *Result) (*sink.Staging, error) {
-	st, err := sink.Stage(cfg.Out)
+	st, err := sink.Stage(cfg.Out, func(a, b, verdict string) bool {
+		return res.decided[state.PairKey(a, b)] == verdict
+	})
 	if err != nil {
 		return nil, err
 	}

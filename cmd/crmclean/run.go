@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/crmclean/crmclean/pipeline"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
+	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/rules"
 )
 
@@ -116,6 +118,8 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	strict := fs.Bool("strict", false, "exit with code 3 when any row was rejected or any file could not be read")
 	statePath := fs.String("state", "", "state `FILE` (SQLite) for incremental runs: unchanged files are not read again, customer ids stay stable,\nreview decisions are honoured and changes.csv lists what changed; created (owner-only) when missing")
 	changesOnly := fs.Bool("changes-only", false, "with --state: clean.csv and contacts.csv hold only new and updated customers (for an upsert import)")
+	var decisionFiles fileList
+	fs.Var(&decisionFiles, "decisions", "a filled review `FILE` (review.csv or review.xlsx of an earlier run) whose decisions the run applies;\nrepeat for several (a later file wins on a pair decided in two); with --state they are stored in the state")
 	retireMissing := fs.Bool("retire-missing", false, "with --state: forget the rows of files in the state that were not given this run and retire\ncustomers left without rows (by default those rows stay and are reported)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean run [flags] INPUT...\n\nClean every sheet in INPUT (files, or folders read recursively) into --out.\n\nFlags:\n")
@@ -150,6 +154,19 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
 		Progress: newProgress(stderr, c.quiet), State: *statePath, ChangesOnly: *changesOnly, RetireMissing: *retireMissing}
+	if len(decisionFiles) > 0 {
+		if cfg.Decisions, err = readDecisionFiles(ctx, decisionFiles, *statePath, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	if cfg.State == "" {
+		// A batch run knows now which decisions it applies: refuse before
+		// the work rather than after it.
+		stored := func(a, b, verdict string) bool { return cfg.Decisions[state.PairKey(a, b)] == verdict }
+		if err := sink.CheckReplace(*out, stored); err != nil {
+			return usageError{err}
+		}
+	}
 	var res *pipeline.Result
 	if cfg.State != "" {
 		res, err = pipeline.Sync(ctx, cfg)
@@ -171,10 +188,90 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	s := summarize(res)
 	printFileProblems(stderr, res)
 	printSummary(stderr, res, s, *out)
+	if res.Previous != "" {
+		fmt.Fprintf(stderr, "Note: the review file of the folder replaced held decisions this run did not apply: it is kept as %s\n"+
+			"      (apply them with 'crmclean run --decisions %s …' or 'crmclean review apply')\n",
+			res.Previous, filepath.Join(res.Previous, "review.xlsx"))
+	}
 	if *strict && (s.rejected > 0 || s.unreadable > 0) {
 		return exitError{exitRejected}
 	}
 	return nil
+}
+
+// fileList is a flag given once per file.
+type fileList []string
+
+func (l *fileList) String() string { return strings.Join(*l, ", ") }
+
+func (l *fileList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// readDecisionFiles reads filled review files for a run. Without a state
+// their decisions are returned for the batch run, a later file's verdict
+// replacing an earlier one's on the same pair; with one they are stored
+// in it, as review apply does, and the run takes them from there. A row
+// that cannot be applied stops the run before it starts: a decision is
+// never dropped silently.
+func readDecisionFiles(ctx context.Context, files []string, statePath string, stdout, stderr io.Writer) (map[[2]string]string, error) {
+	out := map[[2]string]string{}
+	var bad []*sink.ReviewRowError
+	var reviews []*sink.Review
+	for _, file := range files {
+		if _, err := os.Stat(file); err != nil {
+			return nil, usageError{fmt.Errorf("--decisions %s: %w", file, err)}
+		}
+		review, err := sink.ReadReview(file)
+		if errors.Is(err, sink.ErrNotReview) {
+			return nil, usageError{fmt.Errorf("--decisions: %w", err)}
+		}
+		if err != nil {
+			return nil, err
+		}
+		bad = append(bad, review.Bad...)
+		reviews = append(reviews, review)
+	}
+	if len(bad) > 0 {
+		for _, e := range bad {
+			fmt.Fprintf(stderr, "Error: %v\n", e)
+		}
+		return nil, usagef("%s of the --decisions files cannot be applied (listed above): fix them, or empty their decision cells", rowCount(len(bad)))
+	}
+	if statePath != "" {
+		if err := stateExists(statePath); err != nil {
+			return nil, usagef("--decisions with --state %s: the state file does not exist yet; run once without --decisions first, or without --state", statePath)
+		}
+		s, err := openState(ctx, statePath)
+		if err != nil {
+			return nil, err
+		}
+		for i, review := range reviews {
+			res, err := applyReview(ctx, s, filepath.Base(files[i]), review)
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
+			res.print(stderr, stderr, filepath.Base(files[i]), statePath)
+		}
+		if err := s.Close(); err != nil {
+			return nil, fmt.Errorf("close state file %s: %w", statePath, err)
+		}
+		return nil, nil
+	}
+	for i, review := range reviews {
+		byPattern := 0
+		for _, d := range review.Decided {
+			out[state.PairKey(d.A, d.B)] = d.Verdict
+			if d.ByPattern {
+				byPattern++
+			}
+		}
+		fmt.Fprintf(stderr, "Decisions from %s: %d pairs decided (%d by %s), %s undecided\n", files[i], len(review.Decided), byPattern,
+			plural(len(review.Patterns), "pattern", "patterns"), rowCount(review.Undecided))
+	}
+	return out, nil
 }
 
 type summary struct {
