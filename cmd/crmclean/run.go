@@ -10,12 +10,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline"
 	"github.com/crmclean/crmclean/pipeline/record"
+	preport "github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/rules"
@@ -276,6 +278,7 @@ func readDecisionFiles(ctx context.Context, files []string, statePath string, st
 
 type summary struct {
 	rowsIn, data, kept, merged, rejected, skipped, unreadable, review, customers int
+	patterns                                                                     int // evidence patterns among the review pairs
 	rowsLabel                                                                    string
 	// On an incremental run, merged counts every row of the output merged
 	// into another row's customer (stored rows included: a decision or a
@@ -323,7 +326,13 @@ func summarize(res *pipeline.Result) summary {
 			s.unreadable++
 		}
 	}
-	s.review = len(res.ReviewPairs())
+	review := res.ReviewPairs()
+	s.review = len(review)
+	patterns := map[string]bool{}
+	for _, p := range review {
+		patterns[p.Pattern] = true
+	}
+	s.patterns = len(patterns)
 	return s
 }
 
@@ -371,7 +380,12 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	} else {
 		fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
 	}
-	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
+	if s.review > 0 {
+		fmt.Fprintf(tw, "review pairs\t%d\t(pairs of customers: about %s min at %d s a pair; %s, decided at once on review.xlsx's first sheet)\n",
+			s.review, strconv.FormatFloat(float64(s.review*preport.SecondsPerPair)/60, 'f', 1, 64), preport.SecondsPerPair, plural(s.patterns, "evidence pattern", "evidence patterns"))
+	} else {
+		fmt.Fprintf(tw, "review pairs\t0\t\n")
+	}
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
 	fmt.Fprintf(tw, "time\t%s\t(%s reading, cleaning and matching; the rest writing)\n", time.Since(res.Started).Round(time.Millisecond), res.Duration.Round(time.Millisecond))

@@ -38,6 +38,7 @@ func Build(in Input) *Report {
 	r.Duplicates = duplicates(in, m)
 	r.Numbers = numbers(in, m)
 	r.Summary.ReviewPairs = r.Duplicates.ReviewPairs
+	r.Budget = budget(in)
 	r.Rejected = rejectedGroups(data, m)
 	r.Skipped = skippedGroups(in.Records, m)
 	r.Address = addressRates(data, in.Customers)

@@ -54,6 +54,7 @@ type Report struct {
 	Fields        []FieldStat   `json:"fields"`
 	Issues        []IssueGroup  `json:"issues"`
 	Duplicates    Duplicates    `json:"duplicates"`
+	Budget        ReviewBudget  `json:"review_budget"`
 	Numbers       Numbers       `json:"shared_numbers"`
 	Rejected      []ReasonGroup `json:"rejected"`
 	Skipped       []ReasonGroup `json:"skipped"`
@@ -62,6 +63,30 @@ type Report struct {
 	Files         []FileStat    `json:"files"`
 	Unreadable    []Unreadable  `json:"unreadable"`
 	Settings      Settings      `json:"settings"`
+}
+
+// SecondsPerPair is what deciding one review pair takes a consultant, as
+// the review budget counts it.
+const SecondsPerPair = 20
+
+// ReviewBudget is what the review list asks of a person: its pairs of
+// customers, the time they take, and the evidence patterns that let the
+// consultant decide many at once (review.xlsx's first sheet).
+type ReviewBudget struct {
+	Pairs          int            `json:"pairs"`            // review.csv rows: one per pair of customers
+	RowPairs       int            `json:"row_pairs"`        // the doubtful pairs of rows they stand for
+	SecondsPerPair int            `json:"seconds_per_pair"` // SecondsPerPair
+	Minutes        float64        `json:"minutes"`          // pairs × seconds_per_pair, in minutes, 1 decimal
+	Patterns       int            `json:"patterns"`         // evidence patterns among the pairs
+	Top5Share      float64        `json:"top5_share"`       // share of the pairs in the five largest patterns
+	Largest        []PatternCount `json:"largest"`          // the five largest patterns, most pairs first, then by code
+}
+
+// PatternCount is an evidence pattern with its review pairs.
+type PatternCount struct {
+	Pattern string `json:"pattern"` // stable code, as in review.csv's pattern column
+	Label   string `json:"label"`   // readable, in the report's language
+	Pairs   int    `json:"pairs"`
 }
 
 // Verdict answers "can we go live with this data?".
