@@ -46,6 +46,9 @@ type SyncInfo struct {
 	ContactChanges []state.ContactChange
 	ContactCounts  map[string]int
 	Republished    *state.RunRecord // a committed run whose outputs were rebuilt first, if any
+	// Learned is what the project's decisions teach about evidence
+	// patterns (rules match.learn_pattern), most decided first.
+	Learned []LearnedPattern
 }
 
 // Settings kept in the state between runs.
@@ -96,10 +99,13 @@ type syncRun struct {
 	cfg   Config
 	store *state.Store
 	snap  *state.Snapshot
-	norm  *normalize.Normalizer
-	res   *Result
-	info  *SyncInfo
-	full  bool // every row is matched: the first run, or rules changed
+	// patterns are the verdicts the run applies by evidence pattern
+	// (match.Options.Patterns).
+	patterns map[string]string
+	norm     *normalize.Normalizer
+	res      *Result
+	info     *SyncInfo
+	full     bool // every row is matched: the first run, or rules changed
 
 	prior    map[string]rowPrior // by fingerprint: rows of this run that the state held
 	changed  map[string]bool     // files read this run (their rows are all written back)
@@ -135,7 +141,11 @@ func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started ti
 // RulesHash identifies a set of rules: when it changes between runs, every
 // row is cleaned again.
 func RulesHash(r *rules.Rules) (string, error) {
-	b, err := yaml.Marshal(r)
+	// learn_pattern changes no row: what it changes, the patterns a run
+	// applies, is hashed with them (patternsHash).
+	rc := *r
+	rc.Match.LearnPattern = 0
+	b, err := yaml.Marshal(&rc)
 	if err != nil {
 		return "", fmt.Errorf("hash rules: %w", err)
 	}
@@ -189,7 +199,14 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	forgotten, err := ForgottenPatterns(ctx, store)
+	if err != nil {
+		return nil, err
+	}
 	s := newSyncRun(cfg, store, snap, time.Now())
+	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
+	s.patterns = appliedPatterns(s.info.Learned)
+	hash = patternsHash(hash, s.patterns)
 	s.info.First, s.info.Republished = snap.Last == nil, republished
 	if err := s.plan(ctx, hash); err != nil {
 		return nil, err
@@ -610,6 +627,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 		existing[len(fresh)+i] = row.CustomerID
 	}
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Patterns = s.patterns
 	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
 	opt.PriorNumbers = s.priorNumbers()
 	m, err := match.Match(ctx, recs, opt)
@@ -706,6 +724,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	}
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Patterns = s.patterns
 	if !s.full {
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
@@ -718,6 +737,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 		return nil, fmt.Errorf("match: %w", err)
 	}
 	s.res.Match, s.res.Matched = m, usable
+	for i := range s.info.Learned {
+		s.info.Learned[i].Applied = m.Stats.ByPattern[s.info.Learned[i].Pattern]
+	}
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -156,7 +158,7 @@ func applyReview(ctx context.Context, s *state.Store, name string, review *sink.
 		} else {
 			out.keeps++
 		}
-		ds = append(ds, state.Decision{A: d.A, B: d.B, Verdict: verdict, Source: source, At: now})
+		ds = append(ds, state.Decision{A: d.A, B: d.B, Verdict: verdict, Source: source, At: now, Pattern: d.Pattern})
 	}
 	if err := s.AddDecisions(ctx, ds); err != nil {
 		return nil, err
@@ -192,6 +194,56 @@ func (o *reviewOutcome) print(stdout, stderr io.Writer, name, statePath string) 
 	if o.merges+o.keeps > 0 {
 		fmt.Fprintf(stdout, "The decisions take effect in the next 'crmclean run --state %s'.\n", statePath)
 	}
+}
+
+// forgetPatternCommand stops a learned evidence pattern from being applied
+// by later runs.
+func forgetPatternCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("crmclean decide forget-pattern", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("state", "", "state `FILE` of the project (required; it must exist)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: crmclean decide forget-pattern --state FILE CODE
+
+Stop applying the evidence pattern CODE (as in review.csv's pattern column,
+e.g. "person·name=·mobile∅·address=") by itself. Once enough review
+decisions on a pattern all say the same (rules match.learn_pattern), runs
+with --state decide its pairs without asking; after forget-pattern its pairs
+go to review again from the next run on. The decisions made pair by pair
+stay.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("forget-pattern takes one pattern code, got %d arguments", len(pos))
+	}
+	code := pos[0]
+	if _, _, ok := match.ParsePattern(code); !ok {
+		return usagef("forget-pattern %q: not a pattern code; copy it from the pattern column of review.csv (e.g. person·name=·mobile∅·address=)", code)
+	}
+	if err := stateExists(*path); err != nil {
+		return err
+	}
+	s, err := openState(ctx, *path)
+	if err != nil {
+		return err
+	}
+	l, err := pipeline.ForgetPattern(ctx, s, code)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close state file %s: %w", *path, cerr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Forgot pattern %s (%d merge, %d keep decided pair by pair; those decisions stay).\n"+
+		"From the next 'crmclean run --state %s' on, its pairs go to review again.\n", code, l.Merge, l.Keep, *path)
+	return nil
 }
 
 // decideCommand records a decision on two customers or rows.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	preport "github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/sink"
@@ -396,6 +397,42 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	tw.Flush()
 }
 
+// maxLearnedShown is how many learned patterns the summary lists.
+const maxLearnedShown = 5
+
+// printLearned says what the project's decisions taught: the patterns the
+// run decided by itself, and those on their way to it.
+func printLearned(w io.Writer, learned []pipeline.LearnedPattern) {
+	shown := 0
+	for _, l := range learned {
+		if shown == maxLearnedShown {
+			break
+		}
+		verdict := "merge"
+		if l.Keep > 0 {
+			verdict = "keep"
+		}
+		all := l.Merge == 0 || l.Keep == 0
+		var what string
+		switch {
+		case l.Verdict == match.DecisionMerge:
+			what = fmt.Sprintf("%d decided, all merge: merged by the run itself from now on; %s left review this run", l.Decided(), plural(l.Applied, "pair", "pairs"))
+		case l.Verdict == match.DecisionKeep:
+			what = fmt.Sprintf("%d decided, all keep: kept apart by the run itself from now on; %s left review this run", l.Decided(), plural(l.Applied, "pair", "pairs"))
+		case l.Forgotten:
+			what = fmt.Sprintf("%d decided; forgotten (decide forget-pattern): never applied by itself", l.Decided())
+		case all && l.HardConflict && verdict == "merge":
+			what = fmt.Sprintf("%d decided, all merge; a hard conflict: never merged by pattern", l.Decided())
+		case all:
+			what = fmt.Sprintf("%d decided, all %s (rules match.learn_pattern decides when the run applies it)", l.Decided(), verdict)
+		default:
+			continue // decided both ways: the pattern does not tell
+		}
+		fmt.Fprintf(w, "learned pattern\t\t%s (%s): %s\n", l.Pattern, match.Label(l.Pattern, "en"), what)
+		shown++
+	}
+}
+
 // printSync adds what an incremental run did with the state.
 func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	c := si.Counts
@@ -405,6 +442,7 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 		fmt.Fprintf(w, "contacts changed\t%d\t(%d new, %d updated, %d merged, %d retired)\n",
 			k["new"]+k["updated"]+k["merged"]+k["retired"], k["new"], k["updated"], k["merged"], k["retired"])
 	}
+	printLearned(w, si.Learned)
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
 	if si.Regrown {
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")

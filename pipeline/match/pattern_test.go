@@ -89,3 +89,75 @@ func TestByCustomer(t *testing.T) {
 		}
 	}
 }
+
+// TestLearnedPatterns decides the review pairs of a pattern by a learned
+// verdict: merge joins them, keep leaves them apart, neither asks a person,
+// and a merge never applies to a pattern holding a hard conflict.
+func TestLearnedPatterns(t *testing.T) {
+	recs, _ := synth(3000, 7)
+	base, err := Match(context.Background(), recs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPattern := map[string][]Pair{}
+	for _, p := range base.Review {
+		byPattern[p.Pattern] = append(byPattern[p.Pattern], p)
+	}
+	var code string
+	for c, ps := range byPattern {
+		if !HardConflict(c) && (code == "" || len(ps) > len(byPattern[code])) {
+			code = c
+		}
+	}
+	if code == "" {
+		t.Fatal("no review pattern without a hard conflict: the corpus tests nothing")
+	}
+	for _, verdict := range []string{DecisionMerge, DecisionKeep} {
+		t.Run(verdict, func(t *testing.T) {
+			res, err := Match(context.Background(), recs, Options{Patterns: map[string]string{code: verdict}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range res.Review {
+				if p.Pattern == code {
+					t.Fatalf("pair %d-%d of %s still in review", p.A, p.B, code)
+				}
+			}
+			// Review leaves out pairs whose rows cluster together anyway;
+			// ByPattern counts every pair the verdict decided.
+			if res.Stats.ByPattern[code] < len(byPattern[code]) {
+				t.Errorf("ByPattern %v, want at least the %d review pairs of %s", res.Stats.ByPattern, len(byPattern[code]), code)
+			}
+			if len(res.Review) != len(base.Review)-len(byPattern[code]) && verdict == DecisionKeep {
+				t.Errorf("%d review pairs, want %d", len(res.Review), len(base.Review)-len(byPattern[code]))
+			}
+			joined := 0
+			for _, p := range byPattern[code] {
+				if together(res, p.A, p.B) {
+					joined++
+				}
+			}
+			switch {
+			case verdict == DecisionMerge && joined == 0:
+				t.Errorf("none of the %d pairs of %s merged", len(byPattern[code]), code)
+			case verdict == DecisionKeep && joined > 0:
+				t.Errorf("%d pairs of %s merged on keep", joined, code)
+			}
+		})
+	}
+	var hard string
+	for c := range byPattern {
+		if HardConflict(c) {
+			hard = c
+		}
+	}
+	if hard != "" {
+		res, err := Match(context.Background(), recs, Options{Patterns: map[string]string{hard: DecisionMerge}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stats.ByPattern[hard] != 0 {
+			t.Errorf("a merge applied to %s, a hard conflict", hard)
+		}
+	}
+}
