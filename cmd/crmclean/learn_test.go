@@ -9,6 +9,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/crmclean/crmclean/pipeline/sink"
 )
 
 // learnSheets writes two sheets holding six companies twice, each pair
@@ -113,5 +117,81 @@ func TestLearnPattern(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "decide", "forget-pattern", "--state", db, "no pattern"); code != exitUsage || !strings.Contains(stderr, "not a pattern code") {
 		t.Errorf("forget-pattern of a bad code: exit %d, %s", code, stderr)
+	}
+}
+
+// decidePattern fills the decision cell of pattern code on the patterns
+// sheet of review.xlsx.
+func decidePattern(t *testing.T, path, code, verdict string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("patterns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := rows[1] // below the note
+	for i, r := range rows[2:] {
+		if j := slices.Index(header, "pattern"); j < len(r) && r[j] == code {
+			cell, _ := excelize.CoordinatesToCellName(slices.Index(header, "decision")+1, i+3)
+			if err := f.SetCellStr("patterns", cell, verdict); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.Save(); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("pattern %s not on the patterns sheet: %q", code, rows)
+}
+
+// TestDecidePatternSheet decides a whole pattern on review.xlsx's first
+// sheet: review apply says how many pairs it decided, a pair's own
+// decision wins, and run --decisions applies it in a batch run.
+func TestDecidePatternSheet(t *testing.T) {
+	dir := t.TempDir()
+	sheets, out, db := filepath.Join(dir, "sheets"), filepath.Join(dir, "out"), filepath.Join(dir, "p.db")
+	learnSheets(t, sheets)
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--state", db, "--out", out, sheets); code != exitOK {
+		t.Fatalf("run: exit %d\n%s", code, stderr)
+	}
+	rows := readCSV(t, filepath.Join(out, "review.csv"))
+	if len(rows) != 6 {
+		t.Fatalf("%d review pairs, want 6", len(rows))
+	}
+	code := rows[0]["pattern"]
+	xlsx := filepath.Join(out, "review.xlsx")
+	decidePattern(t, xlsx, code, "合并")
+	f, err := excelize.OpenFile(xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, _ := excelize.ColumnNumberToName(slices.Index(sink.ReviewColumns, "decision") + 1)
+	if err := f.SetCellStr("review", col+"2", "不合并"); err != nil { // the first pair, decided on its own
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	c, stdout, stderr := runCLI(t, "review", "apply", "--state", db, xlsx)
+	if c != exitOK || !strings.Contains(stdout, "5 merge, 1 keep recorded") || !strings.Contains(stdout, "1 pattern decided 5 pairs") {
+		t.Fatalf("review apply: exit %d\n%s%s", c, stdout, stderr)
+	}
+	batch := filepath.Join(dir, "batch")
+	c, _, stderr = runCLI(t, "run", "--quiet", "--out", batch, "--decisions", xlsx, sheets)
+	if c != exitOK || !strings.Contains(stderr, "6 pairs decided (5 by 1 pattern on the patterns sheet)") {
+		t.Fatalf("run --decisions: exit %d\n%s", c, stderr)
+	}
+	if n := len(readCSV(t, filepath.Join(batch, "review.csv"))); n != 0 {
+		t.Errorf("%d review pairs left, want none", n)
+	}
+	if n := len(readCSV(t, filepath.Join(batch, "clean.csv"))); n != 7 {
+		t.Errorf("%d customers, want 7 (5 pairs merged, 1 kept apart)", n)
 	}
 }

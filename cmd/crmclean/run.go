@@ -271,8 +271,11 @@ func readDecisionFiles(ctx context.Context, files []string, statePath string, st
 				byPattern++
 			}
 		}
-		fmt.Fprintf(stderr, "Decisions from %s: %d pairs decided (%d by %s), %s undecided\n", files[i], len(review.Decided), byPattern,
-			plural(len(review.Patterns), "pattern", "patterns"), rowCount(review.Undecided))
+		by := ""
+		if byPattern > 0 {
+			by = fmt.Sprintf(" (%d by %s on the patterns sheet)", byPattern, plural(len(review.Patterns), "pattern", "patterns"))
+		}
+		fmt.Fprintf(stderr, "Decisions from %s: %s decided%s, %s undecided\n", files[i], plural(len(review.Decided), "pair", "pairs"), by, rowCount(review.Undecided))
 	}
 	return out, nil
 }
