@@ -108,8 +108,14 @@ func CheckTarget(target string) error {
 		}
 	}
 	if len(foreign) > 0 {
-		return fmt.Errorf("output folder %s %w: %s; move them elsewhere (or choose another --out folder), since a run replaces the whole folder",
-			target, ErrForeignFiles, strings.Join(foreign, ", "))
+		hint := "move them elsewhere (or choose another --out folder), since a run replaces the whole folder"
+		for _, f := range foreign {
+			if strings.HasPrefix(f, "~$") {
+				hint = "a ~$ file means the workbook is open in Excel: close it; " + hint
+				break
+			}
+		}
+		return fmt.Errorf("output folder %s %w: %s; %s", target, ErrForeignFiles, strings.Join(foreign, ", "), hint)
 	}
 	return nil
 }

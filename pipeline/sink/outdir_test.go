@@ -104,6 +104,10 @@ func TestPublishKeepsWork(t *testing.T) {
 			publishFiles(t, target, nil, "clean.csv")
 			os.WriteFile(filepath.Join(target, "review 已审.xlsx"), nil, 0o600)
 		}, wantErr: ErrForeignFiles, errNames: []string{"review 已审.xlsx"}},
+		{name: "a workbook open in Excel", setup: func(t *testing.T, target string) {
+			publishFiles(t, target, nil, "clean.csv", "review.csv")
+			os.WriteFile(filepath.Join(target, "~$review.xlsx"), nil, 0o600)
+		}, wantErr: ErrForeignFiles, errNames: []string{"~$review.xlsx", "open in Excel"}},
 		{name: "marker of an older release lists no files", setup: func(t *testing.T, target string) {
 			os.MkdirAll(target, 0o700)
 			os.WriteFile(filepath.Join(target, Marker), []byte("crmclean output folder\n"), 0o600)
