@@ -33,7 +33,7 @@ bench: build
 	CRMCLEAN_BENCH_DIR=$(BENCH_DIR) $(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./... | tee bench.txt
 	@echo "== end-to-end run on $(BENCH_ROWS) rows"
 	rm -rf $(BENCH_DIR)-out
-	/usr/bin/time -v $(BIN) run --quiet --out $(BENCH_DIR)-out $(BENCH_DIR)/sheets 2>&1 | grep -E 'rows in|customers out|time|Maximum resident|Elapsed' || true
+	/usr/bin/time -v $(BIN) run --out $(BENCH_DIR)-out $(BENCH_DIR)/sheets 2>&1 | grep -E ': done|rows in|customers out|time|Maximum resident|Elapsed' || true
 
 # Incremental sync at BENCH_ROWS rows: a full run into a new state file, then
 # a re-run given one new file of about 1% more rows, with --changes-only.
@@ -44,10 +44,10 @@ bench-sync: build
 	$(GO) run ./fixtures/gen --rows $$(( $(BENCH_ROWS) * 33 / 1000 )) --out $(SYNC_DIR)/new
 	ln -s $(abspath $(BENCH_DIR))/sheets/* $(SYNC_DIR)/sheets/
 	@echo "== full run into a new state ($(BENCH_ROWS) rows)"
-	/usr/bin/time -v $(BIN) run --quiet --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out1 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows (in|read)|customers|files|Maximum resident|Elapsed'
+	/usr/bin/time -v $(BIN) run --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out1 $(SYNC_DIR)/sheets 2>&1 | grep -E ': done|rows (in|read)|customers|files|time|Maximum resident|Elapsed'
 	cp $(SYNC_DIR)/new/sheets/客服中心.csv $(SYNC_DIR)/sheets/客服中心-新增.csv
 	@echo "== re-run with one new file of $$(( $$(wc -l < $(SYNC_DIR)/sheets/客服中心-新增.csv) - 1 )) rows, --changes-only"
-	/usr/bin/time -v $(BIN) run --quiet --changes-only --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out2 $(SYNC_DIR)/sheets 2>&1 | grep -E 'rows (in|read)|customers|files|matched|Maximum resident|Elapsed'
+	/usr/bin/time -v $(BIN) run --changes-only --state $(SYNC_DIR)/state.db --out $(SYNC_DIR)/out2 $(SYNC_DIR)/sheets 2>&1 | grep -E ': done|rows (in|read)|customers|files|matched|time|Maximum resident|Elapsed'
 	@ls -l $(SYNC_DIR)/state.db*
 
 lint:

@@ -63,11 +63,19 @@ type Config struct {
 }
 
 // Progress receives progress of long stages. Implementations must be safe
-// for concurrent use.
+// for concurrent use. The "read" stage counts bytes of the input files (its
+// total, their sizes, is known before reading); the others count what they
+// go through (customers, files) or nothing.
 type Progress interface {
 	Stage(name string, total int64) // a new stage begins; total may be -1 when unknown
-	Add(n int64)
+	Add(n int64)                    // n more towards total
 	Done()
+}
+
+// RowProgress is a Progress that also counts the rows of the read stage.
+type RowProgress interface {
+	Progress
+	AddRows(n int64)
 }
 
 type noProgress struct{}
@@ -101,6 +109,10 @@ type Result struct {
 
 // batchSize is how many rows travel together to a normalization worker.
 const batchSize = 2048
+
+// progressEvery is how many golden records a worker builds between two
+// progress reports.
+const progressEvery = 1024
 
 // Process runs every stage but writing and returns the result.
 func Process(ctx context.Context, cfg Config) (*Result, error) {
@@ -214,8 +226,20 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 	reuse func(*record.Record) bool) error {
 	reader := ingest.NewReader(cfg.Rules)
 	val := validate.New(cfg.Rules)
-	cfg.Progress.Stage("read", -1)
+	sizes := make([]int64, len(inputs))
+	var total int64
+	for i, in := range inputs {
+		if st, err := os.Stat(in.Path); err == nil {
+			sizes[i] = st.Size()
+			total += sizes[i]
+		}
+	}
+	cfg.Progress.Stage("read", total)
 	defer cfg.Progress.Done()
+	addRows := func(int64) {}
+	if rp, ok := cfg.Progress.(RowProgress); ok {
+		addRows = rp.AddRows
+	}
 
 	batches := make(chan []*record.Record, cfg.Workers*2)
 	workers, wctx := errgroup.WithContext(ctx)
@@ -225,7 +249,7 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 				for _, r := range b {
 					clean(r, norm, val)
 				}
-				cfg.Progress.Add(int64(len(b)))
+				addRows(int64(len(b)))
 				if wctx.Err() != nil {
 					return wctx.Err()
 				}
@@ -250,9 +274,27 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 		in := inputs[i]
 		readers.Go(func() error {
 			var batch []*record.Record
-			res.Files[i] = reader.ReadFile(rctx, in, func(r *record.Record) {
+			copies := int64(0) // rows not cleaned (identical to an earlier one, or reused), counted as read
+			var told int64     // bytes of the file counted
+			count := func(n int64) {
+				told += n
+				cfg.Progress.Add(n)
+			}
+			res.Files[i] = reader.ReadFileCounting(rctx, in, func(r *record.Record) {
 				perFile[i] = append(perFile[i], r)
+				if r.SameAs != "" {
+					// Identical to an earlier row: merge.FollowIdentical fills it in.
+					if copies++; copies == batchSize {
+						addRows(copies)
+						copies = 0
+					}
+					return
+				}
 				if reuse != nil && reuse(r) {
+					if copies++; copies == batchSize {
+						addRows(copies)
+						copies = 0
+					}
 					return
 				}
 				batch = append(batch, r)
@@ -260,9 +302,14 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 					send(batch)
 					batch = nil
 				}
-			})
+			}, count)
 			if len(batch) > 0 {
 				send(batch)
+			}
+			addRows(copies)
+			// The whole file is read (or could not be): its bytes are done.
+			if rest := sizes[i] - told; rest > 0 {
+				cfg.Progress.Add(rest)
 			}
 			return nil
 		})
@@ -318,7 +365,8 @@ func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, 
 	}
 	res.Match, res.Matched = m, usable
 	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
-	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers)
+	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers, cfg.Progress)
+	merge.FollowIdentical(res.Records, res.Customers)
 	return nil
 }
 
@@ -336,15 +384,19 @@ func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string
 // rows) on workers goroutines, and returns them sorted by customer id.
 // Clusters share no rows and a Merger keeps no state, so the records are
 // those a single goroutine would make.
-func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int) []*merge.Customer {
+func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
+	progress.Stage("golden records", int64(len(clusters)))
+	defer progress.Done()
 	customers := make([]*merge.Customer, len(clusters))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range max(workers, 1) {
 		wg.Go(func() {
+			built := 0
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(clusters) {
+					progress.Add(int64(built))
 					return
 				}
 				cl := make([]*record.Record, len(clusters[i]))
@@ -352,6 +404,10 @@ func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Recor
 					cl[j] = rows[idx]
 				}
 				customers[i] = merger.Build(cl)
+				if built++; built == progressEvery {
+					progress.Add(int64(built))
+					built = 0
+				}
 			}
 		})
 	}

@@ -454,7 +454,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
 	bad := map[string]bool{}
 	for _, f := range s.res.Files {
-		if _, known := s.snap.Files[f.Rel]; f.Err != nil && known {
+		if _, known := s.snap.Files[f.Rel]; f.Incomplete() && known {
 			bad[f.Rel] = true
 			delete(s.changed, f.Rel)
 			s.info.FilesKept = append(s.info.FilesKept, f.Rel)
@@ -690,6 +690,9 @@ func (s *syncRun) fromState(row state.Row) *record.Record {
 	if r.Status == record.Kept || r.Status == record.Merged {
 		s.prior[r.Fingerprint] = priorOf(&row)
 	}
+	if r.SameAs != "" {
+		return r // not matched: it follows its first row (merge.FollowIdentical)
+	}
 	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
 	r.ContactID = ""
 	return r
@@ -744,7 +747,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
 	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
-	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers)
+	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers, s.cfg.Progress)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -764,6 +767,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	if err := s.contactIDs(ctx, customers); err != nil {
 		return nil, err
 	}
+	merge.FollowIdentical(s.matched, customers)
 	sortByID(customers)
 	s.res.Customers = customers
 	return m, nil
@@ -787,7 +791,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
-		if f.Err != nil {
+		if f.Incomplete() {
 			unreadable[f.Rel] = true
 		}
 	}
@@ -873,7 +877,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	var usable []*record.Record
 	for _, r := range s.matched {
 		_, known := s.keys[r]
-		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) {
+		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			usable = append(usable, r)
 		}
 	}

@@ -77,7 +77,7 @@ func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip
 		}
 		r := row.Record()
 		recs = append(recs, r)
-		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
 			groups[r.CustomerID] = append(groups[r.CustomerID], r)
 		}
 		return nil
@@ -94,6 +94,7 @@ func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip
 		}
 		customers = append(customers, c)
 	}
+	merge.FollowIdentical(recs, customers)
 	sortByID(customers)
 	return recs, customers, nil
 }

@@ -714,6 +714,32 @@ func TestSyncKeepsRowsOfAFileNowUnreadable(t *testing.T) {
 	}
 }
 
+// TestSyncKeepsRowsOfAFileBrokenOffMidway: a file the state knows that
+// now breaks off mid-way (here a cell beyond the 1 MB limit) keeps its
+// stored rows, like a file that cannot be read at all: the rows below the
+// break must not be taken for deleted.
+func TestSyncKeepsRowsOfAFileBrokenOffMidway(t *testing.T) {
+	e := newSyncEnv(t)
+	first, _ := e.run()
+	raw, err := os.ReadFile(filepath.Join(e.sheets, "老系统导出.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(raw), "\n")
+	lines[3] = strings.Repeat("长", 400_000) + "," + lines[3] // row 4: a cell of 1.2 MB
+	e.write("老系统导出.csv", strings.Join(lines, ""))
+	second, _ := e.run()
+	if !slices.Contains(second.Sync.FilesKept, "老系统导出.csv") || slices.Contains(second.Sync.FilesRead, "老系统导出.csv") {
+		t.Errorf("file broken off: kept %v, read %v", second.Sync.FilesKept, second.Sync.FilesRead)
+	}
+	if got := changesByKind(second); len(got["retired"]) != 0 || len(got["updated"]) != 0 || len(got["new"]) != 0 {
+		t.Errorf("a copy broken off changed customers: %d retired, %d updated, %d new", len(got["retired"]), len(got["updated"]), len(got["new"]))
+	}
+	if !slices.Equal(customerIDs(first), customerIDs(second)) {
+		t.Error("customers changed")
+	}
+}
+
 // TestSyncRematchesWhenRowsDouble: weights estimated on one small sheet
 // are not used to match ten times as many rows; the run that more than
 // doubles the rows matches every row, as a batch run would.

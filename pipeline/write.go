@@ -76,12 +76,22 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		writers = append(writers, func(dir string) error { return sink.WriteChanges(dir, changes) })
 	}
 	// The files are independent: write them side by side.
+	progress := cfg.Progress
+	if progress == nil {
+		progress = noProgress{}
+	}
+	progress.Stage("write", int64(len(writers)))
 	g := new(errgroup.Group)
 	g.SetLimit(max(cfg.Workers, 1))
 	for _, w := range writers {
-		g.Go(func() error { return w(st.Dir) })
+		g.Go(func() error {
+			defer progress.Add(1)
+			return w(st.Dir)
+		})
 	}
-	if err := g.Wait(); err != nil {
+	err = g.Wait()
+	progress.Done()
+	if err != nil {
 		st.Abort()
 		return nil, fmt.Errorf("write output: %w", err)
 	}

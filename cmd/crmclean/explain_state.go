@@ -62,7 +62,7 @@ func stateTables(ctx context.Context, st *state.Store, id string) (map[string][]
 		return nil, fmt.Errorf("read customer %s from the state: %w", id, err)
 	}
 	t := map[string][]map[string]string{}
-	t["clean.csv"] = []map[string]string{zip(sink.CleanColumns, sink.CleanRow(&c, nil))}
+	t["clean.csv"] = []map[string]string{zip(sink.CleanColumns, sink.CleanRow(&c, sink.Extras{}))}
 	rows, err := st.CustomerRows(ctx, id)
 	if err != nil {
 		return nil, err

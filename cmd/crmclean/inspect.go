@@ -71,9 +71,13 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			prefix = "    "
 		}
 		if !sh.HeaderFound {
-			if sh.Rows == 0 {
+			switch {
+			case sh.Err != nil:
+				fmt.Fprintf(w, "%s%s\n", prefix, stopMessage(sh))
+			case sh.Rows == 0:
 				fmt.Fprintf(w, "%sempty sheet\n", prefix)
-			} else {
+			}
+			if sh.Rows > 0 {
 				fmt.Fprintf(w, "%sno header row found in the first %d rows: its %d rows would be rejected\n", prefix, mapping.HeaderScan, sh.Rows)
 			}
 			continue
@@ -103,8 +107,11 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			fmt.Fprintf(w, "%sunmapped: %s\n", prefix, strings.Join(unmapped, ", "))
 		}
 		fmt.Fprintf(w, "%srows: %d data, %d noise (footers, subtotals, blank), %d read in all\n", prefix, sh.DataRows, sh.Noise, sh.Rows)
+		for _, msg := range sh.Warnings {
+			fmt.Fprintf(w, "%swarning: %s\n", prefix, msg)
+		}
 		if sh.Err != nil {
-			fmt.Fprintf(w, "%sreading stopped early: %v\n", prefix, sh.Err)
+			fmt.Fprintf(w, "%s%s\n", prefix, stopMessage(sh))
 		}
 	}
 	if rep.Err != nil {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	preport "github.com/crmclean/crmclean/pipeline/report"
@@ -190,6 +191,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	s := summarize(res)
 	printFileProblems(stderr, res)
+	printOutputNotes(stderr, res)
 	printSummary(stderr, res, s, *out)
 	if res.Previous != "" {
 		fmt.Fprintf(stderr, "Note: the review file of the folder replaced held decisions this run did not apply: it is kept as %s\n"+
@@ -313,16 +315,17 @@ func summarize(res *pipeline.Result) summary {
 		if si != nil && !read[r.Prov.File] {
 			continue
 		}
-		s.rowsIn++
+		n := r.Prov.Rows() // a run of blank rows counts all its rows
+		s.rowsIn += n
 		switch r.Status {
 		case record.Kept:
 			s.kept++
 		case record.Merged:
 			s.mergedRead++
 		case record.Rejected:
-			s.rejected++
+			s.rejected += n
 		case record.Skipped:
-			s.skipped++
+			s.skipped += n
 		}
 	}
 	for _, f := range res.Files {
@@ -351,10 +354,13 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 			fmt.Fprintf(w, "Note: %s, sheet %q not read: %s\n", f.Rel, sk.Name, sk.Reason)
 		}
 		for _, sh := range f.Sheets {
-			if sh.Err != nil {
-				fmt.Fprintf(w, "Warning: reading stopped early: %v\n", sh.Err)
+			for _, msg := range sh.Warnings {
+				fmt.Fprintf(w, "Warning: %s\n", msg)
 			}
-			if sh.Rows == 0 {
+			if msg := stopMessage(sh); msg != "" {
+				fmt.Fprintf(w, "Warning: %s\n", msg)
+			}
+			if sh.Rows == 0 && sh.Err == nil {
 				fmt.Fprintf(w, "Note: %s%s is empty\n", f.Rel, sheetLabel(sh.Name))
 			}
 			if !sh.HeaderFound && sh.Rows > 0 {
@@ -365,6 +371,28 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 	for _, ig := range res.Ignored {
 		fmt.Fprintf(w, "Note: skipped %s: %s\n", ig.Path, ig.Reason)
 	}
+}
+
+// printOutputNotes says where the outputs hold less than the inputs: source
+// columns beyond what a sheet has room for, carried in one column.
+func printOutputNotes(w io.Writer, res *pipeline.Result) {
+	if e := sink.CleanExtras(res.Customers); len(e.Rolled) > 0 {
+		fmt.Fprintf(w, "Warning: the inputs carry %d source columns, more than clean.xlsx has room for: the first %d have columns of their own in clean.csv and clean.xlsx, the other %d (from %q on) are carried in the last column, %q, as header=value pairs\n",
+			len(e.Headers)+len(e.Rolled), len(e.Headers), len(e.Rolled), e.Rolled[0], sink.ExtraColumn)
+	}
+}
+
+// stopMessage describes a sheet whose reading broke off, in one message:
+// where it stopped and where the rest is accounted for.
+func stopMessage(sh ingest.SheetReport) string {
+	switch {
+	case sh.Err == nil:
+		return ""
+	case sh.Stopped > 0:
+		return fmt.Sprintf("reading stopped early: %v (%d rows above it were read; from row %d on, the sheet is one rejected entry in lineage.csv)",
+			sh.Err, sh.Rows, sh.Stopped)
+	}
+	return sh.Err.Error()
 }
 
 func sheetLabel(name string) string {

@@ -148,3 +148,44 @@ func TestDiscover(t *testing.T) {
 		t.Errorf("direct file rel = %q", in[0].Rel)
 	}
 }
+
+// TestIdenticalRowsNameTheirFirst checks which rows are taken for copies
+// of an earlier row (record.SameAs, merged until the pipeline names the
+// row): the same cells under the same headers, with or without a source
+// id; not a row sharing only its source id, nor one in another sheet.
+func TestIdenticalRowsNameTheirFirst(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		content string
+		copies  []int // rows taken for copies of the row in same
+		same    int
+	}{
+		{"NoSourceID", "客户名称,手机\n甲公司,13800138000\n甲公司,13800138000\n乙公司,13900139000\n甲公司,13800138000\n", []int{3, 5}, 2},
+		{"SameSourceID", "客户编号,客户名称,手机\nA1,甲公司,13800138000\nA1,甲公司,13800138000\n", []int{3}, 2},
+		{"SourceIDOnly", "客户编号,客户名称,手机\nA1,甲公司,13800138000\nA1,甲公司,13700137000\nA1,甲公司,13600136000\n", nil, 0},
+		{"DittoMark", "客户名称,手机\n甲公司,13800138000\n〃,13800138000\n", []int{3}, 2},
+		{"OtherContent", "客户名称,手机\n甲公司,13800138000\n甲公司,13800138001\n", nil, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, _ := readAll(t, rules.Default(), writeFile(t, t.TempDir(), "客户.csv", tt.content))
+			fps := map[int]string{}
+			var copies []int
+			for _, r := range recs {
+				fps[r.Prov.Row] = r.Fingerprint
+				if r.SameAs == "" {
+					if r.Status == record.Merged {
+						t.Errorf("row %d merged but no copy", r.Prov.Row)
+					}
+					continue
+				}
+				copies = append(copies, r.Prov.Row)
+				if r.Status != record.Merged || r.Reason != ReasonIdentical || r.SameAs != fps[tt.same] {
+					t.Errorf("row %d: %s %q, same as %s; want merged as a copy of row %d (%s)", r.Prov.Row, r.Status, r.Reason, r.SameAs, tt.same, fps[tt.same])
+				}
+			}
+			if !slices.Equal(copies, tt.copies) {
+				t.Errorf("copies at rows %v, want %v", copies, tt.copies)
+			}
+		})
+	}
+}

@@ -21,14 +21,19 @@ func TestOccurrences(t *testing.T) {
 	}
 	var o occurrences
 	want := map[[10]byte]int{}
+	first := map[[10]byte]uint32{}
 	for round := range 3 {
 		for i, k := range keys {
 			if (i+round)%3 == 0 && round > 0 {
 				continue // uneven counts
 			}
 			want[k]++
-			if got := o.add(k); got != want[k] {
-				t.Fatalf("round %d, key %d: add gave %d, want %d", round, i, got, want[k])
+			content := uint32(i % (round + 2)) // equal to the first's in some rounds only
+			if want[k] == 1 {
+				first[k] = content
+			}
+			if got, same := o.add(k, content); got != want[k] || same != (content == first[k]) {
+				t.Fatalf("round %d, key %d: add gave %d, %t; want %d, %t", round, i, got, same, want[k], content == first[k])
 			}
 		}
 	}

@@ -6,6 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"slices"
+	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/mapping"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
@@ -46,6 +49,21 @@ type FileReport struct {
 	Skipped  []source.SkippedSheet
 }
 
+// Incomplete reports whether part of the file could not be read: the file
+// itself, or a sheet from some row on (or, every row read, with a checksum
+// that failed).
+func (r FileReport) Incomplete() bool {
+	if r.Err != nil {
+		return true
+	}
+	for _, sh := range r.Sheets {
+		if sh.Err != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // SheetReport describes one sheet.
 type SheetReport struct {
 	Name        string
@@ -55,15 +73,35 @@ type SheetReport struct {
 	DataRows    int // rows below the header that are not noise
 	Noise       int
 	Err         error // reading broke off (a *source.PositionError); rows before it are kept
+	// Stopped is the row where reading stopped, when Err names one: it and
+	// the rows below it are one rejected lineage entry. It is 0 when every
+	// row was read (a workbook whose checksum failed at the end).
+	Stopped int
+	// Warnings are problems of the sheet that a person should know and
+	// that no data row carries: a repaired header, bad bytes in it.
+	Warnings []string
 }
 
 // Emit receives each row read, in sheet order: data rows with Status "",
-// noise, title and header rows with Status skipped.
+// noise, title and header rows with Status skipped, and data rows
+// identical to an earlier one of their sheet with Status merged and SameAs
+// set (they need no cleaning: merge.FollowIdentical gives them the lineage
+// of that row).
 type Emit func(*record.Record)
 
 // ReadFile reads every sheet of one file. It never fails: problems are in
 // the report, and every row read reaches emit.
 func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport {
+	return rd.ReadFileCounting(ctx, in, emit, nil)
+}
+
+// progressRows is how many rows are read between two byte counts.
+const progressRows = 256
+
+// ReadFileCounting is ReadFile telling count (when not nil), every few
+// hundred rows and at the end, how many more bytes of the file on disk
+// were read (see source.File.BytesRead): a progress bar by bytes.
+func (rd *Reader) ReadFileCounting(ctx context.Context, in Input, emit Emit, count func(delta int64)) FileReport {
 	rep := FileReport{Input: in}
 	f, err := source.Open(in.Path)
 	if err != nil {
@@ -71,6 +109,23 @@ func (rd *Reader) ReadFile(ctx context.Context, in Input, emit Emit) FileReport 
 		return rep
 	}
 	defer f.Close()
+	if count != nil {
+		var told int64
+		tell := func() {
+			if n := f.BytesRead(); n > told {
+				count(n - told)
+				told = n
+			}
+		}
+		defer tell()
+		rows, inner := 0, emit
+		emit = func(r *record.Record) {
+			inner(r)
+			if rows++; rows%progressRows == 0 {
+				tell()
+			}
+		}
+	}
 	rep.Format, rep.Encoding, rep.Delim, rep.Skipped = f.Format, f.Encoding, f.Delim, f.Skipped
 	for _, sh := range f.Sheets {
 		if ctx.Err() != nil {
@@ -117,7 +172,17 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 	st := &sheetState{in: in, sheet: sh.Name}
 	var buf []source.Row
 	flush := func() {
-		layout, ok := rd.mapper.Detect(in.Rel, buf)
+		probe := repairStrayQuotes(buf)
+		layout, ok := rd.mapper.Detect(in.Rel, probe)
+		if i := headerIndex(buf, layout.HeaderRow); ok && i >= 0 && !slices.Equal(probe[i].Cells, buf[i].Cells) {
+			buf[i] = probe[i]
+			for _, is := range buf[i].Issues {
+				if is.Rule == source.RuleStrayQuote {
+					rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s, row %d, column %s: the header cell opens a quote that never closes: it was read without the quote, as %q",
+						location(in.Rel, sh.Name), buf[i].Num, record.ColumnName(is.Col), buf[i].Cells[is.Col].Text))
+				}
+			}
+		}
 		rep.HeaderFound = ok
 		if ok {
 			st.layout = layout
@@ -138,13 +203,15 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 		}
 		buf = nil
 	}
-	detected := false
+	detected, n := false, 0
+	var stop *source.PositionError
 	for r, err := range sh.Rows {
 		if err != nil {
 			rep.Err = relabel(err, in)
+			errors.As(err, &stop)
 			break
 		}
-		if r.Num%4096 == 0 && ctx.Err() != nil {
+		if n++; n%4096 == 0 && ctx.Err() != nil {
 			rep.Err = ctx.Err()
 			break
 		}
@@ -161,38 +228,85 @@ func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit
 	if !detected {
 		flush()
 	}
+	if stop != nil && stop.Row > 0 {
+		rep.Stopped = stop.Row
+		emit(unread(in, sh.Name, stop))
+	}
 	return rep
 }
 
-func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit) {
-	rep.Rows++
-	rec := &record.Record{Prov: record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num}}
+// ReasonUnread begins the lineage reason of the rows of a sheet that
+// could not be read, from the row where reading stopped.
+const ReasonUnread = "not read"
+
+// unread is the lineage entry of the rows of a sheet from the one where
+// reading stopped (stop.Row) to its last row, when the file declares it: one
+// rejected entry, so that every row is accounted for.
+func unread(in Input, sheet string, stop *source.PositionError) *record.Record {
+	rec := &record.Record{Prov: record.Provenance{File: in.Rel, Sheet: sheet, Row: stop.Row}, Status: record.Rejected}
 	switch {
-	case !rep.HeaderFound:
-		if r.Blank() {
-			rec.Status, rec.Reason = record.Skipped, "blank row"
-		} else {
-			rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
+	case stop.LastRow > stop.Row:
+		rec.Prov.RowEnd = stop.LastRow
+		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, so rows %d-%d were not read: %v", ReasonUnread, stop.Row, stop.Row, stop.LastRow, stop.Err)
+	case stop.LastRow == stop.Row:
+		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, the last: %v", ReasonUnread, stop.Row, stop.Err)
+	default:
+		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, so it and any rows below it were not read: %v", ReasonUnread, stop.Row, stop.Err)
+	}
+	return rec
+}
+
+// Reasons of blank rows in lineage: one row, or a run of them in one entry
+// (row to row_end).
+const (
+	ReasonBlankRow  = "blank row"
+	ReasonBlankRows = "blank rows"
+)
+
+func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit) {
+	rec := &record.Record{Prov: record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num, RowEnd: r.End}}
+	rep.Rows += rec.Prov.Rows()
+	blank := ReasonBlankRow
+	if r.End > r.Num {
+		blank = ReasonBlankRows
+	}
+	switch {
+	case r.Blank() && len(r.Issues) == 0: // a row whose only cell was lost is not blank
+		rec.Status, rec.Reason = record.Skipped, blank
+		if rep.HeaderFound && r.Num > st.layout.HeaderRow {
+			rep.Noise += rec.Prov.Rows()
 		}
+	case !rep.HeaderFound:
+		rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
 	case r.Num < st.layout.HeaderRow:
 		rec.Status, rec.Reason = record.Skipped, "title row above the header"
-		if r.Blank() {
-			rec.Reason = "blank row"
-		}
 	case r.Num == st.layout.HeaderRow:
 		st.header = r
 		rec.Status, rec.Reason = record.Skipped, "header row"
+		for _, is := range r.Issues {
+			if is.Rule != source.RuleStrayQuote { // reported as repaired
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s", issuePlace(st, r.Num, is.Col), is.Message))
+			}
+		}
 	default:
-		if why := rd.mapper.Noise(r, st.header); why != "" {
+		if why := rd.mapper.Noise(r, st.header); why != "" && !r.Blank() {
 			rec.Status, rec.Reason = record.Skipped, why
 			rep.Noise++
 			break
 		}
 		rep.DataRows++
 		rd.fill(st, rec, r)
+		if rec.SameAs != "" {
+			rec.Status, rec.Reason = record.Merged, ReasonIdentical
+		}
 	}
 	emit(rec)
 }
+
+// ReasonIdentical is the lineage reason of a row identical to an earlier
+// row of its sheet until the pipeline names that row
+// (merge.FollowIdentical).
+const ReasonIdentical = "identical to an earlier row of the sheet"
 
 // fill turns a data row's cells into values: cleaned, placeholders emptied,
 // ditto marks resolved from the row above, lossy numbers distrusted.
@@ -200,6 +314,20 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 	if r.Ragged {
 		rec.AddIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning,
 			Message: fmt.Sprintf("row has %d cells where the header row has %d; cells were read as they stand", len(r.Cells), r.Want)})
+	}
+	for _, is := range r.Issues {
+		if col, mapped := st.column(is.Col); mapped {
+			if col.Sensitive {
+				if !rd.keepSensitive {
+					continue // the column is dropped: so is what it held
+				}
+				is.Field = "sensitive"
+			} else {
+				is.Field = col.Field
+			}
+			is.Header = col.Header
+		}
+		rec.AddIssue(is)
 	}
 	rec.Values = make([]record.Value, 0, len(r.Cells))
 	for i, c := range r.Cells {
@@ -250,7 +378,9 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 
 // fingerprint identifies a row by file, sheet and content — or its source
 // key where one is mapped — so it keeps its identity when rows above it are
-// inserted. Identical rows in one sheet are told apart by occurrence.
+// inserted. Identical rows in one sheet are told apart by occurrence, and
+// a row with the content of the first row of its fingerprint gets that
+// row's fingerprint in SameAs.
 func (st *sheetState) fingerprint(rec *record.Record) string {
 	b := st.hashed[:0]
 	write := func(p string) {
@@ -258,24 +388,37 @@ func (st *sheetState) fingerprint(rec *record.Record) string {
 	}
 	write(st.in.Rel)
 	write(st.sheet)
+	for _, v := range rec.Values {
+		write(v.Header)
+		write(v.Text)
+	}
+	var content uint32
 	if id := rec.Get(record.FieldSourceID); id != "" {
+		// Rows keyed by a source id share a fingerprint whatever their
+		// content: a checksum of the content tells which are identical
+		// to the first (two rows a clash took for identical would still
+		// share their source id).
+		content = crc32.Checksum(b, castagnoli)
+		b = b[:0]
+		write(st.in.Rel)
+		write(st.sheet)
 		write("id")
 		write(id)
-	} else {
-		for _, v := range rec.Values {
-			write(v.Header)
-			write(v.Text)
-		}
 	}
 	st.hashed = b
 	sum := sha256.Sum256(b)
-	id := [10]byte(sum[:10])
-	fp := hex.EncodeToString(id[:]) // 20 hex digits
-	if n := st.seen.add(id); n > 1 {
+	key := [10]byte(sum[:10])
+	fp := hex.EncodeToString(key[:]) // 20 hex digits
+	if n, same := st.seen.add(key, content); n > 1 {
+		if same {
+			rec.SameAs = fp
+		}
 		fp = fmt.Sprintf("%s-%d", fp, n)
 	}
 	return fp
 }
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // previousCell is the cleaned text of a column in the last data row.
 type previousCell struct {
@@ -285,7 +428,7 @@ type previousCell struct {
 
 // column returns the mapping of column i, if it is mapped.
 func (st *sheetState) column(i int) (mapping.Column, bool) {
-	if i < len(st.byCol) && st.isMapped[i] {
+	if i >= 0 && i < len(st.byCol) && st.isMapped[i] {
 		return st.byCol[i], true
 	}
 	return mapping.Column{}, false
@@ -311,4 +454,59 @@ func (st *sheetState) forget(i int) {
 	if i < len(st.previous) {
 		st.previous[i] = previousCell{}
 	}
+}
+
+// repairStrayQuotes returns rows with the quote that opens a cell and never
+// closes (source.RuleStrayQuote) taken off, for finding the header: a
+// stray " before a header cell must not hide the column's name. The rows
+// themselves are left as they are.
+func repairStrayQuotes(rows []source.Row) []source.Row {
+	var out []source.Row
+	for i, r := range rows {
+		cloned := false
+		for _, is := range r.Issues {
+			if is.Rule != source.RuleStrayQuote || is.Col < 0 || is.Col >= len(r.Cells) {
+				continue
+			}
+			if out == nil {
+				out = slices.Clone(rows)
+			}
+			if !cloned {
+				out[i].Cells, cloned = slices.Clone(r.Cells), true
+			}
+			out[i].Cells[is.Col].Text = strings.TrimPrefix(r.Cells[is.Col].Text, `"`)
+		}
+	}
+	if out == nil {
+		return rows
+	}
+	return out
+}
+
+// headerIndex returns the index in rows of the row numbered num, or -1.
+func headerIndex(rows []source.Row, num int) int {
+	for i, r := range rows {
+		if r.Num == num {
+			return i
+		}
+	}
+	return -1
+}
+
+// location names a sheet as messages do: the file, and the sheet of a
+// workbook.
+func location(rel, sheet string) string {
+	if sheet == "" {
+		return rel
+	}
+	return fmt.Sprintf("%s, sheet %q", rel, sheet)
+}
+
+// issuePlace names the row and column of an issue of a sheet's row.
+func issuePlace(st *sheetState, row, col int) string {
+	p := fmt.Sprintf("%s, row %d", location(st.in.Rel, st.sheet), row)
+	if col >= 0 {
+		p += ", column " + record.ColumnName(col)
+	}
+	return p
 }

@@ -15,13 +15,28 @@ type Provenance struct {
 	File  string // path relative to the folder given, "/"-separated
 	Sheet string // sheet name for workbooks, empty for CSV
 	Row   int    // 1-based row number as Excel shows it (title and blank rows counted)
+	// RowEnd is the last row of a run of rows accounted for together (blank
+	// rows; rows not read after damage) when it holds more than one; else 0.
+	RowEnd int
 }
 
 func (p Provenance) String() string {
-	if p.Sheet == "" {
-		return fmt.Sprintf("%s, row %d", p.File, p.Row)
+	rows := fmt.Sprintf("row %d", p.Row)
+	if p.RowEnd > p.Row {
+		rows = fmt.Sprintf("rows %d-%d", p.Row, p.RowEnd)
 	}
-	return fmt.Sprintf("%s, sheet %q, row %d", p.File, p.Sheet, p.Row)
+	if p.Sheet == "" {
+		return fmt.Sprintf("%s, %s", p.File, rows)
+	}
+	return fmt.Sprintf("%s, sheet %q, %s", p.File, p.Sheet, rows)
+}
+
+// Rows returns how many rows p covers: 1, or those of a run up to RowEnd.
+func (p Provenance) Rows() int {
+	if p.RowEnd > p.Row {
+		return p.RowEnd - p.Row + 1
+	}
+	return 1
 }
 
 // Compare orders provenances by file, sheet and row: the order of
@@ -204,6 +219,11 @@ type Record struct {
 	Status      Status
 	Reason      string
 	CustomerID  string
+	// SameAs is, for a row identical to an earlier row of its sheet (the
+	// same headers and cleaned texts), that row's fingerprint. Such a row
+	// is read but neither cleaned nor matched: it follows that row into
+	// its customer, or into its rejection (merge.FollowIdentical).
+	SameAs string
 	// ContactID is the id of the contact person the row names (its
 	// contact column), set with the lineage; empty when it names none.
 	ContactID string

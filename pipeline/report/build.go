@@ -62,13 +62,23 @@ func dataRows(recs []*record.Record) []*record.Record {
 	return out
 }
 
+// countRows counts the rows of records: a run of blank rows (or of rows not
+// read) counts all its rows.
+func countRows(recs []*record.Record) int {
+	n := 0
+	for _, r := range recs {
+		n += r.Prov.Rows()
+	}
+	return n
+}
+
 func summarize(in Input, rl *rules.Rules, data []*record.Record) Summary {
 	s := Summary{
 		DurationSeconds: round(in.Duration.Seconds(), 3),
 		FilesFound:      len(in.Files),
 		FilesIgnored:    len(in.Ignored),
-		RowsRead:        len(in.Records),
-		DataRows:        len(data),
+		RowsRead:        countRows(in.Records),
+		DataRows:        countRows(data),
 		Customers:       len(in.Customers),
 	}
 	if !in.Started.IsZero() {
@@ -85,9 +95,9 @@ func summarize(in Input, rl *rules.Rules, data []*record.Record) Summary {
 	for _, r := range in.Records {
 		switch r.Status {
 		case record.Skipped:
-			s.SkippedRows++
+			s.SkippedRows += r.Prov.Rows()
 		case record.Rejected:
-			s.RejectedRows++
+			s.RejectedRows += r.Prov.Rows()
 		case record.Kept:
 			s.KeptRows++
 		case record.Merged:

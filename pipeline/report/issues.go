@@ -91,7 +91,7 @@ func example(r *record.Record, is record.Issue, sensitive bool, m masker) Exampl
 }
 
 func loc(p record.Provenance) Location {
-	return Location{SourceFile: p.File, Sheet: p.Sheet, Row: p.Row}
+	return Location{SourceFile: p.File, Sheet: p.Sheet, Row: p.Row, RowEnd: p.RowEnd}
 }
 
 func rejectedGroups(data []*record.Record, m masker) []ReasonGroup {
@@ -112,7 +112,7 @@ func rejectedGroups(data []*record.Record, m masker) []ReasonGroup {
 				g = &ReasonGroup{Reason: reason, Message: msg, Examples: []Location{}}
 				groups[reason] = g
 			}
-			g.Rows++
+			g.Rows += r.Prov.Rows()
 			if len(g.Examples) < maxExamples {
 				g.Examples = append(g.Examples, loc(r.Prov))
 			}
@@ -146,7 +146,7 @@ func skippedGroups(recs []*record.Record, m masker) []ReasonGroup {
 			g = &ReasonGroup{Reason: reason, Message: reason, Examples: []Location{}}
 			groups[reason] = g
 		}
-		g.Rows++
+		g.Rows += r.Prov.Rows()
 		if len(g.Examples) < maxExamples {
 			g.Examples = append(g.Examples, loc(r.Prov))
 		}

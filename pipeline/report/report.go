@@ -183,6 +183,7 @@ type Location struct {
 	SourceFile string `json:"source_file"`
 	Sheet      string `json:"sheet,omitempty"`
 	Row        int    `json:"row"`
+	RowEnd     int    `json:"row_end,omitempty"` // last row of a run of rows (blank, or not read)
 }
 
 // Duplicates describes what matching found.
@@ -314,6 +315,9 @@ type SheetStat struct {
 	HeaderFound bool   `json:"header_found"`
 	Skipped     string `json:"skipped,omitempty"` // why the sheet was not read
 	Error       string `json:"error,omitempty"`   // why reading broke off
+	// Warnings are problems of the sheet no data row carries (a repaired
+	// header, bad bytes in it).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Unreadable is a file or sheet that could not be read, or a file that was

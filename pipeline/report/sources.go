@@ -74,11 +74,11 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 			byFile[r.Prov.File] = c
 		}
 		if r.Status != record.Skipped {
-			c.data++
+			c.data += r.Prov.Rows()
 		}
 		switch r.Status {
 		case record.Rejected:
-			c.rejected++
+			c.rejected += r.Prov.Rows()
 		case record.Kept:
 			c.kept++
 		case record.Merged:
@@ -97,6 +97,9 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 		}
 		for _, sh := range f.Sheets {
 			ss := SheetStat{Name: sh.Name, Rows: sh.Rows, DataRows: sh.DataRows, Noise: sh.Noise, HeaderFound: sh.HeaderFound}
+			for _, w := range sh.Warnings {
+				ss.Warnings = append(ss.Warnings, m.text(w))
+			}
 			if sh.Err != nil {
 				ss.Error = m.text(errText(sh.Err))
 			}

@@ -192,6 +192,7 @@ var ruleLabels = map[string][2]string{
 	"phone.landline_length":      {"座机号码位数不对", "landline of the wrong length"},
 	"header row":                 {"表头行", "header row"},
 	"blank row":                  {"空行", "blank row"},
+	"blank rows":                 {"连续空行", "blank rows"},
 	"title row above the header": {"表头上方的标题行", "title row above the header"},
 	"required.name":              {"缺少客户名称", "no customer name"},
 	"required.reach":             {"没有任何联系方式", "no way to reach the customer"},

@@ -2,9 +2,12 @@ package sink
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -41,24 +44,78 @@ func ExtraHeaders(customers []*merge.Customer) []string {
 	return append(extras, collect(func(c *merge.Customer) map[string]string { return c.Sensitive })...)
 }
 
+// maxExtraColumns is how many source columns clean.csv and clean.xlsx
+// carry under their own headers: as many as an Excel sheet has room for
+// beside the contract's columns and ExtraColumn (16,384 columns in all; a
+// workbook of 16,384 columns failed the whole run in the clean.xlsx
+// writer). Tests lower it.
+var maxExtraColumns = excelize.MaxColumns - len(CleanColumns) - 1
+
+// ExtraColumn is the last column of clean.csv and clean.xlsx when the
+// source columns are more than fit: it carries the rest, as "header=value"
+// pairs joined by "; ".
+const ExtraColumn = "extra"
+
+// Extras are the source columns clean.csv and clean.xlsx carry after the
+// contract's.
+type Extras struct {
+	Headers []string // each in a column of its own
+	Rolled  []string // together in ExtraColumn (none unless Headers is full)
+}
+
+// CleanExtras returns the source columns the customers carry (see
+// ExtraHeaders): as many as fit in columns of their own, the rest
+// rolled into ExtraColumn.
+func CleanExtras(customers []*merge.Customer) Extras {
+	all := ExtraHeaders(customers)
+	if len(all) <= maxExtraColumns {
+		return Extras{Headers: all}
+	}
+	return Extras{Headers: all[:maxExtraColumns:maxExtraColumns], Rolled: all[maxExtraColumns:]}
+}
+
+// Columns returns the extra columns' headers.
+func (e Extras) Columns() []string {
+	if len(e.Rolled) == 0 {
+		return e.Headers
+	}
+	return append(slices.Clip(e.Headers), ExtraColumn)
+}
+
+// CleanHeader returns the header row of clean.csv and clean.xlsx.
+func CleanHeader(e Extras) []string {
+	return slices.Concat(CleanColumns, e.Columns())
+}
+
 // CleanRow renders a customer as a clean.csv row.
-func CleanRow(c *merge.Customer, extras []string) []string {
+func CleanRow(c *merge.Customer, e Extras) []string {
 	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), strings.Join(c.SharedPhones, "|"), c.Landline, c.LandlineExt,
 		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows))}
-	for _, h := range extras {
-		v, ok := c.Extras[h]
-		if !ok {
-			v = c.Sensitive[h]
+	value := func(h string) string {
+		if v, ok := c.Extras[h]; ok {
+			return v
 		}
-		row = append(row, v)
+		return c.Sensitive[h]
+	}
+	for _, h := range e.Headers {
+		row = append(row, value(h))
+	}
+	if len(e.Rolled) > 0 {
+		var pairs []string
+		for _, h := range e.Rolled {
+			if v := value(h); v != "" {
+				pairs = append(pairs, h+"="+v)
+			}
+		}
+		row = append(row, strings.Join(pairs, "; "))
 	}
 	return row
 }
 
 // WriteClean writes clean.csv: one row per customer, sorted by customer_id.
 func WriteClean(dir string, customers []*merge.Customer) error {
-	extras := ExtraHeaders(customers)
-	w, err := CreateCSV(filepath.Join(dir, "clean.csv"), append(append([]string(nil), CleanColumns...), extras...), phoneColumns...)
+	extras := CleanExtras(customers)
+	w, err := CreateCSV(filepath.Join(dir, "clean.csv"), CleanHeader(extras), phoneColumns...)
 	if err != nil {
 		return err
 	}
@@ -111,15 +168,22 @@ func sortedContacts(c *merge.Customer) []*merge.Contact {
 	return out
 }
 
-// WriteLineage writes lineage.csv: one row per input row read, sorted by
-// source file, sheet and row.
+// LineageColumns are the columns of lineage.csv.
+var LineageColumns = []string{"source_file", "sheet", "row", "row_end", "customer_id", "status", "reason"}
+
+// WriteLineage writes lineage.csv: one row per input row read (one per run
+// of blank rows, row_end its last), sorted by source file, sheet and row.
 func WriteLineage(dir string, records []*record.Record) error {
-	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), []string{"source_file", "sheet", "row", "customer_id", "status", "reason"})
+	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), LineageColumns)
 	if err != nil {
 		return err
 	}
 	for _, r := range records {
-		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), r.CustomerID, string(r.Status), r.Reason}); err != nil {
+		end := ""
+		if r.Prov.RowEnd > r.Prov.Row {
+			end = strconv.Itoa(r.Prov.RowEnd)
+		}
+		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), end, r.CustomerID, string(r.Status), r.Reason}); err != nil {
 			w.Close()
 			return err
 		}

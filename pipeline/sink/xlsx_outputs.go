@@ -29,12 +29,11 @@ var DecisionValues = []string{"merge", "keep", "合并", "不合并"}
 // WriteCleanXLSX writes clean.xlsx: the rows and columns of clean.csv, with
 // phone and id columns as text.
 func WriteCleanXLSX(dir string, customers []*merge.Customer) error {
-	header := append(append([]string(nil), CleanColumns...), ExtraHeaders(customers)...)
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: header, textCols: cleanTextColumns})
+	extras := CleanExtras(customers)
+	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
 	if err != nil {
 		return err
 	}
-	extras := header[len(CleanColumns):]
 	var cells []xlsxCell
 	for _, c := range customers {
 		cells = textCells(cells[:0], CleanRow(c, extras))

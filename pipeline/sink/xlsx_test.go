@@ -174,8 +174,8 @@ func TestWriteCleanXLSX(t *testing.T) {
 		t.Fatalf("sheets %v, want [clean]", got)
 	}
 	rows := sheetRows(t, f)["clean"]
-	extras := ExtraHeaders(cs)
-	header := append(append([]string(nil), CleanColumns...), extras...)
+	extras := CleanExtras(cs)
+	header := CleanHeader(extras)
 	if !reflect.DeepEqual(rows[0], header) {
 		t.Errorf("header\n got %q\nwant %q", rows[0], header)
 	}
@@ -527,7 +527,7 @@ func TestXLSXColumnOrder(t *testing.T) {
 		}
 		prev = n
 	}
-	if prev != len(CleanColumns)+len(ExtraHeaders(testCustomers())) {
+	if prev != len(CleanHeader(CleanExtras(testCustomers()))) {
 		t.Errorf("last <col> %d, want one per column", prev)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -24,8 +25,9 @@ import (
 // as excelize zips the workbook: deflate streams ended by a sync flush can
 // follow one another, so the part is the deflated XML before the rows, the
 // rows as spooled, and the deflated rest. excelize still writes everything
-// else: styles, the header row, panes, column widths, comments and data
-// validations.
+// else: styles, the header row, panes, comments and data validations. The
+// <cols> element (column widths and styles) is rendered here too, and
+// spliced in before <sheetData>.
 
 // rowSpool holds the deflated rows of one sheet.
 type rowSpool struct {
@@ -37,6 +39,7 @@ type rowSpool struct {
 	part  string // the sheet's part in the package: xl/worksheets/sheetN.xml
 	used  bool   // spliced into the workbook
 	sheet string
+	cols  []byte // the sheet's <cols> element, or nothing
 }
 
 // newRowSpool creates the spool of the sheet excelize streams with sw. New
@@ -129,6 +132,32 @@ func appendRow(dst []byte, n int, cells []xlsxCell, colStyle []int) []byte {
 func isNumber(s string) bool {
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil && !strings.ContainsAny(s, "xXpP_infINFaA")
+}
+
+// appendCols appends the <cols> element giving every column its width and,
+// where it has one, its style (so that cells a person types in later get it
+// too: phones stay text). Nothing for no columns.
+func appendCols(dst []byte, widths []float64, styles []int) []byte {
+	if len(widths) == 0 {
+		return dst
+	}
+	dst = append(dst, `<cols>`...)
+	for i, w := range widths {
+		dst = append(dst, `<col min="`...)
+		dst = strconv.AppendInt(dst, int64(i+1), 10)
+		dst = append(dst, `" max="`...)
+		dst = strconv.AppendInt(dst, int64(i+1), 10)
+		dst = append(dst, `" width="`...)
+		dst = strconv.AppendFloat(dst, w, 'f', -1, 64)
+		dst = append(dst, `" customWidth="1"`...)
+		if i < len(styles) && styles[i] != 0 {
+			dst = append(dst, ` style="`...)
+			dst = strconv.AppendInt(dst, int64(styles[i]), 10)
+			dst = append(dst, '"')
+		}
+		dst = append(dst, `/>`...)
+	}
+	return append(dst, `</cols>`...)
 }
 
 // appendColumnName appends the letters of column col (1-based): A, Z, AA.
@@ -292,6 +321,13 @@ func (z *splicingZip) finish() error {
 	}
 	z.open = nil
 	xml := p.Bytes()
+	if len(p.spool.cols) > 0 {
+		at := bytes.Index(xml, sheetDataStart)
+		if at < 0 || bytes.Contains(xml[:at], []byte("<cols>")) {
+			return fmt.Errorf("sheet %q: no <sheetData> in %s to put the columns before, or columns there already", p.spool.sheet, p.name)
+		}
+		xml = slices.Concat(xml[:at], p.spool.cols, xml[at:])
+	}
 	at := bytes.Index(xml, sheetDataEnd)
 	if at < 0 {
 		return fmt.Errorf("sheet %q: no </sheetData> in %s to put its rows before", p.spool.sheet, p.name)
@@ -332,8 +368,12 @@ func (z *splicingZip) finish() error {
 	return nil
 }
 
-// sheetDataEnd is where a sheet's rows go.
-var sheetDataEnd = []byte("</sheetData>")
+// sheetDataEnd is where a sheet's rows go, sheetDataStart where its
+// columns go before.
+var (
+	sheetDataEnd   = []byte("</sheetData>")
+	sheetDataStart = []byte("<sheetData")
+)
 
 // deflated compresses b at zipLevel, ended by a final block when last and
 // by a sync flush otherwise.

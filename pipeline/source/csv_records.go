@@ -6,11 +6,11 @@ import (
 )
 
 // maxQuotedField bounds a quoted field. A field still open after this many
-// bytes, or at the end of the file, is taken to have begun with a stray quote:
-// the record is read again with that quote as plain text, so a lone " can
-// neither swallow the rest of the file into one cell nor into memory.
-// Excel itself holds at most 32,767 characters in a cell.
-const maxQuotedField = 1 << 20
+// bytes (as many as a cell may hold), or at the end of the file, is taken to
+// have begun with a stray quote: the record is read again with that quote as
+// plain text, so a lone " can neither swallow the rest of the file into one
+// cell nor into memory.
+const maxQuotedField = MaxCell
 
 // maxFastLine is the longest line the fast path looks for: longer lines, and
 // files whose lines end in a lone CR, take the general path.
@@ -31,31 +31,44 @@ type csvRecords struct {
 	end   int // end of the data in buf
 	eof   bool
 	err   error // read error other than io.EOF
+	// stop is set when a record breaks a limit (ErrCellTooLong,
+	// ErrRowTooLong), in field stopCol: reading ends there.
+	stop    error
+	stopCol int
+	enc     csvEncoding // how records are decoded (see cellArena)
 
 	// The record read last: field i is rec[bounds[2i]:bounds[2i+1]]. rec
 	// is either text, where fields are copied back to back, or for a line
 	// without quotes or CR the line itself in buf (valid until next).
 	// quoted counts fields that were quoted.
-	rec  []byte
-	text []byte
-	// decoded is set when the input comes from a decoder, which writes
-	// only valid UTF-8.
-	decoded bool
-	bounds  []int
-	quoted  int
+	rec    []byte
+	text   []byte
+	bounds []int
+	quoted int
 	// literal holds offsets (from start) of quotes found stray in this
-	// record, to be read as plain text.
-	literal []int
+	// record, to be read as plain text; strayCols the fields they open.
+	literal   []int
+	strayCols []int
+	// width is the table's usual number of fields (from the sniffer; 0
+	// when unknown) and wide is set once a record that wide was read:
+	// until then a quoted field may be a stray quote before the header.
+	width int
+	wide  bool
 }
 
 func newCSVRecords(r io.Reader, delim byte, bufSize int) *csvRecords {
-	return &csvRecords{r: r, delim: delim, buf: make([]byte, bufSize)}
+	return &csvRecords{r: r, delim: delim, buf: make([]byte, bufSize), enc: csvEncoding{name: EncodingUTF8, text: utf8Charset}}
 }
 
 // fill reads more input, keeping the current record's bytes. It reports
-// whether new bytes arrived.
+// whether new bytes arrived. A record that would grow beyond MaxRecord
+// stops the reading instead.
 func (c *csvRecords) fill() bool {
-	if c.eof {
+	if c.eof || c.stop != nil {
+		return false
+	}
+	if c.end-c.start >= MaxRecord {
+		c.halt(ErrRowTooLong)
 		return false
 	}
 	if c.start > 0 {
@@ -65,7 +78,7 @@ func (c *csvRecords) fill() bool {
 		c.start = 0
 	}
 	if c.end == len(c.buf) {
-		grown := make([]byte, 2*len(c.buf))
+		grown := make([]byte, min(2*len(c.buf), MaxRecord+1))
 		copy(grown, c.buf[:c.end])
 		c.buf = grown
 	}
@@ -88,31 +101,32 @@ func (c *csvRecords) fill() bool {
 	return false
 }
 
-// fillSample reads until the buffer is full or the input ends, for sniffing.
-// It returns the buffered bytes and whether they are all of the input.
-func (c *csvRecords) fillSample() (sample []byte, all bool) {
-	for c.end < len(c.buf) && !c.eof {
-		c.fill()
+// halt stops the reading at the field being read, for err.
+func (c *csvRecords) halt(err error) {
+	if c.stop == nil {
+		c.stop, c.stopCol = err, len(c.bounds)/2
 	}
-	return c.buf[c.pos:c.end], c.eof
 }
 
-// next reads one record. It returns false when the input is exhausted (or a
-// read failed: see c.err). A blank line is a record with one empty field.
+// next reads one record. It returns false when the input is exhausted, a
+// read failed (see c.err) or a record broke a limit (c.stop). A blank line
+// is a record with one empty field.
 func (c *csvRecords) next() bool {
 	if c.pos == c.end && !c.fill() {
 		return false
 	}
 	c.start = c.pos
-	c.literal = c.literal[:0]
-	if c.readLine() {
-		return true
+	c.literal, c.strayCols = c.literal[:0], c.strayCols[:0]
+	if !c.readLine() {
+		for !c.readRecord() {
+			// A quote was stray: read the record again from its first byte.
+			c.pos = c.start
+		}
 	}
-	for !c.readRecord() {
-		// A quote was stray: read the record again from its first byte.
-		c.pos = c.start
+	if c.width > 0 && c.fields() >= c.width {
+		c.wide = true
 	}
-	return true
+	return c.stop == nil
 }
 
 // readLine is the fast path of next: when the buffer holds the whole next
@@ -165,7 +179,14 @@ func (c *csvRecords) readRecord() bool {
 				return false
 			}
 		} else {
-			c.readPlain()
+			c.readPlain(first)
+		}
+		if c.stop != nil {
+			return true
+		}
+		if len(c.bounds) == 2*MaxColumns {
+			c.halt(ErrTooManyCols)
+			return true
 		}
 		c.bounds = append(c.bounds, first, len(c.text))
 		if c.endField() {
@@ -190,8 +211,9 @@ func (c *csvRecords) isLiteral(off int) bool {
 }
 
 // readPlain appends an unquoted field's bytes up to the delimiter or the end
-// of the line. Quotes inside it are text.
-func (c *csvRecords) readPlain() {
+// of the line. Quotes inside it are text. A field (begun in c.text at first)
+// longer than MaxCell stops the reading.
+func (c *csvRecords) readPlain(first int) {
 	for {
 		b := c.buf[c.pos:c.end]
 		i := 0
@@ -204,6 +226,10 @@ func (c *csvRecords) readPlain() {
 		}
 		c.text = append(c.text, b[:i]...)
 		c.pos += i
+		if len(c.text)-first > MaxCell {
+			c.halt(ErrCellTooLong)
+			return
+		}
 		if i < len(b) || !c.fill() {
 			return
 		}
@@ -213,15 +239,26 @@ func (c *csvRecords) readPlain() {
 // readQuoted reads a quoted field starting at the opening quote. Doubled
 // quotes become one; line breaks inside become "\n". Text after the closing
 // quote (other than spaces) is kept, the closing quote with it.
+//
+// It returns false, the quote marked stray, when the field does not close
+// (see maxQuotedField), or when it is a stray quote before the header: see
+// swallowsHeader.
 func (c *csvRecords) readQuoted() bool {
 	open := c.pos - c.start
 	c.pos++
 	c.quoted++
 	first := len(c.text)
+	stray := func() bool {
+		c.literal = append(c.literal, open)
+		c.strayCols = append(c.strayCols, len(c.bounds)/2)
+		return false
+	}
 	for {
 		if c.pos == c.end && !c.fill() {
-			c.literal = append(c.literal, open)
-			return false
+			if c.stop != nil {
+				return true // the record broke a limit: reading ends
+			}
+			return stray()
 		}
 		b := c.buf[c.pos:c.end]
 		i := 0
@@ -231,8 +268,7 @@ func (c *csvRecords) readQuoted() bool {
 		c.text = append(c.text, b[:i]...)
 		c.pos += i
 		if len(c.text)-first > maxQuotedField {
-			c.literal = append(c.literal, open)
-			return false
+			return stray()
 		}
 		if i == len(b) {
 			continue
@@ -253,19 +289,46 @@ func (c *csvRecords) readQuoted() bool {
 			c.pos++
 			continue
 		case -1, '\n', '\r', int(c.delim):
-			return true
+		default:
+			c.afterClose(first)
 		}
-		c.afterClose()
+		if c.swallowsHeader(first) {
+			return stray()
+		}
 		return true
 	}
 }
 
+// swallowsHeader reports whether the quoted field just read (from first in
+// c.text) began with a stray quote before the header: it spans lines, no
+// record as wide as the table has been read yet, and one of its lines holds
+// as many delimiters as a whole row. A quote left before the header line
+// (or a title line above it) would otherwise join the header to the lines
+// around it, up to the next quote in the file, and the columns would not be
+// found. Below the header a quoted cell over several lines stays one cell.
+func (c *csvRecords) swallowsHeader(first int) bool {
+	if c.width < 2 || c.wide {
+		return false
+	}
+	f := c.text[first:]
+	if bytes.IndexByte(f, '\n') < 0 {
+		return false
+	}
+	for line := range bytes.SplitSeq(f, []byte{'\n'}) {
+		if bytes.Count(line, []byte{c.delim}) >= c.width-1 {
+			return true
+		}
+	}
+	return false
+}
+
 // afterClose handles text between a closing quote and the delimiter, as in
 // `"abc"def`: spaces are dropped, anything else is kept after a literal quote.
-func (c *csvRecords) afterClose() {
+// The field began in c.text at first.
+func (c *csvRecords) afterClose(first int) {
 	mark := len(c.text)
 	c.text = append(c.text, '"')
-	c.readPlain()
+	c.readPlain(first)
 	if len(bytes.Trim(c.text[mark+1:], " \t")) == 0 {
 		c.text = c.text[:mark]
 	}

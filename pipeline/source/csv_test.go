@@ -19,19 +19,33 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 var updateCSV = flag.Bool("update-csv", false, "rewrite the CSV reader's golden files in testdata/csv")
 
-// csvRow is an expected row: its number, cell texts and ragged state.
+// csvRow is an expected row: its number, cell texts, ragged state and
+// issues (as "column:rule", "row:rule" for the whole row).
 type csvRow struct {
 	num    int
+	end    int // a run of blank rows num..end
 	cells  []string
 	ragged bool
 	want   int
+	issues []string
+}
+
+// flagged returns r with issues.
+func (r csvRow) flagged(issues ...string) csvRow {
+	r.issues = issues
+	return r
 }
 
 func row(num int, cells ...string) csvRow { return csvRow{num: num, cells: cells} }
+
+// blanks is a run of blank rows, first to last.
+func blanks(first, last int) csvRow { return csvRow{num: first, end: last} }
 
 func ragged(num, want int, cells ...string) csvRow {
 	return csvRow{num: num, cells: cells, ragged: true, want: want}
@@ -39,10 +53,29 @@ func ragged(num, want int, cells ...string) csvRow {
 
 func (r csvRow) String() string {
 	s := fmt.Sprintf("%d: %q", r.num, r.cells)
+	if r.end != 0 {
+		s = fmt.Sprintf("%d-%d: %q", r.num, r.end, r.cells)
+	}
 	if r.ragged {
 		s += fmt.Sprintf(" ragged(want %d)", r.want)
 	}
+	if len(r.issues) > 0 {
+		s += fmt.Sprintf(" issues%q", r.issues)
+	}
 	return s
+}
+
+// issueKeys renders issues as csvRow.issues does.
+func issueKeys(issues []record.Issue) []string {
+	var out []string
+	for _, is := range issues {
+		col := "row"
+		if is.Col >= 0 {
+			col = record.ColumnName(is.Col)
+		}
+		out = append(out, col+":"+is.Rule)
+	}
+	return out
 }
 
 // readAllCSV reads data as the file named name and returns its rows.
@@ -65,7 +98,12 @@ func collectCSV(t testing.TB, f *File) []csvRow {
 		if err != nil {
 			t.Fatalf("after row %d: %v", len(rows), err)
 		}
-		got := csvRow{num: r.Num, ragged: r.Ragged, want: r.Want}
+		got := csvRow{num: r.Num, end: r.End, ragged: r.Ragged, want: r.Want, issues: issueKeys(r.Issues)}
+		for _, is := range r.Issues {
+			if is.Message == "" || is.Severity != record.Warning {
+				t.Errorf("row %d: issue %+v without a message or not a warning", r.Num, is)
+			}
+		}
 		for _, c := range r.Cells {
 			if c.Type != Text || c.Merged || c.Lossy {
 				t.Errorf("row %d: cell %+v, want plain text", r.Num, c)
@@ -110,15 +148,17 @@ func TestCSVRead(t *testing.T) {
 		{
 			name: "BlankLinesCounted",
 			in:   "a,b\n\n1,2\n\n\n3,4\n",
-			want: []csvRow{row(1, "a", "b"), row(2), row(3, "1", "2"), row(4), row(5), row(6, "3", "4")},
+			want: []csvRow{row(1, "a", "b"), row(2), row(3, "1", "2"), blanks(4, 5), row(6, "3", "4")},
 		},
 		{
 			name: "BlankCRLFLines",
 			in:   "a,b\r\n\r\n1,2\r\n",
 			want: []csvRow{row(1, "a", "b"), row(2), row(3, "1", "2")},
 		},
-		{name: "TrailingBlankLine", in: "a,b\n1,2\n\n", want: []csvRow{row(1, "a", "b"), row(2, "1", "2"), row(3)}},
-		{name: "LeadingBlankLines", in: "\n\na,b\n1,2\n", want: []csvRow{row(1), row(2), row(3, "a", "b"), row(4, "1", "2")}},
+		// Blank rows after the last non-blank one are not part of the
+		// sheet, as in Excel's used range.
+		{name: "TrailingBlankLines", in: "a,b\n1,2\n\n,,\n  \n", want: []csvRow{row(1, "a", "b"), row(2, "1", "2")}},
+		{name: "LeadingBlankLines", in: "\n\na,b\n1,2\n", want: []csvRow{blanks(1, 2), row(3, "a", "b"), row(4, "1", "2")}},
 		{
 			name: "TitleAboveHeader",
 			in:   "客户名单,,\n导出日期 2024-05-01,,\n姓名,手机,城市\n张三,13800138000,北京\n",
@@ -149,12 +189,33 @@ func TestCSVRead(t *testing.T) {
 		{
 			name: "UnterminatedQuoteAtEOF",
 			in:   "a,b\n\"x,y\n1,2\n",
-			want: []csvRow{row(1, "a", "b"), row(2, "\"x", "y"), row(3, "1", "2")},
+			want: []csvRow{row(1, "a", "b"), row(2, "\"x", "y").flagged("A:csv.stray_quote"), row(3, "1", "2")},
+		},
+		{
+			// A stray quote before the header would join it to the rows
+			// below, up to the next quote: the header is read on its own.
+			name: "StrayQuoteBeforeHeader",
+			in:   "\"客户名称,联系人,手机\n甲公司,张三,138\n乙公司,\"李四\",139\n丙公司,王五,137\n",
+			want: []csvRow{row(1, "\"客户名称", "联系人", "手机").flagged("A:csv.stray_quote"), row(2, "甲公司", "张三", "138"),
+				row(3, "乙公司", "李四", "139"), row(4, "丙公司", "王五", "137")},
+		},
+		{
+			name: "StrayQuoteInTitleAboveHeader",
+			in:   "\"客户名单 2024\n客户名称,联系人,手机\n甲公司,\"张\n三\",138\n乙公司,李四,\"139\"\n",
+			want: []csvRow{row(1, "\"客户名单 2024").flagged("A:csv.stray_quote"), row(2, "客户名称", "联系人", "手机"),
+				row(3, "甲公司", "张\n三", "138"), row(4, "乙公司", "李四", "139")},
+		},
+		{
+			// Below the header, a quoted cell over several lines is a cell,
+			// even when its first line holds as many commas as a row.
+			name: "MultiLineCellBelowHeaderKept",
+			in:   "a,b,c\n1,\"x,y,z\nw\",2\n3,4,5\n",
+			want: []csvRow{row(1, "a", "b", "c"), row(2, "1", "x,y,z\nw", "2"), row(3, "3", "4", "5")},
 		},
 		{
 			name: "UnterminatedQuoteMidRecord",
 			in:   "a,\"b\nc,d",
-			want: []csvRow{row(1, "a", "\"b"), row(2, "c", "d")},
+			want: []csvRow{row(1, "a", "\"b").flagged("B:csv.stray_quote"), row(2, "c", "d")},
 		},
 		{
 			name: "UnterminatedAfterGoodQuote",
@@ -171,7 +232,7 @@ func TestCSVRead(t *testing.T) {
 		{
 			name: "BlankRowsNeverRagged",
 			in:   "a,b,c\n,\n  \n1,2,3\n",
-			want: []csvRow{row(1, "a", "b", "c"), row(2), row(3, "  "), row(4, "1", "2", "3")},
+			want: []csvRow{row(1, "a", "b", "c"), blanks(2, 3), row(4, "1", "2", "3")},
 		},
 		{
 			name: "WantSkipsOneFieldTitle",
@@ -257,7 +318,7 @@ func TestCSVStrayQuoteLimit(t *testing.T) {
 	if len(got) != lines+3 {
 		t.Fatalf("got %d rows, want %d", len(got), lines+3)
 	}
-	diffRows(t, got[:3], []csvRow{row(1, "a", "b"), row(2, "x", "\"stray"), row(3, "000000", "y")})
+	diffRows(t, got[:3], []csvRow{row(1, "a", "b"), row(2, "x", "\"stray").flagged("B:csv.stray_quote"), row(3, "000000", "y")})
 	diffRows(t, got[len(got)-1:], []csvRow{row(lines+3, "late", "z")})
 }
 
@@ -318,7 +379,7 @@ func TestCSVEncodings(t *testing.T) {
 			// A UTF-8 export that cut one character in half is still UTF-8;
 			// the broken bytes become U+FFFD.
 			name: "MostlyUTF8", in: []byte("名称,备注\n" + longUTF8 + ",\xe5\xae\n"), enc: EncodingUTF8, delim: ',',
-			want: []csvRow{row(1, "名称", "备注"), row(2, longUTF8, "\uFFFD")},
+			want: []csvRow{row(1, "名称", "备注"), row(2, longUTF8, "\uFFFD").flagged("B:text.invalid_bytes")},
 		},
 		{name: "ASCII", in: []byte("id,name\n1,Li Lei\n"), enc: EncodingUTF8, delim: ',', want: []csvRow{row(1, "id", "name"), row(2, "1", "Li Lei")}},
 	}
@@ -615,6 +676,9 @@ func FuzzCSVRead(f *testing.F) {
 		"", "\uFEFF", "a,b\n1,2\n", "a,b\r\n\"x\ny\",2\r\n", "\"", "\"\"\"", "a\"b,c\n",
 		"a\tb\n1\t2\n", "a;b\n", "a|b|c\n", "\n\n\n", "\r\r\n\r", "\"a\"b\"c\n", ",,,\n,\n",
 		"\xff\xfea\x00,\x00b\x00", "\xfe\xff\x00a\x00,", "\xd6\xd0\xce\xc4,\xb2\xe2\n", "\x80\xff",
+		"\xab\xc8\xa4\xe1,\xb9\x71\xb8\xdc\n",            // Big5 客戶,電話
+		"\xd6\xd0\xce\xc4,\xb2\xe2\n\xe4\xb8\xad,\xff\n", // a GBK line, then UTF-8 with a byte that is neither
+		"a|b\n\xd8\x7c|\xd6\xd0\n",                       // GBK with '|' as the second byte of 丨
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
@@ -640,13 +704,32 @@ func FuzzCSVRead(f *testing.F) {
 			if err != nil {
 				t.Fatalf("row error on in-memory input: %v", err)
 			}
-			if r.Num != len(got)+1 {
-				t.Fatalf("row %d numbered %d", len(got)+1, r.Num)
+			if r.Num != len(got)+1 || r.End != 0 && r.End <= r.Num {
+				t.Fatalf("row %d numbered %d-%d", len(got)+1, r.Num, r.End)
+			}
+			if r.End != 0 && len(r.Cells) > 0 {
+				t.Fatalf("rows %d-%d: a blank run with cells %+v", r.Num, r.End, r.Cells)
+			}
+			for n := r.Num; n < r.End; n++ {
+				got = append(got, nil) // the run's rows but its last
 			}
 			var cells []string
-			for _, c := range r.Cells {
+			flagged := map[int]bool{}
+			for _, is := range r.Issues {
+				flagged[is.Col] = true
+				if is.Message == "" {
+					t.Fatalf("row %d: issue without a message: %+v", r.Num, is)
+				}
+			}
+			for i, c := range r.Cells {
 				if !utf8.ValidString(c.Text) {
 					t.Fatalf("row %d: invalid UTF-8 %q", r.Num, c.Text)
+				}
+				// U+FFFD only where a cell is flagged, unless the file
+				// holds U+FFFD itself (in UTF-8 or GB18030).
+				if strings.ContainsRune(c.Text, utf8.RuneError) && !flagged[i] &&
+					!bytes.Contains(data, []byte("\uFFFD")) && !bytes.Contains(data, []byte{0x84, 0x31, 0xA4, 0x37}) {
+					t.Fatalf("row %d, column %s: %q holds U+FFFD without an issue", r.Num, record.ColumnName(i), c.Text)
 				}
 				cells = append(cells, c.Text)
 			}
@@ -659,6 +742,9 @@ func FuzzCSVRead(f *testing.F) {
 			return
 		}
 		lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+		for len(lines) > 0 && strings.TrimSpace(strings.ReplaceAll(lines[len(lines)-1], string(file.Delim), "")) == "" {
+			lines = lines[:len(lines)-1] // trailing blank lines are not rows
+		}
 		if len(got) != len(lines) {
 			t.Fatalf("%d rows, want %d (one per line)", len(got), len(lines))
 		}
@@ -667,7 +753,7 @@ func FuzzCSVRead(f *testing.F) {
 			for len(want) > 0 && want[len(want)-1] == "" {
 				want = want[:len(want)-1]
 			}
-			if !slices.Equal(got[i], want) && !(len(got[i]) == 0 && len(want) == 0) {
+			if !slices.Equal(got[i], want) && !(len(got[i]) == 0 && strings.TrimSpace(strings.Join(want, "")) == "") {
 				t.Fatalf("row %d = %q, want %q", i+1, got[i], want)
 			}
 		}

@@ -7,7 +7,9 @@ package source
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -41,13 +43,22 @@ type Cell struct {
 // Row is one row of a sheet. Cells are indexed by column (0 = A); trailing
 // empty cells are trimmed.
 type Row struct {
-	Num   int // 1-based row number as Excel shows it
+	Num int // 1-based row number as Excel shows it
+	// End is set for a run of blank rows yielded as one: the run's last
+	// row (> Num). Blank rows after a sheet's last non-blank one are not
+	// part of it (Excel's used range) and are never yielded.
+	End   int
 	Cells []Cell
 	// Ragged is set for a CSV record with a different number of fields than
 	// the first record of more than one field (a one-cell title line above
 	// the table does not count): Want is that count.
 	Ragged bool
 	Want   int
+	// Issues are problems found in the row that did not stop reading: text
+	// in the file's other encoding, bytes that are text in none, a cell
+	// whose value the file has lost. Col is the cell's column, or -1 for
+	// the whole row; Field and Header are left to the mapping.
+	Issues []record.Issue
 }
 
 // Blank reports whether every cell of the row is empty or white space.
@@ -63,8 +74,9 @@ func (r Row) Blank() bool {
 // Sheet is one readable sheet of a file (a CSV file has exactly one, named "").
 type Sheet struct {
 	Name string
-	// Rows yields the sheet's rows in order, blank rows included, and stops at
-	// the first error (a *PositionError). It may be ranged over once.
+	// Rows yields the sheet's rows in order, each run of blank rows as one
+	// Row (see Row.End), and stops at the first error (a *PositionError).
+	// It may be ranged over once.
 	Rows iter.Seq2[Row, error]
 }
 
@@ -77,7 +89,10 @@ type File struct {
 	Sheets   []Sheet
 	// Skipped names sheets not read, with the reason (hidden, chart sheet …).
 	Skipped []SkippedSheet
-	close   func() error
+	// Size is the file's size on disk, in bytes (see BytesRead).
+	Size  int64
+	read  *byteCount
+	close func() error
 }
 
 // SkippedSheet is a sheet that was not read.
@@ -102,6 +117,23 @@ var (
 	ErrUnsupported = errors.New("unsupported file type")
 	ErrTooLarge    = errors.New("the file expands beyond the safety limit")
 	ErrEncoding    = errors.New("the text encoding could not be recognised")
+	ErrNotRegular  = errors.New("not a regular file")
+	ErrCellTooLong = fmt.Errorf("a cell is longer than %d MB", MaxCell>>20)
+	ErrRowTooLong  = fmt.Errorf("a row is longer than %d MB", MaxRecord>>20)
+	ErrTooManyCols = fmt.Errorf("a row has more than %d columns", MaxColumns)
+)
+
+// Limits on what one cell and one row may hold: bytes of UTF-8 text (of
+// the file's own encoding, for a CSV file), and columns, as many as Excel
+// has. A file may hold any number of rows: exports of ten million are
+// normal. A cell or a row beyond a limit stops the reading of its sheet
+// with a *PositionError wrapping ErrCellTooLong, ErrRowTooLong or
+// ErrTooManyCols; the rows before it are kept. (Excel itself holds at most
+// 32,767 characters in a cell.)
+const (
+	MaxCell    = 1 << 20
+	MaxRecord  = 100 << 20
+	MaxColumns = maxCols
 )
 
 // FileError is a problem with a whole file: it cannot be read at all.
@@ -121,13 +153,18 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
-// PositionError is a problem at a place inside a file.
+// PositionError is a problem at a place inside a file. Yielded by
+// Sheet.Rows, it ends the rows: Row is then the first row not read (0 when
+// every row was read, as when a workbook's checksum fails at its end), and
+// LastRow the sheet's last row as the file declares it (a workbook's
+// <dimension>; 0 when unknown), so the rows not read can be accounted for.
 type PositionError struct {
-	Path  string
-	Sheet string
-	Row   int // 0 when unknown
-	Col   int // 0-based; -1 when unknown
-	Err   error
+	Path    string
+	Sheet   string
+	Row     int // 0 when unknown
+	Col     int // 0-based; -1 when unknown
+	Err     error
+	LastRow int
 }
 
 func (e *PositionError) Error() string {
@@ -157,8 +194,13 @@ func Supported(path string) bool {
 	return false
 }
 
-// Open opens a source file by its extension. Errors are *FileError.
+// Open opens a source file by its extension. Errors are *FileError. Only
+// regular files are read (a symbolic link is followed): a FIFO would block
+// the run for ever and a device such as /dev/zero never ends.
 func Open(path string) (*File, error) {
+	if err := CheckRegular(path); err != nil {
+		return nil, err
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx", ".xlsm":
 		return openXLSX(path)
@@ -168,4 +210,32 @@ func Open(path string) (*File, error) {
 		return openXLS(path)
 	}
 	return nil, &FileError{Path: path, Err: ErrUnsupported, Hint: "crmclean reads .xlsx, .xlsm, .csv, .tsv and .txt files"}
+}
+
+// CheckRegular returns a *FileError unless path names a regular file, after
+// following symbolic links. It never opens the file, so a FIFO cannot block.
+func CheckRegular(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // FileError names the path already
+		}
+		return &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
+	}
+	if !st.Mode().IsRegular() {
+		what := "a special file"
+		switch {
+		case st.IsDir():
+			what = "a folder"
+		case st.Mode()&fs.ModeNamedPipe != 0:
+			what = "a named pipe (FIFO)"
+		case st.Mode()&fs.ModeDevice != 0:
+			what = "a device"
+		case st.Mode()&fs.ModeSocket != 0:
+			what = "a socket"
+		}
+		return &FileError{Path: path, Err: fmt.Errorf("%w: it is %s", ErrNotRegular, what), Hint: "give crmclean the exported file itself"}
+	}
+	return nil
 }

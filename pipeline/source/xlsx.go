@@ -15,6 +15,10 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 )
 
+// RuleUnreadableCell is the issue of a cell a workbook has lost, such as a
+// shared string that is not in its table: the cell is read as empty.
+const RuleUnreadableCell = "cell.unreadable"
+
 // Hints shown with workbook errors.
 const (
 	hintPassword  = "remove the password in Excel (File > Info > Protect Workbook) and save again"
@@ -31,6 +35,7 @@ type xlsxLimits struct {
 	ratio       int64
 	ratioFloor  int64
 	element     int // largest single row or string item, in bytes
+	cell        int // largest cell text, in bytes
 }
 
 var defaultXLSXLimits = xlsxLimits{
@@ -38,7 +43,8 @@ var defaultXLSXLimits = xlsxLimits{
 	total:      4 << 30,
 	ratio:      250,
 	ratioFloor: 64 << 20,
-	element:    256 << 20,
+	element:    MaxRecord,
+	cell:       MaxCell,
 }
 
 // Magic numbers at the start of the file.
@@ -62,7 +68,8 @@ const (
 // workbook is an open .xlsx/.xlsm package.
 type workbook struct {
 	path     string
-	zr       *zip.ReadCloser
+	zr       *zip.Reader
+	fh       *os.File             // the package's file, closed with the File
 	parts    map[string]*zip.File // by name, and by lower-case name as a fallback
 	lim      xlsxLimits
 	date1904 bool
@@ -80,14 +87,25 @@ func openXLSXWith(path string, lim xlsxLimits) (*File, error) {
 	if err := sniffWorkbook(path); err != nil {
 		return nil, err
 	}
-	zr, err := zip.OpenReader(path)
+	fh, err := os.Open(path)
 	if err != nil {
+		return nil, &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, &FileError{Path: path, Err: fmt.Errorf("open: %w", err), Hint: "check that the file exists and that you may read it"}
+	}
+	count := &byteCount{}
+	zr, err := zip.NewReader(countingReaderAt{fh, count}, st.Size())
+	if err != nil {
+		fh.Close()
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: open zip: %w", ErrCorrupt, err), Hint: hintDamaged}
 	}
-	wb := &workbook{path: path, zr: zr, lim: lim, parts: make(map[string]*zip.File, len(zr.File)*2)}
+	wb := &workbook{path: path, zr: zr, fh: fh, lim: lim, parts: make(map[string]*zip.File, len(zr.File)*2)}
 	f, err := wb.load()
 	if err != nil {
-		zr.Close()
+		fh.Close()
 		var fe *FileError
 		if errors.As(err, &fe) {
 			return nil, err
@@ -98,6 +116,7 @@ func openXLSXWith(path string, lim xlsxLimits) (*File, error) {
 		}
 		return nil, &FileError{Path: path, Err: err, Hint: hint}
 	}
+	f.Size, f.read = st.Size(), count
 	return f, nil
 }
 
@@ -253,7 +272,7 @@ func (wb *workbook) load() (*File, error) {
 		}
 	}
 
-	f := &File{Path: wb.path, Format: "xlsx", close: wb.zr.Close}
+	f := &File{Path: wb.path, Format: "xlsx", close: wb.fh.Close}
 	for _, s := range info.sheets {
 		r, ok := relByID[s.relID]
 		switch {
@@ -557,7 +576,11 @@ func (wb *workbook) readSharedStrings(name string) error {
 				return fmt.Errorf("part %s, string %d: %w", zf.Name, len(wb.strings), w.failure("<si>"))
 			}
 			text = appendStringItem(text[:0], w.data()[start:j])
-			wb.strings = append(wb.strings, string(decodeOOXMLEscapes(text)))
+			if s := decodeOOXMLEscapes(text); len(s) <= wb.lim.cell {
+				wb.strings = append(wb.strings, string(s))
+			} else {
+				return fmt.Errorf("%w: part %s, string %d: %w", ErrTooLarge, zf.Name, len(wb.strings), ErrCellTooLong)
+			}
 			w.advance(j + len(closing))
 		}
 	}

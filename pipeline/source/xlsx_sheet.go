@@ -8,6 +8,8 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // Excel's grid limits.
@@ -18,11 +20,15 @@ const (
 
 // sheetRows returns the iterator over a worksheet part's rows. Each range
 // reads the part twice: a quick pass collects the merged ranges (stored after
-// the cells), then the rows are streamed one <row> element at a time.
+// the cells), then the rows are streamed one <row> element at a time. A part
+// damaged somewhere (a broken deflate stream, a bad checksum) loses its
+// merged ranges, which come after the damage, but not the rows before it:
+// the stream stops at the first row it cannot read, with a *PositionError
+// naming that row.
 func (wb *workbook) sheetRows(sheet string, zf *zip.File) iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
 		merges, err := wb.scanMerges(zf)
-		if err != nil {
+		if err != nil && !errors.Is(err, ErrCorrupt) {
 			yield(Row{}, wb.positionError(sheet, 0, -1, err))
 			return
 		}
@@ -39,7 +45,18 @@ func (wb *workbook) sheetRows(sheet string, zf *zip.File) iter.Seq2[Row, error] 
 			merges: merges,
 			yield:  yield,
 		}
-		if err := s.run(); err != nil && !errors.Is(err, errStopped) {
+		err = s.run()
+		if err == nil && s.w.err != nil {
+			// Every row was read, then the part's checksum failed.
+			err = s.errorAt(0, -1, fmt.Errorf("%w: %w: every row was read, but some cells may hold damaged values (check them in Excel)", ErrCorrupt, s.w.err))
+		}
+		if err != nil && !errors.Is(err, errStopped) {
+			var pe *PositionError
+			if errors.As(err, &pe) && pe.Row > 0 {
+				if err := s.blanksBefore(pe.Row); err != nil {
+					return // blank rows above the row not read are in the sheet
+				}
+			}
 			yield(Row{}, err)
 		}
 	}
@@ -185,6 +202,8 @@ type sheetStream struct {
 	last    int // last row number seen in the XML
 	emitted int // last row number yielded
 	inline  []byte
+	issues  []record.Issue // of the row being read
+	dimEnd  int            // last row of the sheet's <dimension>, 0 if none
 }
 
 func (s *sheetStream) run() error {
@@ -198,6 +217,11 @@ func (s *sheetStream) run() error {
 			return nil // no cell data at all
 		}
 		s.w.advance(stop)
+		if !el.end && string(el.local) == "dimension" {
+			if ref, ok := attr(el.tag, "ref"); ok {
+				_, s.dimEnd, _ = parseCellRef(ref[bytes.IndexByte(ref, ':')+1:])
+			}
+		}
 		if !el.end && string(el.local) == "sheetData" {
 			if el.self {
 				return nil
@@ -239,7 +263,7 @@ func (s *sheetStream) run() error {
 }
 
 func (s *sheetStream) errorAt(row, col int, err error) error {
-	return s.wb.positionError(s.sheet, row, col, err)
+	return &PositionError{Path: s.wb.path, Sheet: s.sheet, Row: row, Col: col, Err: err, LastRow: max(s.dimEnd, s.last)}
 }
 
 // row handles one <row> element: its start tag and its content.
@@ -253,42 +277,62 @@ func (s *sheetStream) row(tag, body []byte) error {
 		num = n
 	}
 	if num <= s.last {
-		return s.errorAt(num, -1, fmt.Errorf("%w: row %d comes after row %d", ErrCorrupt, num, s.last))
+		return s.errorAt(s.last+1, -1, fmt.Errorf("%w: row %d comes after row %d", ErrCorrupt, num, s.last))
 	}
+	s.issues = nil
 	cells, err := s.cells(num, body)
 	if err != nil {
 		return err
 	}
 	// Rows missing from the XML are blank (or covered by a merge).
 	for n := s.last + 1; n < num; n++ {
-		if err := s.emit(n, nil); err != nil {
+		if s.next == len(s.merges) && len(s.active) == 0 {
+			break // no merge covers them: blank, held back by emit
+		}
+		if err := s.emit(n, nil, nil); err != nil {
 			return err
 		}
 	}
 	s.last = num
-	return s.emit(num, cells)
+	return s.emit(num, cells, s.issues)
 }
 
 // emit applies merges to a row and yields it, holding back blank rows until
-// a non-blank one follows so that trailing blank rows are never yielded.
-func (s *sheetStream) emit(num int, cells []Cell) error {
+// a non-blank one follows: the run of blank rows before it is yielded as one
+// Row, and trailing blank rows are never yielded (Excel's used range ends at
+// the last row with a value). A row of cells all blank is a blank row.
+func (s *sheetStream) emit(num int, cells []Cell, issues []record.Issue) error {
 	if len(s.merges) > 0 {
 		cells = s.applyMerges(num, cells)
 	}
 	for len(cells) > 0 && cells[len(cells)-1].Text == "" {
 		cells = cells[:len(cells)-1]
 	}
-	if len(cells) == 0 {
+	row := Row{Num: num, Cells: cells, Issues: issues}
+	if row.Blank() && len(issues) == 0 {
 		return nil // yielded later if a non-blank row follows
 	}
-	for n := s.emitted + 1; n < num; n++ {
-		if !s.yield(Row{Num: n}, nil) {
-			return errStopped
-		}
+	if err := s.blanksBefore(num); err != nil {
+		return err
 	}
 	s.emitted = num
-	if !s.yield(Row{Num: num, Cells: cells}, nil) {
+	if !s.yield(row, nil) {
 		return errStopped
+	}
+	return nil
+}
+
+// blanksBefore yields the blank rows held back before row num, as one Row.
+func (s *sheetStream) blanksBefore(num int) error {
+	if first := s.emitted + 1; first < num {
+		r := Row{Num: first}
+		if num-1 > first {
+			r.End = num - 1
+		}
+		s.emitted = num - 1
+		if !s.yield(r, nil) {
+			return errStopped
+		}
 	}
 	return nil
 }
@@ -353,10 +397,17 @@ func (s *sheetStream) cells(num int, b []byte) ([]Cell, error) {
 		}
 		c, err := s.wb.cellValue(cellType, style, value, s.inline)
 		if err != nil {
-			return s.errorAt(num, col, err)
+			// One cell the file has lost (a shared string that is not in
+			// the table) loses neither its row nor the rows below.
+			s.issues = append(s.issues, record.Issue{Col: col, Rule: RuleUnreadableCell, Severity: record.Warning,
+				Message: fmt.Sprintf("the cell cannot be read (%v): it was left empty; check it in Excel", err)})
+			return nil
 		}
 		if c.Text == "" {
 			return nil
+		}
+		if len(c.Text) > s.wb.lim.cell {
+			return s.errorAt(num, col, ErrCellTooLong)
 		}
 		if col >= len(cells) {
 			if col < cap(cells) {

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // dumpFile renders every sheet of f compactly for comparison:
@@ -45,7 +47,11 @@ func dumpFile(t *testing.T, f *File) string {
 
 func dumpRow(row Row) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d:", row.Num)
+	if row.End != 0 {
+		fmt.Fprintf(&b, "%d-%d:", row.Num, row.End)
+	} else {
+		fmt.Fprintf(&b, "%d:", row.Num)
+	}
 	for i, c := range row.Cells {
 		if i == 0 {
 			b.WriteByte(' ')
@@ -69,6 +75,9 @@ func dumpRow(row Row) string {
 		if c.Lossy {
 			b.WriteString("!lossy")
 		}
+	}
+	for _, is := range row.Issues {
+		fmt.Fprintf(&b, " !%s@%s", is.Rule, record.ColumnName(is.Col))
 	}
 	return b.String()
 }
@@ -395,8 +404,7 @@ skipped "配置": very hidden sheet
 			want: `sheet "S"
 1:
 2: 标题
-3:
-4:
+3-4:
 5:  | 5#n
 `,
 		},
@@ -420,16 +428,36 @@ sheet "无"
 `,
 		},
 		{
-			name: "error mid-sheet is positioned",
+			// A shared string out of range loses its cell, not the rest of
+			// the sheet.
+			name: "shared string out of range is one cell",
 			path: rawBook{sheets: []rawSheet{{name: "坏", data: `<sheetData>
 <row r="1"><c r="A1"><v>1</v></c></row>
 <row r="2"><c r="A2"><v>2</v></c></row>
-<row r="3"><c r="A3" t="s"><v>7</v></c></row>
+<row r="3"><c r="A3" t="s"><v>7</v></c><c r="B3"><v>3</v></c></row>
+<row r="4"><c r="A4"><v>4</v></c></row>
 </sheetData>`}}}.savePath,
 			want: `sheet "坏"
 1: 1#n
 2: 2#n
-error: raw.xlsx, sheet "坏", row 3, column A: the file is damaged or not what its name says: shared string "7" does not exist
+3:  | 3#n !cell.unreadable@A
+4: 4#n
+`,
+		},
+		{
+			name: "error mid-sheet is positioned",
+			path: rawBook{sheets: []rawSheet{{name: "坏", data: `<dimension ref="A1:B9"/><sheetData>
+<row r="1"><c r="A1"><v>1</v></c></row>
+<row r="2"><c r="A2"><v>2</v></c></row>
+<row r="5"><c r="A5"><v>5</v></c></row>
+<row r="3"><c r="A3"><v>3</v></c></row>
+</sheetData>`}}}.savePath,
+			want: `sheet "坏"
+1: 1#n
+2: 2#n
+3-4:
+5: 5#n
+error: raw.xlsx, sheet "坏", row 6: the file is damaged or not what its name says: row 3 comes after row 5
 `,
 		},
 		{
@@ -446,10 +474,9 @@ error: raw.xlsx, sheet "截断", row 2: the file is damaged or not what its name
 			name: "rows out of order",
 			path: rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="3"><c><v>3</v></c></row><row r="2"><c><v>2</v></c></row></sheetData>`}}}.savePath,
 			want: `sheet "S"
-1:
-2:
+1-2:
 3: 3#n
-error: raw.xlsx, sheet "S", row 2: the file is damaged or not what its name says: row 2 comes after row 3
+error: raw.xlsx, sheet "S", row 4: the file is damaged or not what its name says: row 2 comes after row 3
 `,
 		},
 	}
@@ -585,13 +612,13 @@ func TestXLSXBadFiles(t *testing.T) {
 		{
 			name:   "part over the size limit",
 			path:   func(t *testing.T) string { return writeTemp(t, "big.xlsx", valid) },
-			limits: &xlsxLimits{part: 100, total: 1 << 30, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20},
+			limits: &xlsxLimits{part: 100, total: 1 << 30, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20, cell: MaxCell},
 			want:   ErrTooLarge,
 		},
 		{
 			name:   "total over the size limit",
 			path:   func(t *testing.T) string { return writeTemp(t, "big.xlsx", valid) },
-			limits: &xlsxLimits{part: 1 << 30, total: 500, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20},
+			limits: &xlsxLimits{part: 1 << 30, total: 500, ratio: 1000, ratioFloor: 1 << 30, element: 1 << 20, cell: MaxCell},
 			want:   ErrTooLarge,
 		},
 		{
@@ -604,7 +631,7 @@ func TestXLSXBadFiles(t *testing.T) {
 				zw.Close()
 				return writeTemp(t, "bomb.xlsx", buf.Bytes())
 			},
-			limits: &xlsxLimits{part: 1 << 30, total: 1 << 30, ratio: 100, ratioFloor: 1 << 20, element: 1 << 20},
+			limits: &xlsxLimits{part: 1 << 30, total: 1 << 30, ratio: 100, ratioFloor: 1 << 20, element: 1 << 20, cell: MaxCell},
 			want:   ErrTooLarge,
 		},
 	}
@@ -654,6 +681,37 @@ func TestXLSXElementLimit(t *testing.T) {
 		return
 	}
 	t.Fatal("got no rows and no error")
+}
+
+// TestXLSXCellLimit checks that a cell longer than MaxCell stops the sheet
+// at its row and column, the rows above it read, and that a shared string
+// that long refuses the file.
+func TestXLSXCellLimit(t *testing.T) {
+	long := strings.Repeat("长", MaxCell/3+1)
+	p := rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="1"><c t="inlineStr"><is><t>名称</t></is></c></row>` +
+		`<row r="2"><c r="B2" t="inlineStr"><is><t>` + long + `</t></is></c></row></sheetData>`}}}.save(t)
+	f, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows := 0
+	for _, err := range f.Sheets[0].Rows {
+		if err == nil {
+			rows++
+			continue
+		}
+		var pe *PositionError
+		if !errors.As(err, &pe) || !errors.Is(err, ErrCellTooLong) || pe.Row != 2 || pe.Col != 1 || rows != 1 {
+			t.Fatalf("after %d rows: %v; want row 1, then a *PositionError at row 2, column B wrapping ErrCellTooLong", rows, err)
+		}
+		break
+	}
+	shared := rawBook{sheets: []rawSheet{{name: "S", data: `<sheetData><row r="1"><c t="s"><v>0</v></c></row></sheetData>`}},
+		strings: []string{"<t>" + long + "</t>"}}.save(t)
+	if _, err := Open(shared); !errors.Is(err, ErrCellTooLong) {
+		t.Errorf("Open(a book with a long shared string) = %v, want ErrCellTooLong", err)
+	}
 }
 
 func copyTestdata(t *testing.T, name, as string) string {

@@ -11,7 +11,9 @@ import (
 // Rows are stored in a compact binary form: an incremental run decodes
 // every row of every customer it touches, and JSON cost ~90 µs a row. The
 // payload starts with codecBinary; rows written by earlier versions start
-// with '{' and are read as JSON (decodeRowJSON).
+// with '{' and are read as JSON (decodeRowJSON). Fields added since are
+// optional, each after a tag and only when it holds something, so that
+// rows without them are stored as before.
 //
 // Layout (strings and counts as uvarints, a string's bytes after its
 // length; ints as varints; bools as one byte):
@@ -27,6 +29,8 @@ import (
 //	         [tagShort, shortMobiles (n × s): only when there are some]
 //	         [tagOwner, ownerPhones (n × s): only when there are some]
 //	[tagContact, contactID: only when the row names a contact]
+//	[tagRowEnd, rowEnd: only for a run of rows (Provenance.RowEnd)]
+//	[tagSameAs, sameAs: only for a row identical to an earlier one (Row.SameAs)]
 const codecBinary = 0x01
 
 // tagShort and tagOwner start the optional lists of mobiles written a
@@ -38,6 +42,11 @@ const (
 	// tagContact starts the id of the contact the row names (Row.ContactID),
 	// stored since contacts have ids; rows written before have none.
 	tagContact = 'C'
+	// tagRowEnd starts the last row of a run of blank rows
+	// (Provenance.RowEnd), and tagSameAs the fingerprint of the row a row
+	// is identical to (Row.SameAs).
+	tagRowEnd = 'E'
+	tagSameAs = 'I'
 )
 
 var errCorrupt = errors.New("damaged data")
@@ -106,6 +115,14 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.ContactID != "" {
 		b = append(b, tagContact)
 		b = appendString(b, r.ContactID)
+	}
+	if r.Prov.RowEnd != 0 {
+		b = append(b, tagRowEnd)
+		b = binary.AppendVarint(b, int64(r.Prov.RowEnd))
+	}
+	if r.SameAs != "" {
+		b = append(b, tagSameAs)
+		b = appendString(b, r.SameAs)
 	}
 	return b
 }
@@ -244,10 +261,22 @@ func decodeRowBinary(b []byte, r *Row) error {
 			}
 		}
 	}
-	r.ContactID = ""
+	r.ContactID, r.Prov.RowEnd, r.SameAs = "", 0, ""
 	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagContact {
 		d.pos++
 		if r.ContactID = d.str(); r.ContactID == "" {
+			d.err = errCorrupt // written only when there is one
+		}
+	}
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagRowEnd {
+		d.pos++
+		if r.Prov.RowEnd = d.varint(); r.Prov.RowEnd == 0 {
+			d.err = errCorrupt // written only when there is one
+		}
+	}
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagSameAs {
+		d.pos++
+		if r.SameAs = d.str(); r.SameAs == "" {
 			d.err = errCorrupt // written only when there is one
 		}
 	}

@@ -45,7 +45,9 @@ func TestRowCodecRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			want := want
 			if name == "binary" {
-				want.ContactID = "P0A1B2C3D4E" // written since contacts have ids
+				want.ContactID = "P0A1B2C3D4E"       // written since contacts have ids
+				want.Prov.RowEnd = 1048576           // in the payload; file, sheet and row are columns
+				want.SameAs = "0123456789abcdef0123" // written for identical rows
 			}
 			b, err := enc(&want)
 			if err != nil {
@@ -62,6 +64,27 @@ func TestRowCodecRoundTrip(t *testing.T) {
 	}
 }
 
+// TestRowCodecWithoutOptionalFields checks that a row without the
+// optional fields (as every row was written before them) reads with them
+// empty, whatever the Row held before.
+func TestRowCodecWithoutOptionalFields(t *testing.T) {
+	row := RowOf(fixtureRecord("a.xlsx", 2, fixtureName, fixturePhone, "C1"))
+	row.ContactID, row.Prov.RowEnd, row.SameAs = "", 0, ""
+	b, err := encodeRow(&row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := Row{Fingerprint: row.Fingerprint, Prov: row.Prov}
+	got.ContactID, got.Prov.RowEnd, got.SameAs = "P1", 9, "fp" // as left by an earlier scan: reset
+	if err := decodeRow(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	got.Status, got.CustomerID, got.ContentHash = row.Status, row.CustomerID, row.ContentHash // columns, not payload
+	if !reflect.DeepEqual(got, row) {
+		t.Errorf("without optional fields:\n got %+v\nwant %+v", got, row)
+	}
+}
+
 func TestRowCodecRefusesDamage(t *testing.T) {
 	row := RowOf(fixtureRecord("a.xlsx", 2, fixtureName, fixturePhone, "C1"))
 	good, err := encodeRow(&row)
@@ -74,6 +97,9 @@ func TestRowCodecRefusesDamage(t *testing.T) {
 		"huge count":    {codecBinary, 0, 0xff, 0xff, 0xff, 0xff, 0x0f},
 		"marker only":   {codecBinary},
 		"empty contact": append(append([]byte(nil), good...), tagContact, 0),
+		"zero row_end":  append(append([]byte(nil), good...), tagRowEnd, 0),
+		"empty same_as": append(append([]byte(nil), good...), tagSameAs, 0),
+		"out of order":  append(append([]byte(nil), good...), tagSameAs, 1, 'x', tagContact, 1, 'y'),
 	} {
 		var r Row
 		if err := decodeRow(b, &r); err == nil {

@@ -26,6 +26,7 @@ type Row struct {
 	Status      record.Status
 	Reason      string
 	CustomerID  string // empty unless kept or merged
+	SameAs      string // record.SameAs: the fingerprint of the row it is identical to
 	ContactID   string // the contact the row names, if any (record.Record.ContactID)
 	ContentHash string // hash of the raw cells, see ContentHash
 	Values      []record.Value
@@ -62,6 +63,7 @@ func RowOf(r *record.Record) Row {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		SameAs:      r.SameAs,
 		ContactID:   r.ContactID,
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
@@ -99,6 +101,7 @@ func (r Row) Record() *record.Record {
 		Status:      r.Status,
 		Reason:      r.Reason,
 		CustomerID:  r.CustomerID,
+		SameAs:      r.SameAs,
 		ContactID:   r.ContactID,
 	}
 }
@@ -218,6 +221,7 @@ func decodeRow(b []byte, r *Row) error {
 	if len(b) > 0 && b[0] == codecBinary {
 		return decodeRowBinary(b, r)
 	}
+	r.ContactID, r.Prov.RowEnd, r.SameAs = "", 0, "" // JSON rows have none
 	return decodeRowJSON(b, r)
 }
 
@@ -251,8 +255,15 @@ func decodeRowJSON(b []byte, r *Row) error {
 }
 
 // HashFile returns the content hash of an input file as stored in File:
-// a later run compares it to skip reading a file that did not change.
+// a later run compares it to skip reading a file that did not change. Only
+// a regular file is hashed: a FIFO would block for ever, a device such as
+// /dev/zero never end.
 func HashFile(path string) (string, error) {
+	if st, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("hash input file: %w", err)
+	} else if !st.Mode().IsRegular() {
+		return "", fmt.Errorf("hash input file %s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("hash input file: %w", err)

@@ -428,3 +428,15 @@ func TestHashFile(t *testing.T) {
 		t.Errorf("HashFile(missing) = %v, want an error naming the file", err)
 	}
 }
+
+// TestHashFileRefusesSpecialFiles checks that a FIFO is refused at once
+// rather than waited on.
+func TestHashFileRefusesSpecialFiles(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "管道.csv")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("mkfifo:", err)
+	}
+	if _, err := HashFile(fifo); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("HashFile(fifo) = %v, want an error: not a regular file", err)
+	}
+}
