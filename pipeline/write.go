@@ -50,7 +50,7 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 	writers := []func(dir string) error{
 		func(dir string) error { return sink.WriteCleanXLSX(dir, customers) },
 		func(dir string) error {
-			rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
+			rep := report.Build(report.Input{Learned: learnedForReport(res), Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
 				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
 				Review: review, Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
@@ -167,4 +167,17 @@ func changeLines(si *SyncInfo, changesOnly bool) []sink.Change {
 
 func contactLine(x state.ContactChange) sink.Change {
 	return sink.Change{ID: x.Customer, ContactID: x.ID, Change: x.Change, MergedInto: x.MergedInto}
+}
+
+// learnedForReport are the learned patterns of an incremental run, as the
+// report shows them.
+func learnedForReport(res *Result) []report.Learned {
+	if res.Sync == nil {
+		return nil
+	}
+	var out []report.Learned
+	for _, l := range res.Sync.Learned {
+		out = append(out, report.Learned{Pattern: l.Pattern, Merge: l.Merge, Keep: l.Keep, Verdict: l.Verdict, Forgotten: l.Forgotten, Applied: l.Applied})
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,6 +107,27 @@ func TestLearnPattern(t *testing.T) {
 	}
 	if got := len(readCSV(t, filepath.Join(out, "clean.csv"))); got != 6 {
 		t.Errorf("%d customers, want 6", got)
+	}
+	var rep struct {
+		Budget struct {
+			Learned []struct {
+				Pattern, Verdict string
+				Merge, Applied   int
+			} `json:"learned"`
+		} `json:"review_budget"`
+	}
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if l := rep.Budget.Learned; len(l) != 1 || l[0].Pattern != pattern || l[0].Verdict != "merge" || l[0].Merge != 3 || l[0].Applied != 3 {
+		t.Errorf("report.json review_budget.learned %+v, want %s: 3 merge, applied to 3 pairs", l, pattern)
+	}
+	if html, _ := os.ReadFile(filepath.Join(out, "report.html")); !strings.Contains(string(html), "自动合并，3 对不再待确认") {
+		t.Error("report.html does not say what the learned pattern did")
 	}
 
 	code, stdout, stderr := runCLI(t, "decide", "forget-pattern", "--state", db, pattern)

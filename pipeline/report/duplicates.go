@@ -139,7 +139,11 @@ const maxBudgetPatterns = 5
 
 // budget counts what the review list asks of a person.
 func budget(in Input) ReviewBudget {
-	b := ReviewBudget{SecondsPerPair: SecondsPerPair, Largest: []PatternCount{}}
+	b := ReviewBudget{SecondsPerPair: SecondsPerPair, Largest: []PatternCount{}, Learned: []Learned{}}
+	for _, l := range in.Learned {
+		l.Label = match.Label(l.Pattern, in.Lang)
+		b.Learned = append(b.Learned, l)
+	}
 	pairs := reviewPairs(in)
 	b.Pairs = len(pairs)
 	b.Minutes = round(float64(b.Pairs*SecondsPerPair)/60, 1)

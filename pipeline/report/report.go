@@ -39,9 +39,12 @@ type Input struct {
 	// Review are the pairs to review, one per pair of customers
 	// (match.ByCustomer); nil takes them from Match.
 	Review []match.Pair
-	Rules  *rules.Rules
-	Lang   string // "zh" (default) or "en"
-	NoMask bool
+	// Learned are the evidence patterns a project's decisions taught (an
+	// incremental run), most decided first.
+	Learned []Learned
+	Rules   *rules.Rules
+	Lang    string // "zh" (default) or "en"
+	NoMask  bool
 }
 
 // Report is the report.json document. Field names are snake_case and
@@ -80,6 +83,21 @@ type ReviewBudget struct {
 	Patterns       int            `json:"patterns"`         // evidence patterns among the pairs
 	Top5Share      float64        `json:"top5_share"`       // share of the pairs in the five largest patterns
 	Largest        []PatternCount `json:"largest"`          // the five largest patterns, most pairs first, then by code
+	// Learned are what the project's decisions taught about patterns (runs
+	// with a state), most decided first: the verdicts the run applied by
+	// itself, and patterns decided all one way on their way to it.
+	Learned []Learned `json:"learned"`
+}
+
+// Learned is one evidence pattern as the project's decisions judge it.
+type Learned struct {
+	Pattern   string `json:"pattern"`
+	Label     string `json:"label"`
+	Merge     int    `json:"merge"`     // decisions saying merge
+	Keep      int    `json:"keep"`      // and keep
+	Verdict   string `json:"verdict"`   // merge or keep when the run applies it by itself; "" otherwise
+	Forgotten bool   `json:"forgotten"` // decide forget-pattern: never applied by itself
+	Applied   int    `json:"applied"`   // pairs the verdict decided in this run
 }
 
 // PatternCount is an evidence pattern with its review pairs.
