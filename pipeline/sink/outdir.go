@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -103,7 +104,7 @@ func CheckTarget(target string) error {
 	}
 	var foreign []string
 	for _, e := range entries {
-		if e.Name() != Marker && !written[e.Name()] {
+		if _, ours := written[e.Name()]; e.Name() != Marker && !ours {
 			foreign = append(foreign, e.Name())
 		}
 	}
@@ -132,11 +133,12 @@ func CheckReplace(target string, stored Stored) error {
 	return err
 }
 
-// markedFiles reads the list of files in a marker; listed is false for a
-// marker without one.
-func markedFiles(marker []byte) (files map[string]bool, listed bool) {
+// markedFiles reads the list of files in a marker, each with the stamp
+// (fileStamp) it had when written ("" in markers of releases that did
+// not stamp); listed is false for a marker without a list.
+func markedFiles(marker []byte) (files map[string]string, listed bool) {
 	sc := bufio.NewScanner(bytes.NewReader(marker))
-	files = map[string]bool{}
+	files = map[string]string{}
 	for sc.Scan() {
 		line := sc.Text()
 		if line == markerFiles {
@@ -144,31 +146,44 @@ func markedFiles(marker []byte) (files map[string]bool, listed bool) {
 			continue
 		}
 		if listed && line != "" {
-			files[line] = true
+			name, stamp, _ := strings.Cut(line, "\t")
+			files[name] = stamp
 		}
 	}
 	return files, listed
 }
 
-// listFiles appends the names of the files in dir to its marker, so a
-// later run can tell them from files someone else put there.
+// fileStamp is a file's size and modification time: a review file with
+// the stamp crmclean gave it is as crmclean wrote it, without decisions.
+func fileStamp(info os.FileInfo) string {
+	return strconv.FormatInt(info.Size(), 10) + "\t" + strconv.FormatInt(info.ModTime().UnixNano(), 10)
+}
+
+// listFiles appends the names of the files in dir, with their stamps, to
+// its marker, so a later run can tell them from files someone else put
+// there, and a review file filled since from one as written.
 func listFiles(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
 	}
-	var names []string
+	var lines []string
 	for _, e := range entries {
-		if e.Name() != Marker {
-			names = append(names, e.Name())
+		if e.Name() == Marker {
+			continue
 		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		lines = append(lines, e.Name()+"\t"+fileStamp(info))
 	}
-	slices.Sort(names)
+	slices.Sort(lines)
 	f, err := os.OpenFile(filepath.Join(dir, Marker), os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(f, "%s\n%s\n", markerFiles, strings.Join(names, "\n"))
+	_, err = fmt.Fprintf(f, "%s\n%s\n", markerFiles, strings.Join(lines, "\n"))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -180,10 +195,18 @@ func listFiles(dir string) error {
 // one. A review file that cannot be read counts as holding decisions:
 // it may, and a run keeps what it cannot check.
 func Unapplied(dir string, stored Stored) (n int, file string) {
+	var written map[string]string
+	if marker, err := os.ReadFile(filepath.Join(dir, Marker)); err == nil {
+		written, _ = markedFiles(marker)
+	}
 	for _, name := range []string{"review.xlsx", "review.csv"} {
 		path := filepath.Join(dir, name)
-		if _, err := os.Stat(path); err != nil {
+		info, err := os.Stat(path)
+		if err != nil {
 			continue
+		}
+		if stamp := written[name]; stamp != "" && stamp == fileStamp(info) {
+			continue // as crmclean wrote it: no decision in it
 		}
 		r, err := ReadReview(path)
 		if err != nil {

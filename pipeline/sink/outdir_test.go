@@ -104,6 +104,13 @@ func TestPublishKeepsWork(t *testing.T) {
 			publishFiles(t, target, nil, "clean.csv")
 			os.WriteFile(filepath.Join(target, "review 已审.xlsx"), nil, 0o600)
 		}, wantErr: ErrForeignFiles, errNames: []string{"review 已审.xlsx"}},
+		{name: "a review file as crmclean wrote it is not read", setup: func(t *testing.T, target string) {
+			publishFiles(t, target, nil, "clean.csv", "review.xlsx") // not a workbook: reading it would fail
+		}},
+		{name: "a review file changed since is read", setup: func(t *testing.T, target string) {
+			publishFiles(t, target, nil, "clean.csv", "review.xlsx")
+			os.WriteFile(filepath.Join(target, "review.xlsx"), []byte("saved again, unreadable"), 0o600)
+		}, previous: true},
 		{name: "a workbook open in Excel", setup: func(t *testing.T, target string) {
 			publishFiles(t, target, nil, "clean.csv", "review.csv")
 			os.WriteFile(filepath.Join(target, "~$review.xlsx"), nil, 0o600)
@@ -181,6 +188,9 @@ func TestPublishKeepsWork(t *testing.T) {
 			}
 			if n, _ := Unapplied(prev, nil); n != 1 {
 				t.Errorf("%s holds %d unapplied decisions, want 1", prev, n)
+			}
+			if n, _ := Unapplied(target, nil); n != 0 {
+				t.Errorf("the new %s holds %d unapplied decisions, want none", target, n)
 			}
 		})
 	}
