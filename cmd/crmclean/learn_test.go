@@ -102,7 +102,7 @@ func TestLearnPattern(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d review pairs after 3 merges of %s, want the pattern's other pairs decided by the run", n, pattern)
 	}
-	if want := pattern + " (companies: name near · mobile missing · address agrees): 3 decided, all merge: merged by the run itself from now on; 3 pairs left review this run"; !strings.Contains(stderr, want) {
+	if want := pattern + " (companies: name near · mobile missing · address agrees): 3 decided, all merge: merged by the run itself from now on (3 pairs of rows this run)"; !strings.Contains(stderr, want) {
 		t.Errorf("summary does not say what moved (%q):\n%s", want, stderr)
 	}
 	if got := len(readCSV(t, filepath.Join(out, "clean.csv"))); got != 6 {
@@ -126,7 +126,7 @@ func TestLearnPattern(t *testing.T) {
 	if l := rep.Budget.Learned; len(l) != 1 || l[0].Pattern != pattern || l[0].Verdict != "merge" || l[0].Merge != 3 || l[0].Applied != 3 {
 		t.Errorf("report.json review_budget.learned %+v, want %s: 3 merge, applied to 3 pairs", l, pattern)
 	}
-	if html, _ := os.ReadFile(filepath.Join(out, "report.html")); !strings.Contains(string(html), "自动合并，3 对不再待确认") {
+	if html, _ := os.ReadFile(filepath.Join(out, "report.html")); !strings.Contains(string(html), "自动合并：本次决定 3 对记录") {
 		t.Error("report.html does not say what the learned pattern did")
 	}
 

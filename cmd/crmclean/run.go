@@ -447,9 +447,9 @@ func printLearned(w io.Writer, learned []pipeline.LearnedPattern) {
 		var what string
 		switch {
 		case l.Verdict == match.DecisionMerge:
-			what = fmt.Sprintf("%d decided, all merge: merged by the run itself from now on; %s left review this run", l.Decided(), plural(l.Applied, "pair", "pairs"))
+			what = fmt.Sprintf("%d decided, all merge: merged by the run itself from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
 		case l.Verdict == match.DecisionKeep:
-			what = fmt.Sprintf("%d decided, all keep: kept apart by the run itself from now on; %s left review this run", l.Decided(), plural(l.Applied, "pair", "pairs"))
+			what = fmt.Sprintf("%d decided, all keep: kept apart by the run itself from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
 		case l.Forgotten:
 			what = fmt.Sprintf("%d decided; forgotten (decide forget-pattern): never applied by itself", l.Decided())
 		case all && l.HardConflict && verdict == "merge":
