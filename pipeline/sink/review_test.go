@@ -486,3 +486,31 @@ func TestReadReviewPatterns(t *testing.T) {
 		t.Errorf("bad %v, want the hard pattern's merge refused", r.Bad)
 	}
 }
+
+// TestEvidenceCells sorts evidence into agreed, disagreed and missing by
+// its outcome, never by the sign of its weight: a field empty on either
+// side is missing, whatever it weighs.
+func TestEvidenceCells(t *testing.T) {
+	ev := []match.Evidence{
+		{Field: "name", Outcome: "near", Weight: 6.9},
+		{Field: "contact", Outcome: "agree", Weight: 5.3},
+		{Field: "mobile", Outcome: "missing", Weight: 0.4},   // positive, yet no agreement
+		{Field: "email", Outcome: "missing", Weight: -0.3},   // negative, yet no disagreement
+		{Field: "landline", Outcome: "disagree", Weight: -2}, //
+		{Field: "address", Outcome: "fuzzy", Weight: 0.02},   // weighs nothing worth showing
+	}
+	for _, tc := range []struct {
+		lang                       string
+		agreed, disagreed, missing string
+	}{
+		{"zh", "名称（相近） +6.9；联系人 +5.3；地址（近似）", "座机 -2.0", "手机 +0.4；邮箱 -0.3"},
+		{"en", "name (near) +6.9; contact +5.3; address (alike)", "landline -2.0", "mobile +0.4; e-mail -0.3"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			a, d, m := evidenceCells(ev, tc.lang)
+			if a != tc.agreed || d != tc.disagreed || m != tc.missing {
+				t.Errorf("got agreed %q, disagreed %q, missing %q\nwant          %q, %q, %q", a, d, m, tc.agreed, tc.disagreed, tc.missing)
+			}
+		})
+	}
+}
