@@ -118,7 +118,7 @@ func TestIdenticalRowsCostOnce(t *testing.T) {
 			t.Fatalf("row %d names contact %q, want %s", r.Prov.Row, r.ContactID, big.Contacts[0].ID)
 		}
 	}
-	if err := Write(cfg, res); err != nil {
+	if err := Write(context.Background(), cfg, res); err != nil {
 		t.Fatal(err)
 	}
 	if id := checkIdenticalLineage(t, cfg.Out, n); id != big.ID {

@@ -99,6 +99,9 @@ type Result struct {
 	Matched   []*record.Record // the records Match's indices refer to
 	Rules     *rules.Rules
 	Sync      *SyncInfo // incremental runs only
+	// StaleRemoved are the temporary folders of killed runs removed beside
+	// the output folder (sink.RemoveStale).
+	StaleRemoved []string
 	// Previous is the folder the replaced output folder was kept as,
 	// because its review files held decisions the run did not apply; ""
 	// when none was kept.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,6 +47,11 @@ type SyncInfo struct {
 	ContactChanges []state.ContactChange
 	ContactCounts  map[string]int
 	Republished    *state.RunRecord // a committed run whose outputs were rebuilt first, if any
+	// Carried is a run committed but never published: its changes are in
+	// this run's changes.csv and, with ChangesOnly, its delta; FilesCarried
+	// are the files it read that this run did not.
+	Carried      *state.RunRecord
+	FilesCarried []string
 	// Learned is what the project's decisions teach about evidence
 	// patterns (rules match.learn_pattern), most decided first.
 	Learned []LearnedPattern
@@ -105,7 +111,8 @@ type syncRun struct {
 	norm     *normalize.Normalizer
 	res      *Result
 	info     *SyncInfo
-	full     bool // every row is matched: the first run, or rules changed
+	full     bool  // every row is matched: the first run, or rules changed
+	since    int64 // the last run whose outputs were published: changes since are the delta
 
 	prior    map[string]rowPrior // by fingerprint: rows of this run that the state held
 	changed  map[string]bool     // files read this run (their rows are all written back)
@@ -163,8 +170,10 @@ func RulesHash(r *rules.Rules) (string, error) {
 // cleaned and matched again, keeping ids.
 //
 // The run's changes are committed to the state in one transaction before
-// the outputs are published; a run killed in between is republished, from
-// the state alone, by the next one.
+// the outputs are published; the changes of a run killed in between are
+// carried, from the state alone, into the next one's outputs (see carry).
+// As a batch run, it returns ErrNoRows, committing and publishing nothing,
+// when no row of the inputs could be read.
 func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Workers < 1 {
 		cfg.Workers = 1
@@ -181,11 +190,21 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	}
 	defer store.Close()
 
-	var republished *state.RunRecord
-	if u, err := store.Unpublished(ctx); err != nil {
+	// A delta holds every change since the last published run: the changes
+	// of a run committed but never published (killed before its outputs
+	// appeared) are carried into this run's outputs. Such a run is also
+	// republished first when it wrote to another folder than this run.
+	since, err := store.LastPublished(ctx)
+	if err != nil {
 		return nil, err
-	} else if u != nil {
-		if err := republish(ctx, cfg, store, u); err != nil {
+	}
+	unpublished, err := store.Unpublished(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var republished *state.RunRecord
+	if u := unpublished; u != nil && !sameFolder(u.Out, cfg.Out) {
+		if err := republish(ctx, cfg, store, u, since); err != nil {
 			return nil, fmt.Errorf("republish the outputs of run %d (committed, never published): %w", u.ID, err)
 		}
 		republished = u
@@ -207,11 +226,14 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
 	s.patterns = appliedPatterns(s.info.Learned)
 	hash = patternsHash(hash, s.patterns)
-	s.info.First, s.info.Republished = snap.Last == nil, republished
+	s.info.First, s.info.Republished, s.info.Carried, s.since = snap.Last == nil, republished, unpublished, since
 	if err := s.plan(ctx, hash); err != nil {
 		return nil, err
 	}
 	if err := s.gather(ctx); err != nil {
+		if errors.Is(err, ErrNoRows) {
+			return s.res, err // with the files' problems, for the user
+		}
 		return nil, err
 	}
 	m, err := s.matchAndResolve(ctx)
@@ -235,7 +257,7 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	s.setContactChanges(s.explicit)
 	s.res.Duration = time.Since(s.res.Started)
 
-	st, err := stage(cfg, s.res)
+	st, err := stage(ctx, cfg, s.res)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +290,25 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if err := store.MarkPublished(ctx, id); err != nil {
 		return nil, err
 	}
+	if unpublished != nil && republished == nil {
+		// Its changes are in the outputs just published.
+		if err := store.MarkPublished(ctx, unpublished.ID); err != nil {
+			return nil, err
+		}
+	}
 	return s.res, nil
+}
+
+// sameFolder reports whether two output folders, as given on command
+// lines, are one.
+func sameFolder(a, b string) bool {
+	if fa, err := filepath.Abs(a); err == nil {
+		a = fa
+	}
+	if fb, err := filepath.Abs(b); err == nil {
+		b = fb
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
 }
 
 // syncSteps are the points of Sync where failpoint is called, in order.
@@ -397,6 +437,9 @@ func (s *syncRun) gather(ctx context.Context) error {
 	}
 	s.info.RowsReused = int(reused.Load())
 	s.keepUnreadable(stored)
+	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
+		return ErrNoRows // as a batch run: nothing is committed or published
+	}
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
@@ -864,12 +907,15 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		}
 	}
 	sort.Slice(ch.Customers, func(i, j int) bool { return ch.Customers[i].ID < ch.Customers[j].ID })
-	s.setChanges(list)
 	explicit, err := s.contactChanges(ctx, list)
 	if err != nil {
 		return ch, err
 	}
-	s.explicit = explicit
+	carried := s.carry(list)
+	s.setChanges(carried)
+	if s.explicit, err = s.carryContacts(ctx, explicit, carried); err != nil {
+		return ch, err
+	}
 
 	// Rows: every row read this run (with its blocking keys), every row
 	// of a full run, and stored rows whose customer or lineage changed.
@@ -945,6 +991,49 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	ch.Settings[settingContactChanges] = b
 	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
 	return ch, nil
+}
+
+// carry adds to this run's customer changes those of the runs committed
+// after the last published one (s.since), whose outputs never appeared:
+// a customer they created is new until a delta is published, one they
+// changed is updated, one they merged or retired stays so; what this run
+// merges or retires wins. It also lists the files those runs read.
+func (s *syncRun) carry(list []state.CustomerChange) []state.CustomerChange {
+	if s.snap.Last == nil || s.snap.Last.ID <= s.since {
+		return list
+	}
+	at := make(map[string]int, len(list))
+	for i, c := range list {
+		at[c.ID] = i
+	}
+	for id, c := range s.snap.Customers {
+		earlier := state.ChangeSince(c, s.since)
+		if earlier == state.ChangeUnchanged {
+			continue
+		}
+		i, listed := at[id]
+		if !listed {
+			list = append(list, state.CustomerChange{ID: id, Change: earlier, MergedInto: c.MergedInto})
+			continue
+		}
+		switch now := list[i].Change; {
+		case now == state.ChangeMerged || now == state.ChangeRetired:
+		case earlier == state.ChangeNew:
+			list[i].Change = state.ChangeNew
+		case now == state.ChangeUnchanged:
+			list[i].Change = earlier
+			if earlier == state.ChangeMerged {
+				list[i].MergedInto = c.MergedInto
+			}
+		}
+	}
+	for rel, f := range s.snap.Files {
+		if f.Run > s.since && !s.changed[rel] && !slices.Contains(s.goneFile, rel) {
+			s.info.FilesCarried = append(s.info.FilesCarried, rel)
+		}
+	}
+	sort.Strings(s.info.FilesCarried)
+	return list
 }
 
 // loadNumbers reads the numbers earlier runs judged.

@@ -420,3 +420,45 @@ func loadContactChanges(ctx context.Context, store *state.Store) ([]state.Contac
 	}
 	return out, nil
 }
+
+// carryContacts adds to this run's explicit contact lines those of the run
+// committed after the last published one (s.since) whose outputs never
+// appeared (stored with it, carried from any such run before it), as
+// carry does for customers: a contact it created stays new, one it merged
+// or retired stays so unless this run's line says otherwise, and the
+// contacts of a customer that is new since the last published run are all
+// new. changes are the customer lines, carried.
+func (s *syncRun) carryContacts(ctx context.Context, explicit []state.ContactChange, changes []state.CustomerChange) ([]state.ContactChange, error) {
+	if s.snap.Last == nil || s.snap.Last.ID <= s.since {
+		return explicit, nil
+	}
+	earlier, err := loadContactChanges(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
+	customer := make(map[string]string, len(changes))
+	for _, c := range changes {
+		customer[c.ID] = c.Change
+	}
+	at := make(map[string]int, len(explicit))
+	for i, x := range explicit {
+		at[x.ID] = i
+	}
+	out := slices.Clone(explicit)
+	for _, e := range earlier {
+		i, listed := at[e.ID]
+		if !listed {
+			out = append(out, e)
+			continue
+		}
+		if now := out[i].Change; now != state.ChangeMerged && now != state.ChangeRetired && e.Change == state.ChangeNew {
+			out[i].Change = state.ChangeNew
+		}
+	}
+	// A new customer's contacts are new: its line says so for them all.
+	out = slices.DeleteFunc(out, func(x state.ContactChange) bool {
+		return customer[x.Customer] == state.ChangeNew && x.Change != state.ChangeMerged && x.Change != state.ChangeRetired
+	})
+	sortContactChanges(out)
+	return out, nil
+}

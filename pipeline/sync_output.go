@@ -26,6 +26,8 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 		if err := s.addUntouched(ctx, m); err != nil {
 			return err
 		}
+	} else if err := s.addCarried(ctx, m); err != nil {
+		return err
 	}
 	// The stored rows matched this run belong with the rows read.
 	for _, r := range s.matched {
@@ -37,13 +39,9 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 	return s.pairs(ctx, m)
 }
 
-// addUntouched rebuilds, once, every customer the run left alone from its
-// stored rows, and adds them and their rows to the result.
-func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
-	if s.rebuilt {
-		return nil
-	}
-	s.rebuilt = true
+// inRunSkip refuses the stored rows the run holds: those it matched or
+// read, and those of the files it read again or retired.
+func (s *syncRun) inRunSkip() func(*state.Row) bool {
 	inRun := map[string]bool{}
 	for _, r := range s.matched {
 		inRun[state.RowOf(r).Fingerprint] = true
@@ -51,17 +49,81 @@ func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
 	for _, r := range s.res.Records {
 		inRun[state.RowOf(r).Fingerprint] = true
 	}
-	skip := func(row *state.Row) bool {
+	return func(row *state.Row) bool {
 		return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
 	}
+}
+
+// addUntouched rebuilds, once, every customer the run left alone from its
+// stored rows, and adds them and their rows to the result.
+func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
+	if s.rebuilt {
+		return nil
+	}
+	s.rebuilt = true
 	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
-	recs, customers, err := rebuild(ctx, s.store, merger, skip)
+	recs, customers, err := rebuild(ctx, s.store, merger, s.inRunSkip())
 	if err != nil {
 		return err
 	}
 	s.res.Records = append(s.res.Records, recs...)
 	s.res.Customers = append(s.res.Customers, customers...)
-	sort.Slice(s.res.Customers, func(i, j int) bool { return s.res.Customers[i].ID < s.res.Customers[j].ID })
+	sortByID(s.res.Customers)
+	return nil
+}
+
+// addCarried adds, for the delta of a changes-only run, what runs
+// committed but never published changed and this run did not rebuild: the
+// new and updated customers (rebuilt from their stored rows, under their
+// ids) and the rows of the files those runs read.
+func (s *syncRun) addCarried(ctx context.Context, m *match.Result) error {
+	if s.info.Carried == nil || s.rebuilt {
+		return nil
+	}
+	skip := s.inRunSkip()
+	built := map[string]bool{}
+	for _, c := range s.res.Customers {
+		built[c.ID] = true
+	}
+	var ids []string
+	for _, c := range s.info.Changes {
+		if (c.Change == state.ChangeNew || c.Change == state.ChangeUpdated) && !built[c.ID] {
+			ids = append(ids, c.ID)
+		}
+	}
+	loaded := map[string]bool{}
+	var recs []*record.Record
+	rows, err := s.store.RowsOfCustomers(ctx, ids, nil)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if !skip(&row) {
+			loaded[row.Fingerprint] = true
+			recs = append(recs, row.Record())
+		}
+	}
+	for _, rel := range s.info.FilesCarried {
+		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
+			if !skip(&row) && !loaded[row.Fingerprint] {
+				loaded[row.Fingerprint] = true
+				recs = append(recs, row.Record())
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
+		}
+	}
+	groups := map[string][]*record.Record{}
+	for _, r := range recs {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
+			groups[r.CustomerID] = append(groups[r.CustomerID], r)
+		}
+	}
+	s.res.Records = append(s.res.Records, recs...)
+	s.res.Customers = append(s.res.Customers, buildGroups(newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m)), recs, groups)...)
+	sortByID(s.res.Customers)
 	return nil
 }
 
@@ -85,6 +147,13 @@ func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip
 	if err != nil {
 		return nil, nil, fmt.Errorf("load rows from the state: %w", err)
 	}
+	return recs, buildGroups(merger, recs, groups), nil
+}
+
+// buildGroups builds one customer per group of rows of recs, under the
+// group's stored id (its contacts under theirs), sorted by id; the copies
+// of an identical row (SameAs) follow their first.
+func buildGroups(merger *merge.Merger, recs []*record.Record, groups map[string][]*record.Record) []*merge.Customer {
 	customers := make([]*merge.Customer, 0, len(groups))
 	for id, rows := range groups {
 		c := buildWithStoredContacts(merger, rows)
@@ -96,7 +165,7 @@ func rebuild(ctx context.Context, store *state.Store, merger *merge.Merger, skip
 	}
 	merge.FollowIdentical(recs, customers)
 	sortByID(customers)
-	return recs, customers, nil
+	return customers
 }
 
 // pairs sets the review and link pairs to write: this run's, and the
@@ -223,8 +292,9 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 }
 
 // republish rebuilds the outputs of run u from the state alone and
-// publishes them to its output folder.
-func republish(ctx context.Context, cfg Config, store *state.Store, u *state.RunRecord) error {
+// publishes them to its output folder; its delta holds every change since
+// run since, the last one published.
+func republish(ctx context.Context, cfg Config, store *state.Store, u *state.RunRecord, since int64) error {
 	snap, err := store.Previous(ctx)
 	if err != nil {
 		return err
@@ -233,17 +303,17 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	cfg.ChangesOnly = u.Counts["changes_only"] > 0
 	s := newSyncRun(cfg, store, snap, u.Started)
 	s.info.RunID = u.ID
-	changes, err := store.RunChanges(ctx, u.ID)
+	changes, err := store.RunChanges(ctx, u.ID, since)
 	if err != nil {
 		return err
 	}
 	s.setChanges(changes)
-	written := map[string]bool{} // rows the run wrote: the lineage of a changes-only run
+	written := map[string]bool{} // rows written since: the lineage of a changes-only run
 	numbers, err := loadNumbers(ctx, store)
 	if err != nil {
 		return err
 	}
-	explicit, err := loadContactChanges(ctx, store)
+	explicit, err := loadContactChanges(ctx, store) // carried from earlier unpublished runs too
 	if err != nil {
 		return err
 	}
@@ -252,7 +322,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		return err
 	}
 	recs, customers, err := rebuild(ctx, store, newMerger(cfg, norm, notOwnOf(numbers), sharedOf(numbers)), func(row *state.Row) bool {
-		if row.LastRun == u.ID {
+		if row.LastRun > since {
 			written[row.Fingerprint] = true
 		}
 		return false
@@ -281,7 +351,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		return err
 	}
 	s.res.Duration = u.Ended.Sub(u.Started)
-	st, err := stage(cfg, s.res)
+	st, err := stage(ctx, cfg, s.res)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package pipeline
 
 import (
+	"context"
 	"fmt"
+	"slices"
 
 	"golang.org/x/sync/errgroup"
 
@@ -15,9 +17,11 @@ import (
 
 // Write writes the output files of res into a staging folder beside
 // cfg.Out and moves it into place only when every file is complete, so a
-// failed run never leaves a half-written output folder.
-func Write(cfg Config, res *Result) error {
-	st, err := stage(cfg, res)
+// failed run never leaves a half-written output folder. Once ctx is done
+// (Ctrl-C) the writers stop, the staging folder is removed and the output
+// folder stays as it was.
+func Write(ctx context.Context, cfg Config, res *Result) error {
+	st, err := stage(ctx, cfg, res)
 	if err != nil {
 		return err
 	}
@@ -30,50 +34,61 @@ func Write(cfg Config, res *Result) error {
 }
 
 // stage writes the output files of res into a staging folder and returns
-// it, ready to publish.
-func stage(cfg Config, res *Result) (*sink.Staging, error) {
+// it, ready to publish. The writers stop once ctx is done or one of them
+// fails; the staging folder is then removed.
+func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) {
 	st, err := sink.Stage(cfg.Out, func(a, b, verdict string) bool {
 		return res.decided[state.PairKey(a, b)] == verdict
 	})
 	if err != nil {
 		return nil, err
 	}
+	res.StaleRemoved = append(res.StaleRemoved, st.Removed...)
 	customers, rows := res.Customers, res.Records
 	if res.Sync != nil && cfg.ChangesOnly {
 		customers, rows = changedOnly(res)
 	}
 	review := res.ReviewPairs()
 	ropt := sink.ReviewOptions{Lang: cfg.Lang, NoMask: cfg.NoMask}
+	parent := ctx
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(cfg.Workers, 1))
 	// Costliest first, so that no long writer starts last while the others
 	// are done: at a million rows clean.xlsx takes the longest, then the
 	// report (built here, beside the other files) and links.csv.
 	writers := []func(dir string) error{
-		func(dir string) error { return sink.WriteCleanXLSX(dir, customers) },
+		func(dir string) error { return sink.WriteCleanXLSX(ctx, dir, customers) },
 		func(dir string) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			rep := report.Build(report.Input{Learned: learnedForReport(res), Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
 				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
 				Review: review, Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
 				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			return report.WriteHTML(dir, rep, cfg.Lang)
 		},
-		func(dir string) error { return sink.WriteLinks(dir, res.Matched, res.Match.Links) },
-		func(dir string) error { return sink.WriteClean(dir, customers) },
-		func(dir string) error { return sink.WriteContacts(dir, customers) },
-		func(dir string) error { return sink.WriteContactsXLSX(dir, customers) },
-		func(dir string) error { return sink.WriteLineage(dir, rows) },
-		func(dir string) error { return sink.WriteReviewXLSX(dir, res.Matched, review, ropt) },
-		func(dir string) error { return sink.WriteReview(dir, res.Matched, review, ropt) },
-		func(dir string) error { return sink.WriteRejects(dir, rows) },
-		func(dir string) error { return sink.WriteRejectsXLSX(dir, rows) },
+		func(dir string) error { return sink.WriteLinks(ctx, dir, res.Matched, res.Match.Links) },
+		func(dir string) error { return sink.WriteClean(ctx, dir, customers) },
+		func(dir string) error { return sink.WriteContacts(ctx, dir, customers) },
+		func(dir string) error { return sink.WriteContactsXLSX(ctx, dir, customers) },
+		func(dir string) error { return sink.WriteLineage(ctx, dir, rows) },
+		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) },
+		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) },
+		func(dir string) error { return sink.WriteRejects(ctx, dir, rows) },
+		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows) },
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
-		writers = append(writers, func(dir string) error { return sink.WriteProfile(dir, cfg.Profile, customers) })
+		writers = append(writers, func(dir string) error { return sink.WriteProfile(ctx, dir, cfg.Profile, customers) })
 	}
 	if res.Sync != nil {
 		changes := changeLines(res.Sync, cfg.ChangesOnly)
-		writers = append(writers, func(dir string) error { return sink.WriteChanges(dir, changes) })
+		writers = append(writers, func(dir string) error { return sink.WriteChanges(ctx, dir, changes) })
 	}
 	// The files are independent: write them side by side.
 	progress := cfg.Progress
@@ -81,16 +96,20 @@ func stage(cfg Config, res *Result) (*sink.Staging, error) {
 		progress = noProgress{}
 	}
 	progress.Stage("write", int64(len(writers)))
-	g := new(errgroup.Group)
-	g.SetLimit(max(cfg.Workers, 1))
 	for _, w := range writers {
 		g.Go(func() error {
 			defer progress.Add(1)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			return w(st.Dir)
 		})
 	}
 	err = g.Wait()
 	progress.Done()
+	if err == nil {
+		err = parent.Err() // stopped as the last file was done: still stopped
+	}
 	if err != nil {
 		st.Abort()
 		return nil, fmt.Errorf("write output: %w", err)
@@ -109,8 +128,9 @@ func (res *Result) ReviewPairs() []match.Pair {
 }
 
 // changedOnly picks the customers new or updated in an incremental run and
-// the rows of the files it read or whose customer changed: the delta an
-// upsert import needs.
+// the rows of the files it read or whose customer changed — since the last
+// published run, so with those of a run that never published — the delta
+// an upsert import needs.
 func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
 	touched := map[string]bool{}
 	for _, c := range res.Sync.Changes {
@@ -119,7 +139,7 @@ func changedOnly(res *Result) ([]*merge.Customer, []*record.Record) {
 		}
 	}
 	read := map[string]bool{}
-	for _, f := range res.Sync.FilesRead {
+	for _, f := range slices.Concat(res.Sync.FilesRead, res.Sync.FilesCarried) {
 		read[f] = true
 	}
 	var customers []*merge.Customer

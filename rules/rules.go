@@ -11,14 +11,20 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/nyaruka/phonenumbers"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
 )
 
 //go:embed default.yaml
@@ -112,8 +118,10 @@ type DateRules struct {
 
 // Validation is one rule on a field.
 type Validation struct {
-	Field    string   `yaml:"field"`
-	Required bool     `yaml:"required"`
+	Field    string `yaml:"field"`
+	Required bool   `yaml:"required"`
+	// Format: email, uscc, date, phone (any valid number) or mobile
+	// (mobiles only: a landline or a 400 number fails it).
 	Format   string   `yaml:"format"`
 	Allowed  []string `yaml:"allowed"`
 	Severity string   `yaml:"severity"`
@@ -288,10 +296,42 @@ func (r *Rules) validate(doc *yaml.Node) error {
 	if _, err := ParseOffset(r.Dates.TimeZone); err != nil {
 		return fail(err.Error(), "dates", "time_zone")
 	}
-	if len(r.Phone.Region) != 2 {
-		return fail(fmt.Sprintf("region must be a two-letter country code, not %q", r.Phone.Region), "phone", "region")
+	if region := strings.ToUpper(strings.TrimSpace(r.Phone.Region)); len(region) != 2 || !phonenumbers.GetSupportedRegions()[region] {
+		return fail(fmt.Sprintf("region must be a two-letter country code such as CN, not %q", r.Phone.Region), "phone", "region")
+	}
+	return r.validatePinyin(fail)
+}
+
+// validatePinyin checks the surname and place-word readings, so that a bad
+// entry is reported with its line when the rules are loaded.
+func (r *Rules) validatePinyin(fail func(msg string, keys ...string) error) error {
+	for _, k := range slices.Sorted(maps.Keys(r.Pinyin.Surnames)) {
+		n := utf8.RuneCountInString(k)
+		if n < 1 || n > 2 || len(r.Pinyin.Surnames[k]) == 0 {
+			return fail("want a one- or two-character surname with at least one reading", "pinyin", "surnames", k)
+		}
+		for _, rd := range r.Pinyin.Surnames[k] {
+			if len(strings.Fields(rd)) != n || !allSyllables(rd) {
+				return fail(fmt.Sprintf("reading %q needs %d pinyin syllable(s) without tones, space-separated", rd, n), "pinyin", "surnames", k)
+			}
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Pinyin.PlaceWords)) {
+		v := r.Pinyin.PlaceWords[k]
+		if n := utf8.RuneCountInString(k); n == 0 || len(strings.Fields(v)) != n || !allSyllables(v) {
+			return fail(fmt.Sprintf("reading %q needs one pinyin syllable without tones per character, space-separated", v), "pinyin", "place_words", k)
+		}
 	}
 	return nil
+}
+
+func allSyllables(s string) bool {
+	for _, f := range strings.Fields(s) {
+		if !pinyin.IsSyllable(strings.ToLower(f)) {
+			return false
+		}
+	}
+	return true
 }
 
 var offsetRE = regexp.MustCompile(`^([+-])(\d\d):(\d\d)$`)

@@ -58,6 +58,17 @@ func TestLoadLayersAndValidates(t *testing.T) {
 		{name: "thresholds swapped", yaml: "match:\n  merge_threshold: 1\n  review_threshold: 5\n", wantErr: "line 3: match.review_threshold"},
 		{name: "bad time zone", yaml: "dates:\n  time_zone: Asia/Shanghai\n", wantErr: "line 2: dates.time_zone"},
 		{name: "bad yaml", yaml: "columns: [\n", wantErr: "invalid rules"},
+		{name: "surname reading not pinyin", yaml: "pinyin:\n  surnames:\n    曾: [zeng, céng]\n",
+			wantErr: `line 3: pinyin.surnames.曾: reading "céng" needs 1 pinyin syllable(s)`},
+		{name: "compound surname, one syllable", yaml: "pinyin:\n  surnames:\n    欧阳: [ouyang]\n",
+			wantErr: `line 3: pinyin.surnames.欧阳: reading "ouyang" needs 2 pinyin syllable(s)`},
+		{name: "surname without reading", yaml: "pinyin:\n  surnames:\n\n    解: []\n",
+			wantErr: "line 4: pinyin.surnames.解: want a one- or two-character surname"},
+		{name: "surname too long", yaml: "pinyin:\n  surnames:\n    司马相: [si ma xiang]\n",
+			wantErr: "line 3: pinyin.surnames.司马相"},
+		{name: "place word, too few syllables", yaml: "pinyin:\n  place_words:\n    六安: lu\n",
+			wantErr: `line 3: pinyin.place_words.六安: reading "lu" needs one pinyin syllable`},
+		{name: "unsupported phone region", yaml: "phone:\n  region: ZZ\n", wantErr: "line 2: phone.region"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

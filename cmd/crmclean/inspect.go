@@ -100,6 +100,11 @@ func writeInspect(w io.Writer, rep ingest.FileReport) {
 			lines = append(lines, [4]string{col.Letter(), fmt.Sprintf("%q", col.Header), "→ " + field, why})
 		}
 		writeColumns(w, prefix+"  ", lines)
+		for _, col := range sh.Layout.Columns {
+			if col.Warning != "" {
+				fmt.Fprintf(w, "%swarning: column %s %q: %s\n", prefix, col.Letter(), col.Header, col.Warning)
+			}
+		}
 		if sh.Layout.PersonList {
 			fmt.Fprintf(w, "%sno customer-name column: each row's person is the customer\n", prefix)
 		}

@@ -157,17 +157,20 @@ func report(err error, stderr io.Writer) int {
 		return ex.code
 	}
 	fmt.Fprintf(stderr, "Error: %v\n", err)
+	hint := hintFor(err)
 	var ue usageError
 	if errors.As(err, &ue) {
 		try := "crmclean help"
 		var te tryError
 		if errors.As(err, &te) {
 			try = te.try
+		} else if hint != "" {
+			try = hint
 		}
 		fmt.Fprintln(stderr, "Try:", try)
 		return exitUsage
 	}
-	if hint := hintFor(err); hint != "" {
+	if hint != "" {
 		fmt.Fprintf(stderr, "Try: %s\n", hint)
 	}
 	return exitFailed

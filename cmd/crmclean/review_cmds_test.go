@@ -195,7 +195,7 @@ func TestReviewApply(t *testing.T) {
 	// the pair merged above.
 	recs := fixtureRecords()
 	pair := match.Pair{A: 1, B: 3, Score: 6.1}
-	if err := sink.WriteReviewXLSX(dir, recs, []match.Pair{pair}, sink.ReviewOptions{}); err != nil {
+	if err := sink.WriteReviewXLSX(context.Background(), dir, recs, []match.Pair{pair}, sink.ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	xlsxPath := filepath.Join(dir, "review.xlsx")

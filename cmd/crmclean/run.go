@@ -174,20 +174,17 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var res *pipeline.Result
 	if cfg.State != "" {
 		res, err = pipeline.Sync(ctx, cfg)
-		if err != nil {
-			return err
+		if errors.Is(err, state.ErrNotState) || errors.Is(err, state.ErrNewerSchema) {
+			return usageError{err} // as purge, review and decide
 		}
-	} else {
-		res, err = pipeline.Process(ctx, cfg)
-		if err != nil {
-			if errors.Is(err, pipeline.ErrNoRows) && res != nil {
-				printFileProblems(stderr, res)
-			}
-			return err
+	} else if res, err = pipeline.Process(ctx, cfg); err == nil {
+		err = pipeline.Write(ctx, cfg, res)
+	}
+	if err != nil {
+		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
+			printFileProblems(stderr, res)
 		}
-		if err := pipeline.Write(cfg, res); err != nil {
-			return err
-		}
+		return err
 	}
 	s := summarize(res)
 	printFileProblems(stderr, res)
@@ -283,9 +280,9 @@ func readDecisionFiles(ctx context.Context, files []string, statePath string, st
 }
 
 type summary struct {
-	rowsIn, data, kept, merged, rejected, skipped, unreadable, review, customers int
-	patterns                                                                     int // evidence patterns among the review pairs
-	rowsLabel                                                                    string
+	rowsIn, kept, merged, rejected, skipped, unreadable, review, customers int
+	patterns                                                               int // evidence patterns among the review pairs
+	rowsLabel                                                              string
 	// On an incremental run, merged counts every row of the output merged
 	// into another row's customer (stored rows included: a decision or a
 	// new row may merge customers without any file read), mergedRead those
@@ -370,6 +367,9 @@ func printFileProblems(w io.Writer, res *pipeline.Result) {
 	}
 	for _, ig := range res.Ignored {
 		fmt.Fprintf(w, "Note: skipped %s: %s\n", ig.Path, ig.Reason)
+	}
+	if n := len(res.StaleRemoved); n > 0 {
+		fmt.Fprintf(w, "Note: removed %d temporary output folder(s) left by stopped runs: %s\n", n, strings.Join(res.StaleRemoved, ", "))
 	}
 }
 
@@ -498,13 +498,23 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 		fmt.Fprintf(w, "republished\trun %d\t(saved, but its outputs never appeared: now in %s)\n",
 			si.Republished.ID, si.Republished.Out)
 	}
+	if si.Carried != nil {
+		fmt.Fprintf(w, "changes carried\tfrom run %d\t(saved, but its outputs never appeared: its changes are in this run's changes.csv and delta)\n",
+			si.Carried.ID)
+	}
 }
 
 // hintFor suggests what to do about a run error.
 func hintFor(err error) string {
 	switch {
+	case errors.Is(err, context.Canceled):
+		return "run the command again: it was stopped (Ctrl-C) and left the output folder as it was"
 	case errors.Is(err, pipeline.ErrNoRows):
 		return "check the inputs: 'crmclean inspect INPUT...' shows what each file holds"
+	case errors.Is(err, state.ErrNotState):
+		return "give --state the project's state file (restore it from a backup if it was damaged), or a new file name to start a new state"
+	case errors.Is(err, state.ErrNewerSchema):
+		return "use the crmclean version that wrote the state file, or a newer one"
 	case errors.Is(err, sink.ErrNotOurs):
 		return "pass --out with a new or empty folder"
 	case errors.Is(err, os.ErrNotExist):

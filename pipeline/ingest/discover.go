@@ -30,7 +30,9 @@ type Ignored struct {
 
 // Discover expands args (files and folders, folders recursively) into the
 // files to read, sorted by Rel. Office lock files (~$*), hidden files and
-// folders, and files of other types are ignored and listed.
+// folders, crmclean's own output folders (holding source.OutputMarker:
+// an --out inside an input folder) and files of other types are ignored
+// and listed.
 func Discover(args []string) ([]Input, []Ignored, error) {
 	var inputs []Input
 	var ignored []Ignored
@@ -74,6 +76,10 @@ func Discover(args []string) ([]Input, []Ignored, error) {
 			if d.IsDir() {
 				if strings.HasPrefix(name, ".") {
 					ignored = append(ignored, Ignored{path, "hidden folder"})
+					return fs.SkipDir
+				}
+				if _, err := os.Lstat(filepath.Join(path, source.OutputMarker)); err == nil {
+					ignored = append(ignored, Ignored{path, "a crmclean output folder (it holds " + source.OutputMarker + "): its files are outputs, not inputs"})
 					return fs.SkipDir
 				}
 				return nil

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/source"
 	"github.com/crmclean/crmclean/rules"
 )
 
@@ -125,7 +126,8 @@ func TestNoHeaderRowsRejected(t *testing.T) {
 
 func TestDiscover(t *testing.T) {
 	dir := t.TempDir()
-	for _, n := range []string{"b.xlsx", "a.csv", "sub/c.tsv", "~$b.xlsx", ".hidden.csv", "notes.docx", ".git/x.csv"} {
+	for _, n := range []string{"b.xlsx", "a.csv", "sub/c.tsv", "~$b.xlsx", ".hidden.csv", "notes.docx", ".git/x.csv",
+		"out/clean.csv", "out/" + source.OutputMarker} {
 		writeFile(t, dir, n, "x")
 	}
 	in, ignored, err := Discover([]string{dir})
@@ -139,8 +141,13 @@ func TestDiscover(t *testing.T) {
 	if want := []string{"a.csv", "b.xlsx", "sub/c.tsv"}; !slices.Equal(rels, want) {
 		t.Errorf("inputs %v, want %v", rels, want)
 	}
-	if len(ignored) != 4 {
-		t.Errorf("ignored %v, want 4 (lock file, hidden file, docx, hidden folder)", ignored)
+	if len(ignored) != 5 {
+		t.Errorf("ignored %v, want 5 (lock file, hidden file, docx, hidden folder, output folder)", ignored)
+	}
+	if !slices.ContainsFunc(ignored, func(i Ignored) bool {
+		return i.Path == filepath.Join(dir, "out") && strings.Contains(i.Reason, "crmclean output folder")
+	}) {
+		t.Errorf("the output folder is not listed as skipped: %v", ignored)
 	}
 	// A file given directly is named by its base name.
 	in, _, _ = Discover([]string{filepath.Join(dir, "sub", "c.tsv")})

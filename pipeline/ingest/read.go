@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/mapping"
+	"github.com/crmclean/crmclean/pipeline/normalize/idnumber"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/source"
@@ -290,6 +291,7 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 		}
 	default:
 		if why := rd.mapper.Noise(r, st.header); why != "" && !r.Blank() {
+			why, _ = idnumber.MaskResident(why) // a note row quoted in the reason
 			rec.Status, rec.Reason = record.Skipped, why
 			rep.Noise++
 			break
@@ -348,6 +350,8 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		v := record.Value{Field: col.Field, Col: i, Header: col.Header, Raw: raw, Text: text.Clean(raw)}
 		if col.Sensitive {
 			v.Field = "sensitive"
+		} else {
+			maskResident(rec, &v)
 		}
 		switch {
 		case c.Lossy:
@@ -374,6 +378,32 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		rec.Values = append(rec.Values, v)
 	}
 	rec.Fingerprint = st.fingerprint(rec)
+}
+
+// RuleIDNumber is the issue of a cell outside a sensitive column that held
+// a resident identity card number, masked at ingest.
+const RuleIDNumber = "cell.id_number"
+
+// maskResident masks the resident identity numbers written in a cell of a
+// column that is not sensitive (a note, a tax-number column), so that they
+// reach no output, report or state. A cell that is nothing but one is
+// emptied: it is never a 统一社会信用代码, nor any other value.
+func maskResident(rec *record.Record, v *record.Value) {
+	t, inText := idnumber.MaskResident(v.Text)
+	r, inRaw := idnumber.MaskResident(v.Raw)
+	if !inText && !inRaw {
+		return
+	}
+	if !inRaw {
+		r = t // written in full-width digits: the cleaned text shows where
+	}
+	whole := idnumber.Classify(v.Text) == idnumber.ResidentID
+	v.Raw, v.Text = r, t
+	if whole {
+		v.Text = ""
+	}
+	rec.AddIssue(record.Issue{Field: v.Field, Col: v.Col, Header: v.Header, Value: v.Raw, Rule: RuleIDNumber, Severity: record.Warning,
+		Message: "a resident identity card number (身份证号) in this cell was masked: it is personal data and never kept"})
 }
 
 // fingerprint identifies a row by file, sheet and content — or its source

@@ -5,12 +5,15 @@ package mapping
 
 import (
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/rules"
 )
 
@@ -42,7 +45,7 @@ func HeaderKey(h string) string {
 type Headers struct {
 	exact     map[string]string // HeaderKey(synonym) → field
 	owners    []string          // header keys of the owner field's synonyms, longest first
-	sensitive []string          // header keys of sensitive columns
+	sensitive []sensitiveHeader // the rules' sensitive headers
 	pins      []rules.FileMapping
 }
 
@@ -79,7 +82,13 @@ func NewHeaders(r *rules.Rules) *Headers {
 		return len(a) > len(b) || len(a) == len(b) && a < b
 	})
 	for _, s := range r.Sensitive.Headers {
-		h.sensitive = append(h.sensitive, HeaderKey(s))
+		sh := sensitiveHeader{key: SensitiveKey(s), han: hasHan(s)}
+		if !sh.han {
+			sh.words = englishWords(s)
+		}
+		if sh.key != "" {
+			h.sensitive = append(h.sensitive, sh)
+		}
 	}
 	return h
 }
@@ -92,6 +101,9 @@ const (
 	ByContent  = "content"
 	Unmapped   = "unmapped"
 	BySensible = "sensitive"
+	// BySensitiveContent: an unmapped column whose values are mostly
+	// identity or bank card numbers, whatever its header.
+	BySensitiveContent = "sensitive content"
 )
 
 // Lookup maps one header text to a field. It returns the field ("" when
@@ -130,14 +142,80 @@ func (h *Headers) Lookup(header string) (field, evidence string) {
 	return "", Unmapped
 }
 
-// Sensitive reports whether a header names personal data that must not travel.
+// Sensitive reports whether a header names personal data that must not
+// travel. Headers and the rules' sensitive headers are compared as
+// SensitiveKey makes them; a Chinese entry of three characters or more
+// matches inside a longer header too (法人身份证号 holds 身份证), and an
+// English one matches as a run of words (Payee Bank Account No holds bank
+// account).
 func (h *Headers) Sensitive(header string) bool {
-	k := HeaderKey(header)
+	k := SensitiveKey(header)
 	if k == "" {
 		return false
 	}
+	var words []string
 	for _, s := range h.sensitive {
-		if k == s || (hasHan(s) && len([]rune(s)) >= 3 && strings.Contains(k, s)) {
+		switch {
+		case k == s.key:
+			return true
+		case s.han:
+			if utf8.RuneCountInString(s.key) >= 3 && strings.Contains(k, s.key) {
+				return true
+			}
+		case len(s.words) > 0:
+			if words == nil {
+				words = englishWords(header)
+			}
+			if containsRun(words, s.words) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sensitiveHeader is one of the rules' sensitive headers, prepared for
+// Sensitive.
+type sensitiveHeader struct {
+	key   string   // SensitiveKey of the header
+	han   bool     // it holds Chinese characters
+	words []string // its English words, for a header without Chinese
+}
+
+// SensitiveKey normalizes a header for the sensitive-column match: HeaderKey
+// (NFKC, lower case, no spaces or annotations), traditional characters
+// made simplified (身份證號 → 身份证号), ASCII punctuation dropped
+// (ID No. → idno), and variant spellings folded into one: 帐 → 账,
+// 账户 → 账号, 号码 and 编号 → 号 (银行帐户, 银行账户 and 银行账号 are one).
+func SensitiveKey(header string) string {
+	k := text.ToSimplified(HeaderKey(header))
+	k = strings.Map(func(r rune) rune {
+		if r < utf8.RuneSelf && (unicode.IsPunct(r) || unicode.IsSymbol(r)) {
+			return -1
+		}
+		return r
+	}, k)
+	for _, f := range sensitiveFolds {
+		k = strings.ReplaceAll(k, f[0], f[1])
+	}
+	return k
+}
+
+// sensitiveFolds are SensitiveKey's variant spellings, applied in order.
+var sensitiveFolds = [][2]string{{"帐", "账"}, {"账户", "账号"}, {"号码", "号"}, {"编号", "号"}}
+
+// englishWords splits a header into lower-case runs of latin letters and
+// digits: "Bank Account No." → bank, account, no.
+func englishWords(header string) []string {
+	return strings.FieldsFunc(strings.ToLower(norm.NFKC.String(header)), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+}
+
+// containsRun reports whether words holds run as consecutive words.
+func containsRun(words, run []string) bool {
+	for i := 0; i+len(run) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(run)], run) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/crmclean/crmclean/pipeline/normalize/idnumber"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/source"
@@ -29,6 +30,10 @@ type Column struct {
 	Evidence  string // BySynonym, ByPartial, ByPin, ByContent, Unmapped, BySensible
 	Detail    string // e.g. "92% of 48 values look like mobile numbers"
 	Sensitive bool   // dropped (or kept in clean.csv only, per the rules)
+	// Warning is set on a column mapped to a field whose values are
+	// mostly identity or bank card numbers: it is kept (a 会员卡号 used as
+	// source_id), and crmclean inspect shows why a person should look.
+	Warning string
 }
 
 // Letter returns the column's spreadsheet letters.
@@ -76,15 +81,16 @@ func New(r *rules.Rules) *Mapper {
 	}
 	m.firstRunes = map[rune]bool{}
 	for _, k := range m.noise {
-		for _, r := range k {
-			m.firstRunes[r] = true
-			if r < utf8.RuneSelf {
-				m.firstASCII[r] = true
-			}
-			if r < 1<<16 {
-				m.firstBMP[r/64] |= 1 << (r % 64)
-			}
-			break
+		if k == "" {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(k)
+		m.firstRunes[r] = true
+		if r < utf8.RuneSelf {
+			m.firstASCII[r] = true
+		}
+		if r < 1<<16 {
+			m.firstBMP[r/64] |= 1 << (r % 64)
 		}
 	}
 	return m
@@ -135,12 +141,15 @@ func (m *Mapper) Detect(rel string, rows []source.Row) (l Layout, ok bool) {
 		switch f, pinned := m.headers.Pinned(rel, h); {
 		case pinned:
 			col.Field, col.Evidence = f, ByPin
+			warnSensitive(&col, data)
 		case m.headers.Sensitive(h):
 			col.Evidence, col.Sensitive = BySensible, true
 		default:
 			col.Field, col.Evidence = m.headers.Lookup(h)
 			if col.Field == "" {
 				m.byContent(&col, data)
+			} else {
+				warnSensitive(&col, data)
 			}
 		}
 		l.Columns = append(l.Columns, col)
@@ -211,8 +220,14 @@ func (m *Mapper) fallbackHeader(rows []source.Row) int {
 	return -1
 }
 
-// byContent recognises an unmapped column from its values.
+// byContent recognises an unmapped column from its values. A column of
+// identity or bank card numbers is sensitive whatever its header: its
+// 18-digit values would otherwise pass for 统一社会信用代码.
 func (m *Mapper) byContent(col *Column, data []source.Row) {
+	if kind, detail := sensitiveContent(col.Index, data); kind != idnumber.None {
+		col.Field, col.Evidence, col.Detail, col.Sensitive = "", BySensitiveContent, detail, true
+		return
+	}
 	counts := map[string]int{}
 	total := 0
 	for i, r := range data {
@@ -236,13 +251,69 @@ func (m *Mapper) byContent(col *Column, data []source.Row) {
 		return
 	}
 	for _, k := range []string{"phone", "email", "uscc", "created_at"} {
-		if share := float64(counts[k]) / float64(total); share >= 0.6 {
+		if share := float64(counts[k]) / float64(total); share >= contentShare {
 			col.Field, col.Evidence = k, ByContent
 			col.Detail = fmt.Sprintf("%.0f%% of %d values look like %s", 100*share, total, kindLabel[k])
 			return
 		}
 	}
 }
+
+// sensitiveContent reports whether most sampled values of column index
+// (at least minSensitive of them) are identity numbers or bank card
+// numbers, with a description such as "95% of 40 values are bank card
+// numbers".
+func sensitiveContent(index int, data []source.Row) (idnumber.Kind, string) {
+	var counts [3]int
+	total := 0
+	for i, r := range data {
+		if i >= SampleRows {
+			break
+		}
+		if index >= len(r.Cells) {
+			continue
+		}
+		v := strings.TrimSpace(r.Cells[index].Text)
+		if v == "" {
+			continue
+		}
+		total++
+		counts[idnumber.Classify(v)]++
+	}
+	if total < minSensitive {
+		return idnumber.None, ""
+	}
+	for _, k := range []idnumber.Kind{idnumber.ResidentID, idnumber.Card} {
+		if share := float64(counts[k]) / float64(total); share >= contentShare {
+			return k, fmt.Sprintf("%.0f%% of %d values are %s", 100*share, total, k)
+		}
+	}
+	return idnumber.None, ""
+}
+
+// warnSensitive sets the Warning of a column mapped to a field whose values
+// are mostly identity or bank card numbers.
+func warnSensitive(col *Column, data []source.Row) {
+	if kind, detail := sensitiveContent(col.Index, data); kind != idnumber.None {
+		col.Warning = detail + ": personal data, kept because the column is mapped to " + fieldLabel(col.Field) +
+			"; if it is not, name its header in the rules' sensitive headers"
+	}
+}
+
+func fieldLabel(f string) string {
+	if f == "" {
+		return "an extra column by the rules"
+	}
+	return f
+}
+
+// minSensitive is how many non-empty values a column needs before its
+// content can make it sensitive; contentShare the share of them that must
+// be of one kind (as for the other kinds of content).
+const (
+	minSensitive = 3
+	contentShare = 0.6
+)
 
 var kindLabel = map[string]string{"phone": "phone numbers", "email": "e-mail addresses", "uscc": "unified social credit codes", "created_at": "dates"}
 

@@ -105,7 +105,7 @@ func keys(f *feat, b []byte, emit func(typ int, key []byte)) []byte {
 // reuse).
 func combos(b []byte, units [][]string, limit int, yield func([]byte)) []byte {
 	var stack [16]int
-	idx := stack[:0]
+	var idx []int
 	if len(units) > len(stack) {
 		idx = make([]int, len(units))
 	} else {

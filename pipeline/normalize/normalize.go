@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"iter"
 	"sort"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
 	"github.com/crmclean/crmclean/pipeline/normalize/date"
@@ -41,6 +44,8 @@ func New(r *rules.Rules) (*Normalizer, error) {
 		BranchWords:       r.Names.BranchWords,
 		IndividualMarkers: r.Names.IndividualMarkers,
 		Regions:           address.RegionNames(),
+		Places:            address.PlaceNames(),
+		BrandLike:         address.BrandLikeRegions(),
 		Surnames:          r.Pinyin.Surnames,
 		PlaceWords:        r.Pinyin.PlaceWords,
 	}
@@ -76,8 +81,9 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	if has&(hasProvince|hasCity|hasDistrict|hasAddress) != 0 {
 		n.address(rec, out)
 	}
+	named := false // the kind was read from the name column
 	if has&(hasName|hasContact) != 0 {
-		n.name(rec, out)
+		named = n.name(rec, out)
 	}
 	if has&hasPhone != 0 {
 		n.phone(rec, out)
@@ -95,6 +101,14 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	}
 	if has&hasUSCC != 0 {
 		n.uscc(rec, out)
+		if named && out.Kind == record.Person && out.USCC != "" {
+			// A unified social credit code is an organisation's: a short
+			// name read as a person for its surname (申通, 蓝翔) is a company.
+			out.Kind = record.Company
+			if out.Contact == out.Name {
+				out.Contact = "" // it was the name taken as the contact
+			}
+		}
 	}
 	if has&hasCreatedAt != 0 {
 		n.created(rec, out)
@@ -238,7 +252,9 @@ func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
 	}
 }
 
-func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
+// name fills the kind, name, contact and name key; named says the kind was
+// read from the name column (not taken from a contact alone).
+func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named bool) {
 	nameVal := firstValue(rec, record.FieldName)
 	contactVal := firstValue(rec, record.FieldContact)
 	nm := text.ToSimplified(nameVal.Text)
@@ -259,6 +275,11 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 		out.Contact = out.Name
 	case nm != "":
 		out.Kind, out.Name = n.names.KindAndDisplay(nm, contact != "" && contact != nm)
+		if out.Kind == record.Person && organisationHeader(nameVal.Header) && n.names.BySurnameAlone(nm) {
+			// 申通 under 公司名称: the header says what the column holds,
+			// which outweighs a surname character.
+			out.Kind = record.Company
+		}
 		if contact != "" {
 			out.Contact = n.names.Display(contact)
 		} else if out.Kind == record.Person {
@@ -270,6 +291,24 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) {
 	} else if out.Name != "" {
 		out.NameKey = n.names.MatchKey(out.Name)
 	}
+	return nm != ""
+}
+
+// organisationWords in a name column's header say the column holds
+// organisations (公司名称, 单位, 供应商, Company Name), not people.
+var organisationWords = []string{"公司", "单位", "企业", "商户", "商家", "机构", "店铺", "店名", "厂家", "厂商",
+	"供应商", "经销商", "代理商", "加盟商", "company", "organization", "organisation", "enterprise", "firm", "employer"}
+
+// organisationHeader reports whether a name column's header says it holds
+// organisations.
+func organisationHeader(header string) bool {
+	h := strings.ToLower(text.ToSimplified(norm.NFKC.String(header)))
+	for _, w := range organisationWords {
+		if strings.Contains(h, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {

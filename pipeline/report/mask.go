@@ -205,13 +205,6 @@ func (m masker) phone(s string) string {
 	return MaskPhone(s)
 }
 
-func (m masker) email(s string) string {
-	if !m.on {
-		return s
-	}
-	return MaskEmail(s)
-}
-
 func (m masker) name(s string) string {
 	if !m.on {
 		return s

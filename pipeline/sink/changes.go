@@ -1,6 +1,9 @@
 package sink
 
-import "path/filepath"
+import (
+	"context"
+	"path/filepath"
+)
 
 // ChangeColumns are the columns of changes.csv.
 var ChangeColumns = []string{"customer_id", "contact_id", "change", "merged_into"}
@@ -16,8 +19,8 @@ type Change struct {
 
 // WriteChanges writes changes.csv, in the order given (by customer id, a
 // customer's own line before its contacts').
-func WriteChanges(dir string, changes []Change) error {
-	w, err := CreateCSV(filepath.Join(dir, "changes.csv"), ChangeColumns)
+func WriteChanges(ctx context.Context, dir string, changes []Change) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "changes.csv"), ChangeColumns)
 	if err != nil {
 		return err
 	}

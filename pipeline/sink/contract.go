@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -113,9 +114,9 @@ func CleanRow(c *merge.Customer, e Extras) []string {
 }
 
 // WriteClean writes clean.csv: one row per customer, sorted by customer_id.
-func WriteClean(dir string, customers []*merge.Customer) error {
+func WriteClean(ctx context.Context, dir string, customers []*merge.Customer) error {
 	extras := CleanExtras(customers)
-	w, err := CreateCSV(filepath.Join(dir, "clean.csv"), CleanHeader(extras), phoneColumns...)
+	w, err := CreateCSV(ctx, filepath.Join(dir, "clean.csv"), CleanHeader(extras), phoneColumns...)
 	if err != nil {
 		return err
 	}
@@ -138,8 +139,8 @@ func ContactRow(c *merge.Customer, ct *merge.Contact) []string {
 
 // WriteContacts writes contacts.csv: every distinct contact person of each
 // customer, by customer then contact id.
-func WriteContacts(dir string, customers []*merge.Customer) error {
-	w, err := CreateCSV(filepath.Join(dir, "contacts.csv"), ContactColumns, phoneColumns...)
+func WriteContacts(ctx context.Context, dir string, customers []*merge.Customer) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "contacts.csv"), ContactColumns, phoneColumns...)
 	if err != nil {
 		return err
 	}
@@ -173,8 +174,8 @@ var LineageColumns = []string{"source_file", "sheet", "row", "row_end", "custome
 
 // WriteLineage writes lineage.csv: one row per input row read (one per run
 // of blank rows, row_end its last), sorted by source file, sheet and row.
-func WriteLineage(dir string, records []*record.Record) error {
-	w, err := CreateCSV(filepath.Join(dir, "lineage.csv"), LineageColumns)
+func WriteLineage(ctx context.Context, dir string, records []*record.Record) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "lineage.csv"), LineageColumns)
 	if err != nil {
 		return err
 	}
@@ -196,8 +197,8 @@ var RejectColumns = []string{"source_file", "sheet", "row", "reason", "column", 
 
 // WriteRejects writes rejects.csv: one row per reason of each rejected row,
 // with the row's original values so nothing is lost.
-func WriteRejects(dir string, records []*record.Record) error {
-	w, err := CreateCSV(filepath.Join(dir, "rejects.csv"), RejectColumns)
+func WriteRejects(ctx context.Context, dir string, records []*record.Record) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns)
 	if err != nil {
 		return err
 	}

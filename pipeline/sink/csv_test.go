@@ -2,6 +2,7 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -73,7 +74,7 @@ func FuzzSafeCell(f *testing.F) {
 
 func TestCSVQuotingAndBOM(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.csv")
-	w, err := CreateCSV(path, []string{"a", "b", "mobile"}, "mobile")
+	w, err := CreateCSV(context.Background(), path, []string{"a", "b", "mobile"}, "mobile")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,14 +119,14 @@ func TestInjectionInert(t *testing.T) {
 		name string
 		fn   func() error
 	}{
-		{"clean.csv", func() error { return WriteClean(dir, cs) }},
-		{"contacts.csv", func() error { return WriteContacts(dir, cs) }},
-		{"rejects.csv", func() error { return WriteRejects(dir, rejected) }},
-		{"review.csv", func() error { return WriteReview(dir, recs, pairs, ReviewOptions{}) }},
-		{"clean.xlsx", func() error { return WriteCleanXLSX(dir, cs) }},
-		{"contacts.xlsx", func() error { return WriteContactsXLSX(dir, cs) }},
-		{"rejects.xlsx", func() error { return WriteRejectsXLSX(dir, rejected) }},
-		{"review.xlsx", func() error { return WriteReviewXLSX(dir, recs, pairs, ReviewOptions{}) }},
+		{"clean.csv", func() error { return WriteClean(context.Background(), dir, cs) }},
+		{"contacts.csv", func() error { return WriteContacts(context.Background(), dir, cs) }},
+		{"rejects.csv", func() error { return WriteRejects(context.Background(), dir, rejected) }},
+		{"review.csv", func() error { return WriteReview(context.Background(), dir, recs, pairs, ReviewOptions{}) }},
+		{"clean.xlsx", func() error { return WriteCleanXLSX(context.Background(), dir, cs) }},
+		{"contacts.xlsx", func() error { return WriteContactsXLSX(context.Background(), dir, cs) }},
+		{"rejects.xlsx", func() error { return WriteRejectsXLSX(context.Background(), dir, rejected) }},
+		{"review.xlsx", func() error { return WriteReviewXLSX(context.Background(), dir, recs, pairs, ReviewOptions{}) }},
 	} {
 		if err := w.fn(); err != nil {
 			t.Fatalf("%s: %v", w.name, err)
@@ -136,7 +137,7 @@ func TestInjectionInert(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteProfile(dir, p, cs); err != nil {
+		if err := WriteProfile(context.Background(), dir, p, cs); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -210,7 +211,7 @@ func TestCSVCreateError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = WriteProfile(dir, p, testCustomers())
+	err = WriteProfile(context.Background(), dir, p, testCustomers())
 	if err == nil || !strings.Contains(err.Error(), "salesforce_accounts.csv") || !strings.Contains(err.Error(), "close it") {
 		t.Errorf("error %v, want one naming salesforce_accounts.csv and asking to close it", err)
 	}

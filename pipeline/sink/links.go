@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -43,8 +44,8 @@ func appendWeight(b []byte, w float64) []byte {
 
 // WriteLinks writes links.csv: every automatic-merge link between two rows
 // of one customer, with its score and evidence.
-func WriteLinks(dir string, recs []*record.Record, links []match.Pair) error {
-	w, err := CreateCSV(filepath.Join(dir, "links.csv"), LinkColumns)
+func WriteLinks(ctx context.Context, dir string, recs []*record.Record, links []match.Pair) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "links.csv"), LinkColumns)
 	if err != nil {
 		return err
 	}

@@ -14,11 +14,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/crmclean/crmclean/pipeline/source"
 )
 
 // Marker is the file crmclean leaves in output folders it creates; a folder
 // with it may be replaced by a later run.
-const Marker = ".crmclean-output"
+// Input discovery skips the folders holding it.
+const Marker = source.OutputMarker
 
 // Errors of an output folder that a run may not replace, for errors.Is.
 var (
@@ -46,15 +49,17 @@ type Stored func(a, b, verdict string) bool
 
 // Staging is a temporary output folder beside the target.
 type Staging struct {
-	Dir    string // where to write now
-	target string
-	stored Stored
+	Dir     string   // where to write now
+	Removed []string // temporary folders of killed runs removed (RemoveStale)
+	target  string
+	stored  Stored
 	// Previous is set by Publish when it kept the replaced folder, whose
 	// review files hold decisions not yet applied, as target.previous.
 	Previous string
 }
 
-// Stage checks that target may be written and creates a staging folder
+// Stage checks that target may be written, removes the temporary folders
+// killed runs left beside it (RemoveStale) and creates a staging folder
 // beside it, readable by the owner only. stored tells which decisions of
 // the target's review files are applied already (see Publish).
 func Stage(target string, stored Stored) (*Staging, error) {
@@ -65,6 +70,10 @@ func Stage(target string, stored Stored) (*Staging, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("create output parent: %w", err)
 	}
+	removed, err := RemoveStale(target)
+	if err != nil {
+		return nil, fmt.Errorf("remove the temporary folders of stopped runs beside %s: %w", target, err)
+	}
 	dir, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("create staging folder: %w", err)
@@ -72,11 +81,10 @@ func Stage(target string, stored Stored) (*Staging, error) {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create staging folder: %w", err)
 	}
-	stamp := "crmclean output folder; safe to replace by a later crmclean run\ncreated " + time.Now().UTC().Format(time.RFC3339) + "\n"
-	if err := os.WriteFile(filepath.Join(dir, Marker), []byte(stamp), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, Marker), []byte(stamp(time.Now())), 0o600); err != nil {
 		return nil, fmt.Errorf("write marker: %w", err)
 	}
-	return &Staging{Dir: dir, target: target, stored: stored}, nil
+	return &Staging{Dir: dir, Removed: removed, target: target, stored: stored}, nil
 }
 
 // CheckTarget returns ErrNotOurs when target is a non-empty folder

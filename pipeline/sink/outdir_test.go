@@ -2,6 +2,7 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"os"
@@ -23,7 +24,7 @@ func publishFiles(t *testing.T, target string, stored Stored, files ...string) (
 	for _, f := range files {
 		if f == "review.csv" {
 			recs, pairs := testReview()
-			if err := WriteReview(st.Dir, recs, pairs, ReviewOptions{}); err != nil {
+			if err := WriteReview(context.Background(), st.Dir, recs, pairs, ReviewOptions{}); err != nil {
 				t.Fatal(err)
 			}
 			continue
@@ -44,7 +45,7 @@ func publishFiles(t *testing.T, target string, stored Stored, files ...string) (
 func fillReview(t *testing.T, dir string) {
 	t.Helper()
 	recs, pairs := testReview()
-	if err := WriteReview(dir, recs, pairs, ReviewOptions{}); err != nil {
+	if err := WriteReview(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.csv")

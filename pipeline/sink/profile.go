@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -15,16 +16,16 @@ import (
 // with BOM, every cell made safe against formula injection. Rows with an
 // empty required column are left out (they stay in clean.csv and
 // contacts.csv). The generic profile has no files and writes nothing.
-func WriteProfile(dir string, p *rules.Profile, customers []*merge.Customer) error {
+func WriteProfile(ctx context.Context, dir string, p *rules.Profile, customers []*merge.Customer) error {
 	for _, pf := range p.Files {
-		if err := writeProfileFile(filepath.Join(dir, pf.File), pf, customers); err != nil {
+		if err := writeProfileFile(ctx, filepath.Join(dir, pf.File), pf, customers); err != nil {
 			return fmt.Errorf("profile %s: %w", p.Name, err)
 		}
 	}
 	return nil
 }
 
-func writeProfileFile(path string, pf rules.ProfileFile, customers []*merge.Customer) error {
+func writeProfileFile(ctx context.Context, path string, pf rules.ProfileFile, customers []*merge.Customer) error {
 	header := make([]string, len(pf.Columns))
 	var phoneCols []string
 	for i, c := range pf.Columns {
@@ -33,7 +34,7 @@ func writeProfileFile(path string, pf rules.ProfileFile, customers []*merge.Cust
 			phoneCols = append(phoneCols, c.Header)
 		}
 	}
-	w, err := CreateCSV(path, header, phoneCols...)
+	w, err := CreateCSV(ctx, path, header, phoneCols...)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"flag"
 	"fmt"
@@ -30,7 +31,7 @@ func TestWriteProfileGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			dir := t.TempDir()
-			if err := WriteProfile(dir, p, testCustomers()); err != nil {
+			if err := WriteProfile(context.Background(), dir, p, testCustomers()); err != nil {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "profiles", name)
@@ -207,7 +208,7 @@ func TestWriteProfileUserFile(t *testing.T) {
 	}
 	out := t.TempDir()
 	cs := testCustomers()[:2]
-	if err := WriteProfile(out, p, cs); err != nil {
+	if err := WriteProfile(context.Background(), out, p, cs); err != nil {
 		t.Fatal(err)
 	}
 	got := readCSV(t, filepath.Join(out, "export.csv"))
@@ -255,7 +256,7 @@ func BenchmarkWriteProfile(b *testing.B) {
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteProfile(dir, p, cs); err != nil {
+		if err := WriteProfile(context.Background(), dir, p, cs); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -269,7 +270,7 @@ func TestWriteProfileRequired(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := WriteProfile(dir, p, testCustomers()); err != nil {
+	if err := WriteProfile(context.Background(), dir, p, testCustomers()); err != nil {
 		t.Fatal(err)
 	}
 	got := readCSV(t, filepath.Join(dir, "c.csv"))

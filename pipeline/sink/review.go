@@ -2,6 +2,7 @@ package sink
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"path/filepath"
@@ -213,8 +214,8 @@ func localEvidence(p match.Pair, lang string) string {
 // WriteReview writes review.csv: the doubtful pairs of customers
 // (match.ByCustomer: highest score first) with their evidence and an
 // empty decision column (merge / keep, also 合并 / 不合并).
-func WriteReview(dir string, recs []*record.Record, pairs []match.Pair, opt ReviewOptions) error {
-	w, err := CreateCSV(filepath.Join(dir, "review.csv"), ReviewColumns, reviewPhoneColumns...)
+func WriteReview(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair, opt ReviewOptions) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "review.csv"), ReviewColumns, reviewPhoneColumns...)
 	if err != nil {
 		return err
 	}

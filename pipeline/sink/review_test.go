@@ -2,6 +2,7 @@ package sink
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -273,7 +274,7 @@ func TestReadReviewXLSX(t *testing.T) {
 	maxSheetRows = 2
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(dir, recs, append(pairs, pairs[0]), ReviewOptions{}); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0]), ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.xlsx")
@@ -320,7 +321,7 @@ func TestReadReviewXLSX(t *testing.T) {
 func TestReviewRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReview(dir, recs, pairs, ReviewOptions{}); err != nil {
+	if err := WriteReview(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.csv")
@@ -431,7 +432,7 @@ func TestReadReviewPatterns(t *testing.T) {
 		{A: 1, B: 4, Score: 6, Pattern: other},
 	}
 	dir := t.TempDir()
-	if err := WriteReviewXLSX(dir, recs, pairs, ReviewOptions{}); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.xlsx")

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -56,7 +57,7 @@ func TestCleanExtrasRolled(t *testing.T) {
 func TestWriteCleanXLSXFullWidth(t *testing.T) {
 	dir := t.TempDir()
 	cs := wideCustomers(3, excelize.MaxColumns)
-	if err := WriteCleanXLSX(dir, cs); err != nil {
+	if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, filepath.Join(dir, "clean.xlsx"))
@@ -106,7 +107,7 @@ func BenchmarkWriteCleanXLSXWide(b *testing.B) {
 			dir := b.TempDir()
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := WriteCleanXLSX(dir, cs); err != nil {
+				if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
 					b.Fatal(err)
 				}
 			}

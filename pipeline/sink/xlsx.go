@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -38,10 +39,11 @@ type xlsxCell struct {
 
 // xlsxOptions configures one workbook written by xlsxBook.
 type xlsxOptions struct {
-	path     string   // file to create
-	sheet    string   // base sheet name; later sheets get _2, _3 …
-	header   []string // header row, repeated on every sheet
-	textCols []string // columns formatted as text ("@"): phones and ids
+	ctx      context.Context // Write and Close fail once it is done
+	path     string          // file to create
+	sheet    string          // base sheet name; later sheets get _2, _3 …
+	header   []string        // header row, repeated on every sheet
+	textCols []string        // columns formatted as text ("@"): phones and ids
 	// onSheet is called for every sheet after it is created and before its
 	// rows are flushed, to add data validations or comments.
 	onSheet func(f *excelize.File, sheet string) error
@@ -79,6 +81,7 @@ type xlsxBook struct {
 	started  bool
 	spools   []*rowSpool // the data rows of each sheet; see xlsxrows.go
 	line     []byte      // the row being rendered
+	rows     int         // rows written, to look at the context (checkEvery)
 }
 
 // createXLSX creates the file at opt.path, owner-readable only, and returns
@@ -200,6 +203,11 @@ func (b *xlsxBook) newStyle(s *excelize.Style) (int, error) {
 
 // Write adds one row. The first rows are held back to size the columns.
 func (b *xlsxBook) Write(cells []xlsxCell) error {
+	if b.rows++; b.rows%checkEvery == 0 {
+		if err := b.opt.ctx.Err(); err != nil {
+			return fmt.Errorf("write %s: %w", b.opt.path, err)
+		}
+	}
 	if !b.started {
 		b.pending = append(b.pending, append([]xlsxCell(nil), cells...))
 		if len(b.pending) < widthSample {
@@ -343,6 +351,11 @@ func (b *xlsxBook) removeSpools() {
 func (b *xlsxBook) Close() error {
 	defer b.f.Close()
 	defer b.removeSpools()
+	if err := b.opt.ctx.Err(); err != nil {
+		b.out.Close()
+		os.Remove(b.opt.path)
+		return fmt.Errorf("write %s: %w", b.opt.path, err)
+	}
 	if !b.started {
 		if err := b.start(); err != nil {
 			b.out.Close()

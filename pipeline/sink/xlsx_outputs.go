@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 
@@ -28,9 +29,9 @@ var DecisionValues = []string{"merge", "keep", "合并", "不合并"}
 
 // WriteCleanXLSX writes clean.xlsx: the rows and columns of clean.csv, with
 // phone and id columns as text.
-func WriteCleanXLSX(dir string, customers []*merge.Customer) error {
+func WriteCleanXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
 	extras := CleanExtras(customers)
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
 	if err != nil {
 		return err
 	}
@@ -50,8 +51,8 @@ var contactTextColumns = []string{"contact_id", "customer_id", "mobile", "phones
 
 // WriteContactsXLSX writes contacts.xlsx: the rows and columns of
 // contacts.csv, with phone and id columns as text.
-func WriteContactsXLSX(dir string, customers []*merge.Customer) error {
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
+func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
 	if err != nil {
 		return err
 	}
@@ -71,14 +72,14 @@ func WriteContactsXLSX(dir string, customers []*merge.Customer) error {
 // WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
 // cell of each reason highlighted and the reason attached to it as a comment
 // (up to maxRejectComments lines).
-func WriteRejectsXLSX(dir string, records []*record.Record) error {
+func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record) error {
 	var lines [][]string
 	for _, r := range records {
 		if r.Status == record.Rejected {
 			lines = append(lines, RejectLines(r)...)
 		}
 	}
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
 		textCols: []string{"row", "column", "value"}})
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func WriteRejectsXLSX(dir string, records []*record.Record) error {
 // evidence patterns (PatternColumns) with a decision cell per pattern,
 // then the rows of review.csv; both decision columns offer DecisionValues
 // in a drop-down list, and scores are numbers.
-func WriteReviewXLSX(dir string, recs []*record.Record, pairs []match.Pair, opt ReviewOptions) error {
+func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair, opt ReviewOptions) error {
 	dropDown := func(f *excelize.File, sheet string, column int, from, to int) error {
 		col, err := excelize.ColumnNumberToName(column + 1)
 		if err != nil {
@@ -149,7 +150,7 @@ func WriteReviewXLSX(dir string, recs []*record.Record, pairs []match.Pair, opt 
 		}
 		lead.rows = append(lead.rows, cells)
 	}
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
+	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
 		textCols: []string{"pair_id", "customer_id_a", "mobile_a", "phones_a", "customer_id_b", "mobile_b", "phones_b",
 			"fingerprint_a", "fingerprint_b", "decision"},
 		onSheet: func(f *excelize.File, sheet string) error {

@@ -2,6 +2,7 @@ package sink
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -164,7 +165,7 @@ func assertFrozen(t *testing.T, f *excelize.File, sheet string) {
 func TestWriteCleanXLSX(t *testing.T) {
 	dir := t.TempDir()
 	cs := testCustomers()
-	if err := WriteCleanXLSX(dir, cs); err != nil {
+	if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "clean.xlsx")
@@ -216,10 +217,10 @@ func TestWriteCleanXLSX(t *testing.T) {
 func TestWriteContactsXLSX(t *testing.T) {
 	dir := t.TempDir()
 	cs := testCustomers()
-	if err := WriteContactsXLSX(dir, cs); err != nil {
+	if err := WriteContactsXLSX(context.Background(), dir, cs); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteContacts(dir, cs); err != nil {
+	if err := WriteContacts(context.Background(), dir, cs); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "contacts.xlsx")
@@ -272,7 +273,7 @@ func TestXLSXRollover(t *testing.T) {
 	maxSheetRows = 4 // header + 3 rows per sheet
 	cs := testCustomers()[:8]
 	dir := t.TempDir()
-	if err := WriteCleanXLSX(dir, cs); err != nil {
+	if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, filepath.Join(dir, "clean.xlsx"))
@@ -306,7 +307,7 @@ func TestXLSXRollover(t *testing.T) {
 
 func TestXLSXEmpty(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteReviewXLSX(dir, nil, nil, ReviewOptions{}); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, nil, nil, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, filepath.Join(dir, "review.xlsx"))
@@ -330,7 +331,7 @@ func TestWriteRejectsXLSX(t *testing.T) {
 			maxRejectComments = tc.limit
 			dir := t.TempDir()
 			recs := testRejected()
-			if err := WriteRejectsXLSX(dir, recs); err != nil {
+			if err := WriteRejectsXLSX(context.Background(), dir, recs); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join(dir, "rejects.xlsx")
@@ -394,7 +395,7 @@ func TestWriteRejectsXLSX(t *testing.T) {
 func TestWriteReviewXLSX(t *testing.T) {
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(dir, recs, pairs, ReviewOptions{}); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.xlsx")
@@ -437,7 +438,7 @@ func TestXLSXCreateError(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "clean.xlsx"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	err := WriteCleanXLSX(dir, testCustomers())
+	err := WriteCleanXLSX(context.Background(), dir, testCustomers())
 	if err == nil || !strings.Contains(err.Error(), "clean.xlsx") || !strings.Contains(err.Error(), "close it") {
 		t.Errorf("error %v, want one naming clean.xlsx and asking to close it", err)
 	}
@@ -477,7 +478,7 @@ func BenchmarkWriteCleanXLSX(b *testing.B) {
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteCleanXLSX(dir, cs); err != nil {
+		if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -489,7 +490,7 @@ func TestWriteReviewXLSXRollover(t *testing.T) {
 	maxSheetRows = 2
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(dir, recs, append(pairs, pairs[0]), ReviewOptions{}); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0]), ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, filepath.Join(dir, "review.xlsx"))
@@ -506,7 +507,7 @@ func TestWriteReviewXLSXRollover(t *testing.T) {
 // order, as Excel requires of a valid sheet.
 func TestXLSXColumnOrder(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteCleanXLSX(dir, testCustomers()); err != nil {
+	if err := WriteCleanXLSX(context.Background(), dir, testCustomers()); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := zip.OpenReader(filepath.Join(dir, "clean.xlsx"))
@@ -549,7 +550,7 @@ func BenchmarkWriteContactsXLSX(b *testing.B) {
 	dir := b.TempDir()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := WriteContactsXLSX(dir, cs); err != nil {
+		if err := WriteContactsXLSX(context.Background(), dir, cs); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -3,6 +3,7 @@ package sink
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"hash/crc32"
 	"io"
@@ -47,7 +48,7 @@ func TestRowWriterTexts(t *testing.T) {
 			Rows: make([]*record.Record, 1)})
 	}
 	dir := t.TempDir()
-	if err := WriteCleanXLSX(dir, cs); err != nil {
+	if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "clean.xlsx")
@@ -118,10 +119,10 @@ func TestAppendColumnName(t *testing.T) {
 // workbook, after a book is written and after one is abandoned.
 func TestRowSpoolsRemoved(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteCleanXLSX(dir, testCustomers()); err != nil {
+	if err := WriteCleanXLSX(context.Background(), dir, testCustomers()); err != nil {
 		t.Fatal(err)
 	}
-	b, err := createXLSX(xlsxOptions{path: filepath.Join(dir, "other.xlsx"), sheet: "x", header: []string{"a"}})
+	b, err := createXLSX(xlsxOptions{ctx: context.Background(), path: filepath.Join(dir, "other.xlsx"), sheet: "x", header: []string{"a"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,6 +185,10 @@ func (e *PositionError) Error() string {
 
 func (e *PositionError) Unwrap() error { return e.Err }
 
+// OutputMarker is the file crmclean leaves in the output folders it writes
+// (sink.Marker): a folder holding it is crmclean's output, never input.
+const OutputMarker = ".crmclean-output"
+
 // Supported reports whether Open reads files with path's extension.
 func Supported(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {

@@ -526,7 +526,7 @@ func appendNewlines(dst, s []byte) []byte {
 // characters (a carriage return is stored as _x000D_, and a literal
 // "_x" sequence as _x005F_x).
 func decodeOOXMLEscapes(s []byte) []byte {
-	if bytes.Index(s, []byte("_x")) < 0 {
+	if !bytes.Contains(s, []byte("_x")) {
 		return s
 	}
 	out := make([]byte, 0, len(s))

@@ -162,7 +162,7 @@ func TestRunChanges(t *testing.T) {
 		{ID: "CA000003", Retired: true},
 		{ID: "CNEW", Golden: []byte(`{}`)},
 	}})
-	got, err := s.RunChanges(ctx, r2)
+	got, err := s.RunChanges(ctx, r2, r1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,14 +179,23 @@ func TestRunChanges(t *testing.T) {
 	}
 	// Run 3 touches nothing: the retired and merged customers drop out.
 	r3 := mustCommit(t, s, fixtureRun(), Changes{Base: r2})
-	got, err = s.RunChanges(ctx, r3)
+	got, err = s.RunChanges(ctx, r3, r2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 4 || got[0].Change != ChangeUnchanged || got[3].ID != "CNEW" {
 		t.Errorf("RunChanges after an empty run = %+v", got)
 	}
-	if _, err := s.RunChanges(ctx, r2); err == nil {
+	// Unless run 2 was never published: then run 3's delta carries its
+	// changes.
+	got, err = s.RunChanges(ctx, r3, r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("RunChanges since run 1 =\n%+v\nwant\n%+v", got, want)
+	}
+	if _, err := s.RunChanges(ctx, r2, r1); err == nil {
 		t.Error("RunChanges of an older run succeeded")
 	}
 }

@@ -318,20 +318,6 @@ func anys[T any](xs []T) []any {
 	return out
 }
 
-func eachStmt(ctx context.Context, st *sql.Stmt, fn func(*sql.Rows) error, args ...any) error {
-	rs, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return err
-	}
-	defer rs.Close()
-	for rs.Next() {
-		if err := fn(rs); err != nil {
-			return err
-		}
-	}
-	return rs.Err()
-}
-
 func sortRows(rows []Row) {
 	slices.SortStableFunc(rows, func(a, b Row) int { return a.Prov.Compare(b.Prov) })
 }

@@ -47,6 +47,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver: pure Go, no cgo
@@ -73,12 +74,41 @@ type Store struct {
 
 // Open opens the state file at path, creating it readable and writable by
 // its owner only (0600) when missing, and brings its schema up to date. It
-// refuses a file written by a newer crmclean (ErrNewerSchema) and a SQLite
-// file that is not a state file (ErrNotState).
+// refuses a file written by a newer crmclean (ErrNewerSchema), a SQLite
+// file that is not a state file, and an empty file (ErrNotState): a state
+// file is never empty, as a new one is made whole beside its path and then
+// linked into place, so an empty one was truncated or replaced, and taking
+// it for a new state would give every customer a new id.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if err := createPrivate(path); err != nil {
+	switch st, err := os.Stat(path); {
+	case errors.Is(err, os.ErrNotExist):
+		if err := create(ctx, path); err != nil {
+			return nil, fmt.Errorf("create state file %s: %w", path, err)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("open state file %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("open state file %s: %w: it is a folder", path, ErrNotState)
+	case st.Size() == 0:
+		return nil, fmt.Errorf("open state file %s: %w: the file is empty (0 bytes), so it was truncated or replaced; "+
+			"restore it from a backup, or delete it to start a new state (every customer gets a new id)", path, ErrNotState)
+	}
+	s, err := open(ctx, path)
+	if err != nil {
 		return nil, fmt.Errorf("open state file %s: %w", path, err)
 	}
+	// SQLite creates -wal and -shm with the database file's mode; make sure.
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.db.Close()
+			return nil, fmt.Errorf("open state file %s: restrict permissions: %w", path, err)
+		}
+	}
+	return s, nil
+}
+
+// open opens the SQLite file at path and brings its schema up to date.
+func open(ctx context.Context, path string) (*Store, error) {
 	q := url.Values{}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
@@ -91,33 +121,50 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("open state file %s: %w", path, err)
+		return nil, err
 	}
 	s := &Store{db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open state file %s: %w", path, err)
-	}
-	// SQLite creates -wal and -shm with the database file's mode; make sure.
-	for _, p := range []string{path, path + "-wal", path + "-shm"} {
-		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
-			db.Close()
-			return nil, fmt.Errorf("open state file %s: restrict permissions: %w", path, err)
-		}
+		return nil, err
 	}
 	return s, nil
 }
 
-// createPrivate creates path with mode 0600 unless it exists.
-func createPrivate(path string) error {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return nil
-	}
+// create makes a new state file at path: the schema is written into a
+// private file beside it, which is then linked to path, so that a process
+// killed on the way leaves no state file, never an empty one. When another
+// process created path meanwhile, its file is kept.
+func create(ctx context.Context, path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*") // 0600
 	if err != nil {
 		return err
 	}
-	return f.Close()
+	tmp := f.Name()
+	defer func() {
+		for _, p := range []string{tmp, tmp + "-wal", tmp + "-shm"} {
+			_ = os.Remove(p)
+		}
+	}()
+	if err := f.Close(); err != nil {
+		return err
+	}
+	s, err := open(ctx, tmp)
+	if err != nil {
+		return err
+	}
+	if err := s.db.Close(); err != nil { // checkpoints the schema into tmp
+		return err
+	}
+	err = os.Link(tmp, path)
+	if err == nil || errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	// A file system without hard links: rename, unless path appeared.
+	if _, serr := os.Lstat(path); serr == nil {
+		return nil
+	}
+	return os.Rename(tmp, path)
 }
 
 // Path returns the file the store was opened from.

@@ -131,6 +131,26 @@ func TestOpenRefuses(t *testing.T) {
 			want: ErrNotState,
 			msg:  "other tables",
 		},
+		{
+			name: "empty file",
+			prepare: func(t *testing.T, path string) {
+				if err := os.WriteFile(path, nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: ErrNotState,
+			msg:  "the file is empty (0 bytes)",
+		},
+		{
+			name: "folder",
+			prepare: func(t *testing.T, path string) {
+				if err := os.Mkdir(path, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: ErrNotState,
+			msg:  "it is a folder",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -149,6 +169,37 @@ func TestOpenRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenCreatesWhole: a new state file is whole from the moment it
+// exists (never empty, so a later Open never refuses it as truncated),
+// owner-only, and leaves nothing beside it.
+func TestOpenCreatesWhole(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "state.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Size() == 0 || st.Mode().Perm() != 0o600 {
+		t.Fatalf("state file: size %d, mode %v; want a non-empty 0600 file", st.Size(), st.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != "state.db" && !strings.HasPrefix(e.Name(), "state.db-") {
+			t.Errorf("left beside the state file: %s", e.Name())
+		}
+	}
+	s, err = Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	s.Close()
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -370,17 +421,26 @@ func TestUnpublished(t *testing.T) {
 	if u, err := s.Unpublished(ctx); err != nil || u != nil {
 		t.Fatalf("empty store: Unpublished = %+v, %v", u, err)
 	}
+	lastPublished := func(want int64) {
+		t.Helper()
+		if got, err := s.LastPublished(ctx); err != nil || got != want {
+			t.Errorf("LastPublished = %d, %v; want %d", got, err, want)
+		}
+	}
+	lastPublished(0)
 	r1 := mustCommit(t, s, fixtureRun("a.xlsx"), fixtureChanges(0, "a.xlsx", 1))
 	u, err := s.Unpublished(ctx)
 	if err != nil || u == nil || u.ID != r1 || u.Out != "out" {
 		t.Fatalf("after commit: Unpublished = %+v, %v; want run %d", u, err, r1)
 	}
+	lastPublished(0)
 	if err := s.MarkPublished(ctx, r1); err != nil {
 		t.Fatal(err)
 	}
 	if u, err := s.Unpublished(ctx); err != nil || u != nil {
 		t.Errorf("after MarkPublished: Unpublished = %+v, %v", u, err)
 	}
+	lastPublished(r1)
 	if err := s.AddDecisions(ctx, []Decision{{A: "x", B: "y", Verdict: Merge}}); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,8 @@ func New(r *rules.Rules) *Validator {
 }
 
 // formatRules maps a format to the normalizer issue that reports a value
-// not in that format.
+// not in that format. Format mobile also fails valid numbers that are not
+// mobiles (notMobile).
 var formatRules = map[string]string{
 	"email":  "email.invalid",
 	"uscc":   "uscc.invalid",
@@ -64,6 +65,9 @@ func (v *Validator) Apply(rec *record.Record) {
 				}
 			}
 		}
+		if rule.Format == "mobile" {
+			notMobile(rec, rule.Field, sev, rule.Message)
+		}
 		if len(rule.Allowed) > 0 {
 			for _, val := range rec.All(rule.Field) {
 				if !allowed(rule.Allowed, val.Text) {
@@ -79,6 +83,28 @@ func (v *Validator) Apply(rec *record.Record) {
 	}
 	if msg := rec.Errors(); msg != "" {
 		rec.Reject(msg)
+	}
+}
+
+// notMobile adds an issue for each valid number of the row that is not a
+// mobile (a landline, a 400 service number): format mobile accepts mobiles
+// only, format phone any valid number. Invalid numbers are phone.invalid.
+func notMobile(rec *record.Record, field string, sev record.Severity, msg string) {
+	for _, p := range rec.Norm.Phones {
+		if p.Type == record.Mobile {
+			continue
+		}
+		is := record.Issue{Field: field, Col: p.Col, Value: p.Input, Rule: "phone.not_mobile", Severity: sev, Message: msg}
+		if is.Message == "" {
+			is.Message = fmt.Sprintf("not a mobile number (a %s number)", p.Type)
+		}
+		for _, v := range rec.Values {
+			if v.Col == p.Col {
+				is.Header, is.Value = v.Header, v.Raw
+				break
+			}
+		}
+		rec.AddIssue(is)
 	}
 }
 

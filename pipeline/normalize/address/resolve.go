@@ -58,7 +58,7 @@ func Resolve(in Input) Result {
 		// (as below) and leaves the columns' scan unmade.
 		var own scan
 		own.reset()
-		own.run(in.Address, true, anyLevel)
+		own.runText(in.Address)
 		return own.result(in.Address, true)
 	}
 	return resolveColumns(in)
@@ -101,7 +101,7 @@ func resolveColumns(in Input) Result {
 	}
 	var own scan
 	own.reset()
-	own.run(in.Address, true, anyLevel)
+	own.runText(in.Address)
 	if !hasCols {
 		return own.result(in.Address, true)
 	}
@@ -201,13 +201,44 @@ func (s *scan) result(t string, fromText bool) Result {
 
 	cut, named := 0, false
 	city := r.at(levelCity)
-	for _, m := range s.mentions() {
-		on := onPath(m, r)
+	// Former parents named before a former name read under them (资阳市
+	// before 简阳市, now of 成都市) are on the path too.
+	// Most scans read no former name (s.old false) and skip these look-ups;
+	// the former-name rows of real_addresses.tsv hold the two paths equal.
+	var vias [maxMentions]*division
+	nVia := 0
+	for i := range s.mentions() {
+		if !s.old {
+			break
+		}
+		if on := s.viaPath(i, r); on != nil && nVia < len(vias) {
+			vias[nVia] = on.via
+			nVia++
+		}
+	}
+	for i, m := range s.mentions() {
+		var on *candidate
+		if s.old {
+			on = s.viaPath(i, r)
+		}
 		if on == nil {
+			on = onPath(m, r)
+		}
+		if on == nil && (!s.old || !viaMention(m, vias[:nVia])) {
+			if split := s.split(i, r); s.old && split != "" {
+				res.Issues = append(res.Issues, record.Issue{
+					Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(r),
+					Message: fmt.Sprintf("%q is a former name: it was split into %s in %d; kept %s and left the district empty",
+						m.name, split, m.cands[0].year, fullPath(r)),
+				})
+			}
 			break // a name read beyond what was resolved stays in the detail
 		}
 		if m.text == fromText {
 			cut = m.end
+		}
+		if on == nil {
+			continue
 		}
 		for _, c := range m.cands {
 			// A municipality's city is named with its province.
@@ -220,10 +251,15 @@ func (s *scan) result(t string, fromText bool) Result {
 				Message: fmt.Sprintf("%q corrected to %q: one character differs and no other division of %s is that close",
 					m.typo, on.div.name, orCountry(on.div.parent.name)),
 			})
+		case on.old && on.via != nil:
+			res.Issues = append(res.Issues, record.Issue{
+				Col: -1, Value: on.via.name + m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(on.div),
+				Message: fmt.Sprintf("%q is a former name: %s has been %s since %d", on.via.name+m.name, m.name, fullPath(on.div), on.year),
+			})
 		case on.old:
 			res.Issues = append(res.Issues, record.Issue{
 				Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: on.div.name,
-				Message: fmt.Sprintf("%q is a former name of %q", m.name, on.div.name),
+				Message: fmt.Sprintf("%q is a former name of %q (changed in %d)", m.name, on.div.name, on.year),
 			})
 		}
 	}
@@ -234,7 +270,7 @@ func (s *scan) result(t string, fromText bool) Result {
 			Message: fmt.Sprintf("%s inferred from the district %q", fullPath(city), res.District),
 		})
 	}
-	if s.ambiguous(r) {
+	if s.ambiguous(r) && !s.splitOnly(r) {
 		res.Issues = append(res.Issues, record.Issue{
 			Col: -1, Value: s.unresolvedName(r), Rule: RuleAmbiguous, Severity: record.Warning,
 			Message: fmt.Sprintf("%q could be %s; add the province or city to tell which", s.unresolvedName(r), s.options()),
@@ -248,6 +284,66 @@ func (s *scan) result(t string, fromText bool) Result {
 		})
 	}
 	return res
+}
+
+// viaPath returns the candidate of mention i on the path to r that was
+// read under its former parent, named by an earlier mention, or nil.
+func (s *scan) viaPath(i int, r *division) *candidate {
+	ms := s.mentions()
+	for k, c := range ms[i].cands {
+		if c.via == nil || c.div.level < ms[i].lo || c.div.level > ms[i].hi || !r.within(c.div) {
+			continue
+		}
+		for _, p := range ms[:i] {
+			for _, pc := range p.cands {
+				if pc.div == c.via {
+					return &ms[i].cands[k]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// viaMention reports whether m names one of the former parents vias (or
+// its province).
+func viaMention(m mention, vias []*division) bool {
+	for _, c := range m.cands {
+		for _, v := range vias {
+			if c.div.level >= m.lo && c.div.level <= m.hi && v.within(c.div) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// split describes the divisions the former name of mention i was split
+// into, when all its candidates lie under r: "上城区 and 钱塘区".
+func (s *scan) split(i int, r *division) string {
+	m := s.mentions()[i]
+	var names []string
+	for _, c := range m.cands {
+		if !c.split || !c.div.within(r) {
+			return ""
+		}
+		names = append(names, c.div.name)
+	}
+	if len(names) < 2 {
+		return ""
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// splitOnly reports whether the ends disagree only because a former name
+// was split: the split issue says so, not an ambiguity.
+func (s *scan) splitOnly(r *division) bool {
+	for i, m := range s.mentions() {
+		if onPath(m, r) == nil {
+			return s.split(i, r) != ""
+		}
+	}
+	return false
 }
 
 // onPath returns the candidate of m that is r or one of its ancestors.

@@ -3,9 +3,12 @@ package address
 import (
 	"math/bits"
 	"slices"
+	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
@@ -37,10 +40,11 @@ type scan struct {
 	nMent    int
 	end      int    // byte offset in the last text read after its last name
 	conflict string // a full name that contradicted what came before
+	old      bool   // a mention may be a former name: result looks for renames
 }
 
 func (s *scan) reset() {
-	s.endArr[0], s.nEnds, s.nMent = idx.root, 1, 0
+	s.endArr[0], s.nEnds, s.nMent, s.old = idx.root, 1, 0, false
 }
 
 func (s *scan) ends() []*division   { return s.endArr[:s.nEnds] }
@@ -53,7 +57,13 @@ func (s *scan) setEnds(ends []*division) {
 func (s *scan) addMention(m mention) {
 	s.mentArr[s.nMent] = m
 	s.nMent++
+	s.old = s.old || hasOld(m.cands)
 }
+
+// hasOld reports whether one of the candidates of a name is a former name.
+// addFormer indexes them after the current ones (TestData checks), so the
+// last one tells.
+func hasOld(cands []candidate) bool { return len(cands) > 0 && cands[len(cands)-1].old }
 
 // run reads region names from the start of t, each one deeper than (or
 // repeating) what was read before, and stops at the first text that is not
@@ -62,11 +72,16 @@ func (s *scan) addMention(m mention) {
 // A name read in a split column of level cap is taken at that level when
 // it can be (see levels): 河北 in a province column is 河北省, not 河北区.
 func (s *scan) run(t string, fromText bool, cap int) {
+	s.runFrom(t, 0, fromText, cap)
+}
+
+// runFrom is run on t[start:].
+func (s *scan) runFrom(t string, start int, fromText bool, cap int) {
 	s.end = 0
-	pos := skipFiller(t, skipCountry(t, 0))
+	pos := skipFiller(t, skipCountry(t, start))
 	for read := 0; pos < len(t) && read < maxMentions; read++ {
-		if s.deepest() == levelDistrict {
-			break
+		if s.deepest() == levelDistrict && (s.nEnds == 1 || !s.old) {
+			break // several districts from a former name split: the rest may decide
 		}
 		m, ok, blocked := s.match(t, pos, cap)
 		if !ok {
@@ -82,6 +97,118 @@ func (s *scan) run(t string, fromText bool, cap int) {
 		s.end = m.end
 		pos = skipFiller(t, m.end)
 	}
+}
+
+// runText reads the address text t: from its start, or, when no region
+// name starts it, after a label or a short phrase that precedes one
+// (地址：, 我家的地址是, 分店位于, null). The region must be read
+// convincingly there: a full name or two names (北京市, 浙江杭州), or any
+// after a label that names an address (地址：成都).
+//
+// A label after a name read at the start (清远总部：清远市清城区…) is read
+// past the same way when what follows it lies within what was read and
+// goes deeper.
+func (s *scan) runText(t string) {
+	s.run(t, true, anyLevel)
+	if t == "" {
+		return
+	}
+	if s.nMent > 0 {
+		if s.deepest() < levelDistrict && labelAhead(t[s.end:]) {
+			var try scan
+			try.reset()
+			if try.afterLabel(t, s.end) && try.deepest() > s.deepest() && try.within(s) {
+				*s = try
+			}
+		}
+		return
+	}
+	s.afterLabel(t, 0)
+}
+
+// afterLabel reads t after a label or short phrase that starts at from, and
+// reports whether a region was read convincingly there.
+func (s *scan) afterLabel(t string, from int) bool {
+	n := 0
+	for i, r := range t[from:] {
+		if n++; n > maxLabel+1 || unicode.IsDigit(r) || strings.ContainsRune(streetRunes, r) {
+			return false
+		}
+		if i == 0 || idx.lengthsOf(r) == 0 || !labelLike(t[from:from+i]) {
+			continue
+		}
+		var try scan
+		try.reset()
+		try.runFrom(t, from+i, true, anyLevel)
+		first := try.mentArr[0]
+		convincing := try.nMent >= 2 || try.nMent == 1 && (!first.cands[0].short || try.deepest() == levelDistrict)
+		if convincing || try.nMent == 1 && addressLabel(t[from:from+i]) {
+			*s = try
+			return true
+		}
+	}
+	return false
+}
+
+// addressLabel reports whether a label says an address follows (地址：,
+// 工作地点：): a short name after it is a place (销售部地址：成都高新区…).
+func addressLabel(p string) bool {
+	last, _ := utf8.DecodeLastRuneInString(p)
+	return (last == '：' || last == ':') && (strings.Contains(p, "址") || strings.Contains(p, "地点"))
+}
+
+// labelAhead reports whether a colon follows within a label's length.
+func labelAhead(rest string) bool {
+	n := 0
+	for _, r := range rest {
+		if n++; n > maxLabel {
+			return false
+		}
+		if r == '：' || r == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether every division s ends at lies within one that o
+// ends at.
+func (s *scan) within(o *scan) bool {
+	for _, e := range s.ends() {
+		ok := false
+		for _, oe := range o.ends() {
+			ok = ok || e.within(oe)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return s.nEnds > 0
+}
+
+// maxLabel is the longest label, in characters, read before an address.
+const maxLabel = 12
+
+// streetRunes end a street, building or village: a text before a region
+// name that holds one is an address part, not a label (东方路88号上海市).
+const streetRunes = "路街巷弄号楼室栋村镇乡"
+
+// labelLike reports whether p, the text before a region name, is a label
+// or a phrase introducing the address: it ends with a colon or another
+// separator or a closing bracket, or with 是, 于, 在, 为, 址, 点, 部, 至, 往
+// (我家的地址是, 分店位于, 工作地点, 总部, 送货至, 寄往, （中国总部）), or
+// holds no Chinese character at all (null, N/A).
+func labelLike(p string) bool {
+	last, _ := utf8.DecodeLastRuneInString(p)
+	if isSeparator(last) || strings.ContainsRune("是于在为址点部至往)）]】", last) {
+		return true
+	}
+	for _, r := range p {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return false
+		}
+	}
+	return true
 }
 
 // deepest returns the lowest level of the current ends.
@@ -100,17 +227,34 @@ func (s *scan) deepest() int {
 // as a repeat of an end or of its ancestor (浙江省 after 杭州). Going deeper
 // wins over repeating: in 湘潭 湘潭 the second is 湘潭县 of 湘潭市.
 func (s *scan) advance(cands []candidate, accept func(c candidate, e *division, repeat bool) bool) bool {
+	// Current names first: a former name counts only where no current
+	// division of the name fits (海口琼山 is 琼山区, not the former 琼山市).
+	if s.advanceOld(cands, false, accept) {
+		return true
+	}
+	return hasOld(cands) && s.advanceOld(cands, true, accept) // most names: no second pass
+}
+
+// advanceOld is advance with the current (old false) or former names
+// among the candidates.
+func (s *scan) advanceOld(cands []candidate, old bool, accept func(c candidate, e *division, repeat bool) bool) bool {
 	var buf [maxEnds]*division
 	next := buf[:0]
 	for _, c := range cands {
+		if c.old != old {
+			continue
+		}
 		for _, e := range s.ends() {
-			if c.div.parent != nil && c.div.parent.within(e) && accept(c, e, false) {
+			if c.div.parent != nil && (c.div.parent.within(e) || c.via != nil && c.via.within(e)) && accept(c, e, false) {
 				next = appendDiv(next, c.div)
 			}
 		}
 	}
 	if len(next) == 0 {
 		for _, c := range cands {
+			if c.old != old {
+				continue
+			}
 			for _, e := range s.ends() {
 				if e.within(c.div) && accept(c, e, true) {
 					next = appendDiv(next, e)
@@ -182,13 +326,23 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		if !ok {
 			continue
 		}
-		f := follow{t: t, at: offs[l]}
+		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
+			continue // 青岛市北区 is 青岛 + 市北区
+		}
+		f := follow{t: t, at: offs[l], cands: cands}
 		lo, hi := levels(cands, cap)
 		ok = s.advance(cands, func(c candidate, e *division, repeat bool) bool {
 			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
 		})
 		if ok {
-			return mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}, true, false
+			m := mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}
+			if n := suffixTypo(t[offs[l]:], cands); n > 0 {
+				m.end += n
+				m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
+			} else {
+				m.end += straySuffix(t[offs[l]:], cands)
+			}
+			return m, true, false
 		}
 		if f.street() && s.below(cands) {
 			return mention{}, false, true
@@ -201,6 +355,55 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		s.conflict = conflict
 	}
 	return mention{}, false, false
+}
+
+// suffixTypos are the characters typed for a suffix by sound, as input
+// methods offer them first: 嘉定去 for 嘉定区, 合肥是 for 合肥市. Only these:
+// other homophones begin words (西湖曲院).
+var suffixTypos = map[rune]rune{'去': '区', '是': '市', '事': '市', '现': '县', '线': '县'}
+
+// suffixTypo returns the length of a suffix typed by sound (suffixTypos)
+// that rest starts with right after a short name, when it stands for the
+// suffix of every division the name may be.
+func suffixTypo(rest string, cands []candidate) int {
+	if !cands[0].short {
+		return 0 // most names: written in full
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	want, ok := suffixTypos[r]
+	if !ok {
+		return 0
+	}
+	for _, c := range cands {
+		if !c.short || lastRune(c.div.name) != want {
+			return 0
+		}
+	}
+	return size
+}
+
+// straySuffix returns the length of a county-level suffix that rest starts
+// with right after a short district name, when that suffix is not the
+// division's own: an old spelling from before 2000 (武安县 for 武安市, 牟平县
+// for 牟平区) whose 县 must not stay in the detail. 县城 (the county town)
+// and 市场 are words of their own and stay.
+func straySuffix(rest string, cands []candidate) int {
+	if !cands[0].short || cands[0].div.level != levelDistrict {
+		return 0 // most names: full, or not of a district
+	}
+	r, size := utf8.DecodeRuneInString(rest)
+	if !strings.ContainsRune("县市区", r) {
+		return 0
+	}
+	if next, _ := utf8.DecodeRuneInString(rest[size:]); strings.ContainsRune("城场区镇", next) {
+		return 0
+	}
+	for _, c := range cands {
+		if !c.short || c.div.level != levelDistrict || lastRune(c.div.name) == r {
+			return 0
+		}
+	}
+	return size
 }
 
 // anyLevel is the cap of the address text: names there may be of any level.
@@ -240,7 +443,8 @@ func (s *scan) below(cands []candidate) bool {
 // follow describes what follows a name, worked out only when needed.
 type follow struct {
 	t          string
-	at         int // byte offset after the name
+	at         int         // byte offset after the name
+	cands      []candidate // what the name stands for
 	done       bool
 	alone, str bool
 }
@@ -285,17 +489,171 @@ func acceptable(c candidate, l int, e *division, f *follow, repeat bool) bool {
 	if len(e.kids) == 1 {
 		e = e.kids[0] // a municipality's one city
 	}
+	if c.generic {
+		return !repeat && (e == c.div.parent || e == c.via) // 长治市城区, not 山西省城区
+	}
 	weak := c.short || l == 2 && genericDistrict(c.div) && c.div.parent != e
 	if !weak {
 		return true
 	}
 	if repeat {
-		return f.standalone()
+		return f.standalone() || startsName(f.t[f.at:]) // 宁波宁波海曙区
 	}
 	if c.div.level == levelDistrict && e.level == levelRoot && !c.div.named {
-		return skipSeparators(f.t, f.at) == len(f.t) // alone in its field: 西湖 in a district column
+		// Alone in its field (西湖 in a district column), or the only
+		// division of its name followed by what reads as an address
+		// (义乌稠城街道, not 义乌华信贸易).
+		return skipSeparators(f.t, f.at) == len(f.t) || unique(f.cands) && !strings.ContainsRune(streetEnds, lastRune(f.t[:f.at])) && addressy(f.t[f.at:])
 	}
-	return f.standalone() || !f.street()
+	// A street word may begin a division below: 江苏镇江市, 宁波镇海区.
+	return f.standalone() || !f.street() || nameBelow(f.t, f.at, c.div, true)
+}
+
+// streetEnds are the last characters of a name that reads as a street of
+// its own (解放路, 中山街) rather than a county-level place; 张家港 and 柯桥
+// end in 港 and 桥 and are places.
+const streetEnds = "路街道巷弄里"
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
+}
+
+// unique reports whether the candidates of a name are one division.
+func unique(cands []candidate) bool {
+	for _, c := range cands[1:] {
+		if c.div != cands[0].div {
+			return false
+		}
+	}
+	return true
+}
+
+// addressWords and companyWords tell what follows a place name: 稠城街道,
+// 前进东路, 经济开发区 read as an address; 贸易公司 as a company.
+var (
+	addressRunes = "路街道巷弄号镇乡村"
+	addressWords = strings.Fields(`开发区 工业园 园区 大道 广场 大厦 小区 社区 新区 新城 商城 花园`)
+	companyWords = strings.Fields(`公司 厂 店 行 部 中心 集团 有限 商贸 贸易 科技 实业`)
+)
+
+// addressy reports whether the text right after a place name reads as an
+// address: a street or place word within the next eight characters
+// (spaces aside), and no company word before it.
+func addressy(rest string) bool {
+	if streetSuffix(rest) || streetWord(rest) {
+		return false // the name is part of a street or place: 解放路
+	}
+	n := 0
+	for i, r := range rest {
+		if isSpace(r) {
+			continue // the cleaned detail drops or folds spaces: count as it will read
+		}
+		if n++; n > 8 {
+			return false
+		}
+		w := rest[i:]
+		for _, c := range companyWords {
+			if strings.HasPrefix(w, c) {
+				return false
+			}
+		}
+		if strings.ContainsRune(addressRunes, r) && i > 0 {
+			return true
+		}
+		for _, a := range addressWords {
+			if strings.HasPrefix(w, a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// splitsShorter reports whether a name ending at full reads better as a
+// shorter one ending at short: 青岛市北区 is 青岛 and 市北区, since a
+// division of 青岛 starts after 青岛 and none after 青岛市.
+func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
+	if !startsSuffixName(t[short:]) {
+		return false // no division name starts at the suffix (most names): no split
+	}
+	shorter, ok := idx.names[t[pos:short]]
+	if !ok {
+		return false
+	}
+	// The shorter reading is tried first: a name rarely starts at the
+	// suffix (市北区 does), so the full reading is seldom looked at.
+	split := false
+	for _, c := range shorter {
+		if nameBelow(t, short, c.div, true) {
+			split = true
+			break
+		}
+	}
+	if !split {
+		return false
+	}
+	for _, c := range cands {
+		if nameBelow(t, full, c.div, true) {
+			return false
+		}
+	}
+	return true
+}
+
+// suffixNames are the division names that start with a character that
+// also ends names (市北区, 市中区, 旗山区): where a name could be read
+// shorter (青岛市北区). A sorted slice: about a dozen, looked at for most
+// names ending in 市, after suffixPairs.
+var suffixNames = func() []string {
+	var names []string
+	for name := range idx.names {
+		r, _ := utf8.DecodeRuneInString(name)
+		if suffixRune(r) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
+}()
+
+// suffixPairs are the first two runes of suffixNames, compared before the
+// names themselves: 市西湖区 stops at 市西.
+var suffixPairs = func() [][2]rune {
+	var out [][2]rune
+	for _, name := range suffixNames {
+		rs := []rune(name)
+		if p := [2]rune{rs[0], rs[1]}; !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}()
+
+// startsSuffixName reports whether s starts with one of suffixNames.
+func startsSuffixName(s string) bool {
+	r, size := utf8.DecodeRuneInString(s)
+	if !suffixRune(r) {
+		return false
+	}
+	r2, _ := utf8.DecodeRuneInString(s[size:])
+	if !slices.Contains(suffixPairs, [2]rune{r, r2}) {
+		return false
+	}
+	for _, name := range suffixNames {
+		if strings.HasPrefix(s, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func suffixRune(r rune) bool {
+	switch r {
+	case '省', '市', '区', '县', '州', '旗', '盟':
+		return true
+	}
+	return false
 }
 
 // genericDistrict reports whether d's name is a common word: 城区, 郊区,
@@ -392,42 +750,114 @@ func splitsBetter(t string, offs, keys *[32]int, key []byte, inner, mask uint32)
 // typo looks at t[pos:] for the full name of a child of the current ends
 // written with one wrong character (杭洲市 for 杭州市). The correction is
 // made only when exactly one child fits, the generic suffix (市, 区, 县)
-// is written right, and the text as written is not itself a division name.
+// is written right, and the text as written is not itself a division name
+// (former names are read before typos are looked for). A wrong character
+// that sounds like the right one (洲 for 州) makes a correction; another
+// (抗 for 杭) only one that the next name confirms, which confirm asks
+// for: so a district is corrected only for a homophone (蓝城区 is not
+// 榕城区), and a province only when a city of it follows. With nothing
+// read yet, cities are looked at too (抗州市西湖区).
 func (s *scan) typo(t string, pos int) (mention, bool) {
-	var found *division
+	var found []*division
 	var window string
+	sounds := true
 	// One of the first two characters must be right: a cheap filter.
 	t0, size := utf8.DecodeRuneInString(t[pos:])
 	t1, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(t[pos+size:], isSpace))
+	try := func(k *division) {
+		if k.first[0] != t0 && k.first[1] != t1 || slices.Contains(found, k) {
+			return
+		}
+		w, a, b, ok := oneOff(t[pos:], k.name)
+		if !ok {
+			return
+		}
+		if _, real := idx.names[w]; real || commonWord(w) {
+			return
+		}
+		found = append(found, k)
+		window, sounds = w, sounds && homophone(a, b)
+	}
 	for _, e := range s.ends() {
 		if len(e.kids) == 1 {
 			e = e.kids[0] // a municipality: its districts, not its one city
 		}
 		for _, k := range e.kids {
-			if k.first[0] != t0 && k.first[1] != t1 {
-				continue
+			try(k)
+		}
+		if e.level == levelRoot {
+			for _, k := range idx.cityByRune[0][t0] {
+				try(k)
 			}
-			w, ok := oneOff(t[pos:], k.name)
-			if !ok {
-				continue
+			for _, k := range idx.cityByRune[1][t1] {
+				try(k)
 			}
-			if _, real := idx.names[w]; real || commonWord(w) {
-				continue
-			}
-			if found != nil && found != k {
-				return mention{}, false
-			}
-			found, window = k, w
 		}
 	}
-	if found == nil {
+	if len(found) == 0 {
 		return mention{}, false
 	}
-	cands := []candidate{{div: found}}
+	if len(found) > 1 || !sounds || found[0].level == levelProvince {
+		// Only the next name can tell: keep the one it lies below.
+		var confirmed *division
+		for _, k := range found {
+			if nameBelow(t, pos+len(window), k, false) {
+				if confirmed != nil {
+					return mention{}, false
+				}
+				confirmed = k
+			}
+		}
+		if confirmed == nil {
+			return mention{}, false
+		}
+		found = found[:1]
+		found[0] = confirmed
+	}
+	cands := []candidate{{div: found[0]}}
 	if !s.advance(cands, func(candidate, *division, bool) bool { return true }) {
 		return mention{}, false
 	}
-	return mention{end: pos + len(window), cands: cands, typo: window, name: found.name, lo: levelProvince, hi: levelDistrict}, true
+	return mention{end: pos + len(window), cands: cands, typo: window, name: found[0].name, lo: levelProvince, hi: levelDistrict}, true
+}
+
+// nameBelow reports whether the text at t[at:] starts with the name of a
+// division below d; with full, the full name (镇江市, not 镇江) or a short
+// one followed by a full name below it (镇江京口区).
+func nameBelow(t string, at int, d *division, full bool) bool {
+	at = skipFiller(t, at)
+	rest := t[at:]
+	first, _ := utf8.DecodeRuneInString(rest)
+	mask := idx.lengthsOf(first)
+	i := 0
+	for l := 1; l < 31 && i < len(rest) && mask>>l != 0; l++ {
+		_, size := utf8.DecodeRuneInString(rest[i:])
+		i += size
+		if mask&(1<<l) == 0 {
+			continue
+		}
+		for _, c := range idx.names[rest[:i]] {
+			if c.div == d || !c.div.within(d) {
+				continue
+			}
+			// A short name counts when a full name below it follows
+			// (江苏镇江京口区), so that a street (江苏镇江路) does not.
+			if !full || !c.short || nameBelow(t, at+i, c.div, true) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// homophone reports whether two characters share a reading, tones aside.
+func homophone(a, b rune) bool {
+	for _, x := range pinyin.Of(a) {
+		if slices.Contains(pinyin.Of(b), x) {
+			return true
+		}
+	}
+	return false
 }
 
 // commonWords end like division names but are ordinary words; a typo
@@ -446,11 +876,12 @@ func commonWord(w string) bool {
 }
 
 // oneOff reports whether t starts with name written with exactly one other
-// character before its last one, and returns that prefix of t.
-func oneOff(t, name string) (string, bool) {
+// character before its last one, and returns that prefix of t and the
+// character written (a) for the right one (b).
+func oneOff(t, name string) (w string, a, b rune, ok bool) {
 	n := utf8.RuneCountInString(name)
 	if n < 3 {
-		return "", false
+		return "", 0, 0, false
 	}
 	diff, i, j := 0, 0, 0
 	for k := 0; k < n; k++ {
@@ -458,28 +889,29 @@ func oneOff(t, name string) (string, bool) {
 			i++ // ASCII spaces inside a name: 莱锡 市
 		}
 		if i >= len(t) {
-			return "", false
+			return "", 0, 0, false
 		}
-		a, sa := utf8.DecodeRuneInString(t[i:])
-		if isSpace(a) {
-			i += sa
+		x, sx := utf8.DecodeRuneInString(t[i:])
+		if isSpace(x) {
+			i += sx
 			k--
 			continue
 		}
-		b, sb := utf8.DecodeRuneInString(name[j:])
-		if a != b {
-			if k == n-1 || a < 0x4e00 || a > 0x9fff {
-				return "", false // the suffix must match; only a Chinese character may be wrong
+		y, sy := utf8.DecodeRuneInString(name[j:])
+		if x != y {
+			if k == n-1 || x < 0x4e00 || x > 0x9fff {
+				return "", 0, 0, false // the suffix must match; only a Chinese character may be wrong
 			}
 			diff++
+			a, b = x, y
 		}
-		i += sa
-		j += sb
+		i += sx
+		j += sy
 	}
 	if diff != 1 {
-		return "", false
+		return "", 0, 0, false
 	}
-	return t[:i], true
+	return t[:i], a, b, true
 }
 
 // merge combines the reading of the address text with the reading of the

@@ -18,7 +18,7 @@ func newDefaultNamer(tb testing.TB) *Namer {
 	opt := Options{
 		LegalForms: r.Names.LegalForms, CompanyWords: r.Names.CompanyWords,
 		BranchWords: r.Names.BranchWords, IndividualMarkers: r.Names.IndividualMarkers,
-		Regions:  address.RegionNames(),
+		Regions: address.RegionNames(), Places: address.PlaceNames(), BrandLike: address.BrandLikeRegions(),
 		Surnames: r.Pinyin.Surnames, PlaceWords: r.Pinyin.PlaceWords,
 	}
 	if err := opt.Validate(); err != nil {

@@ -95,7 +95,7 @@ func (n *Namer) dropBracketed(s string) string {
 		}
 		inner := compact(s[open+len("（") : open+end])
 		b.WriteString(s[:open])
-		if !n.regions[inner] && !contains(n.hanForms, inner) && inner != "" {
+		if !n.regions[inner] && !contains(n.hanForms, inner) && inner != "" && inner != "中国" {
 			b.WriteString(s[open : open+end+len("）")])
 		}
 		s = s[open+end+len("）"):]
@@ -279,19 +279,108 @@ func latinWordEnds(s string) [][2]int {
 }
 
 // dropLeadingRegions removes region names at the start of a compacted key
-// while what is left keeps at least two characters of its own.
+// while what is left is still a distinctive name: not a company, trade or
+// branch word alone (无锡市保险 keeps 无锡, written short: 无锡保险), and not
+// a brand that is also a short place name (东方航空, 阿里巴巴). A county
+// named like its city goes whole (南昌县华信商行 → 华信商行, not 县华信商行).
+// Regions before a branch word are written short (北京市分行 → 北京分行).
 func (n *Namer) dropLeadingRegions(s string) string {
 	for {
 		first, _ := text.DecodeRune(s, 0)
 		if !n.regionStart.has(first) {
-			return s // no region starts with first: most keys
+			return n.shortBranchRegions(s) // no region starts with first: most keys
 		}
 		cut := n.leadingRegion(first, s)
-		if cut == 0 || !n.substantial(s[cut:]) {
-			return s
+		if cut == 0 || n.brandLike[s[:cut]] {
+			return n.shortBranchRegions(s)
+		}
+		if !n.substantial(s[cut:]) {
+			return n.shortBranchRegions(n.shortRegion(s[:cut]) + s[cut:])
 		}
 		s = s[cut:]
 	}
+}
+
+// shortRegion returns a full region name written short when that is a
+// region too (无锡市 → 无锡), else the name.
+func (n *Namer) shortRegion(r string) string {
+	for _, suf := range [...]string{"市", "省"} {
+		if short, ok := strings.CutSuffix(r, suf); ok && n.regions[short] && utf8.RuneCountInString(short) >= 2 {
+			return short
+		}
+	}
+	return r
+}
+
+// shortBranchRegions writes a full region right before a branch word, or
+// a few characters before one, short: 招商银行北京市分行 → 招商银行北京分行,
+// 中国银行宁波市鄞州支行 → 中国银行宁波鄞州支行, as they are written too.
+func (n *Namer) shortBranchRegions(s string) string {
+	i := strings.Index(s, "市")
+	if i < 0 {
+		return s // most keys
+	}
+	for ; i >= 0; i = nextIndex(s, "市", i) {
+		rest := s[i+len("市"):]
+		if !n.branchWithin(rest, 4) {
+			continue
+		}
+		for l := 2; l <= 4; l++ {
+			start := startOfRunes(s, i, l)
+			if start < 0 {
+				break
+			}
+			if n.regions[s[start:i+len("市")]] && n.regions[s[start:i]] {
+				s = s[:i] + rest
+				break
+			}
+		}
+	}
+	return s
+}
+
+// branchWithin reports whether a branch word starts s or one of its next
+// runes up to l: 宁波市分行, and 宁波市鄞州支行 as 宁波鄞州支行 is written too.
+func (n *Namer) branchWithin(s string, l int) bool {
+	for i, runes := 0, 0; runes <= l && i < len(s); runes++ {
+		if n.startsBranch(s[i:]) {
+			return true
+		}
+		_, size := text.DecodeRune(s, i)
+		i += size
+	}
+	return false
+}
+
+// startsBranch reports whether s starts with a branch word.
+func (n *Namer) startsBranch(s string) bool {
+	for _, w := range n.branches {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextIndex returns the index of sub in s after the one at i, or -1.
+func nextIndex(s, sub string, i int) int {
+	j := strings.Index(s[i+len(sub):], sub)
+	if j < 0 {
+		return -1
+	}
+	return i + len(sub) + j
+}
+
+// startOfRunes returns the byte offset l runes before end in s, or -1.
+func startOfRunes(s string, end, l int) int {
+	for ; l > 0; l-- {
+		if end <= 0 {
+			return -1
+		}
+		_, size := utf8.DecodeLastRuneInString(s[:end])
+		end -= size
+	}
+	return end
 }
 
 // leadingRegion returns the byte length of the region of most runes that

@@ -16,12 +16,13 @@ import (
 //     (Zhang Wei, WEI ZHANG, ZhangWei) is a person; other latin names of
 //     two or three words are persons unless a separate contact is named;
 //   - a name mixing Han characters with latin letters or digits is a company;
-//   - a Han name of two or three characters (or four, with a compound
-//     surname, or with no separate contact) that starts with a known surname
-//     is a person, as is a minority name written with a middle dot
-//     (阿依古丽·买买提); a name that starts with a region followed by at
-//     least two characters, or that ends in a one-character company word
-//     (五金行, 茶社) after at least two others, is a company;
+//   - a Han name of two or three characters that starts with a known
+//     surname is a person, as is one of up to four with a compound surname
+//     or a minority name written with a middle dot (阿依古丽·买买提); four
+//     characters with a single surname read as a brand (国色天娇), not a
+//     person; a name that starts with a region followed by at least two
+//     characters, or that ends in a one-character company word (五金行,
+//     茶社) after at least two others, is a company;
 //   - anything else is a company.
 //
 // An empty name is a company: there is nothing to read a person from.
@@ -77,13 +78,8 @@ func (n *Namer) hanKind(s string, companyWord, hasContact bool) record.Kind {
 			return record.Company
 		}
 	}
-	if n.surnames.has(first) {
-		switch {
-		case runes == 2 || runes == 3:
-			return record.Person
-		case runes == 4 && !hasContact:
-			return record.Person
-		}
+	if n.surnames.has(first) && (runes == 2 || runes == 3) {
+		return record.Person
 	}
 	return record.Company
 }
@@ -127,13 +123,9 @@ func (n *Namer) anyKind(name, s string, hasContact bool) record.Kind {
 		}
 		return record.Company
 	}
-	if len(rs) > 0 && n.isSurname(rs[0]) { // rs is empty for Han that is no letter: 〣
-		switch {
-		case len(rs) == 2 || len(rs) == 3:
-			return record.Person
-		case len(rs) == 4 && !hasContact:
-			return record.Person
-		}
+	// rs is empty for Han that is no letter: 〣
+	if len(rs) > 0 && n.isSurname(rs[0]) && (len(rs) == 2 || len(rs) == 3) {
+		return record.Person
 	}
 	return record.Company
 }
@@ -219,4 +211,23 @@ func (n *Namer) latinKind(name, folded string, hasContact, digits bool) record.K
 		return record.Person
 	}
 	return record.Company
+}
+
+// BySurnameAlone reports whether Kind reads name as a person only because
+// it is two or three Han characters starting with a surname (王芳, and
+// also the brands 申通, 蓝翔): the weakest reading, which other evidence on
+// the row (the column's header, a credit code) may overturn.
+func (n *Namer) BySurnameAlone(name string) bool {
+	s := n.Display(name)
+	at, _, ok := n.companyIx.leftmostHan(s)
+	if !ok || at >= 0 {
+		return false // not all Han, or a company word
+	}
+	if runes := len(s) / 3; runes != 2 && runes != 3 {
+		return false
+	}
+	if _, compound := n.compound[s[:6]]; compound {
+		return false // a compound surname is stronger evidence
+	}
+	return n.hanKind(s, false, false) == record.Person
 }

@@ -26,6 +26,13 @@ type Options struct {
 	// Regions are province and city names, full and short (北京市, 北京,
 	// 内蒙古自治区, 内蒙古). Names shorter than two characters are ignored.
 	Regions []string
+	// Places are county-level place names (天河区, 江阴市, 平和县, 昆山):
+	// removed from the start of a match key like regions.
+	Places []string
+	// BrandLike are short region names that start brand names as often as
+	// they name the place (东方, 阿里, 中山): removed only when written in
+	// full (中山市).
+	BrandLike []string
 	// Surnames maps a surname (one or two characters) to its readings,
 	// the usual one first; a compound surname's reading is written with
 	// spaces between syllables ("ou yang").
@@ -91,6 +98,7 @@ type Namer struct {
 	branches     []string // branch words, longest first
 	individuals  map[string]bool
 	regions      map[string]bool
+	brandLike    map[string]bool
 	regionFirst  map[rune]regionStarts // the regions by first rune
 	regionStart  runeBits              // the first runes of regionFirst
 	oneChar      runeSet               // company words of one character (厂, 行 …)
@@ -102,7 +110,7 @@ type Namer struct {
 	// UTF-8, so its scan by runes finds all that strings.Index finds.
 	hanFormIx wordIndex
 	startIx   wordIndex // company words: a region before one of them is part of the name
-	neutralIx wordIndex // branch words, legal forms and company words: not a name of their own
+	neutralIx wordIndex // branch words, legal forms, company and trade words: not a name of their own
 
 	single       map[rune][]string   // surname readings, table first then go-pinyin's
 	compound     map[string]string   // compound surname → joined reading, rules and built-in
@@ -129,6 +137,7 @@ func New(opt Options) *Namer {
 		companyLat:  make(map[string]bool),
 		individuals: make(map[string]bool),
 		regions:     make(map[string]bool),
+		brandLike:   make(map[string]bool),
 		regionFirst: make(map[rune]regionStarts),
 		single:      make(map[rune][]string),
 		compound:    make(map[string]string),
@@ -182,7 +191,10 @@ func New(opt Options) *Namer {
 			n.markerStart.add(r)
 		}
 	}
-	for _, r := range opt.Regions {
+	for _, b := range opt.BrandLike {
+		n.brandLike[fold(b)] = true
+	}
+	for _, r := range append(append([]string(nil), opt.Regions...), opt.Places...) {
 		r = fold(r)
 		if c := utf8.RuneCountInString(r); c >= 2 {
 			n.regions[r] = true
@@ -208,7 +220,7 @@ func New(opt Options) *Namer {
 	}
 	n.companyIx = newWordIndex(multi, tradeWords)
 	n.startIx = newWordIndex(n.companyHan)
-	n.neutralIx = newWordIndex(n.branches, n.hanForms, n.companyHan)
+	n.neutralIx = newWordIndex(n.branches, n.hanForms, n.companyHan, tradeWords)
 	n.loadSurnames(opt.Surnames)
 	for r := range n.single {
 		n.surnames.add(r)

@@ -92,14 +92,12 @@ func landlineShapes() []string {
 		for _, n := range []int{6, 7, 8, 9} {
 			for _, first := range []byte{'1', '2', '8'} {
 				sub := string(first) + fmt.Sprintf("%09d", (uint64(i*10+n)*7919+12345)*104729)[:n-1]
-				for _, l := range []string{
-					"0" + code + sub, "0" + code + "-" + sub, "0" + code + " " + sub, "(0" + code + ")" + sub,
-					"（0" + code + "）" + sub, "0" + code + "--" + sub, "0" + code + "-" + sub + "-801", "(0" + code + ")" + sub + "转8",
-					code + sub, code + "-" + sub, "(0" + code + ") " + sub, "(0" + code + sub, "0" + code + ")" + sub,
-					"0" + code + "-" + sub[:len(sub)/2] + "-" + sub[len(sub)/2:], "+86" + code + sub, "0" + code + "-",
-				} {
-					out = append(out, l)
-				}
+				out = append(out,
+					"0"+code+sub, "0"+code+"-"+sub, "0"+code+" "+sub, "(0"+code+")"+sub,
+					"（0"+code+"）"+sub, "0"+code+"--"+sub, "0"+code+"-"+sub+"-801", "(0"+code+")"+sub+"转8",
+					code+sub, code+"-"+sub, "(0"+code+") "+sub, "(0"+code+sub, "0"+code+")"+sub,
+					"0"+code+"-"+sub[:len(sub)/2]+"-"+sub[len(sub)/2:], "+86"+code+sub, "0"+code+"-",
+				)
 				out = append(out, " 0"+code+"-"+sub+" ")
 			}
 		}

@@ -3,8 +3,10 @@ package phone
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -385,18 +387,35 @@ func TestFastPathAgreesWithPhonenumbers(t *testing.T) {
 }
 
 // TestParseConcurrent runs the parser from several goroutines, for -race.
+// TestParseConcurrent: one Parser used by several goroutines at once (as
+// the normalization workers do) gives every cell the result it gives alone;
+// under -race this also finds unsynchronized state in the parser.
 func TestParseConcurrent(t *testing.T) {
 	p := newParser(t)
-	done := make(chan bool)
-	for range 4 {
+	cells := []string{"0571-88881234", "400-800-1234", "95588", "+1 415 555 2671", "88881234", "17451340321",
+		"13800138000 微信同号", "021-61234567转806", "手机:13912345678/座机0571-88881234", "1380013800"}
+	ctx := Context{City: "杭州市"}
+	want := make([]Result, len(cells))
+	for i, c := range cells {
+		want[i] = p.Parse(c, ctx)
+	}
+	if len(want[0].Phones) == 0 {
+		t.Fatalf("Parse(%q) found no number: the cases test nothing", cells[0])
+	}
+	const workers, rounds = 8, 50
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
 		go func() {
-			for _, c := range []string{"0571-88881234", "400-800-1234", "95588", "+1 415 555 2671", "88881234", "17451340321"} {
-				p.Parse(c, Context{City: "杭州市"})
+			defer wg.Done()
+			for r := range rounds {
+				i := (w + r) % len(cells) // the goroutines parse different cells at once
+				if got := p.Parse(cells[i], ctx); !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("worker %d: Parse(%q) = %+v, want %+v as alone", w, cells[i], got, want[i])
+					return
+				}
 			}
-			done <- true
 		}()
 	}
-	for range 4 {
-		<-done
-	}
+	wg.Wait()
 }

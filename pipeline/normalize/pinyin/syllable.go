@@ -27,7 +27,7 @@ func Split(s string) ([]string, bool) {
 // taken at each step.
 func split(s string, strict bool) ([]string, bool) {
 	var small [32]bool
-	parsable := small[:0]
+	var parsable []bool
 	if len(s)+1 > len(small) {
 		parsable = make([]bool, len(s)+1)
 	} else {
