@@ -95,12 +95,13 @@ func appliedPatterns(learned []LearnedPattern) map[string]string {
 	return out
 }
 
-// patternsHash extends a rules hash with the patterns applied by
-// themselves: when they change, every row is matched again, as when the
-// rules change, so that every pair of a pattern gets its verdict.
-func patternsHash(rulesHash string, applied map[string]string) string {
+// patternsKey identifies a set of applied patterns: when it changes
+// between runs, every row is matched again (as when the rows more than
+// double), so that every pair of a pattern gets its verdict, and a
+// forgotten pattern's pairs are asked again. "" for none.
+func patternsKey(applied map[string]string) string {
 	if len(applied) == 0 {
-		return rulesHash
+		return ""
 	}
 	var items []string
 	for code, v := range applied {
@@ -108,7 +109,7 @@ func patternsHash(rulesHash string, applied map[string]string) string {
 	}
 	slices.Sort(items)
 	sum := sha256.Sum256([]byte(strings.Join(items, "\n")))
-	return rulesHash + "+" + hex.EncodeToString(sum[:8])
+	return hex.EncodeToString(sum[:16])
 }
 
 // ForgottenPatterns reads the patterns forgotten in a state.

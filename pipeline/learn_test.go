@@ -57,11 +57,11 @@ func TestLearnPatterns(t *testing.T) {
 	if len(applied) != 2 || applied[alike] != match.DecisionMerge || applied[kept] != match.DecisionKeep {
 		t.Errorf("applied %v", applied)
 	}
-	if h := patternsHash("r", nil); h != "r" {
-		t.Errorf("hash without patterns %q, want the rules hash", h)
+	if k := patternsKey(nil); k != "" {
+		t.Errorf("key without patterns %q, want none", k)
 	}
-	if patternsHash("r", applied) == patternsHash("r", map[string]string{alike: match.DecisionMerge}) {
-		t.Error("the hash does not change with the applied patterns")
+	if patternsKey(applied) == patternsKey(map[string]string{alike: match.DecisionMerge}) {
+		t.Error("the key does not change with the applied patterns")
 	}
 	if off := appliedPatterns(learnPatterns(ds, 0, nil)); off != nil {
 		t.Errorf("learn_pattern 0 applied %v", off)

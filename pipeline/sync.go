@@ -55,6 +55,10 @@ type SyncInfo struct {
 	// Learned is what the project's decisions teach about evidence
 	// patterns (rules match.learn_pattern), most decided first.
 	Learned []LearnedPattern
+	// PatternsChanged: the patterns applied by themselves are not those of
+	// the last run, so every row was matched again (not cleaned again),
+	// for each pattern's pairs to get its verdict.
+	PatternsChanged bool
 }
 
 // Settings kept in the state between runs.
@@ -70,6 +74,9 @@ const (
 	// settingGoldenVersion is the merge.GoldenVersion the stored golden
 	// records were built with (none: 1).
 	settingGoldenVersion = "golden.version"
+	// settingAppliedPatterns identifies the patterns the last run applied
+	// by themselves (patternsKey).
+	settingAppliedPatterns = "match.applied_patterns"
 )
 
 // judgedNumber is a number a run judged (match.NumberUse), as stored
@@ -225,7 +232,6 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	s := newSyncRun(cfg, store, snap, time.Now())
 	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
 	s.patterns = appliedPatterns(s.info.Learned)
-	hash = patternsHash(hash, s.patterns)
 	s.info.First, s.info.Republished, s.info.Carried, s.since = snap.Last == nil, republished, unpublished, since
 	if err := s.plan(ctx, hash); err != nil {
 		return nil, err
@@ -456,6 +462,15 @@ func (s *syncRun) gather(ctx context.Context) error {
 
 	if !s.full && s.grown() {
 		s.full, s.info.Regrown = true, true
+	}
+	if !s.full {
+		applied, err := s.store.Setting(ctx, settingAppliedPatterns)
+		if err != nil {
+			return err
+		}
+		if string(applied) != patternsKey(s.patterns) {
+			s.full, s.info.PatternsChanged = true, true
+		}
 	}
 
 	// Rows of retired files: their customers are decided again.
@@ -985,6 +1000,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		ch.Settings = map[string][]byte{}
 	}
 	ch.Settings[settingNumbers] = b
+	ch.Settings[settingAppliedPatterns] = []byte(patternsKey(s.patterns))
 	if b, err = json.Marshal(s.explicit); err != nil {
 		return ch, err
 	}

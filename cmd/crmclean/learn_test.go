@@ -105,6 +105,9 @@ func TestLearnPattern(t *testing.T) {
 	if want := pattern + " (companies: name near · mobile missing · address agrees): 3 decided, all merge: merged by the run itself from now on (3 pairs of rows this run)"; !strings.Contains(stderr, want) {
 		t.Errorf("summary does not say what moved (%q):\n%s", want, stderr)
 	}
+	if !strings.Contains(stderr, "the learned patterns changed") || strings.Contains(stderr, "rules changed") {
+		t.Errorf("summary does not say every row was matched again, without cleaning again:\n%s", stderr)
+	}
 	if got := len(readCSV(t, filepath.Join(out, "clean.csv"))); got != 6 {
 		t.Errorf("%d customers, want 6", got)
 	}

@@ -475,10 +475,13 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	}
 	printLearned(w, si.Learned)
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
-	if si.Regrown {
+	switch {
+	case si.Regrown:
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
+	case si.PatternsChanged && !si.RulesChanged:
+		fmt.Fprintf(w, "rows matched\tall\t(the learned patterns changed: every pair gets its pattern's verdict; no row cleaned again)\n")
 	}
-	if !si.First && !si.RulesChanged && !si.Regrown {
+	if !si.First && !si.RulesChanged && !si.Regrown && !si.PatternsChanged {
 		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
 	}
 	if si.RowsReused > 0 {
