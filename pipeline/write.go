@@ -77,11 +77,13 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 		func(dir string) error { return sink.WriteClean(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteContacts(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteContactsXLSX(ctx, dir, customers) },
-		func(dir string) error { return sink.WriteLineage(ctx, dir, rows) },
+		func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) },
 		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) },
 		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) },
-		func(dir string) error { return sink.WriteRejects(ctx, dir, rows) },
-		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows) },
+		func(dir string) error { return sink.WriteRejects(ctx, dir, rows, cfg.Lang) },
+		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows, cfg.Lang) },
+		func(dir string) error { return sink.WriteIssues(ctx, dir, rows, cfg.Lang) },
+		func(dir string) error { return sink.WriteIssuesXLSX(ctx, dir, rows, cfg.Lang) },
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
 		writers = append(writers, func(dir string) error { return sink.WriteProfile(ctx, dir, cfg.Profile, customers) })

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"hash/crc32"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/mapping"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/idnumber"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -248,11 +250,11 @@ func unread(in Input, sheet string, stop *source.PositionError) *record.Record {
 	switch {
 	case stop.LastRow > stop.Row:
 		rec.Prov.RowEnd = stop.LastRow
-		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, so rows %d-%d were not read: %v", ReasonUnread, stop.Row, stop.Row, stop.LastRow, stop.Err)
+		rec.Reason = msg.Text("en", "reject.unread_rows", strconv.Itoa(stop.Row), strconv.Itoa(stop.LastRow), stop.Err.Error())
 	case stop.LastRow == stop.Row:
-		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, the last: %v", ReasonUnread, stop.Row, stop.Err)
+		rec.Reason = msg.Text("en", "reject.unread_last", strconv.Itoa(stop.Row), stop.Err.Error())
 	default:
-		rec.Reason = fmt.Sprintf("%s: reading stopped at row %d, so it and any rows below it were not read: %v", ReasonUnread, stop.Row, stop.Err)
+		rec.Reason = msg.Text("en", "reject.unread_below", strconv.Itoa(stop.Row), stop.Err.Error())
 	}
 	return rec
 }
@@ -278,12 +280,12 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 			rep.Noise += rec.Prov.Rows()
 		}
 	case !rep.HeaderFound:
-		rec.Status, rec.Reason = record.Rejected, "no header row found in the sheet: columns cannot be mapped"
+		rec.Status, rec.Reason = record.Rejected, msg.Text("en", "reject.no_header")
 	case r.Num < st.layout.HeaderRow:
-		rec.Status, rec.Reason = record.Skipped, "title row above the header"
+		rec.Status, rec.Reason = record.Skipped, msg.Text("en", "skip.title")
 	case r.Num == st.layout.HeaderRow:
 		st.header = r
-		rec.Status, rec.Reason = record.Skipped, "header row"
+		rec.Status, rec.Reason = record.Skipped, msg.Text("en", "skip.header")
 		for _, is := range r.Issues {
 			if is.Rule != source.RuleStrayQuote { // reported as repaired
 				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s", issuePlace(st, r.Num, is.Col), is.Message))
@@ -314,8 +316,8 @@ const ReasonIdentical = "identical to an earlier row of the sheet"
 // ditto marks resolved from the row above, lossy numbers distrusted.
 func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 	if r.Ragged {
-		rec.AddIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning,
-			Message: fmt.Sprintf("row has %d cells where the header row has %d; cells were read as they stand", len(r.Cells), r.Want)})
+		rec.AddIssue(record.NewIssue(record.Issue{Col: -1, Rule: "row.ragged", Severity: record.Warning},
+			msg.New("row.ragged", strconv.Itoa(len(r.Cells)), strconv.Itoa(r.Want))))
 	}
 	for _, is := range r.Issues {
 		if col, mapped := st.column(is.Col); mapped {
@@ -355,18 +357,18 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		}
 		switch {
 		case c.Lossy:
-			rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning,
-				Message: "a long number was stored by Excel as a floating-point number and lost its last digits; it cannot be trusted (format the column as text in the source and re-export)"})
+			rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning},
+				msg.New("cell.lossy_number")))
 			v.Text = ""
 		case rd.dittos.IsCleaned(v.Text):
 			prev, ok := st.above(i)
 			if !ok {
-				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning,
-					Message: "ditto mark with no value in the row above"})
+				rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning},
+					msg.New("cell.ditto_unresolved")))
 				v.Text = ""
 			} else {
-				rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto", Severity: record.Info,
-					Message: "ditto mark replaced by the value of the row above", Fix: prev})
+				rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto", Severity: record.Info, Fix: prev},
+					msg.New("cell.ditto")))
 				v.Text = prev
 			}
 		case rd.placeholders.IsCleaned(v.Text):

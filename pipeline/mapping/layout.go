@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/idnumber"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -373,7 +374,7 @@ func looksDate(v string) bool {
 // may be. header is the sheet's header row.
 func (m *Mapper) Noise(r source.Row, header source.Row) string {
 	if r.Blank() {
-		return "blank row"
+		return msg.Text("en", "skip.blank")
 	}
 	var first string
 	nonEmpty, sameAsHeader, headerCells := 0, 0, 0
@@ -395,14 +396,14 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 			first = t
 		}
 		if isTotalCell(t) || m.mayBeMarker(t) && m.isMarker(t, true) {
-			return "footer or subtotal row: " + quoteShort(t)
+			return msg.Text("en", "skip.footer", quoteShort(t))
 		}
 	}
 	if m.mayBeMarker(first) && m.isMarker(first, false) {
-		return "footer or note row: " + quoteShort(first)
+		return msg.Text("en", "skip.note", quoteShort(first))
 	}
 	if sameAsHeader >= 2 && sameAsHeader*2 >= nonEmpty {
-		return "repeated header row"
+		return msg.Text("en", "skip.repeated_header")
 	}
 	return ""
 }

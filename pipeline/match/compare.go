@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
 )
 
@@ -759,9 +760,9 @@ func (x *explainer) explain(a, b *feat, o outcome, w *weights) []Evidence {
 // render appends a compared pair's evidence to ev.
 func (*explainer) render(ev []Evidence, a, b *feat, o outcome, w *weights) []Evidence {
 	k := kindOf(o.pat)
-	add := func(f int, detail string, adj float64) {
+	add := func(f int, detail msg.Msg, adj float64) {
 		lv := level(o.pat, f)
-		ev = append(ev, Evidence{Field: fieldNames[f], Outcome: levelNames[lv], Weight: round1(w.w[k][f][lv] + adj), Detail: detail})
+		ev = append(ev, withDetail(Evidence{Field: fieldNames[f], Outcome: levelNames[lv], Weight: round1(w.w[k][f][lv] + adj)}, detail))
 	}
 	v := compareFields(a, b)
 	add(fName, nameDetail(&a.name, &b.name, v.name, v.nameHow), nameAdj(v.name, &a.name, &b.name, w.tf.name, w.tf.py, tfBounds[fName]))
@@ -771,7 +772,7 @@ func (*explainer) render(ev []Evidence, a, b *feat, o outcome, w *weights) []Evi
 	if show(fContact, v.contact) || v.neutral && a.contact.key != "" && b.contact.key != "" {
 		d := nameDetail(&a.contact, &b.contact, v.contact, v.contactHow)
 		if v.contact == missing && v.neutral && a.contact.key != "" && b.contact.key != "" {
-			d = nameText(&a.contact) + " (the contact of both, with the number they share: no evidence the companies are one)"
+			d = msg.New("ev.contact_neutral", nameText(&a.contact))
 		}
 		add(fContact, d, nameAdj(v.contact, &a.contact, &b.contact, w.tf.contact, w.tf.py, tfBounds[fContact]))
 	}
@@ -781,39 +782,39 @@ func (*explainer) render(ev []Evidence, a, b *feat, o outcome, w *weights) []Evi
 	}
 	lv, freq, shared := compareEmails(a.emails, b.emails)
 	if show(fEmail, lv) {
-		d := ""
+		var d msg.Msg
 		switch lv {
 		case agree:
-			kind := "company mailbox"
+			id := msg.ID("ev.same_mailbox")
 			if i := strings.LastIndexByte(shared, '@'); i >= 0 && a.isFree(shared[i+1:]) {
-				kind = "free-mail address"
+				id = "ev.same_freemail"
 			}
-			d = "same " + kind + " " + shared
+			d = msg.New(id, shared)
 			if freq > 1 {
-				d += ", used by " + strconv.Itoa(int(freq)) + " names"
+				d = msg.New(id+"_used", shared, strconv.Itoa(int(freq)))
 			}
 		case near:
-			d = "same company domain " + shared
+			d = msg.New("ev.same_domain", shared)
 		}
 		add(fEmail, d, agreeAdj(lv, freq, w.tf.email, tfBounds[fEmail]))
 	}
 	lv, detail := compareAddress(a, b)
 	add(fAddress, addressDetail(a, b, lv, detail), 0)
 	if lv := level(o.pat, fUSCC); show(fUSCC, lv) {
-		d := a.uscc
+		d := msg.New("ev.plain", a.uscc)
 		switch lv {
 		case missing:
-			d = ""
+			d = msg.Msg{}
 		case disagree:
-			d = a.uscc + " ≠ " + b.uscc
+			d = msg.New("ev.differ", a.uscc, b.uscc)
 		}
 		add(fUSCC, d, 0)
 	}
 	switch branchOf3(o.pat) {
 	case branchOne:
-		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[fuzzy], Weight: branchWeight[branchOne], Detail: strconv.Quote(a.display) + " ~ " + strconv.Quote(b.display) + " (one is a branch)"})
+		ev = append(ev, withDetail(Evidence{Field: "branch", Outcome: levelNames[fuzzy], Weight: branchWeight[branchOne]}, msg.New("ev.branch", a.display, b.display)))
 	case branchDifferent:
-		ev = append(ev, Evidence{Field: "branch", Outcome: levelNames[disagree], Weight: branchWeight[branchDifferent], Detail: a.branch + " ≠ " + b.branch})
+		ev = append(ev, withDetail(Evidence{Field: "branch", Outcome: levelNames[disagree], Weight: branchWeight[branchDifferent]}, msg.New("ev.differ", a.branch, b.branch)))
 	}
 	return ev
 }
@@ -841,52 +842,60 @@ func nameText(n *nameFeat) string {
 	return n.key
 }
 
-func nameDetail(a, b *nameFeat, lv, how int) string {
-	switch lv {
-	case missing:
-		return ""
-	case agree:
-		if a.freq > 1 {
-			return a.key + " (" + strconv.Itoa(int(max(a.freq, b.freq))) + " records)"
-		}
-		return a.key
+// withDetail sets e's detail to m, in English (Detail) and as a message.
+func withDetail(e Evidence, m msg.Msg) Evidence {
+	if !m.IsZero() {
+		e.Msg, e.Detail = m, m.In("en")
 	}
-	pair := nameText(a) + " ~ " + nameText(b)
-	switch how {
-	case howPinyin:
-		return pair + " (same pinyin " + a.py + ")"
-	case howHeteronym:
-		return pair + " (same pinyin through a less common reading)"
-	case howRomanized:
-		return pair + " (romanized, same pinyin)"
-	case howFuzzyPinyin:
-		return pair + " (similar pinyin " + a.py + "/" + b.py + ")"
-	case howInitials:
-		return pair + " (pinyin initials)"
-	case howContains:
-		return pair + " (one starts with the other)"
-	case howOneChar:
-		return pair + " (one character differs)"
-	case howTitle:
-		return pair + " (same surname, one is a title)"
-	}
-	return nameText(a) + " ≠ " + nameText(b)
+	return e
 }
 
-func phoneDetail(a, b []value, fa, fb *feat, m phoneMatch, what string) string {
+func nameDetail(a, b *nameFeat, lv, how int) msg.Msg {
+	switch lv {
+	case missing:
+		return msg.Msg{}
+	case agree:
+		if a.freq > 1 {
+			return msg.New("ev.name_records", a.key, strconv.Itoa(int(max(a.freq, b.freq))))
+		}
+		return msg.New("ev.plain", a.key)
+	}
+	x, y := nameText(a), nameText(b)
+	switch how {
+	case howPinyin:
+		return msg.New("ev.same_pinyin", x, y, a.py)
+	case howHeteronym:
+		return msg.New("ev.heteronym", x, y)
+	case howRomanized:
+		return msg.New("ev.romanized", x, y)
+	case howFuzzyPinyin:
+		return msg.New("ev.similar_pinyin", x, y, a.py, b.py)
+	case howInitials:
+		return msg.New("ev.initials", x, y)
+	case howContains:
+		return msg.New("ev.contains", x, y)
+	case howOneChar:
+		return msg.New("ev.one_char", x, y)
+	case howTitle:
+		return msg.New("ev.title", x, y)
+	}
+	return msg.New("ev.differ", x, y)
+}
+
+func phoneDetail(a, b []value, fa, fb *feat, m phoneMatch, what string) msg.Msg {
 	switch m.lv {
 	case agree:
 		for _, x := range a {
 			for _, y := range b {
 				if x.s == y.s && max(1, x.freq) == m.freq {
-					d := "same " + what + " " + x.s
+					id := "ev.same_" + what
 					if x.shared {
-						d = "same shared " + what + " " + x.s
+						id = "ev.same_shared_" + what
 					}
 					if m.freq > 1 {
-						d += ", used by " + strconv.Itoa(int(m.freq)) + " names"
+						return msg.New(msg.ID(id+"_used"), x.s, strconv.Itoa(int(m.freq)))
 					}
-					return d
+					return msg.New(msg.ID(id), x.s)
 				}
 			}
 		}
@@ -895,39 +904,39 @@ func phoneDetail(a, b []value, fa, fb *feat, m phoneMatch, what string) string {
 			for _, s := range pair[0].short {
 				for _, mob := range pair[1].mobiles {
 					if dropsOne(strings.TrimPrefix(mob.s, "+86"), s) {
-						return s + " is " + mob.s + " with a digit missing"
+						return msg.New("ev.digit_missing", s, mob.s)
 					}
 				}
 			}
 		}
 	case disagree:
-		return a[0].s + " ≠ " + b[0].s
+		return msg.New("ev.differ", a[0].s, b[0].s)
 	case missing:
 		for _, x := range a {
 			for _, y := range b {
 				if x.s == y.s && x.shared {
-					return x.s + " is shared by several customers: no evidence for different names"
+					return msg.New("ev.shared_number", x.s)
 				}
 			}
 		}
 	}
-	return ""
+	return msg.Msg{}
 }
 
-func addressDetail(a, b *feat, lv int, detail float64) string {
+func addressDetail(a, b *feat, lv int, detail float64) msg.Msg {
 	where := func(f *feat) string { return f.province + f.city + f.district }
 	switch lv {
 	case missing:
-		return ""
+		return msg.Msg{}
 	case disagree:
-		return where(a) + " ≠ " + where(b)
+		return msg.New("ev.differ", where(a), where(b))
 	}
 	s := where(a)
 	if a.adcode != "" && a.adcode == b.adcode {
 		s += " (" + a.adcode + ")"
 	}
 	if detail >= 0 {
-		s += ", detail similarity " + strconv.FormatFloat(detail, 'f', 2, 64)
+		return msg.New("ev.address_similar", s, strconv.FormatFloat(detail, 'f', 2, 64))
 	}
-	return s
+	return msg.New("ev.plain", s)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -315,7 +316,7 @@ func decidedLinks(fs *features, dec *decisions, w *weights, workers int) []Pair 
 		for k := lo; k < hi; k++ {
 			a, b := dec.merge[k][0], dec.merge[k][1]
 			o := compare(&fs.f[a], &fs.f[b], &fs.tf)
-			ev := append([]Evidence{{Field: "decision", Outcome: DecisionMerge, Detail: "decided by a person"}}, explain(&fs.f[a], &fs.f[b], o, w)...)
+			ev := append([]Evidence{withDetail(Evidence{Field: "decision", Outcome: DecisionMerge}, msg.New("ev.decided"))}, explain(&fs.f[a], &fs.f[b], o, w)...)
 			out[k] = Pair{A: int(a), B: int(b), Score: round1(w.score(o)), Evidence: ev}
 		}
 	})

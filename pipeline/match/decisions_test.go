@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -104,7 +106,7 @@ func checkDecisionsHonoured(t *testing.T, recs []*record.Record, dec map[[2]stri
 			}
 			if !linked {
 				t.Errorf("pair %s–%s decided merge is not in Links", k[0], k[1])
-			} else if len(link.Evidence) == 0 || link.Evidence[0] != (Evidence{Field: "decision", Outcome: "merge", Detail: "decided by a person"}) {
+			} else if len(link.Evidence) == 0 || !reflect.DeepEqual(link.Evidence[0], Evidence{Field: "decision", Outcome: "merge", Detail: "decided by a person", Msg: msg.New("ev.decided")}) {
 				t.Errorf("pair %s–%s decided merge: evidence %s, want the decision first", k[0], k[1], describe(&link))
 			}
 		case DecisionKeep:

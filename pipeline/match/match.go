@@ -35,6 +35,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -223,7 +224,8 @@ type Evidence struct {
 	Field   string  // name, contact, mobile, landline, email, address, uscc, branch
 	Outcome string  // agree, near, fuzzy, disagree, missing
 	Weight  float64 // log2 likelihood ratio, term-frequency adjusted
-	Detail  string  // e.g. "华信 ~ 华新 (same pinyin huaxin)"
+	Detail  string  // e.g. "华信 ~ 华新 (same pinyin huaxin)": Msg in English
+	Msg     msg.Msg // the detail in the catalogue, to render in the run's language
 }
 
 // Stats describe a Match run for the report.

@@ -8,10 +8,12 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/rules"
@@ -142,7 +144,8 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	c.Rows = append([]*record.Record{rows[keep]}, append(append([]*record.Record(nil), rows[:keep]...), rows[keep+1:]...)...)
 	merged := ""
 	if len(c.Rows) > 1 {
-		merged = "same customer as " + c.Rows[0].Prov.String() // one string for every merged row
+		p := c.Rows[0].Prov
+		merged = msg.Text("en", "merged.same_customer", msg.Where(p.File, p.Sheet, strconv.Itoa(p.Row))) // one string for every merged row
 	}
 	for i, r := range c.Rows {
 		r.CustomerID = c.ID

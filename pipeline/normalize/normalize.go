@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/address"
 	"github.com/crmclean/crmclean/pipeline/normalize/date"
 	"github.com/crmclean/crmclean/pipeline/normalize/email"
@@ -366,8 +367,7 @@ func (n *Normalizer) uscc(rec *record.Record, out *record.Normalized) {
 			out.USCC = code
 			return
 		}
-		issue(rec, v, record.FieldUSCC, record.Issue{Rule: "uscc.invalid", Severity: record.Warning,
-			Message: "not a valid unified social credit code (18 characters with a GB 32100-2015 check character)"})
+		issue(rec, v, record.FieldUSCC, record.NewIssue(record.Issue{Rule: "uscc.invalid", Severity: record.Warning}, msg.New("uscc.invalid")))
 	}
 }
 
@@ -378,8 +378,7 @@ func (n *Normalizer) created(rec *record.Record, out *record.Normalized) {
 			out.CreatedAt = iso
 			return
 		}
-		issue(rec, v, record.FieldCreatedAt, record.Issue{Rule: "date.invalid", Severity: record.Warning,
-			Message: "not a date crmclean can read (e.g. 2023-01-05, 2023/1/5, 2023年1月5日)"})
+		issue(rec, v, record.FieldCreatedAt, record.NewIssue(record.Issue{Rule: "date.invalid", Severity: record.Warning}, msg.New("date.invalid")))
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
 )
 
 // Provenance says where a row came from, as a person opening the file sees it.
@@ -110,8 +112,24 @@ type Issue struct {
 	Value    string   // the original value concerned
 	Rule     string   // short machine name, e.g. "phone.invalid", "address.ambiguous"
 	Severity Severity // info, warning or error
-	Message  string   // English description for people
+	Message  string   // English description for people (Msg in English, when Msg is set)
+	Msg      msg.Msg  // the message in the catalogue, to render in the run's language
 	Fix      string   // the value after the fix, if one was applied
+}
+
+// NewIssue returns an issue whose message is m; Message is m in English.
+func NewIssue(i Issue, m msg.Msg) Issue {
+	i.Msg, i.Message = m, m.In("en")
+	return i
+}
+
+// Text returns the issue's message in lang: from the catalogue when it has
+// an id there, else the English text as written (a rules file's message).
+func (i Issue) Text(lang string) string {
+	if i.Msg.IsZero() {
+		return i.Message
+	}
+	return i.Msg.In(lang)
 }
 
 // Column returns the spreadsheet column letters of the issue, or "" for a row issue.

@@ -24,19 +24,21 @@ func Build(in Input) *Report {
 	if rl == nil {
 		rl = rules.Default()
 	}
-	m := masker{on: !in.NoMask}
+	m := masker{on: !in.NoMask, lang: in.Lang}
 	data := dataRows(in.Records)
 	r := &Report{SchemaVersion: SchemaVersion}
 	r.Summary = summarize(in, rl, data)
-	r.Quality = quality(data, in.Customers)
+	r.Quality = quality(data, in.Customers, in.Lang)
 	r.Summary.QualityScore, r.Summary.QualityAfter = r.Quality.Overall, r.Quality.After
 	r.Fields = fieldStats(data, in.Customers)
 	r.Issues = issueGroups(data, m)
+	r.Summary.Repairs, r.Summary.RowsToFix = repairCounts(data)
 	for _, g := range r.Issues {
 		r.Summary.Issues += g.Count
 	}
 	r.Duplicates = duplicates(in, m)
 	r.Numbers = numbers(in, m)
+	r.Check = check(in, m)
 	r.Summary.ReviewPairs = r.Duplicates.ReviewPairs
 	r.Budget = budget(in)
 	r.Rejected = rejectedGroups(data, m)

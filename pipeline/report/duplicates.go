@@ -85,6 +85,9 @@ func duplicates(in Input, m masker) Duplicates {
 		companies := a.Norm.Kind == record.Company && b.Norm.Kind == record.Company
 		for _, e := range p.Evidence {
 			pr := PairReason{Field: e.Field, Outcome: e.Outcome, Weight: round(e.Weight, 2), Detail: e.Detail}
+			if !e.Msg.IsZero() {
+				pr.Detail = e.Msg.In(m.lang)
+			}
 			if m.on && !detailShown(e.Field, companies) {
 				pr.Detail = ""
 			}

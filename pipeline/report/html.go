@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
 )
 
 //go:embed report.html.tmpl
@@ -304,7 +306,7 @@ func funcs(lang string) template.FuncMap {
 				"review_pairs": "r_review", "rejected_rows": "r_rejected",
 				"unreadable_files": "r_files", "unreadable_sheets": "r_sheets", "no_customers": "r_none",
 			}[code]
-			if _, ok := msgs[key+"_1"]; ok && n == 1 {
+			if msg.T(lang, key+"_1") != key+"_1" && n == 1 {
 				key += "_1"
 			}
 			return trf(lang, key, thousands(n))
@@ -322,5 +324,21 @@ func funcs(lang string) template.FuncMap {
 			return tr(lang, "no")
 		},
 		"minus": func(a, b int) int { return a - b },
+		"join":  func(s []string) string { return strings.Join(s, "、") },
+		// tfn formats key with the count n, in the singular (key_1) when
+		// n is 1 and the catalogue has one.
+		"tfn": func(key string, n int) string {
+			if n == 1 && msg.T(lang, key+"_1") != key+"_1" {
+				key += "_1"
+			}
+			return trf(lang, key, thousands(n))
+		},
+		"repaired": func(cs []RuleCount) int {
+			n := 0
+			for _, c := range cs {
+				n += c.Count
+			}
+			return n
+		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -71,22 +72,22 @@ func sensitiveCols(r *record.Record) map[int]bool {
 func example(r *record.Record, is record.Issue, sensitive bool, m masker) Example {
 	ex := Example{Location: loc(r.Prov), Column: is.Column(), Header: is.Header}
 	if sensitive {
-		ex.Message = "value of a sensitive column, not shown"
+		ex.Message = msg.Text(m.lang, "sensitive.hidden")
 		return ex
 	}
 	person := r.Norm.Kind == record.Person
 	ex.Value = m.field(is.Field, is.Value, person)
 	ex.Fix = m.field(is.Field, is.Fix, person)
-	msg := is.Message
+	text := is.Text(m.lang)
 	if m.on && personal(is.Field, person) {
 		for _, pair := range [][2]string{{is.Value, ex.Value}, {is.Fix, ex.Fix}} {
 			if pair[0] != "" && pair[0] != pair[1] {
-				msg = strings.ReplaceAll(msg, pair[0], pair[1])
+				text = strings.ReplaceAll(text, pair[0], pair[1])
 			}
 		}
-		msg = scrub(msg)
+		text = scrub(text)
 	}
-	ex.Message = msg
+	ex.Message = text
 	return ex
 }
 
@@ -123,7 +124,8 @@ func rejectedGroups(data []*record.Record, m masker) []ReasonGroup {
 			}
 		}
 		if len(seen) == 0 {
-			add(m.text(r.Reason), m.text(r.Reason))
+			reason := msg.Reason(r.Reason)
+			add(cmp.Or(string(reason.ID), m.text(r.Reason)), m.text(reason.In(m.lang)))
 		}
 	}
 	return sortGroups(groups, 0)
@@ -136,15 +138,19 @@ func skippedGroups(recs []*record.Record, m masker) []ReasonGroup {
 		if r.Status != record.Skipped {
 			continue
 		}
-		reason, ok := masked[r.Reason]
-		if !ok {
-			reason = m.text(r.Reason)
-			masked[r.Reason] = reason
+		rm := msg.Reason(r.Reason)
+		key := string(rm.ID) // a footer's reason quotes its row: one group per quote
+		if len(rm.Args) > 0 || key == "" {
+			var ok bool
+			if key, ok = masked[r.Reason]; !ok {
+				key = m.text(r.Reason)
+				masked[r.Reason] = key
+			}
 		}
-		g := groups[reason]
+		g := groups[key]
 		if g == nil {
-			g = &ReasonGroup{Reason: reason, Message: reason, Examples: []Location{}}
-			groups[reason] = g
+			g = &ReasonGroup{Reason: cmp.Or(string(rm.ID), key), Message: m.text(rm.In(m.lang)), Examples: []Location{}}
+			groups[key] = g
 		}
 		g.Rows += r.Prov.Rows()
 		if len(g.Examples) < maxExamples {
@@ -162,7 +168,7 @@ func sortGroups(groups map[string]*ReasonGroup, limit int) []ReasonGroup {
 		out = append(out, *g)
 	}
 	slices.SortFunc(out, func(a, b ReasonGroup) int {
-		return cmp.Or(-cmp.Compare(a.Rows, b.Rows), strings.Compare(a.Reason, b.Reason))
+		return cmp.Or(-cmp.Compare(a.Rows, b.Rows), strings.Compare(a.Reason, b.Reason), strings.Compare(a.Message, b.Message))
 	})
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]

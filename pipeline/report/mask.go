@@ -196,7 +196,12 @@ func scrub(s string) string {
 }
 
 // masker applies the masking of a run; a zero masker shows values as they are.
-type masker struct{ on bool }
+// masker masks personal values when on; lang is the report's language,
+// in which it renders the messages it masks.
+type masker struct {
+	on   bool
+	lang string
+}
 
 func (m masker) phone(s string) string {
 	if !m.on {

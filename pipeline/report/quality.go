@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -14,13 +16,6 @@ var scoreWeights = []FieldWeight{
 	{"address", 0.20},
 	{"email", 0.10},
 }
-
-// ScoreFormula states the data-quality score in words; the report prints it.
-const ScoreFormula = "score = 100 × (0.35·name + 0.35·phone + 0.20·address + 0.10·email), where each field term is " +
-	"the share of data rows (before) or customers (after) holding a valid value in the field: name: a usable name; " +
-	"phone: at least one valid number; e-mail: at least one valid address; address: the share of province, city and " +
-	"district resolved (0, 1/3, 2/3 or 1). An empty field counts as not valid, so the score measures completeness and " +
-	"validity together; the fields table shows them apart."
 
 // rowTerms gives a data row's valid value per score field, in
 // scoreWeights order.
@@ -36,6 +31,85 @@ func rowTerms(r *record.Record) [4]float64 {
 	t[2] = float64(levels(n.Province, n.City, n.District)) / 3
 	if len(n.Emails) > 0 {
 		t[3] = 1
+	}
+	return t
+}
+
+// repairedField maps the field of an issue to the score or field-table
+// field it concerns.
+var repairedField = map[string]string{
+	record.FieldName: "name", record.FieldContact: "contact", record.FieldPhone: "phone", "mobile": "phone", "landline": "phone",
+	record.FieldEmail: "email", record.FieldAddress: "address", record.FieldProvince: "address", record.FieldCity: "address",
+	record.FieldDistrict: "address", record.FieldUSCC: "uscc", record.FieldCreatedAt: "created_at",
+}
+
+// repairs are the fixes crmclean applied to one row, by field: the issues
+// that carry the value written instead (Fix).
+type repairs map[string][]record.Issue
+
+func repairsOf(r *record.Record) repairs {
+	var out repairs
+	for _, is := range r.Issues {
+		if is.Fix == "" {
+			continue
+		}
+		if f, ok := repairedField[is.Field]; ok {
+			if out == nil {
+				out = repairs{}
+			}
+			out[f] = append(out[f], is)
+		}
+	}
+	return out
+}
+
+// touched reports whether s is the value or the fix of one of the repairs
+// of field.
+func (rp repairs) touched(field, s string) bool {
+	for _, is := range rp[field] {
+		if s == is.Value || s == is.Fix {
+			return true
+		}
+	}
+	return false
+}
+
+// validAsWritten reports whether a row's field held a valid value before
+// crmclean repaired anything: a repaired value (a ditto mark resolved, an
+// area code inferred, a misspelt domain or place name corrected) is valid
+// after cleaning, not before. Phones and e-mails count when one of them
+// came through unrepaired.
+func validAsWritten(r *record.Record, rp repairs, field string) bool {
+	switch field {
+	case "phone":
+		return slices.ContainsFunc(r.Norm.Phones, func(p record.Phone) bool { return !rp.touched("phone", p.Input) })
+	case "email":
+		return slices.ContainsFunc(r.Norm.Emails, func(e string) bool { return !rp.touched("email", e) })
+	}
+	return len(rp[field]) == 0
+}
+
+// writtenTerms are rowTerms counting only values valid as written. An
+// address whose province and city were only inferred from its district
+// counts the district alone; any other repair of it counts nothing.
+func writtenTerms(r *record.Record) [4]float64 {
+	t := rowTerms(r)
+	rp := repairsOf(r)
+	if rp == nil {
+		return t
+	}
+	for i, f := range []string{"name", "phone", "", "email"} {
+		if f != "" && t[i] > 0 && !validAsWritten(r, rp, f) {
+			t[i] = 0
+		}
+	}
+	if fixes := rp["address"]; len(fixes) > 0 {
+		inferred := !slices.ContainsFunc(fixes, func(is record.Issue) bool { return is.Rule != "address.inferred" })
+		if inferred && r.Norm.District != "" {
+			t[2] = min(t[2], 1.0/3)
+		} else {
+			t[2] = 0
+		}
 	}
 	return t
 }
@@ -74,14 +148,14 @@ func hasAddress(r *record.Record) bool {
 	return false
 }
 
-// rowScore is the quality score of a set of data rows, 0–100.
+// rowScore is the quality score of a set of data rows as written, 0–100.
 func rowScore(rows []*record.Record) float64 {
 	if len(rows) == 0 {
 		return 0
 	}
 	var sum [4]float64
 	for _, r := range rows {
-		t := rowTerms(r)
+		t := writtenTerms(r)
 		for i := range t {
 			sum[i] += t[i]
 		}
@@ -93,8 +167,9 @@ func rowScore(rows []*record.Record) float64 {
 	return round(100*total, 1)
 }
 
-func quality(data []*record.Record, customers []*merge.Customer) Quality {
-	q := Quality{Formula: ScoreFormula, Weights: scoreWeights, Overall: rowScore(data)}
+// quality computes the score; its formula is stated in lang.
+func quality(data []*record.Record, customers []*merge.Customer, lang string) Quality {
+	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: rowScore(data)}
 	if len(customers) > 0 {
 		var sum [4]float64
 		for _, c := range customers {
@@ -171,7 +246,7 @@ func fieldStats(data []*record.Record, customers []*merge.Customer) []FieldStat 
 		for _, r := range data {
 			if fc.filled(r) {
 				filled++
-				if fc.valid(r) {
+				if fc.valid(r) && validAsWritten(r, repairsOf(r), fc.field) {
 					valid++
 				}
 			}
@@ -190,4 +265,31 @@ func fieldStats(data []*record.Record, customers []*merge.Customer) []FieldStat 
 		})
 	}
 	return out
+}
+
+// repairCounts counts the values crmclean repaired (issues with a fix), by
+// rule, and the rows with a problem that needs a person.
+func repairCounts(data []*record.Record) ([]RuleCount, int) {
+	by := map[string]int{}
+	toFix := 0
+	for _, r := range data {
+		needs := false
+		for _, is := range r.Issues {
+			if is.Fix != "" {
+				by[is.Rule]++
+			}
+			needs = needs || is.Severity != record.Info || is.Fix == "" // as in the fix list
+		}
+		if needs {
+			toFix++
+		}
+	}
+	out := []RuleCount{}
+	for rule, n := range by {
+		out = append(out, RuleCount{rule, n})
+	}
+	slices.SortFunc(out, func(a, b RuleCount) int {
+		return cmp.Or(-cmp.Compare(a.Count, b.Count), strings.Compare(a.Rule, b.Rule))
+	})
+	return out, toFix
 }

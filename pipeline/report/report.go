@@ -23,7 +23,7 @@ import (
 
 // SchemaVersion is the version of report.json's layout; it changes only
 // when a field is removed or changes meaning.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Input is everything the report is built from.
 type Input struct {
@@ -59,6 +59,7 @@ type Report struct {
 	Duplicates    Duplicates    `json:"duplicates"`
 	Budget        ReviewBudget  `json:"review_budget"`
 	Numbers       Numbers       `json:"shared_numbers"`
+	Check         Check         `json:"check"`
 	Rejected      []ReasonGroup `json:"rejected"`
 	Skipped       []ReasonGroup `json:"skipped"`
 	Address       Address       `json:"address"`
@@ -141,6 +142,17 @@ type Summary struct {
 	Issues          int     `json:"issues"`
 	QualityScore    float64 `json:"quality_score"`
 	QualityAfter    float64 `json:"quality_score_after"`
+	// Repairs counts the values crmclean repaired, by rule, most first.
+	Repairs []RuleCount `json:"repairs"`
+	// RowsToFix counts the data rows with a problem that needs a person
+	// (a warning or an error in the fix list, issues.csv).
+	RowsToFix int `json:"rows_to_fix"`
+}
+
+// RuleCount is how many times a rule applied.
+type RuleCount struct {
+	Rule  string `json:"rule"`
+	Count int    `json:"count"`
 }
 
 // Quality is the data-quality score, its formula and its value per file.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/source"
 )
@@ -93,7 +94,7 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 	for _, f := range in.Files {
 		fs := FileStat{SourceFile: f.Rel, Format: f.Format, Encoding: f.Encoding, Sheets: []SheetStat{}, Score: score[f.Rel]}
 		if f.Err != nil {
-			fs.Error = m.text(errText(f.Err))
+			fs.Error = m.text(errText(m.lang, f.Err))
 		}
 		for _, sh := range f.Sheets {
 			ss := SheetStat{Name: sh.Name, Rows: sh.Rows, DataRows: sh.DataRows, Noise: sh.Noise, HeaderFound: sh.HeaderFound}
@@ -101,12 +102,12 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 				ss.Warnings = append(ss.Warnings, m.text(w))
 			}
 			if sh.Err != nil {
-				ss.Error = m.text(errText(sh.Err))
+				ss.Error = m.text(errText(m.lang, sh.Err))
 			}
 			fs.Sheets = append(fs.Sheets, ss)
 		}
 		for _, sk := range f.Skipped {
-			fs.Sheets = append(fs.Sheets, SheetStat{Name: sk.Name, Skipped: sk.Reason})
+			fs.Sheets = append(fs.Sheets, SheetStat{Name: sk.Name, Skipped: msg.Reason(sk.Reason).In(m.lang)})
 		}
 		if c := byFile[f.Rel]; c != nil {
 			fs.DataRows, fs.Rejected, fs.Kept, fs.Merged = c.data, c.rejected, c.kept, c.merged
@@ -117,9 +118,27 @@ func fileStats(in Input, m masker, scores []FileScore) []FileStat {
 	return out
 }
 
+// fileErrors name the read errors the catalogue words in every language.
+var fileErrors = []struct {
+	err error
+	id  msg.ID
+}{
+	{source.ErrEncrypted, "file.encrypted"}, {source.ErrCorrupt, "file.corrupt"}, {source.ErrEmpty, "file.empty"},
+	{source.ErrUnsupported, "file.unsupported"}, {source.ErrTooLarge, "file.too_large"}, {source.ErrEncoding, "file.encoding"},
+}
+
 // errText renders a read error for people: a source.FileError's cause and
-// hint without repeating the path, which the report shows beside it.
-func errText(err error) string {
+// hint without repeating the path, which the report shows beside it. In
+// Chinese, a known cause is told with its remedy from the catalogue; the
+// English text has the detail.
+func errText(lang string, err error) string {
+	if lang != "en" {
+		for _, fe := range fileErrors {
+			if errors.Is(err, fe.err) {
+				return msg.Text(lang, fe.id)
+			}
+		}
+	}
 	var fe *source.FileError
 	if errors.As(err, &fe) && fe.Err != nil {
 		s := fe.Err.Error()
@@ -136,21 +155,21 @@ func unreadable(in Input, m masker) []Unreadable {
 	for _, f := range in.Files {
 		switch {
 		case f.Err != nil && len(f.Sheets) == 0:
-			out = append(out, Unreadable{Path: f.Rel, Kind: "file", Reason: m.text(errText(f.Err))})
+			out = append(out, Unreadable{Path: f.Rel, Kind: "file", Reason: m.text(errText(m.lang, f.Err))})
 		case f.Err != nil: // broke off after some sheets
-			out = append(out, Unreadable{Path: f.Rel, Sheet: f.Sheets[len(f.Sheets)-1].Name, Kind: "sheet", Reason: m.text(errText(f.Err))})
+			out = append(out, Unreadable{Path: f.Rel, Sheet: f.Sheets[len(f.Sheets)-1].Name, Kind: "sheet", Reason: m.text(errText(m.lang, f.Err))})
 		}
 		for _, sh := range f.Sheets {
 			if sh.Err != nil {
-				out = append(out, Unreadable{Path: f.Rel, Sheet: sh.Name, Kind: "sheet", Reason: m.text(errText(sh.Err))})
+				out = append(out, Unreadable{Path: f.Rel, Sheet: sh.Name, Kind: "sheet", Reason: m.text(errText(m.lang, sh.Err))})
 			}
 		}
 		for _, sk := range f.Skipped {
-			out = append(out, Unreadable{Path: f.Rel, Sheet: sk.Name, Kind: "sheet_skipped", Reason: sk.Reason})
+			out = append(out, Unreadable{Path: f.Rel, Sheet: sk.Name, Kind: "sheet_skipped", Reason: msg.Reason(sk.Reason).In(m.lang)})
 		}
 	}
 	for _, ig := range in.Ignored {
-		out = append(out, Unreadable{Path: ig.Path, Kind: "ignored", Reason: ig.Reason})
+		out = append(out, Unreadable{Path: ig.Path, Kind: "ignored", Reason: msg.Reason(ig.Reason).In(m.lang)})
 	}
 	slices.SortStableFunc(out, func(a, b Unreadable) int {
 		return cmp.Or(cmp.Compare(kindRank(a.Kind), kindRank(b.Kind)), strings.Compare(a.Path, b.Path), strings.Compare(a.Sheet, b.Sheet))

@@ -26,10 +26,10 @@ func TestWritersStopWhenCancelled(t *testing.T) {
 		write func(ctx context.Context, dir string) error
 	}{
 		{"clean.csv", func(ctx context.Context, dir string) error { return WriteClean(ctx, dir, customers) }},
-		{"lineage.csv", func(ctx context.Context, dir string) error { return WriteLineage(ctx, dir, records) }},
-		{"rejects.csv", func(ctx context.Context, dir string) error { return WriteRejects(ctx, dir, records) }},
+		{"lineage.csv", func(ctx context.Context, dir string) error { return WriteLineage(ctx, dir, records, "en") }},
+		{"rejects.csv", func(ctx context.Context, dir string) error { return WriteRejects(ctx, dir, records, "en") }},
 		{"clean.xlsx", func(ctx context.Context, dir string) error { return WriteCleanXLSX(ctx, dir, customers) }},
-		{"rejects.xlsx", func(ctx context.Context, dir string) error { return WriteRejectsXLSX(ctx, dir, records) }},
+		{"rejects.xlsx", func(ctx context.Context, dir string) error { return WriteRejectsXLSX(ctx, dir, records, "en") }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

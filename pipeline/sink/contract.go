@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -169,12 +170,13 @@ func sortedContacts(c *merge.Customer) []*merge.Contact {
 	return out
 }
 
-// LineageColumns are the columns of lineage.csv.
-var LineageColumns = []string{"source_file", "sheet", "row", "row_end", "customer_id", "status", "reason"}
+// LineageColumns are the columns of lineage.csv, per the output contract.
+var LineageColumns = []string{"source_file", "sheet", "row", "row_end", "customer_id", "status", "reason_code", "reason"}
 
 // WriteLineage writes lineage.csv: one row per input row read (one per run
-// of blank rows, row_end its last), sorted by source file, sheet and row.
-func WriteLineage(ctx context.Context, dir string, records []*record.Record) error {
+// of blank rows, row_end its last), sorted by source file, sheet and row,
+// its reason in lang.
+func WriteLineage(ctx context.Context, dir string, records []*record.Record, lang string) error {
 	w, err := CreateCSV(ctx, filepath.Join(dir, "lineage.csv"), LineageColumns)
 	if err != nil {
 		return err
@@ -184,7 +186,8 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record) err
 		if r.Prov.RowEnd > r.Prov.Row {
 			end = strconv.Itoa(r.Prov.RowEnd)
 		}
-		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), end, r.CustomerID, string(r.Status), r.Reason}); err != nil {
+		code, reason := Reason(r, lang)
+		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), end, r.CustomerID, string(r.Status), code, reason}); err != nil {
 			w.Close()
 			return err
 		}
@@ -192,12 +195,45 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record) err
 	return w.Close()
 }
 
+// Reason returns the stable code and the readable text in lang of a row's
+// lineage reason: empty for a kept row; for a rejected row, its first
+// rejecting issue's rule and every rejecting issue's message; else the
+// reason's catalogue id ("other" for a reason crmclean did not word).
+func Reason(r *record.Record, lang string) (code, text string) {
+	if r.Reason == "" {
+		return "", ""
+	}
+	if r.Status == record.Rejected {
+		var texts []string
+		for _, is := range r.Issues {
+			if is.Severity == record.Error {
+				if code == "" {
+					code = is.Rule
+				}
+				texts = append(texts, is.Text(lang))
+			}
+		}
+		if code != "" {
+			sep := "；"
+			if lang == "en" {
+				sep = "; "
+			}
+			return code, strings.Join(texts, sep)
+		}
+	}
+	m := msg.Reason(r.Reason)
+	if m.IsZero() {
+		return "other", r.Reason
+	}
+	return string(m.ID), m.In(lang)
+}
+
 // RejectColumns are the columns of rejects.csv.
-var RejectColumns = []string{"source_file", "sheet", "row", "reason", "column", "header", "value", "rule", "original_values"}
+var RejectColumns = []string{"source_file", "sheet", "row", "reason_code", "reason", "column", "header", "value", "rule", "original_values"}
 
 // WriteRejects writes rejects.csv: one row per reason of each rejected row,
-// with the row's original values so nothing is lost.
-func WriteRejects(ctx context.Context, dir string, records []*record.Record) error {
+// with the row's original values so nothing is lost, the reasons in lang.
+func WriteRejects(ctx context.Context, dir string, records []*record.Record, lang string) error {
 	w, err := CreateCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns)
 	if err != nil {
 		return err
@@ -206,7 +242,7 @@ func WriteRejects(ctx context.Context, dir string, records []*record.Record) err
 		if r.Status != record.Rejected {
 			continue
 		}
-		for _, line := range RejectLines(r) {
+		for _, line := range RejectLines(r, lang) {
 			if err := w.Write(line); err != nil {
 				w.Close()
 				return err
@@ -217,8 +253,9 @@ func WriteRejects(ctx context.Context, dir string, records []*record.Record) err
 }
 
 // RejectLines renders a rejected record as rejects.csv rows: one per issue
-// of severity error, or one with the lineage reason when it has none.
-func RejectLines(r *record.Record) [][]string {
+// of severity error, or one with the lineage reason when it has none, the
+// reasons in lang.
+func RejectLines(r *record.Record, lang string) [][]string {
 	orig := OriginalValues(r)
 	base := []string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row)}
 	var out [][]string
@@ -226,10 +263,11 @@ func RejectLines(r *record.Record) [][]string {
 		if is.Severity != record.Error {
 			continue
 		}
-		out = append(out, append(append([]string(nil), base...), is.Message, is.Column(), is.Header, is.Value, is.Rule, orig))
+		out = append(out, append(append([]string(nil), base...), is.Rule, is.Text(lang), is.Column(), is.Header, is.Value, is.Rule, orig))
 	}
 	if len(out) == 0 {
-		out = append(out, append(append([]string(nil), base...), r.Reason, "", "", "", "", orig))
+		code, text := Reason(r, lang)
+		out = append(out, append(append([]string(nil), base...), code, text, "", "", "", "", orig))
 	}
 	return out
 }

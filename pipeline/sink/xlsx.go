@@ -1,6 +1,7 @@
 package sink
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -82,6 +83,20 @@ type xlsxBook struct {
 	spools   []*rowSpool // the data rows of each sheet; see xlsxrows.go
 	line     []byte      // the row being rendered
 	rows     int         // rows written, to look at the context (checkEvery)
+	group    string      // name of the current group of sheets (Group), "" for opt.sheet
+	inGroup  int         // sheets of the current group so far
+}
+
+// Group starts a new sheet named name for the rows written next (a sales
+// rep's own rows); past maxSheetRows it continues on name_2 ….
+func (b *xlsxBook) Group(name string) error {
+	if !b.started {
+		if err := b.start(); err != nil {
+			return err
+		}
+	}
+	b.group, b.inGroup = name, 0
+	return b.nextSheet()
 }
 
 // createXLSX creates the file at opt.path, owner-readable only, and returns
@@ -277,10 +292,11 @@ func (b *xlsxBook) nextSheet() error {
 	if err := b.flushSheet(); err != nil {
 		return err
 	}
-	name := b.opt.sheet
-	if n := len(b.sheets); n > 0 {
-		name += "_" + strconv.Itoa(n+1)
+	name := cmp.Or(b.group, b.opt.sheet)
+	if b.inGroup > 0 {
+		name += "_" + strconv.Itoa(b.inGroup+1)
 	}
+	b.inGroup++
 	fail := func(err error) error { return fmt.Errorf("write %s, sheet %q: %w", b.opt.path, name, err) }
 	if len(b.sheets) == 0 && b.opt.lead == nil {
 		if err := b.f.SetSheetName(b.f.GetSheetName(0), name); err != nil {
@@ -362,7 +378,7 @@ func (b *xlsxBook) Close() error {
 			return err
 		}
 	}
-	if b.sw == nil {
+	if b.sw == nil && len(b.sheets) == 0 {
 		if err := b.nextSheet(); err != nil {
 			b.out.Close()
 			return err

@@ -72,11 +72,11 @@ func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Custo
 // WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
 // cell of each reason highlighted and the reason attached to it as a comment
 // (up to maxRejectComments lines).
-func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record) error {
+func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
 	var lines [][]string
 	for _, r := range records {
 		if r.Status == record.Rejected {
-			lines = append(lines, RejectLines(r)...)
+			lines = append(lines, RejectLines(r, lang)...)
 		}
 	}
 	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,

@@ -331,7 +331,7 @@ func TestWriteRejectsXLSX(t *testing.T) {
 			maxRejectComments = tc.limit
 			dir := t.TempDir()
 			recs := testRejected()
-			if err := WriteRejectsXLSX(context.Background(), dir, recs); err != nil {
+			if err := WriteRejectsXLSX(context.Background(), dir, recs, "en"); err != nil {
 				t.Fatal(err)
 			}
 			path := filepath.Join(dir, "rejects.xlsx")
@@ -341,7 +341,7 @@ func TestWriteRejectsXLSX(t *testing.T) {
 			var want [][]string
 			for _, r := range recs {
 				if r.Status == record.Rejected {
-					want = append(want, RejectLines(r)...)
+					want = append(want, RejectLines(r, "en")...)
 				}
 			}
 			if len(rows) != len(want)+1 || !reflect.DeepEqual(rows[0], RejectColumns) {
@@ -355,9 +355,9 @@ func TestWriteRejectsXLSX(t *testing.T) {
 			assertFrozen(t, f, "rejects")
 			assertInert(t, f)
 
-			// Line 2: the phone error, marked on its value cell (G2);
-			// line 3: a row-level reason, marked on the reason cell (D3).
-			marked := map[string]string{"G2": "not a phone number: 9 digits, a mobile needs 11 [phone.invalid]", "D3": "no name, phone or e-mail"}
+			// Line 2: the phone error, marked on its value cell (H2);
+			// line 3: a row-level reason, marked on the reason cell (E3).
+			marked := map[string]string{"H2": "not a phone number: 9 digits, a mobile needs 11 [phone.invalid]", "E3": "no name, phone or e-mail"}
 			for ref := range marked {
 				id, _ := f.GetCellStyle("rejects", ref)
 				st, _ := f.GetStyle(id)

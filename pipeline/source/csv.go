@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -168,8 +169,8 @@ func csvRows(recs *csvRecords, path string) func(yield func(Row, error) bool) {
 			if !recs.blank() {
 				row.Cells, row.Issues = arena.cells(recs)
 				for _, col := range recs.strayCols {
-					row.Issues = append(row.Issues, record.Issue{Col: col, Rule: RuleStrayQuote, Severity: record.Warning,
-						Message: "a quote opens this cell and never closes: it was read as part of the text"})
+					row.Issues = append(row.Issues, record.NewIssue(record.Issue{Col: col, Rule: RuleStrayQuote, Severity: record.Warning},
+						msg.New("csv.stray_quote")))
 				}
 			}
 			if row.Blank() && len(row.Issues) == 0 {
@@ -309,17 +310,15 @@ func (a *cellArena) decodeFields(recs *csvRecords, cells []Cell) []record.Issue 
 	}
 	var issues []record.Issue
 	if cs != enc.text {
-		issues = append(issues, record.Issue{Col: -1, Rule: RuleOtherEncoding, Severity: record.Warning,
-			Message: fmt.Sprintf("the row is %s text in a file that is %s: it was read as %s (the file was probably written by two programs)",
-				cs.name, enc.text.name, cs.name)})
+		issues = append(issues, record.NewIssue(record.Issue{Col: -1, Rule: RuleOtherEncoding, Severity: record.Warning},
+			msg.New("text.other_encoding", cs.name, enc.text.name)))
 	}
 	for _, i := range bad {
-		what := "not " + cs.name
+		m := msg.New("text.invalid_bytes", cs.name)
 		if enc.other != nil {
-			what = "neither " + enc.text.name + " nor " + enc.other.name
+			m = msg.New("text.invalid_bytes_either", enc.text.name, enc.other.name)
 		}
-		issues = append(issues, record.Issue{Col: i, Value: cells[i].Text, Rule: RuleInvalidBytes, Severity: record.Warning,
-			Message: fmt.Sprintf("the cell holds bytes that are %s text: they were replaced by \"\uFFFD\"; check the cell in the file", what)})
+		issues = append(issues, record.NewIssue(record.Issue{Col: i, Value: cells[i].Text, Rule: RuleInvalidBytes, Severity: record.Warning}, m))
 	}
 	return issues
 }
@@ -400,8 +399,8 @@ func replacedCells(cells []Cell, encName string) []record.Issue {
 	var issues []record.Issue
 	for i, c := range cells {
 		if strings.Contains(c.Text, "\uFFFD") {
-			issues = append(issues, record.Issue{Col: i, Value: c.Text, Rule: RuleInvalidBytes, Severity: record.Warning,
-				Message: fmt.Sprintf("the cell holds bytes that are not %s text: they were replaced by \"\uFFFD\"; check the cell in the file", encName)})
+			issues = append(issues, record.NewIssue(record.Issue{Col: i, Value: c.Text, Rule: RuleInvalidBytes, Severity: record.Warning},
+				msg.New("text.invalid_bytes", encName)))
 		}
 	}
 	return issues

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -399,8 +400,8 @@ func (s *sheetStream) cells(num int, b []byte) ([]Cell, error) {
 		if err != nil {
 			// One cell the file has lost (a shared string that is not in
 			// the table) loses neither its row nor the rows below.
-			s.issues = append(s.issues, record.Issue{Col: col, Rule: RuleUnreadableCell, Severity: record.Warning,
-				Message: fmt.Sprintf("the cell cannot be read (%v): it was left empty; check it in Excel", err)})
+			s.issues = append(s.issues, record.NewIssue(record.Issue{Col: col, Rule: RuleUnreadableCell, Severity: record.Warning},
+				msg.New("cell.unreadable", err.Error())))
 			return nil
 		}
 		if c.Text == "" {

@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -31,6 +33,7 @@ import (
 //	[tagContact, contactID: only when the row names a contact]
 //	[tagRowEnd, rowEnd: only for a run of rows (Provenance.RowEnd)]
 //	[tagSameAs, sameAs: only for a row identical to an earlier one (Row.SameAs)]
+//	[tagMsgs, n × (id, args (n × s)): one per issue, only when an issue has a catalogue message]
 const codecBinary = 0x01
 
 // tagShort and tagOwner start the optional lists of mobiles written a
@@ -47,6 +50,10 @@ const (
 	// is identical to (Row.SameAs).
 	tagRowEnd = 'E'
 	tagSameAs = 'I'
+	// tagMsgs starts the catalogue messages of the issues (record.Issue
+	// .Msg), stored since messages follow --lang; rows written before
+	// have none and show their English text.
+	tagMsgs = 'M'
 )
 
 var errCorrupt = errors.New("damaged data")
@@ -123,6 +130,17 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.SameAs != "" {
 		b = append(b, tagSameAs)
 		b = appendString(b, r.SameAs)
+	}
+	if slices.ContainsFunc(r.Issues, func(is record.Issue) bool { return !is.Msg.IsZero() }) {
+		b = append(b, tagMsgs)
+		b = binary.AppendUvarint(b, uint64(len(r.Issues)))
+		for _, is := range r.Issues {
+			b = appendString(b, string(is.Msg.ID))
+			b = binary.AppendUvarint(b, uint64(len(is.Msg.Args)))
+			for _, s := range is.Msg.Args {
+				b = appendString(b, s)
+			}
+		}
 	}
 	return b
 }
@@ -278,6 +296,16 @@ func decodeRowBinary(b []byte, r *Row) error {
 		d.pos++
 		if r.SameAs = d.str(); r.SameAs == "" {
 			d.err = errCorrupt // written only when there is one
+		}
+	}
+	if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tagMsgs {
+		d.pos++
+		if n := d.count(); n != len(r.Issues) {
+			d.err = errCorrupt // one per issue
+		}
+		for i := range r.Issues {
+			id := msg.ID(d.str())
+			r.Issues[i].Msg = msg.Msg{ID: id, Args: d.strs()}
 		}
 	}
 	if d.err == nil && d.pos != len(d.s) {

@@ -3,7 +3,10 @@ package state
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
 )
 
 // fill sets every field of the struct v points to a distinct non-zero
@@ -48,6 +51,12 @@ func TestRowCodecRoundTrip(t *testing.T) {
 				want.ContactID = "P0A1B2C3D4E"       // written since contacts have ids
 				want.Prov.RowEnd = 1048576           // in the payload; file, sheet and row are columns
 				want.SameAs = "0123456789abcdef0123" // written for identical rows
+			} else {
+				// earlier versions stored no catalogue message
+				want.Issues = slices.Clone(want.Issues)
+				for i := range want.Issues {
+					want.Issues[i].Msg = msg.Msg{}
+				}
 			}
 			b, err := enc(&want)
 			if err != nil {

@@ -202,7 +202,8 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 		d.Values = append(d.Values, vd)
 	}
 	for _, is := range r.Issues {
-		d.Issues = append(d.Issues, issueData(is))
+		d.Issues = append(d.Issues, issueData{Field: is.Field, Col: is.Col, Header: is.Header, Value: is.Value,
+			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
 	}
 	n := r.Norm
 	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
@@ -241,7 +242,8 @@ func decodeRowJSON(b []byte, r *Row) error {
 	}
 	r.Issues = nil
 	for _, is := range d.Issues {
-		r.Issues = append(r.Issues, record.Issue(is))
+		r.Issues = append(r.Issues, record.Issue{Field: is.Field, Col: is.Col, Header: is.Header, Value: is.Value,
+			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
 	}
 	n := d.Norm
 	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,

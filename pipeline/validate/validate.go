@@ -4,9 +4,9 @@
 package validate
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/rules"
 )
@@ -52,11 +52,8 @@ func (v *Validator) Apply(rec *record.Record) {
 		rule := &v.rules[i]
 		sev := record.Severity(rule.Severity)
 		if rule.Required && missing(rec, rule.Field) {
-			msg := rule.Message
-			if msg == "" {
-				msg = fmt.Sprintf("required field %s is empty", rule.Field)
-			}
-			rec.AddIssue(record.Issue{Field: rule.Field, Col: -1, Rule: "required." + rule.Field, Severity: sev, Message: msg})
+			rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: -1, Rule: "required." + rule.Field, Severity: sev},
+				rule.Message, msg.New("required.field", rule.Field)))
 		}
 		if want := rule.formatIssue; want != "" {
 			for i := range rec.Issues {
@@ -71,33 +68,42 @@ func (v *Validator) Apply(rec *record.Record) {
 		if len(rule.Allowed) > 0 {
 			for _, val := range rec.All(rule.Field) {
 				if !allowed(rule.Allowed, val.Text) {
-					msg := rule.Message
-					if msg == "" {
-						msg = fmt.Sprintf("%q is not an allowed value (allowed: %s)", val.Text, strings.Join(rule.Allowed, ", "))
-					}
-					rec.AddIssue(record.Issue{Field: rule.Field, Col: val.Col, Header: val.Header, Value: val.Raw,
-						Rule: "allowed." + rule.Field, Severity: sev, Message: msg})
+					rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: val.Col, Header: val.Header, Value: val.Raw,
+						Rule: "allowed." + rule.Field, Severity: sev}, rule.Message, msg.New("allowed.value", val.Text, strings.Join(rule.Allowed, ", "))))
 				}
 			}
 		}
 	}
-	if msg := rec.Errors(); msg != "" {
-		rec.Reject(msg)
+	if errs := rec.Errors(); errs != "" {
+		rec.Reject(errs)
 	}
+}
+
+// ruleIssue gives is the message of a validation rule: the catalogue's
+// when the rules say what the default rules say (so that it follows
+// --lang), the rules' own text as written otherwise, and def when the rule
+// has none.
+func ruleIssue(is record.Issue, text string, def msg.Msg) record.Issue {
+	switch id := msg.ID(is.Rule); {
+	case text == "":
+		return record.NewIssue(is, def)
+	case msg.Known(id) && msg.Text("en", id) == text:
+		return record.NewIssue(is, msg.New(id))
+	}
+	is.Message = text
+	return is
 }
 
 // notMobile adds an issue for each valid number of the row that is not a
 // mobile (a landline, a 400 service number): format mobile accepts mobiles
 // only, format phone any valid number. Invalid numbers are phone.invalid.
-func notMobile(rec *record.Record, field string, sev record.Severity, msg string) {
+func notMobile(rec *record.Record, field string, sev record.Severity, text string) {
 	for _, p := range rec.Norm.Phones {
 		if p.Type == record.Mobile {
 			continue
 		}
-		is := record.Issue{Field: field, Col: p.Col, Value: p.Input, Rule: "phone.not_mobile", Severity: sev, Message: msg}
-		if is.Message == "" {
-			is.Message = fmt.Sprintf("not a mobile number (a %s number)", p.Type)
-		}
+		is := ruleIssue(record.Issue{Field: field, Col: p.Col, Value: p.Input, Rule: "phone.not_mobile", Severity: sev},
+			text, msg.New("phone.not_mobile", msg.Nested(msg.ID("phone.type."+string(p.Type)))))
 		for _, v := range rec.Values {
 			if v.Col == p.Col {
 				is.Header, is.Value = v.Header, v.Raw

@@ -19,13 +19,13 @@ func isSeparator(r rune) bool {
 }
 
 func isSeparatorStart(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
+	r, _ := text.DecodeRune(s, 0)
 	return isSeparator(r)
 }
 
 func skipSeparators(s string, pos int) int {
 	for pos < len(s) {
-		r, size := utf8.DecodeRuneInString(s[pos:])
+		r, size := text.DecodeRune(s, pos)
 		if !isSeparator(r) {
 			break
 		}
@@ -83,7 +83,7 @@ func sanitize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := text.DecodeRune(s, i)
 		i += size
 		switch {
 		case r == utf8.RuneError && size <= 1:
@@ -115,7 +115,7 @@ func sane(s string) bool {
 			i += 3 // a CJK unified ideograph, as the case below finds without decoding
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := text.DecodeRune(s, i)
 		switch {
 		case r > 0x3000 && (r < 0xff01 || r > 0xff5e) && r != utf8.RuneError:
 			// CJK and most other text: neither space, control nor full-width ASCII.

@@ -12,9 +12,10 @@
 package address
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -128,14 +129,12 @@ func resolveColumns(in Input) Result {
 	} else {
 		res = own.result(in.Address, true)
 	}
-	res.Issues = append(res.Issues, record.Issue{
+	res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 		Col:      -1,
 		Value:    strings.TrimSpace(in.Address),
 		Rule:     RuleConflict,
 		Severity: record.Warning,
-		Message: fmt.Sprintf("the address %q is in %s but the province/city/district columns say %s; kept %s",
-			strings.TrimSpace(in.Address), orCountry(fullPath(ownRes)), orCountry(fullPath(colRes)), res.path()),
-	})
+	}, msg.New("address.conflict_columns", strings.TrimSpace(in.Address), orCountry(fullPath(ownRes)), orCountry(fullPath(colRes)), res.path())))
 	return res
 }
 
@@ -152,7 +151,7 @@ func nonEmpty(parts []string) []string {
 // path renders a result's divisions for messages.
 func (r Result) path() string {
 	if r.Province == "" {
-		return "no known province"
+		return msg.Nested("no_province")
 	}
 	p := r.Province
 	if r.City != "" && r.City != r.Province {
@@ -226,11 +225,9 @@ func (s *scan) result(t string, fromText bool) Result {
 		}
 		if on == nil && (!s.old || !viaMention(m, vias[:nVia])) {
 			if split := s.split(i, r); s.old && split != "" {
-				res.Issues = append(res.Issues, record.Issue{
+				res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 					Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(r),
-					Message: fmt.Sprintf("%q is a former name: it was split into %s in %d; kept %s and left the district empty",
-						m.name, split, m.cands[0].year, fullPath(r)),
-				})
+				}, msg.New("address.renamed_split", m.name, split, strconv.Itoa(m.cands[0].year), fullPath(r))))
 			}
 			break // a name read beyond what was resolved stays in the detail
 		}
@@ -246,42 +243,35 @@ func (s *scan) result(t string, fromText bool) Result {
 		}
 		switch {
 		case m.typo != "":
-			res.Issues = append(res.Issues, record.Issue{
+			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: m.typo, Rule: RuleTypoFixed, Severity: record.Info, Fix: on.div.name,
-				Message: fmt.Sprintf("%q corrected to %q: one character differs and no other division of %s is that close",
-					m.typo, on.div.name, orCountry(on.div.parent.name)),
-			})
+			}, msg.New("address.typo_fixed", m.typo, on.div.name, orCountry(on.div.parent.name))))
 		case on.old && on.via != nil:
-			res.Issues = append(res.Issues, record.Issue{
+			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: on.via.name + m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(on.div),
-				Message: fmt.Sprintf("%q is a former name: %s has been %s since %d", on.via.name+m.name, m.name, fullPath(on.div), on.year),
-			})
+			}, msg.New("address.renamed_via", on.via.name+m.name, m.name, fullPath(on.div), strconv.Itoa(on.year))))
 		case on.old:
-			res.Issues = append(res.Issues, record.Issue{
+			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: on.div.name,
-				Message: fmt.Sprintf("%q is a former name of %q (changed in %d)", m.name, on.div.name, on.year),
-			})
+			}, msg.New("address.renamed", m.name, on.div.name, strconv.Itoa(on.year))))
 		}
 	}
 	res.Detail = cleanDetail(t[min(cut, len(t)):])
 	if r.level == levelDistrict && !named {
-		res.Issues = append(res.Issues, record.Issue{
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 			Col: -1, Value: res.District, Rule: RuleInferred, Severity: record.Info, Fix: fullPath(r),
-			Message: fmt.Sprintf("%s inferred from the district %q", fullPath(city), res.District),
-		})
+		}, msg.New("address.inferred", fullPath(city), res.District)))
 	}
 	if s.ambiguous(r) && !s.splitOnly(r) {
-		res.Issues = append(res.Issues, record.Issue{
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 			Col: -1, Value: s.unresolvedName(r), Rule: RuleAmbiguous, Severity: record.Warning,
-			Message: fmt.Sprintf("%q could be %s; add the province or city to tell which", s.unresolvedName(r), s.options()),
-		})
+		}, msg.New("address.ambiguous", s.unresolvedName(r), s.options())))
 	}
 	res.Issues = dedupe(res.Issues)
 	if s.conflict != "" {
-		res.Issues = append(res.Issues, record.Issue{
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 			Col: -1, Value: s.conflict, Rule: RuleConflict, Severity: record.Warning,
-			Message: fmt.Sprintf("%q is not in %s; kept %s and left %q in the detail", s.conflict, orCountry(r.name), res.path(), s.conflict),
-		})
+		}, msg.New("address.conflict", s.conflict, orCountry(r.name), res.path())))
 	}
 	return res
 }
@@ -332,7 +322,7 @@ func (s *scan) split(i int, r *division) string {
 	if len(names) < 2 {
 		return ""
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return msg.And(names...) // a message argument: "A, B and C"
 }
 
 // splitOnly reports whether the ends disagree only because a former name
@@ -367,19 +357,17 @@ func (s *scan) unresolvedName(r *division) string {
 }
 
 // options lists the divisions the ends stand for, at most four.
+// options lists the divisions an ambiguous name may be, as a message
+// argument: at most four, then how many more.
 func (s *scan) options() string {
-	var b strings.Builder
+	var paths []string
 	for i, e := range s.ends() {
 		if i == 4 {
-			fmt.Fprintf(&b, " or %d more", s.nEnds-4)
-			break
+			return msg.OrMore(s.nEnds-4, paths...)
 		}
-		if i > 0 {
-			b.WriteString(" or ")
-		}
-		b.WriteString(fullPath(e))
+		paths = append(paths, fullPath(e))
 	}
-	return b.String()
+	return msg.Or(paths...)
 }
 
 func fullPath(d *division) string {
@@ -395,7 +383,7 @@ func fullPath(d *division) string {
 
 func orCountry(name string) string {
 	if name == "" {
-		return "the country"
+		return msg.Nested("the_country")
 	}
 	return name
 }

@@ -274,7 +274,7 @@ func (s *scan) advanceOld(cands []candidate, old bool, accept func(c candidate, 
 // name would fit below what was read but is written as part of a street
 // or place name (杭州市西湖路): then no shorter name nor typo is tried.
 func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
-	first, _ := utf8.DecodeRuneInString(t[pos:])
+	first, _ := text.DecodeRune(t, pos)
 	mask := idx.lengthsOf(first)
 	if mask == 0 {
 		return mention{}, false, false
@@ -369,7 +369,7 @@ func suffixTypo(rest string, cands []candidate) int {
 	if !cands[0].short {
 		return 0 // most names: written in full
 	}
-	r, size := utf8.DecodeRuneInString(rest)
+	r, size := text.DecodeRune(rest, 0)
 	want, ok := suffixTypos[r]
 	if !ok {
 		return 0
@@ -391,11 +391,11 @@ func straySuffix(rest string, cands []candidate) int {
 	if !cands[0].short || cands[0].div.level != levelDistrict {
 		return 0 // most names: full, or not of a district
 	}
-	r, size := utf8.DecodeRuneInString(rest)
+	r, size := text.DecodeRune(rest, 0)
 	if !strings.ContainsRune("县市区", r) {
 		return 0
 	}
-	if next, _ := utf8.DecodeRuneInString(rest[size:]); strings.ContainsRune("城场区镇", next) {
+	if next, _ := text.DecodeRune(rest, size); strings.ContainsRune("城场区镇", next) {
 		return 0
 	}
 	for _, c := range cands {
@@ -608,7 +608,7 @@ func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
 var suffixNames = func() []string {
 	var names []string
 	for name := range idx.names {
-		r, _ := utf8.DecodeRuneInString(name)
+		r, _ := text.DecodeRune(name, 0)
 		if suffixRune(r) {
 			names = append(names, name)
 		}
@@ -632,11 +632,11 @@ var suffixPairs = func() [][2]rune {
 
 // startsSuffixName reports whether s starts with one of suffixNames.
 func startsSuffixName(s string) bool {
-	r, size := utf8.DecodeRuneInString(s)
+	r, size := text.DecodeRune(s, 0)
 	if !suffixRune(r) {
 		return false
 	}
-	r2, _ := utf8.DecodeRuneInString(s[size:])
+	r2, _ := text.DecodeRune(s, size)
 	if !slices.Contains(suffixPairs, [2]rune{r, r2}) {
 		return false
 	}
@@ -662,7 +662,7 @@ func genericDistrict(d *division) bool {
 	if d.level != levelDistrict || !strings.HasSuffix(d.name, "区") {
 		return false
 	}
-	first, _ := utf8.DecodeRuneInString(d.name)
+	first, _ := text.DecodeRune(d.name, 0)
 	return strings.ContainsRune("城郊矿东西南北中", first)
 }
 
@@ -689,7 +689,7 @@ var (
 func byFirstRune(words []string) map[rune][]string {
 	m := map[rune][]string{}
 	for _, w := range words {
-		r, _ := utf8.DecodeRuneInString(w)
+		r, _ := text.DecodeRune(w, 0)
 		m[r] = append(m[r], w)
 	}
 	return m
@@ -700,7 +700,7 @@ func streetWord(s string) bool   { return hasAnyPrefix(s, streetWordIndex) }
 func tightSuffix(s string) bool  { return hasAnyPrefix(s, tightSuffixIndex) }
 
 func hasAnyPrefix(s string, index map[rune][]string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
+	r, _ := text.DecodeRune(s, 0)
 	for _, w := range index[r] {
 		if strings.HasPrefix(s, w) {
 			return true
@@ -711,14 +711,14 @@ func hasAnyPrefix(s string, index map[rune][]string) bool {
 
 // startsName reports whether s starts with a division name.
 func startsName(s string) bool {
-	first, _ := utf8.DecodeRuneInString(s)
+	first, _ := text.DecodeRune(s, 0)
 	mask := idx.lengthsOf(first)
 	if mask == 0 {
 		return false
 	}
 	i := 0
 	for l := 1; l < 31 && i < len(s); l++ {
-		_, size := utf8.DecodeRuneInString(s[i:])
+		_, size := text.DecodeRune(s, i)
 		i += size
 		if mask&(1<<l) != 0 {
 			if _, ok := idx.names[s[:i]]; ok {
@@ -762,7 +762,7 @@ func (s *scan) typo(t string, pos int) (mention, bool) {
 	var window string
 	sounds := true
 	// One of the first two characters must be right: a cheap filter.
-	t0, size := utf8.DecodeRuneInString(t[pos:])
+	t0, size := text.DecodeRune(t, pos)
 	t1, _ := utf8.DecodeRuneInString(strings.TrimLeftFunc(t[pos+size:], isSpace))
 	try := func(k *division) {
 		if k.first[0] != t0 && k.first[1] != t1 || slices.Contains(found, k) {
@@ -827,11 +827,11 @@ func (s *scan) typo(t string, pos int) (mention, bool) {
 func nameBelow(t string, at int, d *division, full bool) bool {
 	at = skipFiller(t, at)
 	rest := t[at:]
-	first, _ := utf8.DecodeRuneInString(rest)
+	first, _ := text.DecodeRune(rest, 0)
 	mask := idx.lengthsOf(first)
 	i := 0
 	for l := 1; l < 31 && i < len(rest) && mask>>l != 0; l++ {
-		_, size := utf8.DecodeRuneInString(rest[i:])
+		_, size := text.DecodeRune(rest, i)
 		i += size
 		if mask&(1<<l) == 0 {
 			continue
@@ -891,13 +891,13 @@ func oneOff(t, name string) (w string, a, b rune, ok bool) {
 		if i >= len(t) {
 			return "", 0, 0, false
 		}
-		x, sx := utf8.DecodeRuneInString(t[i:])
+		x, sx := text.DecodeRune(t, i)
 		if isSpace(x) {
 			i += sx
 			k--
 			continue
 		}
-		y, sy := utf8.DecodeRuneInString(name[j:])
+		y, sy := text.DecodeRune(name, j)
 		if x != y {
 			if k == n-1 || x < 0x4e00 || x > 0x9fff {
 				return "", 0, 0, false // the suffix must match; only a Chinese character may be wrong

@@ -4,9 +4,9 @@
 package email
 
 import (
-	"fmt"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
@@ -202,8 +202,8 @@ func (n *Normalizer) normalize(orig, s string) Result {
 		if fixed, ok := n.fixes[domain]; found && ok && validLocal(local) {
 			return n.fixed(orig, local, fixed)
 		}
-		return Result{Email: s, Issue: &record.Issue{Rule: RuleInvalid, Severity: record.Warning, Value: orig,
-			Message: fmt.Sprintf("%q is not an e-mail address: %s", orig, whyInvalid(local, domain, found))}}
+		return Result{Email: s, Issue: issue(record.Issue{Rule: RuleInvalid, Severity: record.Warning, Value: orig},
+			msg.New("email.invalid", orig, whyInvalid(local, domain, found)))}
 	}
 	if fixed, ok := n.fixes[domain]; ok {
 		return n.fixed(orig, local, fixed)
@@ -214,11 +214,16 @@ func (n *Normalizer) normalize(orig, s string) Result {
 func (n *Normalizer) fixed(orig, local, domain string) Result {
 	e := local + "@" + domain
 	if !validDomain(domain) {
-		return Result{Email: e, Issue: &record.Issue{Rule: RuleInvalid, Severity: record.Warning, Value: orig,
-			Message: fmt.Sprintf("%q is not an e-mail address: the rules fix its domain to %q, which is not valid", orig, domain)}}
+		return Result{Email: e, Issue: issue(record.Issue{Rule: RuleInvalid, Severity: record.Warning, Value: orig},
+			msg.New("email.invalid_fixed", orig, domain))}
 	}
-	return Result{Email: e, Valid: true, Issue: &record.Issue{Rule: RuleDomainFixed, Severity: record.Info, Value: orig, Fix: e,
-		Message: fmt.Sprintf("misspelt domain corrected: %q → %q", orig, e)}}
+	return Result{Email: e, Valid: true, Issue: issue(record.Issue{Rule: RuleDomainFixed, Severity: record.Info, Value: orig, Fix: e},
+		msg.New("email.domain_fixed", orig, e))}
+}
+
+func issue(is record.Issue, m msg.Msg) *record.Issue {
+	is = record.NewIssue(is, m)
+	return &is
 }
 
 // validLocal checks the part before the @: 1–64 characters of the unquoted
@@ -273,22 +278,23 @@ func validDomain(d string) bool {
 	return true
 }
 
+// whyInvalid says what is wrong with an address, as a message argument.
 func whyInvalid(local, domain string, found bool) string {
 	switch {
 	case !found:
-		return "no @"
+		return msg.Nested("email.why.no_at")
 	case strings.Contains(domain, "@"):
-		return "more than one @"
+		return msg.Nested("email.why.many_at")
 	case local == "":
-		return "nothing before the @"
+		return msg.Nested("email.why.no_local")
 	case domain == "":
-		return "nothing after the @"
+		return msg.Nested("email.why.no_domain")
 	case !validLocal(local):
-		return fmt.Sprintf("%q is not a valid name before the @", local)
+		return msg.Nested("email.why.bad_local", local)
 	case !strings.Contains(domain, "."):
-		return fmt.Sprintf("domain %q has no dot", domain)
+		return msg.Nested("email.why.no_dot", domain)
 	default:
-		return fmt.Sprintf("%q is not a valid domain", domain)
+		return msg.Nested("email.why.bad_domain", domain)
 	}
 }
 

@@ -3,6 +3,8 @@ package phone
 import (
 	"strings"
 	"sync"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
 )
 
 // areaCode describes one landline area code (without the trunk 0).
@@ -75,9 +77,10 @@ func (a areaCode) lengths() string {
 	return lengthNames[mask]
 }
 
-// lengthNames names the sets of subscriber lengths: bit i stands for 6+i
+// lengthNames names the sets of subscriber lengths, as message arguments
+// ("7 or 8"): bit i stands for 6+i
 // digits.
-var lengthNames = [8]string{"", "6", "7", "6 or 7", "8", "6 or 8", "7 or 8", "6 or 7 or 8"}
+var lengthNames = [8]string{"", "6", "7", msg.Or("6", "7"), "8", msg.Or("6", "8"), msg.Or("7", "8"), msg.Or("6", "7", "8")}
 
 type verdict int
 

@@ -1,8 +1,10 @@
 package phone
 
 import (
+	"strconv"
 	"strings"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
@@ -90,15 +92,13 @@ func shortMobile(cell string) (Result, bool) {
 	if len(cell) < 9 || len(cell) > 10 || cell[1] < '3' || !allDigits(cell) {
 		return Result{}, false
 	}
-	why := "10 digits, a mobile number has 11"
 	var short []string
-	if len(cell) == 9 {
-		why = "9 digits, a mobile number has 11"
-	} else {
+	if len(cell) == 10 {
 		short = []string{cell}
 	}
-	return Result{Issues: []record.Issue{{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning,
-		Message: quoted(cell, " is not a phone number: ", why)}}, Short: short}, true
+	why := msg.Nested("phone.why.mobile_length", strconv.Itoa(len(cell)))
+	return Result{Issues: []record.Issue{record.NewIssue(record.Issue{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning},
+		msg.New("phone.invalid", cell, why))}, Short: short}, true
 }
 
 // noted reads a mobile of eleven digits followed by a note in brackets, as

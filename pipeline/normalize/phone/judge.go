@@ -1,12 +1,12 @@
 package phone
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -26,7 +26,7 @@ type judgement struct {
 	e164 string
 	area string // area code of a landline, without the trunk 0
 	fix  string // rule of a repair applied: "phone.trunk_zero_added", "phone.trunk_zero_removed"
-	why  string // for bad: what is wrong, in English
+	why  string // for bad: what is wrong, a message argument (msg.Nested)
 	// short is, for a bad mobile one digit short, its ten national digits.
 	short string
 	// local marks a number read as a local number without area code (it
@@ -34,8 +34,9 @@ type judgement struct {
 	local bool
 }
 
-func badf(format string, args ...any) judgement {
-	return judgement{st: bad, why: fmt.Sprintf(format, args...)}
+// badf judges digits bad for the reason id of the catalogue, with args.
+func badf(id msg.ID, args ...string) judgement {
+	return judgement{st: bad, why: msg.Nested(id, args...)}
 }
 
 // judge decides what the digits d are; plus says they were written with a
@@ -87,7 +88,7 @@ func (p *Parser) judge(d string, plus bool) judgement {
 	j := p.landline(d)
 	switch {
 	case j.st == whole && j.fix == RuleLandlineLength:
-		return badf("%d digits is not a phone number", len(d)) // too much guessing
+		return badf("phone.why.digits", strconv.Itoa(len(d))) // too much guessing
 	case j.st == whole:
 		j.fix = RuleTrunkZeroAdded
 	}
@@ -117,7 +118,7 @@ func (p *Parser) mobile(d string) judgement {
 	case len(d) < 11:
 		return judgement{st: partial}
 	case len(d) > 11:
-		return badf("%d digits, a mobile number has 11", len(d))
+		return badf("phone.why.mobile_length", strconv.Itoa(len(d)))
 	}
 	if isMobile([]byte(d[:5])) {
 		return judgement{st: whole, typ: record.Mobile, e164: "+86" + d}
@@ -125,7 +126,7 @@ func (p *Parser) mobile(d string) judgement {
 	if j := p.slow("+86" + d); j.st == whole {
 		return j
 	}
-	return badf("%s is not a Chinese mobile prefix", d[:3])
+	return badf("phone.why.mobile_prefix", d[:3])
 }
 
 // service judges a 400/800 number: ten digits.
@@ -134,12 +135,12 @@ func (p *Parser) service(d string) judgement {
 	case len(d) < 10:
 		return judgement{st: partial}
 	case len(d) > 10:
-		return badf("%d digits, a %s number has 10", len(d), d[:3])
+		return badf("phone.why.prefix_length", strconv.Itoa(len(d)), d[:3])
 	}
 	if j := p.slow("+86" + d); j.st == whole {
 		return j
 	}
-	return badf("not a valid %s number", d[:3])
+	return badf("phone.why.prefix_invalid", d[:3])
 }
 
 // landline judges area code + subscriber number, without the trunk 0.
@@ -149,13 +150,13 @@ func (p *Parser) landline(nat string) judgement {
 	case code == "":
 		return judgement{st: partial}
 	case !ok:
-		return badf("0%s is not a Chinese area code", code)
+		return badf("phone.why.area_unknown", code)
 	}
 	sub := nat[len(code):]
 	max := a.maxLen()
 	switch {
 	case len(sub) > 8:
-		return badf("%d digits after area code 0%s, at most %d are possible", len(sub), code, max)
+		return badf("phone.why.area_too_long", strconv.Itoa(len(sub)), code, strconv.Itoa(max))
 	case len(sub) < 6:
 		return judgement{st: partial}
 	}
@@ -185,9 +186,9 @@ func lenient(code string, a areaCode, sub string) judgement {
 		return lengthWarning(code, "+86"+code+sub)
 	}
 	if lens := a.lengths(); !strings.Contains(lens, strconv.Itoa(len(sub))) {
-		return badf("%d digits after area code 0%s, a number there has %s", len(sub), code, lens)
+		return badf("phone.why.area_length", strconv.Itoa(len(sub)), code, lens)
 	}
-	return badf("%s is not a valid number in area code 0%s", sub, code)
+	return badf("phone.why.area_invalid", sub, code)
 }
 
 // keptLength reports whether lenient keeps a subscriber number it finds
@@ -227,7 +228,7 @@ func (p *Parser) international(d string) judgement {
 	if len(d) < 15 {
 		return judgement{st: partial}
 	}
-	return badf("not a valid international number")
+	return badf("phone.why.intl_invalid")
 }
 
 // foreignNational judges a number without country code when the default
@@ -240,7 +241,7 @@ func (p *Parser) foreignNational(d string) judgement {
 	if len(d) < 15 {
 		return judgement{st: partial}
 	}
-	return badf("not a valid number for region %s", p.region)
+	return badf("phone.why.region_invalid", p.region)
 }
 
 // slow asks phonenumbers about an E.164-style string.

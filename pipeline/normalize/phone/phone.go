@@ -16,6 +16,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -261,11 +262,11 @@ func (p *Parser) parse(cell string, ctx Context) Result {
 		text = digits
 	case excelSci:
 		text = digits
-		res.Issues = append(res.Issues, record.Issue{Col: -1, Value: cell, Rule: RuleExcelNumber, Severity: record.Warning,
-			Message: fmt.Sprintf("%q is a number in scientific notation; read as %s, check it against the source", cell, digits), Fix: digits})
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{Col: -1, Value: cell, Rule: RuleExcelNumber, Severity: record.Warning, Fix: digits},
+			msg.New("phone.excel_number", cell, digits)))
 	case excelLossy:
-		res.Issues = append(res.Issues, record.Issue{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning,
-			Message: fmt.Sprintf("%q is a number in scientific notation that lost digits; re-export the column as text", cell)})
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{Col: -1, Value: cell, Rule: RuleInvalid, Severity: record.Warning},
+			msg.New("phone.excel_number_lossy", cell)))
 		return res
 	}
 	if strings.Contains(text, ";ext=") {
@@ -278,8 +279,8 @@ func (p *Parser) parse(cell string, ctx Context) Result {
 	}
 	groups, notes := lex(rs)
 	if len(groups) == 0 {
-		res.Issues = append(res.Issues, record.Issue{Col: -1, Value: cell, Rule: RuleNoNumber, Severity: record.Warning,
-			Message: fmt.Sprintf("%q holds no phone number", cell)})
+		res.Issues = append(res.Issues, record.NewIssue(record.Issue{Col: -1, Value: cell, Rule: RuleNoNumber, Severity: record.Warning},
+			msg.New("phone.no_number", cell)))
 		return res
 	}
 	c := cellParse{p: p, ctx: ctx, groups: groups, orig: orig, res: &res}
@@ -341,7 +342,7 @@ func (c *cellParse) assemble() {
 			next := c.p.judge(digits+gs[k].digits, plus)
 			if next.fix == RuleTrunkZeroAdded {
 				// a lost trunk 0 is only believed of a single run of digits
-				next = badf("%d digits is not a phone number", len(digits)+len(gs[k].digits))
+				next = badf("phone.why.digits", strconv.Itoa(len(digits)+len(gs[k].digits)))
 			}
 			if next.st == bad {
 				// Too many digits together. Keep the next group apart when it
@@ -386,7 +387,7 @@ func (c *cellParse) finish(digits string, plus bool, from, to int) judgement {
 		nat = strings.TrimPrefix(digits, "00")
 		var ok bool
 		if nat, ok = strings.CutPrefix(nat, "86"); !ok {
-			return badf("incomplete international number")
+			return badf("phone.why.intl_incomplete")
 		}
 	}
 	if !intl && len(nat) > 8 && strings.HasPrefix(nat, "86") {
@@ -413,12 +414,11 @@ func (c *cellParse) finish(digits string, plus bool, from, to int) judgement {
 	in := c.input(from, to)
 	code := AreaCode(c.ctx.City)
 	if code == "" {
-		why := "the customer's city is unknown"
+		m := msg.New("phone.no_area_code", in)
 		if c.ctx.City != "" {
-			why = fmt.Sprintf("no area code is known for %s", c.ctx.City)
+			m = msg.New("phone.no_area_code_city", in, c.ctx.City)
 		}
-		c.issue(RuleNoAreaCode, record.Warning, in, "",
-			"%q is a local number without area code and %s; add the area code", in, why)
+		c.issue(RuleNoAreaCode, record.Warning, in, "", m)
 		return judgement{st: bad, why: "-", local: true} // reported above
 	}
 	a := areaCodes[code]
@@ -429,20 +429,19 @@ func (c *cellParse) finish(digits string, plus bool, from, to int) judgement {
 		}
 	}
 	if v != yes {
-		return badf("%d digits is not a valid local number in %s (area code 0%s)", len(nat), c.ctx.City, code)
+		return badf("phone.why.local_invalid", strconv.Itoa(len(nat)), c.ctx.City, code)
 	}
 	e164 := "+86" + code + nat
-	c.issue(RuleAreaCodeInferred, record.Info, in, e164,
-		"%q has no area code; added 0%s of %s", in, code, c.ctx.City)
+	c.issue(RuleAreaCodeInferred, record.Info, in, e164, msg.New("phone.area_code_inferred", in, code, c.ctx.City))
 	return judgement{st: whole, typ: record.Landline, e164: e164, area: code, fix: "inferred", local: true}
 }
 
 func tooShort(nat string) judgement {
 	switch {
 	case nat == "":
-		return badf("no digits")
+		return badf("phone.why.no_digits")
 	case nat[0] == '1':
-		j := badf("%d digits, a mobile number has 11", len(nat))
+		j := badf("phone.why.mobile_length", strconv.Itoa(len(nat)))
 		if len(nat) == 10 && nat[1] >= '3' {
 			j.short = nat
 		}
@@ -450,13 +449,13 @@ func tooShort(nat string) judgement {
 	case nat[0] == '0':
 		if code, a, ok := lookupArea(nat[1:]); ok {
 			if sub := nat[1+len(code):]; sub != "" {
-				return badf("%d digits after area code 0%s, a number there has %s", len(sub), code, a.lengths())
+				return badf("phone.why.area_length", strconv.Itoa(len(sub)), code, a.lengths())
 			}
-			return badf("area code 0%s without a number", code)
+			return badf("phone.why.area_no_number", code)
 		}
-		return badf("%d digits, too short for a landline with area code", len(nat))
+		return badf("phone.why.landline_short", strconv.Itoa(len(nat)))
 	}
-	return badf("%d digits is too short for a phone number", len(nat))
+	return badf("phone.why.too_short", strconv.Itoa(len(nat)))
 }
 
 // standsAlone reports whether digits that stayed too short still make a
@@ -485,9 +484,9 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 	in := c.input(from, to)
 	switch j.fix {
 	case RuleTrunkZeroAdded:
-		c.issue(j.fix, record.Info, in, j.e164, "%q lacks the leading 0 of its area code (a numeric cell?); read as %s", in, j.e164)
+		c.issue(j.fix, record.Info, in, j.e164, msg.New("phone.trunk_zero_added", in, j.e164))
 	case RuleTrunkZeroRemoved:
-		c.issue(j.fix, record.Info, in, j.e164, "%q is a mobile written with a leading 0; read as %s", in, j.e164)
+		c.issue(j.fix, record.Info, in, j.e164, msg.New("phone.trunk_zero_removed", in, j.e164))
 	case RuleLandlineLength:
 		c.lengthIssue(j, in)
 	}
@@ -508,9 +507,7 @@ func (c *cellParse) emit(j judgement, from, to int) int {
 func (c *cellParse) lengthIssue(j judgement, in string) {
 	_, a, _ := lookupArea(j.area)
 	sub := len(j.e164) - len("+86") - len(j.area)
-	msg := quoted(in, ": area code 0", j.area, " takes numbers of ", a.lengths(), " digits, this one has ", strconv.Itoa(sub),
-		"; kept as ", j.e164, ", check the number")
-	c.res.Issues = append(c.res.Issues, record.Issue{Col: -1, Value: in, Rule: RuleLandlineLength, Severity: record.Warning, Message: msg})
+	c.issue(RuleLandlineLength, record.Warning, in, "", msg.New("phone.landline_length", in, j.area, a.lengths(), strconv.Itoa(sub), j.e164))
 }
 
 // checkArea reports a landline whose area code does not serve the
@@ -518,9 +515,8 @@ func (c *cellParse) lengthIssue(j judgement, in string) {
 func (c *cellParse) checkArea(j judgement, in string) {
 	if j.typ == record.Landline && j.area != "" && j.fix != "inferred" && c.ctx.City != "" {
 		if serves, known := servesCity(j.area, c.ctx.City); known && !serves {
-			msg := quoted(in, " has area code 0", j.area, " (", strings.Join(areaCodes[j.area].cities, "/"),
-				"), but the customer's city is ", c.ctx.City)
-			c.res.Issues = append(c.res.Issues, record.Issue{Col: -1, Value: in, Rule: RuleAreaCodeMismatch, Severity: record.Warning, Message: msg})
+			c.issue(RuleAreaCodeMismatch, record.Warning, in, "",
+				msg.New("phone.area_code_mismatch", in, j.area, strings.Join(areaCodes[j.area].cities, "/"), c.ctx.City))
 		}
 	}
 }
@@ -535,8 +531,7 @@ func (c *cellParse) extension(idx int, j judgement, ext group, from, to int) {
 	ph := &c.res.Phones[idx]
 	if j.typ == record.Mobile {
 		ph.Input = in
-		c.issue(RuleMobileExtension, record.Warning, in, ph.E164,
-			"%q: a mobile number has no extension; kept %s and dropped %q", in, ph.E164, ext.digits)
+		c.issue(RuleMobileExtension, record.Warning, in, ph.E164, msg.New("phone.mobile_extension", in, ph.E164, ext.digits))
 		return
 	}
 	if ph.Ext != "" && ph.Ext != ext.digits {
@@ -552,7 +547,7 @@ func (c *cellParse) extension(idx int, j judgement, ext group, from, to int) {
 // invalid reports groups[from:to] as not a phone number.
 func (c *cellParse) invalid(from, to int, why string) {
 	in := c.input(from, to)
-	c.issue(RuleInvalid, record.Warning, in, "", "%q is not a phone number: %s", in, why)
+	c.issue(RuleInvalid, record.Warning, in, "", msg.New("phone.invalid", in, why))
 }
 
 // quoted is value in Go quotes (as %q writes it) followed by parts: an
@@ -566,9 +561,8 @@ func quoted(value string, parts ...string) string {
 	return string(b)
 }
 
-func (c *cellParse) issue(rule string, sev record.Severity, value, fix, format string, args ...any) {
-	c.res.Issues = append(c.res.Issues, record.Issue{Col: -1, Value: value, Rule: rule, Severity: sev,
-		Message: fmt.Sprintf(format, args...), Fix: fix})
+func (c *cellParse) issue(rule string, sev record.Severity, value, fix string, m msg.Msg) {
+	c.res.Issues = append(c.res.Issues, record.NewIssue(record.Issue{Col: -1, Value: value, Rule: rule, Severity: sev, Fix: fix}, m))
 }
 
 // Words that label the number after them (手机:, 宅, Tel).

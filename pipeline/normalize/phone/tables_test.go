@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -91,13 +92,13 @@ func TestLengths(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.a.lengths(); got != tt.want {
+			if got := msg.Arg("en", tt.a.lengths()); got != tt.want {
 				t.Errorf("lengths() = %q, want %q", got, tt.want)
 			}
 		})
 	}
 	for code, a := range areaCodes {
-		if got, want := a.lengths(), joinLengths(a); got != want {
+		if got, want := msg.Arg("en", a.lengths()), joinLengths(a); got != want {
 			t.Errorf("area code %s: lengths() = %q, want %q", code, got, want)
 		}
 	}

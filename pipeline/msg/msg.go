@@ -1,0 +1,113 @@
+// Package msg is the catalogue of what crmclean says to a person inside its
+// output files: every message has a stable id and a Simplified Chinese and
+// an English text, and the outputs render it in the run's language
+// (--lang). Ids, rule names, headers and codes stay English; the CLI's own
+// help, errors and summary are English and do not come from here.
+//
+// A message is an id and its arguments, all strings, so that it can be
+// stored and rendered again in any language. An argument may itself be a
+// message (Nested) or a list of alternatives (Or); both are rendered in the
+// language of the message around them.
+package msg
+
+import (
+	"fmt"
+	"strings"
+)
+
+// ID names a message of the catalogue, e.g. "phone.invalid".
+type ID string
+
+// Msg is a message: its id and its arguments.
+type Msg struct {
+	ID   ID
+	Args []string
+}
+
+// New returns the message id with args.
+func New(id ID, args ...string) Msg { return Msg{ID: id, Args: args} }
+
+// In renders m in lang ("zh", the default, or "en"). A message whose id is
+// not in the catalogue renders as its arguments joined, so text from
+// elsewhere (a rules file's own message) passes through unchanged.
+func (m Msg) In(lang string) string {
+	e, ok := catalogue[m.ID]
+	if !ok {
+		return strings.Join(m.Args, " ")
+	}
+	args := make([]any, len(m.Args))
+	for i, a := range m.Args {
+		args[i] = arg(lang, a)
+	}
+	return fmt.Sprintf(e[index(lang)], args...)
+}
+
+// IsZero reports whether m is no message at all.
+func (m Msg) IsZero() bool { return m.ID == "" }
+
+// Text renders the message id with args in lang.
+func Text(lang string, id ID, args ...string) string { return New(id, args...).In(lang) }
+
+// Known reports whether id is in the catalogue.
+func Known(id ID) bool {
+	_, ok := catalogue[id]
+	return ok
+}
+
+const (
+	nestedMark = "\x1d" // starts an argument that is a message: id, then "\x1f" before each argument
+	argSep     = "\x1f"
+	orSep      = "\x1e" // separates the alternatives of an Or list
+	moreMark   = "\x1c" // starts the last item of an Or list: how many more there are
+	andSep     = "\x1b" // separates the items of an And list
+)
+
+// Nested encodes the message id with args as an argument of another one.
+func Nested(id ID, args ...string) string {
+	return nestedMark + string(id) + argSep + strings.Join(args, argSep)
+}
+
+// Or encodes alternatives as one argument, rendered "A or B" / "A或B".
+func Or(items ...string) string { return strings.Join(items, orSep) }
+
+// And encodes items as one argument, rendered "A, B and C" / "A、B和C".
+func And(items ...string) string { return strings.Join(items, andSep) }
+
+// OrMore is Or with a count of alternatives left unlisted:
+// "A or B or 3 more" / "A、B或另外 3 个".
+func OrMore(more int, items ...string) string {
+	return Or(append(items, fmt.Sprintf("%s%d", moreMark, more))...)
+}
+
+// Arg renders one argument in lang: a nested message or a list in that
+// language, plain text as it is.
+func Arg(lang, a string) string { return arg(lang, a) }
+
+func arg(lang, a string) string {
+	if rest, ok := strings.CutPrefix(a, nestedMark); ok {
+		parts := strings.Split(rest, argSep)
+		return Text(lang, ID(parts[0]), parts[1:]...)
+	}
+	if items := strings.Split(a, andSep); len(items) > 1 {
+		if lang == "en" {
+			return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+		}
+		return strings.Join(items[:len(items)-1], "、") + "和" + items[len(items)-1]
+	}
+	if !strings.Contains(a, orSep) {
+		return a
+	}
+	items := strings.Split(a, orSep)
+	for i, it := range items {
+		if n, ok := strings.CutPrefix(it, moreMark); ok {
+			items[i] = Text(lang, "list.more", n)
+		}
+	}
+	if lang == "en" {
+		return strings.Join(items, " or ")
+	}
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], "、") + "或" + items[len(items)-1]
+}

@@ -1,0 +1,104 @@
+package msg
+
+import (
+	"regexp"
+	"slices"
+	"testing"
+)
+
+var verbRE = regexp.MustCompile(`%\[(\d)\][sq]`)
+
+// TestCatalogueArguments checks that both texts of every message use the
+// same arguments, so that no language drops or invents one.
+func TestCatalogueArguments(t *testing.T) {
+	args := func(s string) []string {
+		var out []string
+		for _, m := range verbRE.FindAllStringSubmatch(s, -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for id, e := range catalogue {
+		if e[0] == "" || e[1] == "" {
+			t.Errorf("%s: a text is empty", id)
+		}
+		if zh, en := args(e[0]), args(e[1]); !slices.Equal(zh, en) {
+			t.Errorf("%s: zh uses arguments %v, en %v", id, zh, en)
+		}
+	}
+}
+
+func TestIn(t *testing.T) {
+	tests := []struct {
+		name   string
+		m      Msg
+		zh, en string
+	}{
+		{"plain", New("cell.ditto"), "“同上”已替换为上一行的值", "ditto mark replaced by the value of the row above"},
+		{"nested", New("phone.invalid", "1380013800", Nested("phone.why.mobile_length", "10")),
+			"“1380013800”不是电话号码：10 位数字，手机号应为 11 位", `"1380013800" is not a phone number: 10 digits, a mobile number has 11`},
+		{"or list", New("address.ambiguous", "朝阳区", Or("北京市朝阳区", "吉林省长春市朝阳区")),
+			"“朝阳区”可能是北京市朝阳区或吉林省长春市朝阳区；请补上省或市以便区分", `"朝阳区" could be 北京市朝阳区 or 吉林省长春市朝阳区; add the province or city to tell which`},
+		{"or more", New("address.ambiguous", "X", OrMore(3, "A", "B")),
+			"“X”可能是A、B或另外 3 个；请补上省或市以便区分", `"X" could be A or B or 3 more; add the province or city to tell which`},
+		{"and list", New("address.renamed_split", "崇文区", And("东城区", "西城区"), "2010", "北京市"),
+			"“崇文区”是旧名：2010 年已拆分为东城区和西城区；保留北京市，区县留空",
+			`"崇文区" is a former name: it was split into 东城区 and 西城区 in 2010; kept 北京市 and left the district empty`},
+		{"unknown id passes through", Msg{Args: []string{"my own rule text"}}, "my own rule text", "my own rule text"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.m.In("zh"); got != tt.zh {
+				t.Errorf("zh = %q, want %q", got, tt.zh)
+			}
+			if got := tt.m.In("en"); got != tt.en {
+				t.Errorf("en = %q, want %q", got, tt.en)
+			}
+		})
+	}
+}
+
+// TestReasonRoundTrip checks that every lineage reason the pipeline words
+// in English reads back as its message.
+func TestReasonRoundTrip(t *testing.T) {
+	tests := []Msg{
+		New("skip.blank"), New("skip.title"), New("skip.header"), New("skip.repeated_header"),
+		New("skip.footer", `"合计"`), New("skip.note", `"制表人：张静"`), New("reject.no_header"),
+		New("merged.same_customer", Where("客户.xlsx", `华"东`, "12")), New("merged.same_customer", Where("会员.csv", "", "3")),
+		New("sheet.hidden"), New("file.lock"), New("skip.blank_rows"), New("merged.identical_sheet"),
+		New("merged.identical", Where("客户.xlsx", "华东", "7")),
+		New("reject.identical", Where("会员.csv", "", "3"), Nested("reject.unread_last", "9", "zip: not a valid zip file")),
+		New("reject.unread_rows", "12", "40", "xml: unexpected EOF"), New("reject.unread_below", "12", "xml: unexpected EOF"),
+	}
+	for _, want := range tests {
+		en := want.In("en")
+		got := Reason(en)
+		if got.ID != want.ID || got.In("zh") != want.In("zh") {
+			t.Errorf("Reason(%q) = %v (%q), want %v (%q)", en, got, got.In("zh"), want, want.In("zh"))
+		}
+	}
+	if got := Reason("something else"); !got.IsZero() || got.In("zh") != "something else" {
+		t.Errorf("an unknown reason = %v, want it unchanged", got)
+	}
+}
+
+// FuzzReason checks that reading a lineage reason never panics and that a
+// reason read as a message renders back to the same English text.
+func FuzzReason(f *testing.F) {
+	for _, m := range []Msg{New("skip.footer", `"合计"`), New("merged.same_customer", Where("a.xlsx", "S\t1\"", "3")),
+		New("reject.unread_rows", "2", "9", "eof"), New("merged.identical", Where("b.csv", "", "4"))} {
+		f.Add(m.In("en"))
+	}
+	f.Add("blank row")
+	f.Add("same customer as x, sheet \"\\q\", row 7")
+	f.Fuzz(func(t *testing.T, reason string) {
+		m := Reason(reason)
+		if got := m.In("en"); got != reason {
+			t.Errorf("Reason(%q) = %v, renders %q", reason, m, got)
+		}
+		_ = m.In("zh")
+	})
+}

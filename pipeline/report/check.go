@@ -1,0 +1,180 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/normalize/pinyin"
+	"github.com/crmclean/crmclean/pipeline/record"
+)
+
+// maxCheck is how many customers or numbers each list of the "check
+// these" panel shows, maxLargest how many of the largest customers.
+const (
+	maxCheck   = 10
+	maxLargest = 5
+)
+
+// Check lists results worth a person's look although nothing blocks them:
+// customers merged from rows that name different persons or companies
+// (household members, two companies of one group), the numbers carried by
+// many customers that are none of theirs, and the largest customers.
+type Check struct {
+	MixedNames      int             `json:"mixed_names"` // customers whose rows name different persons or companies
+	MixedNamesList  []CheckCustomer `json:"mixed_names_list"`
+	SharedNumbers   []CheckNumber   `json:"shared_numbers"` // numbers that are none of their carriers' own, most customers first
+	LargestClusters []CheckCustomer `json:"largest_clusters"`
+}
+
+// CheckCustomer is one customer to check, with the command that shows why
+// its rows were merged.
+type CheckCustomer struct {
+	CustomerID string   `json:"customer_id"`
+	Kind       string   `json:"kind"`
+	Rows       int      `json:"rows"`
+	Names      []string `json:"names"` // the distinct names of its rows, masked
+	Explain    string   `json:"explain"`
+}
+
+// CheckNumber is a number carried by several customers that is none of
+// theirs, with a command explaining one customer that carries it.
+type CheckNumber struct {
+	Number    string   `json:"number"` // masked
+	Why       string   `json:"why"`
+	Customers int      `json:"customers"`
+	Names     []string `json:"names"` // masked
+	Explain   string   `json:"explain,omitempty"`
+}
+
+func explainCmd(id string) string { return "crmclean explain " + id }
+
+func check(in Input, m masker) Check {
+	c := Check{MixedNamesList: []CheckCustomer{}, SharedNumbers: []CheckNumber{}, LargestClusters: []CheckCustomer{}}
+	var mixed []CheckCustomer
+	for _, cu := range in.Customers {
+		if len(cu.Rows) < 2 {
+			continue
+		}
+		if names := distinctNames(cu); len(names) > 1 {
+			mixed = append(mixed, checkCustomer(cu, names, m))
+		}
+	}
+	byNames := func(a, b CheckCustomer) int {
+		return cmp.Or(-cmp.Compare(len(a.Names), len(b.Names)), -cmp.Compare(a.Rows, b.Rows), strings.Compare(a.CustomerID, b.CustomerID))
+	}
+	slices.SortFunc(mixed, byNames)
+	c.MixedNames = len(mixed)
+	c.MixedNamesList = append(c.MixedNamesList, mixed[:min(len(mixed), maxCheck)]...)
+
+	largest := slices.Clone(in.Customers)
+	slices.SortFunc(largest, func(a, b *merge.Customer) int {
+		return cmp.Or(-cmp.Compare(len(a.Rows), len(b.Rows)), strings.Compare(a.ID, b.ID))
+	})
+	for _, cu := range largest[:min(len(largest), maxLargest)] {
+		if len(cu.Rows) < 2 {
+			break
+		}
+		c.LargestClusters = append(c.LargestClusters, checkCustomer(cu, distinctNames(cu), m))
+	}
+
+	if in.Match != nil {
+		uses := slices.Clone(in.Match.Numbers)
+		slices.SortStableFunc(uses, func(a, b match.NumberUse) int {
+			return cmp.Or(-cmp.Compare(a.Customers, b.Customers), -cmp.Compare(a.Rows, b.Rows), strings.Compare(a.Number, b.Number))
+		})
+		for _, u := range uses {
+			if u.Class != match.NumberNotOwn {
+				continue
+			}
+			if len(c.SharedNumbers) == maxCheck {
+				break
+			}
+			cn := CheckNumber{Number: m.phone(u.Number), Why: u.Why, Customers: u.Customers, Names: []string{}}
+			for _, x := range u.Records {
+				if x < 0 || x >= len(in.Matched) {
+					continue
+				}
+				r := in.Matched[x]
+				if cn.Explain == "" && r.CustomerID != "" {
+					cn.Explain = explainCmd(r.CustomerID)
+				}
+				if n := m.field("name", r.Norm.Name, r.Norm.Kind != record.Company); n != "" && len(cn.Names) < maxNumberNames && !slices.Contains(cn.Names, n) {
+					cn.Names = append(cn.Names, n)
+				}
+			}
+			c.SharedNumbers = append(c.SharedNumbers, cn)
+		}
+	}
+	return c
+}
+
+// distinctNames returns the names of a customer's rows that sound
+// different: their match keys (legal form and region stripped) read as
+// pinyin, syllables sorted, so that a romanized spelling (Li Na, Na Li) or
+// a homophone typo is one name with its Chinese form, and household
+// members (马泽洋, 马子骞) are two.
+func distinctNames(cu *merge.Customer) []*record.Record {
+	var out []*record.Record
+	seen := map[string]bool{}
+	for _, r := range cu.Rows {
+		k := soundKey(cmp.Or(r.Norm.NameKey, r.Norm.Name))
+		if k == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, r)
+	}
+	return out
+}
+
+func checkCustomer(cu *merge.Customer, names []*record.Record, m masker) CheckCustomer {
+	cc := CheckCustomer{CustomerID: cu.ID, Kind: string(cu.Kind), Rows: len(cu.Rows), Names: []string{}, Explain: explainCmd(cu.ID)}
+	for _, r := range names {
+		if n := m.field("name", r.Norm.Name, r.Norm.Kind != record.Company); n != "" && !slices.Contains(cc.Names, n) && len(cc.Names) < maxNumberNames {
+			cc.Names = append(cc.Names, n)
+		}
+	}
+	return cc
+}
+
+// soundKey is s read as toneless pinyin syllables, sorted: Han characters
+// by their most common reading, runs of latin letters split into
+// syllables; what reads as neither is kept as it is.
+func soundKey(s string) string {
+	var syl []string
+	var latin strings.Builder
+	flush := func() {
+		if latin.Len() == 0 {
+			return
+		}
+		if parts, ok := pinyin.Split(latin.String()); ok {
+			syl = append(syl, parts...)
+		} else {
+			syl = append(syl, latin.String())
+		}
+		latin.Reset()
+	}
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z':
+			latin.WriteRune(r)
+			continue
+		case r == ' ' || r == '-' || r == '·' || r == '.':
+		default:
+			flush()
+			if rd := pinyin.Of(r); len(rd) > 0 {
+				syl = append(syl, rd[0])
+			} else {
+				syl = append(syl, string(r))
+			}
+			continue
+		}
+		flush()
+	}
+	flush()
+	slices.Sort(syl)
+	return strings.Join(syl, " ")
+}
