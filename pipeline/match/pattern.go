@@ -1,6 +1,10 @@
 package match
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
+)
 
 // A pair's evidence pattern is a short stable code of how its fields
 // compared, for grouping doubtful pairs that deserve one answer:
@@ -78,52 +82,22 @@ func ParsePattern(code string) (kind string, parts []PatternPart, ok bool) {
 	return items[0], parts, true
 }
 
-// patternWords are the words of a pattern's readable label, per
-// language: kinds, fields and outcomes.
-var patternWords = map[string]map[string]string{
-	"zh": {
-		"person": "个人", "company": "企业",
-		"name": "名称", "contact": "联系人", "mobile": "手机", "landline": "座机", "email": "邮箱",
-		"address": "地址", "uscc": "信用代码", "branch": "分支机构",
-		"agree": "一致", "near": "相近", "fuzzy": "近似", "disagree": "不一致", "missing": "缺失",
-	},
-	"en": {
-		"person": "persons", "company": "companies",
-		"name": "name", "contact": "contact", "mobile": "mobile", "landline": "landline", "email": "e-mail",
-		"address": "address", "uscc": "USCC", "branch": "branch",
-		"agree": "agrees", "near": "near", "fuzzy": "alike", "disagree": "differs", "missing": "missing",
-	},
-}
-
 // Label renders a pattern code for a person, in lang ("zh", the default,
 // or "en"): "个人：名称一致 · 手机缺失 · 地址一致", "persons: name agrees ·
 // mobile missing · address agrees". A code that is no pattern comes back
 // as it is.
 func Label(code, lang string) string {
-	words, ok := patternWords[lang]
-	if !ok {
-		words = patternWords["zh"]
-	}
 	kind, parts, ok := ParsePattern(code)
 	if !ok {
 		return code
 	}
 	var b strings.Builder
-	b.WriteString(words[kind])
-	if lang == "en" {
-		b.WriteString(": ")
-	} else {
-		b.WriteString("：")
-	}
+	b.WriteString(msg.Text(lang, "pattern.head", msg.Text(lang, msg.ID("pattern.kind."+kind))))
 	for i, p := range parts {
 		if i > 0 {
 			b.WriteString(" · ")
 		}
-		b.WriteString(words[p.Field])
-		if lang == "en" {
-			b.WriteString(" ")
-		}
-		b.WriteString(words[p.Outcome])
+		b.WriteString(msg.Text(lang, "pattern.part", msg.Text(lang, msg.ID("evidence.field."+p.Field)), msg.Text(lang, msg.ID("pattern.outcome."+p.Outcome))))
 	}
 	return b.String()
 }

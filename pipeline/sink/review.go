@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/report"
 )
@@ -96,7 +97,7 @@ func evidenceCells(ev []match.Evidence, lang string) (agreed, disagreed, missing
 	for _, e := range ev {
 		item := fieldWord(e.Field, lang)
 		if e.Outcome == "near" || e.Outcome == "fuzzy" {
-			item += outcomeWord(e.Outcome, lang)
+			item += alikeWord(e.Outcome, lang)
 		}
 		if e.Weight <= -0.05 || e.Weight >= 0.05 {
 			item += " " + string(appendWeight(nil, e.Weight))
@@ -110,45 +111,34 @@ func evidenceCells(ev []match.Evidence, lang string) (agreed, disagreed, missing
 			mis = append(mis, item)
 		}
 	}
-	sep := "；"
-	if lang == "en" {
-		sep = "; "
-	}
+	sep := msg.Text(lang, "evidence.sep")
 	return strings.Join(ag, sep), strings.Join(dis, sep), strings.Join(mis, sep)
 }
 
-// fieldWord and outcomeWord are a field's and an outcome's names in lang.
+// fieldWord and outcomeWord are a field's and an outcome's names in lang
+// (the message catalogue's evidence.field.* and evidence.outcome.*); a
+// name the catalogue lacks comes back as it is.
 func fieldWord(field, lang string) string {
-	if w, ok := evidenceWords[field]; ok {
-		return w[langIndex(lang)]
+	if id := msg.ID("evidence.field." + field); msg.Known(id) {
+		return msg.Text(lang, id)
 	}
 	return field
 }
 
 func outcomeWord(outcome, lang string) string {
-	if w, ok := evidenceWords[outcome]; ok {
-		if lang == "en" {
-			return " (" + w[1] + ")"
-		}
-		return "（" + w[0] + "）"
+	if id := msg.ID("evidence.outcome." + outcome); msg.Known(id) {
+		return msg.Text(lang, id)
 	}
 	return outcome
 }
 
-func langIndex(lang string) int {
+// alikeWord is an outcome as evidenceCells adds it to an agreeing field:
+// "（相近）", " (near)".
+func alikeWord(outcome, lang string) string {
 	if lang == "en" {
-		return 1
+		return " (" + outcomeWord(outcome, lang) + ")"
 	}
-	return 0
-}
-
-// evidenceWords name the fields and outcomes of evidence: {zh, en}.
-var evidenceWords = map[string][2]string{
-	"name": {"名称", "name"}, "contact": {"联系人", "contact"}, "mobile": {"手机", "mobile"},
-	"landline": {"座机", "landline"}, "email": {"邮箱", "e-mail"}, "address": {"地址", "address"},
-	"uscc": {"信用代码", "USCC"}, "branch": {"分支机构", "branch"}, "decision": {"人工决定", "decision"},
-	"agree": {"一致", "agree"}, "near": {"相近", "near"}, "fuzzy": {"近似", "alike"},
-	"disagree": {"不一致", "disagree"}, "missing": {"缺失", "missing"}, "merge": {"合并", "merge"},
+	return "（" + outcomeWord(outcome, lang) + "）"
 }
 
 // detailsZH translates the fixed phrases of evidence details (see
@@ -195,11 +185,7 @@ func localEvidence(p match.Pair, lang string) string {
 			b.WriteString("；")
 		}
 		b.WriteString(fieldWord(e.Field, lang))
-		if w, ok := evidenceWords[e.Outcome]; ok {
-			b.WriteString(w[0])
-		} else {
-			b.WriteString(e.Outcome)
-		}
+		b.WriteString(outcomeWord(e.Outcome, lang))
 		b.WriteString(" ")
 		b.Write(appendWeight(nil, e.Weight))
 		if e.Detail != "" {
@@ -285,10 +271,7 @@ func patternRow(recs []*record.Record, s PatternSummary, opt ReviewOptions) []st
 		a, b := recs[p.A], recs[p.B]
 		ex = append(ex, name(a)+" ~ "+name(b)+" ("+strconv.FormatFloat(p.Score, 'f', 1, 64)+")")
 	}
-	sep := "；"
-	if opt.Lang == "en" {
-		sep = "; "
-	}
+	sep := msg.Text(opt.Lang, "evidence.sep")
 	return []string{match.Label(s.Pattern, opt.Lang), strconv.Itoa(s.Pairs), "",
 		strconv.FormatFloat(s.ScoreMin, 'f', 1, 64), strconv.FormatFloat(s.ScoreMax, 'f', 1, 64), strings.Join(ex, sep), s.Pattern}
 }

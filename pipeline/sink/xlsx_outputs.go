@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -138,7 +139,7 @@ func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pai
 		dv.SetError(excelize.DataValidationErrorStyleStop, "decision", "Choose merge, keep, 合并 or 不合并.")
 		return f.AddDataValidation(sheet, dv)
 	}
-	lead := &leadSheet{name: patternSheet, note: patternNote[langIndex(opt.Lang)], header: PatternColumns,
+	lead := &leadSheet{name: patternSheet, note: msg.Text(opt.Lang, "review.patterns_note"), header: PatternColumns,
 		onSheet: func(f *excelize.File, sheet string, header, last int) error {
 			return dropDown(f, sheet, columnIndex(PatternColumns, "decision"), header+1, last)
 		}}
@@ -175,12 +176,6 @@ func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pai
 
 // patternSheet is the name of review.xlsx's first sheet.
 const patternSheet = "patterns"
-
-// patternNote explains the patterns sheet to the consultant: {zh, en}.
-var patternNote = [2]string{
-	"每行是一种证据模式：在 decision 列填写 合并 或 不合并，即对该模式下所有未单独填写的记录对生效（review 表中单独填写的决定优先；自动匹配的硬性规则——不同的人、不同分支机构、信用代码冲突——不会被模式覆盖）。",
-	"Each row is an evidence pattern: merge or keep in its decision cell applies to every pair of the pattern whose own decision cell (sheet review) is empty; a pair's own decision wins, and a pattern never overrides the matching's hard rules (different persons, different branches, conflicting USCCs).",
-}
 
 // textCells appends row as plain cells to dst. Unlike CSV, xlsx cells need
 // no apostrophe: they are typed strings, which Excel does not evaluate.
