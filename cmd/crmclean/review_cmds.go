@@ -269,6 +269,9 @@ Examples:
   crmclean decide keep --state project.db 客户台账.xlsx:华东:14 C1A2B3C4D5E
   crmclean decide merge --state project.db 呼叫中心.csv:8 C1A2B3C4D5E
 
+'crmclean decide forget-pattern --state FILE CODE' stops applying an evidence
+pattern learned from decisions (see its -h).
+
 Flags:
 `)
 		fs.PrintDefaults()
