@@ -449,7 +449,7 @@ func printLearned(w io.Writer, learned []pipeline.LearnedPattern) {
 		case l.Verdict == match.DecisionMerge:
 			what = fmt.Sprintf("%d decided, all merge: merged by the run itself from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
 		case l.Verdict == match.DecisionKeep:
-			what = fmt.Sprintf("%d decided, all keep: kept apart by the run itself from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
+			what = fmt.Sprintf("%d decided, all keep: not asked again and not linked from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
 		case l.Forgotten:
 			what = fmt.Sprintf("%d decided; forgotten (decide forget-pattern): never applied by itself", l.Decided())
 		case all && l.HardConflict && verdict == "merge":

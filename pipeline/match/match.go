@@ -125,7 +125,8 @@ type Options struct {
 	// evidence patterns (Pair.Pattern codes): a pair that would go to
 	// review with one of them is decided by it instead, merge making it a
 	// merge link (checked with the cluster like any other) and keep
-	// leaving it apart. A merge never applies to a pattern holding a hard
+	// linking it not at all (unlike a person's keep, other links may still
+	// join its records). A merge never applies to a pattern holding a hard
 	// conflict (HardConflict): such pairs still go to review. Counted in
 	// Stats.ByPattern.
 	Patterns map[string]string

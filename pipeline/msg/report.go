@@ -127,7 +127,7 @@ var page = map[string][2]string{
 	"c_learned":         {"本次运行", "This run"},
 	"learned_title":     {"人工决定学到的证据模式（规则 match.learn_pattern）", "Evidence patterns learned from decisions (rules match.learn_pattern)"},
 	"learned_merge":     {"自动合并：本次决定 %s 对记录", "merged by the run itself: %s pairs of rows this run"},
-	"learned_keep":      {"自动保持分开：本次决定 %s 对记录", "kept apart by the run itself: %s pairs of rows this run"},
+	"learned_keep":      {"不再询问，不合并：本次决定 %s 对记录", "not asked again, not linked: %s pairs of rows this run"},
 	"learned_forgotten": {"已忘记（decide forget-pattern），不再自动应用", "forgotten (decide forget-pattern): not applied by itself"},
 	"learned_not_yet":   {"决定数尚不足或不一致，仍逐对确认", "not enough decisions, or not all one way: still asked pair by pair"},
 	"review_more":       {"仅列出得分最高的 %s 对，共 %s 对，全部见 review.csv。", "Only the %s highest-scoring of %s pairs are listed; review.csv has them all."},
