@@ -26,6 +26,7 @@ import (
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/normalize"
 	"github.com/crmclean/crmclean/pipeline/record"
+	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/pipeline/validate"
 	"github.com/crmclean/crmclean/rules"
 )
@@ -55,6 +56,10 @@ type Config struct {
 	// given this run and retires customers left without rows; by default
 	// they stay and are reported.
 	RetireMissing bool
+	// Decisions (a batch run) are a person's verdicts on pairs of rows,
+	// from review files handed back (see match.Options.Decisions); with
+	// State, the state's decisions are used instead.
+	Decisions map[[2]string]string
 }
 
 // Progress receives progress of long stages. Implementations must be safe
@@ -97,6 +102,12 @@ type Result struct {
 	// StaleRemoved are the temporary folders of killed runs removed beside
 	// the output folder (sink.RemoveStale).
 	StaleRemoved []string
+	// Previous is the folder the replaced output folder was kept as,
+	// because its review files held decisions the run did not apply; ""
+	// when none was kept.
+	Previous string
+
+	decided map[[2]string]string // the decisions the run applied, by state.PairKey
 }
 
 // batchSize is how many rows travel together to a normalization worker.
@@ -114,7 +125,10 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 	if cfg.Progress == nil {
 		cfg.Progress = noProgress{}
 	}
-	res := &Result{Started: time.Now(), Rules: cfg.Rules}
+	res := &Result{Started: time.Now(), Rules: cfg.Rules, decided: map[[2]string]string{}}
+	for k, v := range cfg.Decisions {
+		res.decided[state.PairKey(k[0], k[1])] = v
+	}
 	inputs, ignored, err := discover(cfg)
 	if err != nil {
 		return nil, err
@@ -136,7 +150,7 @@ func Process(ctx context.Context, cfg Config) (*Result, error) {
 	if data == 0 {
 		return res, ErrNoRows
 	}
-	if err := matchAndMerge(ctx, cfg, norm, res, nil); err != nil {
+	if err := matchAndMerge(ctx, cfg, norm, res, res.decided); err != nil {
 		return nil, err
 	}
 	res.Duration = time.Since(res.Started)

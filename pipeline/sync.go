@@ -52,6 +52,13 @@ type SyncInfo struct {
 	// are the files it read that this run did not.
 	Carried      *state.RunRecord
 	FilesCarried []string
+	// Learned is what the project's decisions teach about evidence
+	// patterns (rules match.learn_pattern), most decided first.
+	Learned []LearnedPattern
+	// PatternsChanged: the patterns applied by themselves are not those of
+	// the last run, so every row was matched again (not cleaned again),
+	// for each pattern's pairs to get its verdict.
+	PatternsChanged bool
 }
 
 // Settings kept in the state between runs.
@@ -67,6 +74,9 @@ const (
 	// settingGoldenVersion is the merge.GoldenVersion the stored golden
 	// records were built with (none: 1).
 	settingGoldenVersion = "golden.version"
+	// settingAppliedPatterns identifies the patterns the last run applied
+	// by themselves (patternsKey).
+	settingAppliedPatterns = "match.applied_patterns"
 )
 
 // judgedNumber is a number a run judged (match.NumberUse), as stored
@@ -102,11 +112,14 @@ type syncRun struct {
 	cfg   Config
 	store *state.Store
 	snap  *state.Snapshot
-	norm  *normalize.Normalizer
-	res   *Result
-	info  *SyncInfo
-	full  bool  // every row is matched: the first run, or rules changed
-	since int64 // the last run whose outputs were published: changes since are the delta
+	// patterns are the verdicts the run applies by evidence pattern
+	// (match.Options.Patterns).
+	patterns map[string]string
+	norm     *normalize.Normalizer
+	res      *Result
+	info     *SyncInfo
+	full     bool  // every row is matched: the first run, or rules changed
+	since    int64 // the last run whose outputs were published: changes since are the delta
 
 	prior    map[string]rowPrior // by fingerprint: rows of this run that the state held
 	changed  map[string]bool     // files read this run (their rows are all written back)
@@ -135,13 +148,18 @@ func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started ti
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
 		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
 	s.res.Sync = s.info
+	s.res.decided = s.decisions()
 	return s
 }
 
 // RulesHash identifies a set of rules: when it changes between runs, every
 // row is cleaned again.
 func RulesHash(r *rules.Rules) (string, error) {
-	b, err := yaml.Marshal(r)
+	// learn_pattern changes no row: what it changes, the patterns a run
+	// applies, is hashed with them (patternsHash).
+	rc := *r
+	rc.Match.LearnPattern = 0
+	b, err := yaml.Marshal(&rc)
 	if err != nil {
 		return "", fmt.Errorf("hash rules: %w", err)
 	}
@@ -207,7 +225,13 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	forgotten, err := ForgottenPatterns(ctx, store)
+	if err != nil {
+		return nil, err
+	}
 	s := newSyncRun(cfg, store, snap, time.Now())
+	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
+	s.patterns = appliedPatterns(s.info.Learned)
 	s.info.First, s.info.Republished, s.info.Carried, s.since = snap.Last == nil, republished, unpublished, since
 	if err := s.plan(ctx, hash); err != nil {
 		return nil, err
@@ -265,6 +289,7 @@ func Sync(ctx context.Context, cfg Config) (*Result, error) {
 		st.Abort()
 		return nil, fmt.Errorf("%w (the state is saved: the next run with --state %s publishes this run's outputs)", err, cfg.State)
 	}
+	s.res.Previous = st.Previous
 	if err := failpoint("published"); err != nil {
 		return nil, err
 	}
@@ -437,6 +462,15 @@ func (s *syncRun) gather(ctx context.Context) error {
 
 	if !s.full && s.grown() {
 		s.full, s.info.Regrown = true, true
+	}
+	if !s.full {
+		applied, err := s.store.Setting(ctx, settingAppliedPatterns)
+		if err != nil {
+			return err
+		}
+		if string(applied) != patternsKey(s.patterns) {
+			s.full, s.info.PatternsChanged = true, true
+		}
 	}
 
 	// Rows of retired files: their customers are decided again.
@@ -651,6 +685,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 		existing[len(fresh)+i] = row.CustomerID
 	}
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Patterns = s.patterns
 	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
 	opt.PriorNumbers = s.priorNumbers()
 	m, err := match.Match(ctx, recs, opt)
@@ -750,6 +785,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	}
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Patterns = s.patterns
 	if !s.full {
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
@@ -762,6 +798,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 		return nil, fmt.Errorf("match: %w", err)
 	}
 	s.res.Match, s.res.Matched = m, usable
+	for i := range s.info.Learned {
+		s.info.Learned[i].Applied = m.Stats.ByPattern[s.info.Learned[i].Pattern]
+	}
 	// Resolve in the order of the batch ids (buildCustomers sorts by
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
@@ -961,6 +1000,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		ch.Settings = map[string][]byte{}
 	}
 	ch.Settings[settingNumbers] = b
+	ch.Settings[settingAppliedPatterns] = []byte(patternsKey(s.patterns))
 	if b, err = json.Marshal(s.explicit); err != nil {
 		return ch, err
 	}

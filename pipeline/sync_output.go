@@ -269,7 +269,8 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		if err := json.Unmarshal(p.Evidence, &ev); err != nil {
 			return fmt.Errorf("read the evidence of a stored pair: %w", err)
 		}
-		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev}
+		company := recs[a].Norm.Kind == record.Company || recs[b].Norm.Kind == record.Company
+		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
 		switch {
 		case p.Kind == state.PairLink && ca == cb:
 			out.Links = append(out.Links, mp)

@@ -140,7 +140,14 @@ func sameFile(t *testing.T, a, b string) {
 		t.Fatal(err)
 	}
 	if string(x) != string(y) {
-		t.Errorf("%s and %s differ", a, b)
+		xl, yl := strings.Split(string(x), "\n"), strings.Split(string(y), "\n")
+		for i := range min(len(xl), len(yl)) {
+			if xl[i] != yl[i] {
+				t.Errorf("%s and %s differ on line %d:\n%s\n%s", a, b, i+1, xl[i], yl[i])
+				return
+			}
+		}
+		t.Errorf("%s and %s differ: %d and %d lines", a, b, len(xl), len(yl))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/report"
@@ -28,6 +29,7 @@ func Write(ctx context.Context, cfg Config, res *Result) error {
 		st.Abort()
 		return err
 	}
+	res.Previous = st.Previous
 	return nil
 }
 
@@ -35,7 +37,9 @@ func Write(ctx context.Context, cfg Config, res *Result) error {
 // it, ready to publish. The writers stop once ctx is done or one of them
 // fails; the staging folder is then removed.
 func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) {
-	st, err := sink.Stage(cfg.Out)
+	st, err := sink.Stage(cfg.Out, func(a, b, verdict string) bool {
+		return res.decided[state.PairKey(a, b)] == verdict
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +48,8 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 	if res.Sync != nil && cfg.ChangesOnly {
 		customers, rows = changedOnly(res)
 	}
+	review := res.ReviewPairs()
+	ropt := sink.ReviewOptions{Lang: cfg.Lang, NoMask: cfg.NoMask}
 	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(cfg.Workers, 1))
@@ -56,9 +62,9 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			rep := report.Build(report.Input{Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
+			rep := report.Build(report.Input{Learned: learnedForReport(res), Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
 				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
-				Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
+				Review: review, Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
 				return err
 			}
@@ -72,8 +78,8 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 		func(dir string) error { return sink.WriteContacts(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteContactsXLSX(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) },
-		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, res.Match.Review) },
-		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, res.Match.Review) },
+		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) },
+		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) },
 		func(dir string) error { return sink.WriteRejects(ctx, dir, rows, cfg.Lang) },
 		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows, cfg.Lang) },
 		func(dir string) error { return sink.WriteIssues(ctx, dir, rows, cfg.Lang) },
@@ -111,6 +117,16 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 		return nil, fmt.Errorf("write output: %w", err)
 	}
 	return st, nil
+}
+
+// ReviewPairs are the doubtful pairs a person decides: one per pair of
+// customers (match.ByCustomer), highest score first. Every pair of rows
+// stays in Match.Review (and, with a state, in the state).
+func (res *Result) ReviewPairs() []match.Pair {
+	if res.Match == nil {
+		return nil
+	}
+	return match.ByCustomer(res.Match.Review, func(i int) string { return res.Matched[i].CustomerID })
 }
 
 // changedOnly picks the customers new or updated in an incremental run and
@@ -173,4 +189,17 @@ func changeLines(si *SyncInfo, changesOnly bool) []sink.Change {
 
 func contactLine(x state.ContactChange) sink.Change {
 	return sink.Change{ID: x.Customer, ContactID: x.ID, Change: x.Change, MergedInto: x.MergedInto}
+}
+
+// learnedForReport are the learned patterns of an incremental run, as the
+// report shows them.
+func learnedForReport(res *Result) []report.Learned {
+	if res.Sync == nil {
+		return nil
+	}
+	var out []report.Learned
+	for _, l := range res.Sync.Learned {
+		out = append(out, report.Learned{Pattern: l.Pattern, Merge: l.Merge, Keep: l.Keep, Verdict: l.Verdict, Forgotten: l.Forgotten, Applied: l.Applied})
+	}
+	return out
 }

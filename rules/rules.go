@@ -133,6 +133,10 @@ type MatchRules struct {
 	MergeThreshold  float64 `yaml:"merge_threshold"`
 	ReviewThreshold float64 `yaml:"review_threshold"`
 	MaxBlock        int     `yaml:"max_block"`
+	// LearnPattern is how many decisions (review apply, with a state), all
+	// the same way, an evidence pattern needs before later runs apply that
+	// verdict to its pairs by themselves; 0 never applies one.
+	LearnPattern int `yaml:"learn_pattern,omitempty"`
 }
 
 // Survivorship decides how golden-record fields are chosen.
@@ -269,6 +273,9 @@ func (r *Rules) validate(doc *yaml.Node) error {
 	}
 	if r.Match.MaxBlock < 2 {
 		return fail("must be at least 2", "match", "max_block")
+	}
+	if r.Match.LearnPattern < 0 {
+		return fail(fmt.Sprintf("%d: must be 0 (never) or a number of decisions", r.Match.LearnPattern), "match", "learn_pattern")
 	}
 	if r.Survivorship.Default != "" && !contains(strategies, r.Survivorship.Default) {
 		return fail(fmt.Sprintf("unknown strategy %q (known: %s)", r.Survivorship.Default, strings.Join(strategies, ", ")), "survivorship", "default")

@@ -49,7 +49,7 @@ func TestLoadLayersAndValidates(t *testing.T) {
 		{name: "unknown top-level key", yaml: "colums:\n  name: [x]\n", wantErr: "line 1: unknown key colums (did you mean columns?)"},
 		{name: "misspelt key", yaml: "match:\n  merge_treshold: 9\n", wantErr: "line 2: unknown key match.merge_treshold (did you mean match.merge_threshold?)"},
 		{name: "key in the wrong case", yaml: "Match:\n  merge_threshold: 9\n", wantErr: "line 1: unknown key Match (did you mean match?)"},
-		{name: "a key far from any", yaml: "match:\n  speed: 9\n", wantErr: "line 2: unknown key match.speed (known here: max_block, merge_threshold, review_threshold)"},
+		{name: "a key far from any", yaml: "match:\n  speed: 9\n", wantErr: "line 2: unknown key match.speed (known here: learn_pattern, max_block, merge_threshold, review_threshold)"},
 		{name: "not a number", yaml: "match:\n  merge_threshold: high\n", wantErr: `line 2: match.merge_threshold must be a number, not "high"`},
 		{name: "not true or false", yaml: "sensitive:\n  keep: maybe\n", wantErr: `line 2: sensitive.keep must be true or false, not "maybe"`},
 		{name: "a list where a section goes", yaml: "phone: [CN]\n", wantErr: "line 1: phone must be a section of keys"},

@@ -58,6 +58,8 @@ Usage:
                                     store the decisions filled in a review.csv/review.xlsx
   crmclean decide keep|merge --state FILE A B
                                     record that two customers or rows are different (keep) or the same (merge)
+  crmclean decide forget-pattern --state FILE CODE
+                                    stop applying an evidence pattern learned from decisions
   crmclean purge --state FILE       delete the customer data kept in a state file (keeps the audit log)
   crmclean init [FILE]              write the default rules file for editing (default crmclean-rules.yaml)
   crmclean version                  print the version
@@ -118,7 +120,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "review":
 		err = reviewCommand(ctx, args[1:], stdout, stderr)
 	case "decide":
-		err = decideCommand(ctx, args[1:], stdout, stderr)
+		if len(args) > 1 && args[1] == "forget-pattern" {
+			err = forgetPatternCommand(ctx, args[2:], stdout, stderr)
+		} else {
+			err = decideCommand(ctx, args[1:], stdout, stderr)
+		}
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "crmclean", version())
 	case "help", "-h", "--help":

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -121,14 +123,15 @@ Flags:
 // reviewOutcome is what review apply did with a review file.
 type reviewOutcome struct {
 	merges, keeps, undecided int
-	stale                    []string // messages naming the row
+	patterns                 []sink.PatternDecision // decided on the patterns sheet
+	stale                    []string               // messages naming the row
 	bad                      []*sink.ReviewRowError
 }
 
 // applyReview stores the decided rows of review whose fingerprints the
 // state knows; the others are stale.
 func applyReview(ctx context.Context, s *state.Store, name string, review *sink.Review) (*reviewOutcome, error) {
-	out := &reviewOutcome{undecided: review.Undecided, bad: review.Bad}
+	out := &reviewOutcome{undecided: review.Undecided, bad: review.Bad, patterns: review.Patterns}
 	source := "review file " + name
 	now := time.Now()
 	var ds []state.Decision
@@ -155,7 +158,7 @@ func applyReview(ctx context.Context, s *state.Store, name string, review *sink.
 		} else {
 			out.keeps++
 		}
-		ds = append(ds, state.Decision{A: d.A, B: d.B, Verdict: verdict, Source: source, At: now})
+		ds = append(ds, state.Decision{A: d.A, B: d.B, Verdict: verdict, Source: source, At: now, Pattern: d.Pattern})
 	}
 	if err := s.AddDecisions(ctx, ds); err != nil {
 		return nil, err
@@ -178,9 +181,69 @@ func (o *reviewOutcome) print(stdout, stderr io.Writer, name, statePath string) 
 		fmt.Fprintf(stdout, "; %s could not be applied (listed above)", rowCount(len(o.bad)))
 	}
 	fmt.Fprintln(stdout, ".")
+	if len(o.patterns) > 0 {
+		pairs := 0
+		for _, p := range o.patterns {
+			pairs += p.Pairs
+		}
+		fmt.Fprintf(stdout, "%s decided %s left open on the review sheet:\n", plural(len(o.patterns), "pattern", "patterns"), plural(pairs, "pair", "pairs"))
+		for _, p := range o.patterns {
+			fmt.Fprintf(stdout, "  %s %s: %s\n", p.Pattern, p.Verdict, plural(p.Pairs, "pair", "pairs"))
+		}
+	}
 	if o.merges+o.keeps > 0 {
 		fmt.Fprintf(stdout, "The decisions take effect in the next 'crmclean run --state %s'.\n", statePath)
 	}
+}
+
+// forgetPatternCommand stops a learned evidence pattern from being applied
+// by later runs.
+func forgetPatternCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("crmclean decide forget-pattern", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("state", "", "state `FILE` of the project (required; it must exist)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: crmclean decide forget-pattern --state FILE CODE
+
+Stop applying the evidence pattern CODE (as in review.csv's pattern column,
+e.g. "person·name=·mobile∅·address=") by itself. Once enough review
+decisions on a pattern all say the same (rules match.learn_pattern), runs
+with --state decide its pairs without asking; after forget-pattern its pairs
+go to review again from the next run on. The decisions made pair by pair
+stay.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	pos, done, err := parseArgs(fs, args)
+	if done {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("forget-pattern takes one pattern code, got %d arguments", len(pos))
+	}
+	code := pos[0]
+	if _, _, ok := match.ParsePattern(code); !ok {
+		return usagef("forget-pattern %q: not a pattern code; copy it from the pattern column of review.csv (e.g. person·name=·mobile∅·address=)", code)
+	}
+	if err := stateExists(*path); err != nil {
+		return err
+	}
+	s, err := openState(ctx, *path)
+	if err != nil {
+		return err
+	}
+	l, err := pipeline.ForgetPattern(ctx, s, code)
+	if cerr := s.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close state file %s: %w", *path, cerr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Forgot pattern %s (%d merge, %d keep decided pair by pair; those decisions stay).\n"+
+		"From the next 'crmclean run --state %s' on, its pairs go to review again.\n", code, l.Merge, l.Keep, *path)
+	return nil
 }
 
 // decideCommand records a decision on two customers or rows.
@@ -205,6 +268,9 @@ Examples:
   crmclean decide keep --state project.db C1A2B3C4D5E C9F8E7D6C5B
   crmclean decide keep --state project.db 客户台账.xlsx:华东:14 C1A2B3C4D5E
   crmclean decide merge --state project.db 呼叫中心.csv:8 C1A2B3C4D5E
+
+'crmclean decide forget-pattern --state FILE CODE' stops applying an evidence
+pattern learned from decisions (see its -h).
 
 Flags:
 `)
@@ -248,6 +314,14 @@ type side struct {
 }
 
 // rowCount is "1 row", "2 rows"…
+// plural renders n with the word for one or for several.
+func plural(n int, one, several string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, several)
+}
+
 func rowCount(n int) string {
 	if n == 1 {
 		return "1 row"

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -194,7 +195,7 @@ func TestReviewApply(t *testing.T) {
 	// the pair merged above.
 	recs := fixtureRecords()
 	pair := match.Pair{A: 1, B: 3, Score: 6.1}
-	if err := sink.WriteReviewXLSX(context.Background(), dir, recs, []match.Pair{pair}); err != nil {
+	if err := sink.WriteReviewXLSX(context.Background(), dir, recs, []match.Pair{pair}, sink.ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	xlsxPath := filepath.Join(dir, "review.xlsx")
@@ -202,7 +203,7 @@ func TestReviewApply(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col, _ := excelize.ColumnNumberToName(len(sink.ReviewColumns))
+	col, _ := excelize.ColumnNumberToName(slices.Index(sink.ReviewColumns, "decision") + 1)
 	if err := f.SetCellStr("review", col+"2", "Keep"); err != nil {
 		t.Fatal(err)
 	}

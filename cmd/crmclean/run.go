@@ -7,15 +7,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline"
 	"github.com/crmclean/crmclean/pipeline/ingest"
+	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/record"
+	preport "github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/sink"
 	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/rules"
@@ -118,6 +122,8 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	strict := fs.Bool("strict", false, "exit with code 3 when any row was rejected or any file could not be read")
 	statePath := fs.String("state", "", "state `FILE` (SQLite) for incremental runs: unchanged files are not read again, customer ids stay stable,\nreview decisions are honoured and changes.csv lists what changed; created (owner-only) when missing")
 	changesOnly := fs.Bool("changes-only", false, "with --state: clean.csv and contacts.csv hold only new and updated customers (for an upsert import)")
+	var decisionFiles fileList
+	fs.Var(&decisionFiles, "decisions", "a filled review `FILE` (review.csv or review.xlsx of an earlier run) whose decisions the run applies;\nrepeat for several (a later file wins on a pair decided in two); with --state they are stored in the state")
 	retireMissing := fs.Bool("retire-missing", false, "with --state: forget the rows of files in the state that were not given this run and retire\ncustomers left without rows (by default those rows stay and are reported)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean run [flags] INPUT...\n\nClean every sheet in INPUT (files, or folders read recursively) into --out.\n\nFlags:\n")
@@ -152,6 +158,19 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
 		Progress: newProgress(stderr, c.quiet), State: *statePath, ChangesOnly: *changesOnly, RetireMissing: *retireMissing}
+	if len(decisionFiles) > 0 {
+		if cfg.Decisions, err = readDecisionFiles(ctx, decisionFiles, *statePath, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	if cfg.State == "" {
+		// A batch run knows now which decisions it applies: refuse before
+		// the work rather than after it.
+		stored := func(a, b, verdict string) bool { return cfg.Decisions[state.PairKey(a, b)] == verdict }
+		if err := sink.CheckReplace(*out, stored); err != nil {
+			return usageError{err}
+		}
+	}
 	var res *pipeline.Result
 	if cfg.State != "" {
 		res, err = pipeline.Sync(ctx, cfg)
@@ -171,14 +190,98 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	printFileProblems(stderr, res)
 	printOutputNotes(stderr, res)
 	printSummary(stderr, res, s, *out)
+	if res.Previous != "" {
+		fmt.Fprintf(stderr, "Note: the review file of the folder replaced held decisions this run did not apply: it is kept as %s\n"+
+			"      (apply them with 'crmclean run --decisions %s …' or 'crmclean review apply')\n",
+			res.Previous, filepath.Join(res.Previous, "review.xlsx"))
+	}
 	if *strict && (s.rejected > 0 || s.unreadable > 0) {
 		return exitError{exitRejected}
 	}
 	return nil
 }
 
+// fileList is a flag given once per file.
+type fileList []string
+
+func (l *fileList) String() string { return strings.Join(*l, ", ") }
+
+func (l *fileList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
+}
+
+// readDecisionFiles reads filled review files for a run. Without a state
+// their decisions are returned for the batch run, a later file's verdict
+// replacing an earlier one's on the same pair; with one they are stored
+// in it, as review apply does, and the run takes them from there. A row
+// that cannot be applied stops the run before it starts: a decision is
+// never dropped silently.
+func readDecisionFiles(ctx context.Context, files []string, statePath string, stdout, stderr io.Writer) (map[[2]string]string, error) {
+	out := map[[2]string]string{}
+	var bad []*sink.ReviewRowError
+	var reviews []*sink.Review
+	for _, file := range files {
+		if _, err := os.Stat(file); err != nil {
+			return nil, usageError{fmt.Errorf("--decisions %s: %w", file, err)}
+		}
+		review, err := sink.ReadReview(file)
+		if errors.Is(err, sink.ErrNotReview) {
+			return nil, usageError{fmt.Errorf("--decisions: %w", err)}
+		}
+		if err != nil {
+			return nil, err
+		}
+		bad = append(bad, review.Bad...)
+		reviews = append(reviews, review)
+	}
+	if len(bad) > 0 {
+		for _, e := range bad {
+			fmt.Fprintf(stderr, "Error: %v\n", e)
+		}
+		return nil, usagef("%s of the --decisions files cannot be applied (listed above): fix them, or empty their decision cells", rowCount(len(bad)))
+	}
+	if statePath != "" {
+		if err := stateExists(statePath); err != nil {
+			return nil, usagef("--decisions with --state %s: the state file does not exist yet; run once without --decisions first, or without --state", statePath)
+		}
+		s, err := openState(ctx, statePath)
+		if err != nil {
+			return nil, err
+		}
+		for i, review := range reviews {
+			res, err := applyReview(ctx, s, filepath.Base(files[i]), review)
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
+			res.print(stderr, stderr, filepath.Base(files[i]), statePath)
+		}
+		if err := s.Close(); err != nil {
+			return nil, fmt.Errorf("close state file %s: %w", statePath, err)
+		}
+		return nil, nil
+	}
+	for i, review := range reviews {
+		byPattern := 0
+		for _, d := range review.Decided {
+			out[state.PairKey(d.A, d.B)] = d.Verdict
+			if d.ByPattern {
+				byPattern++
+			}
+		}
+		by := ""
+		if byPattern > 0 {
+			by = fmt.Sprintf(" (%d by %s on the patterns sheet)", byPattern, plural(len(review.Patterns), "pattern", "patterns"))
+		}
+		fmt.Fprintf(stderr, "Decisions from %s: %s decided%s, %s undecided\n", files[i], plural(len(review.Decided), "pair", "pairs"), by, rowCount(review.Undecided))
+	}
+	return out, nil
+}
+
 type summary struct {
 	rowsIn, kept, merged, rejected, skipped, unreadable, review, customers int
+	patterns                                                               int // evidence patterns among the review pairs
 	rowsLabel                                                              string
 	// On an incremental run, merged counts every row of the output merged
 	// into another row's customer (stored rows included: a decision or a
@@ -227,9 +330,13 @@ func summarize(res *pipeline.Result) summary {
 			s.unreadable++
 		}
 	}
-	if res.Match != nil {
-		s.review = len(res.Match.Review)
+	review := res.ReviewPairs()
+	s.review = len(review)
+	patterns := map[string]bool{}
+	for _, p := range review {
+		patterns[p.Pattern] = true
 	}
+	s.patterns = len(patterns)
 	return s
 }
 
@@ -305,7 +412,12 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	} else {
 		fmt.Fprintf(tw, "rows merged\t%d\t\n", s.merged)
 	}
-	fmt.Fprintf(tw, "review pairs\t%d\t(decide them in review.csv)\n", s.review)
+	if s.review > 0 {
+		fmt.Fprintf(tw, "review pairs\t%d\t(pairs of customers: about %s min at %d s a pair; %s, decided at once on review.xlsx's first sheet)\n",
+			s.review, strconv.FormatFloat(float64(s.review*preport.SecondsPerPair)/60, 'f', 1, 64), preport.SecondsPerPair, plural(s.patterns, "evidence pattern", "evidence patterns"))
+	} else {
+		fmt.Fprintf(tw, "review pairs\t0\t\n")
+	}
 	fmt.Fprintf(tw, "rows rejected\t%d\t(reasons in rejects.csv)\n", s.rejected)
 	fmt.Fprintf(tw, "unreadable files\t%d\t\n", s.unreadable)
 	fmt.Fprintf(tw, "time\t%s\t(%s reading, cleaning and matching; the rest writing)\n", time.Since(res.Started).Round(time.Millisecond), res.Duration.Round(time.Millisecond))
@@ -314,6 +426,42 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	}
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
+}
+
+// maxLearnedShown is how many learned patterns the summary lists.
+const maxLearnedShown = 5
+
+// printLearned says what the project's decisions taught: the patterns the
+// run decided by itself, and those on their way to it.
+func printLearned(w io.Writer, learned []pipeline.LearnedPattern) {
+	shown := 0
+	for _, l := range learned {
+		if shown == maxLearnedShown {
+			break
+		}
+		verdict := "merge"
+		if l.Keep > 0 {
+			verdict = "keep"
+		}
+		all := l.Merge == 0 || l.Keep == 0
+		var what string
+		switch {
+		case l.Verdict == match.DecisionMerge:
+			what = fmt.Sprintf("%d decided, all merge: merged by the run itself from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
+		case l.Verdict == match.DecisionKeep:
+			what = fmt.Sprintf("%d decided, all keep: not asked again and not linked from now on (%s this run)", l.Decided(), plural(l.Applied, "pair of rows", "pairs of rows"))
+		case l.Forgotten:
+			what = fmt.Sprintf("%d decided; forgotten (decide forget-pattern): never applied by itself", l.Decided())
+		case all && l.HardConflict && verdict == "merge":
+			what = fmt.Sprintf("%d decided, all merge; a hard conflict: never merged by pattern", l.Decided())
+		case all:
+			what = fmt.Sprintf("%d decided, all %s (rules match.learn_pattern decides when the run applies it)", l.Decided(), verdict)
+		default:
+			continue // decided both ways: the pattern does not tell
+		}
+		fmt.Fprintf(w, "learned pattern\t\t%s (%s): %s\n", l.Pattern, match.Label(l.Pattern, "en"), what)
+		shown++
+	}
 }
 
 // printSync adds what an incremental run did with the state.
@@ -325,11 +473,15 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 		fmt.Fprintf(w, "contacts changed\t%d\t(%d new, %d updated, %d merged, %d retired)\n",
 			k["new"]+k["updated"]+k["merged"]+k["retired"], k["new"], k["updated"], k["merged"], k["retired"])
 	}
+	printLearned(w, si.Learned)
 	fmt.Fprintf(w, "files from state\t%d\t(unchanged since the last run, not read again; %d read)\n", len(si.FilesReused), len(si.FilesRead))
-	if si.Regrown {
+	switch {
+	case si.Regrown:
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
+	case si.PatternsChanged && !si.RulesChanged:
+		fmt.Fprintf(w, "rows matched\tall\t(the learned patterns changed: every pair gets its pattern's verdict; no row cleaned again)\n")
 	}
-	if !si.First && !si.RulesChanged && !si.Regrown {
+	if !si.First && !si.RulesChanged && !si.Regrown && !si.PatternsChanged {
 		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
 	}
 	if si.RowsReused > 0 {

@@ -126,6 +126,21 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 		if !doubtful(o, s, opt) {
 			continue
 		}
+		if len(opt.Patterns) > 0 {
+			if code := patternOf(o.pat); opt.Patterns[code] != "" {
+				merge := opt.Patterns[code] == DecisionMerge
+				if !merge || !hardConflict(o.pat) {
+					if st.ByPattern == nil {
+						st.ByPattern = map[string]int{}
+					}
+					st.ByPattern[code]++
+					if merge {
+						links = append(links, link{a, b, s, o})
+					}
+					continue
+				}
+			}
+		}
 		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s)})
 		asked = append(asked, o)
 	}

@@ -121,6 +121,15 @@ type Options struct {
 	// (merge A–B, merge B–C, keep A–C), is ignored and counted in
 	// Stats.ConflictingDecisions.
 	Decisions map[[2]string]string
+	// Patterns are verdicts (DecisionMerge or DecisionKeep) learned for
+	// evidence patterns (Pair.Pattern codes): a pair that would go to
+	// review with one of them is decided by it instead, merge making it a
+	// merge link (checked with the cluster like any other) and keep
+	// linking it not at all (unlike a person's keep, other links may still
+	// join its records). A merge never applies to a pattern holding a hard
+	// conflict (HardConflict): such pairs still go to review. Counted in
+	// Stats.ByPattern.
+	Patterns map[string]string
 	// Existing, on an incremental run, gives per record (len(recs)
 	// entries, or none) the customer it belongs to from an earlier run, or
 	// "" for a new record; any other length is an ErrExisting.
@@ -206,6 +215,9 @@ type Pair struct {
 	// "person·name=·mobile∅·address=": pairs of one pattern deserve one
 	// answer. Empty for a pair decided by a person.
 	Pattern string
+	// Rows, on a pair standing for two customers (ByCustomer), counts the
+	// doubtful pairs of rows between them; 0 on a pair of rows.
+	Rows int
 }
 
 // Evidence is one field's contribution to a pair's score.
@@ -227,11 +239,14 @@ type Stats struct {
 	MergePairs     int            // pairs at or above the merge threshold and allowed
 	ReviewPairs    int
 	BlockedMerges  int // pairs above the merge threshold held back to review (name-only evidence or a hard conflict)
-	SplitClusters  int // union-find clusters split by the cluster check (or by keep decisions)
-	ClusterSizes   []SizeCount
-	Weights        []FieldWeight // the weights used, per kind, field and outcome
-	EM             []EMRun       // per kind: whether EM ran and how it ended
-	Timings        Timings
+	// ByPattern counts, per pattern of Options.Patterns, the pairs its
+	// verdict decided instead of a person.
+	ByPattern     map[string]int
+	SplitClusters int // union-find clusters split by the cluster check (or by keep decisions)
+	ClusterSizes  []SizeCount
+	Weights       []FieldWeight // the weights used, per kind, field and outcome
+	EM            []EMRun       // per kind: whether EM ran and how it ended
+	Timings       Timings
 	// DecidedMerges and DecidedKeeps count the decisions that applied: both
 	// rows present and, for a keep, not contradicted by merge decisions.
 	// Decided pairs are left out of MergePairs, ReviewPairs and

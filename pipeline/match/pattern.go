@@ -1,6 +1,10 @@
 package match
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
+)
 
 // A pair's evidence pattern is a short stable code of how its fields
 // compared, for grouping doubtful pairs that deserve one answer:
@@ -76,4 +80,86 @@ func ParsePattern(code string) (kind string, parts []PatternPart, ok bool) {
 		}
 	}
 	return items[0], parts, true
+}
+
+// Label renders a pattern code for a person, in lang ("zh", the default,
+// or "en"): "个人：名称一致 · 手机缺失 · 地址一致", "persons: name agrees ·
+// mobile missing · address agrees". A code that is no pattern comes back
+// as it is.
+func Label(code, lang string) string {
+	kind, parts, ok := ParsePattern(code)
+	if !ok {
+		return code
+	}
+	var b strings.Builder
+	b.WriteString(msg.Text(lang, "pattern.head", msg.Text(lang, msg.ID("pattern.kind."+kind))))
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(" · ")
+		}
+		b.WriteString(msg.Text(lang, "pattern.part", msg.Text(lang, msg.ID("evidence.field."+p.Field)), msg.Text(lang, msg.ID("pattern.outcome."+p.Outcome))))
+	}
+	return b.String()
+}
+
+// PatternOf rebuilds a pair's pattern code from its evidence (as a pair
+// stored by an earlier run holds it) and whether either record is a
+// company: the code the matching gave it, since evidence lists the fields
+// in pattern order and a field it leaves out is missing. A pair decided
+// by a person (evidence led by a "decision" item) has none: "".
+func PatternOf(ev []Evidence, company bool) string {
+	if len(ev) > 0 && ev[0].Field == "decision" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(kindNames[kPerson])
+	if company {
+		b.Reset()
+		b.WriteString(kindNames[kCompany])
+	}
+	outcomes := map[string]string{}
+	for _, e := range ev {
+		outcomes[e.Field] = e.Outcome
+	}
+	for _, pf := range patternFields {
+		o, ok := outcomes[fieldNames[pf.f]]
+		if !ok || PatternSymbols[o] == "" {
+			o = "missing"
+		}
+		if o == "missing" && !pf.always {
+			continue
+		}
+		b.WriteString("·")
+		b.WriteString(fieldNames[pf.f])
+		b.WriteString(PatternSymbols[o])
+	}
+	switch outcomes["branch"] {
+	case "fuzzy":
+		b.WriteString("·branch~")
+	case "disagree":
+		b.WriteString("·branch≠")
+	}
+	return b.String()
+}
+
+// HardConflict reports whether a pattern holds evidence that its pairs
+// are different customers whatever else they share (see hardConflict):
+// different USCCs, different branches, or persons whose names differ. A
+// decision on such a pattern never merges its pairs; each pair can still
+// be decided on its own.
+func HardConflict(code string) bool {
+	kind, parts, ok := ParsePattern(code)
+	if !ok {
+		return false
+	}
+	for _, p := range parts {
+		switch {
+		case p.Outcome != "disagree":
+		case p.Field == "uscc", p.Field == "branch":
+			return true
+		case p.Field == "name" && kind == kindNames[kPerson]:
+			return true
+		}
+	}
+	return false
 }

@@ -40,6 +40,7 @@ func Build(in Input) *Report {
 	r.Numbers = numbers(in, m)
 	r.Check = check(in, m)
 	r.Summary.ReviewPairs = r.Duplicates.ReviewPairs
+	r.Budget = budget(in)
 	r.Rejected = rejectedGroups(data, m)
 	r.Skipped = skippedGroups(in.Records, m)
 	r.Address = addressRates(data, in.Customers)

@@ -36,7 +36,8 @@ func duplicates(in Input, m masker) Duplicates {
 	d.Matched = true
 	d.CandidatePairs = mr.Stats.CandidatePairs
 	d.MergePairs = len(mr.Links)
-	d.ReviewPairs = len(mr.Review)
+	review := reviewPairs(in)
+	d.ReviewPairs = len(review)
 	d.BlockedMerges = mr.Stats.BlockedMerges
 	for _, b := range mr.Stats.CappedBlocks {
 		// The key itself is a value (a phone, a name): only its type and size are shown.
@@ -72,10 +73,6 @@ func duplicates(in Input, m masker) Duplicates {
 		d.Evidence = d.Evidence[:maxEvidence]
 	}
 
-	review := slices.Clone(mr.Review)
-	slices.SortStableFunc(review, func(a, b match.Pair) int {
-		return cmp.Or(-cmp.Compare(a.Score, b.Score), cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
-	})
 	for _, p := range review {
 		if len(d.ReviewSample) == maxReview {
 			break
@@ -124,4 +121,59 @@ func side(r *record.Record, m masker) PairSide {
 		s.Mobile = m.phone(mob[0])
 	}
 	return s
+}
+
+// reviewPairs are the pairs of customers to review: in.Review, or those
+// of in.Match.
+func reviewPairs(in Input) []match.Pair {
+	if in.Review != nil || in.Match == nil {
+		return in.Review
+	}
+	return match.ByCustomer(in.Match.Review, func(i int) string {
+		if i < 0 || i >= len(in.Matched) {
+			return ""
+		}
+		return in.Matched[i].CustomerID
+	})
+}
+
+// maxBudgetPatterns is how many patterns the review budget lists.
+const maxBudgetPatterns = 5
+
+// budget counts what the review list asks of a person.
+func budget(in Input) ReviewBudget {
+	b := ReviewBudget{SecondsPerPair: SecondsPerPair, Largest: []PatternCount{}, Learned: []Learned{}}
+	for _, l := range in.Learned {
+		l.Label = match.Label(l.Pattern, in.Lang)
+		b.Learned = append(b.Learned, l)
+	}
+	pairs := reviewPairs(in)
+	b.Pairs = len(pairs)
+	b.Minutes = round(float64(b.Pairs*SecondsPerPair)/60, 1)
+	count := map[string]int{}
+	for _, p := range pairs {
+		rows := max(p.Rows, 1)
+		b.RowPairs += rows
+		count[p.Pattern]++
+	}
+	var all []PatternCount
+	for code, n := range count {
+		all = append(all, PatternCount{Pattern: code, Label: match.Label(code, in.Lang), Pairs: n})
+	}
+	slices.SortFunc(all, func(x, y PatternCount) int {
+		return cmp.Or(-cmp.Compare(x.Pairs, y.Pairs), strings.Compare(x.Pattern, y.Pattern))
+	})
+	b.Patterns = len(all)
+	top := 0
+	for i, pc := range all {
+		if i == maxBudgetPatterns {
+			break
+		}
+		top += pc.Pairs
+		b.Largest = append(b.Largest, pc)
+	}
+	if b.Pairs > 0 {
+		b.Top5Share = round(float64(top)/float64(b.Pairs), 4)
+	}
+	return b
 }

@@ -289,6 +289,7 @@ func funcs(lang string) template.FuncMap {
 		"scoreClass": scoreClass,
 		"when":       func(iso string) string { return strings.Replace(iso, "T", " ", 1) },
 		"weight":     func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+		"minutes":    func(f float64) string { return strings.TrimSuffix(strconv.FormatFloat(f, 'f', 1, 64), ".0") },
 		"secs": func(f float64) string {
 			return trf(lang, "seconds", strconv.FormatFloat(f, 'f', 1, 64))
 		},

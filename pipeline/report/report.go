@@ -36,9 +36,15 @@ type Input struct {
 	Customers []*merge.Customer
 	Match     *match.Result    // may be nil
 	Matched   []*record.Record // rows Match's indices refer to
-	Rules     *rules.Rules
-	Lang      string // "zh" (default) or "en"
-	NoMask    bool
+	// Review are the pairs to review, one per pair of customers
+	// (match.ByCustomer); nil takes them from Match.
+	Review []match.Pair
+	// Learned are the evidence patterns a project's decisions taught (an
+	// incremental run), most decided first.
+	Learned []Learned
+	Rules   *rules.Rules
+	Lang    string // "zh" (default) or "en"
+	NoMask  bool
 }
 
 // Report is the report.json document. Field names are snake_case and
@@ -51,6 +57,7 @@ type Report struct {
 	Fields        []FieldStat   `json:"fields"`
 	Issues        []IssueGroup  `json:"issues"`
 	Duplicates    Duplicates    `json:"duplicates"`
+	Budget        ReviewBudget  `json:"review_budget"`
 	Numbers       Numbers       `json:"shared_numbers"`
 	Check         Check         `json:"check"`
 	Rejected      []ReasonGroup `json:"rejected"`
@@ -60,6 +67,45 @@ type Report struct {
 	Files         []FileStat    `json:"files"`
 	Unreadable    []Unreadable  `json:"unreadable"`
 	Settings      Settings      `json:"settings"`
+}
+
+// SecondsPerPair is what deciding one review pair takes a consultant, as
+// the review budget counts it.
+const SecondsPerPair = 20
+
+// ReviewBudget is what the review list asks of a person: its pairs of
+// customers, the time they take, and the evidence patterns that let the
+// consultant decide many at once (review.xlsx's first sheet).
+type ReviewBudget struct {
+	Pairs          int            `json:"pairs"`            // review.csv rows: one per pair of customers
+	RowPairs       int            `json:"row_pairs"`        // the doubtful pairs of rows they stand for
+	SecondsPerPair int            `json:"seconds_per_pair"` // SecondsPerPair
+	Minutes        float64        `json:"minutes"`          // pairs × seconds_per_pair, in minutes, 1 decimal
+	Patterns       int            `json:"patterns"`         // evidence patterns among the pairs
+	Top5Share      float64        `json:"top5_share"`       // share of the pairs in the five largest patterns
+	Largest        []PatternCount `json:"largest"`          // the five largest patterns, most pairs first, then by code
+	// Learned are what the project's decisions taught about patterns (runs
+	// with a state), most decided first: the verdicts the run applied by
+	// itself, and patterns decided all one way on their way to it.
+	Learned []Learned `json:"learned"`
+}
+
+// Learned is one evidence pattern as the project's decisions judge it.
+type Learned struct {
+	Pattern   string `json:"pattern"`
+	Label     string `json:"label"`
+	Merge     int    `json:"merge"`     // decisions saying merge
+	Keep      int    `json:"keep"`      // and keep
+	Verdict   string `json:"verdict"`   // merge or keep when the run applies it by itself; "" otherwise
+	Forgotten bool   `json:"forgotten"` // decide forget-pattern: never applied by itself
+	Applied   int    `json:"applied"`   // pairs the verdict decided in this run
+}
+
+// PatternCount is an evidence pattern with its review pairs.
+type PatternCount struct {
+	Pattern string `json:"pattern"` // stable code, as in review.csv's pattern column
+	Label   string `json:"label"`   // readable, in the report's language
+	Pairs   int    `json:"pairs"`
 }
 
 // Verdict answers "can we go live with this data?".

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/match"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/report.json from the current output")
@@ -306,5 +309,25 @@ func TestEmptyInput(t *testing.T) {
 	var buf bytes.Buffer
 	if err := RenderHTML(&buf, r, "en"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestReviewBudget(t *testing.T) {
+	var pairs []match.Pair
+	// Seven patterns holding 7, 6, … 1 pairs: 28 pairs, the five largest 25.
+	for i := range 7 {
+		for range 7 - i {
+			pairs = append(pairs, match.Pair{Pattern: fmt.Sprintf("person·name=·mobile∅·address%s", []string{"=", "≈", "~", "≠", "∅", "=·email=", "=·email≠"}[i]), Rows: 2})
+		}
+	}
+	b := budget(Input{Review: pairs, Lang: "en"})
+	if b.Pairs != 28 || b.RowPairs != 56 || b.Minutes != 9.3 || b.Patterns != 7 || b.Top5Share != 0.8929 {
+		t.Errorf("budget %+v, want 28 pairs (56 of rows), 9.3 minutes, 7 patterns, top 5 0.8929", b)
+	}
+	if len(b.Largest) != 5 || b.Largest[0].Pairs != 7 || b.Largest[0].Label != "persons: name agrees · mobile missing · address agrees" {
+		t.Errorf("largest %+v", b.Largest)
+	}
+	if e := budget(Input{}); e.Pairs != 0 || e.Largest == nil || e.Top5Share != 0 {
+		t.Errorf("empty budget %+v, want zeros and an empty list", e)
 	}
 }

@@ -122,11 +122,11 @@ func TestInjectionInert(t *testing.T) {
 		{"clean.csv", func() error { return WriteClean(context.Background(), dir, cs) }},
 		{"contacts.csv", func() error { return WriteContacts(context.Background(), dir, cs) }},
 		{"rejects.csv", func() error { return WriteRejects(context.Background(), dir, rejected, "en") }},
-		{"review.csv", func() error { return WriteReview(context.Background(), dir, recs, pairs) }},
+		{"review.csv", func() error { return WriteReview(context.Background(), dir, recs, pairs, ReviewOptions{}) }},
 		{"clean.xlsx", func() error { return WriteCleanXLSX(context.Background(), dir, cs) }},
 		{"contacts.xlsx", func() error { return WriteContactsXLSX(context.Background(), dir, cs) }},
 		{"rejects.xlsx", func() error { return WriteRejectsXLSX(context.Background(), dir, rejected, "en") }},
-		{"review.xlsx", func() error { return WriteReviewXLSX(context.Background(), dir, recs, pairs) }},
+		{"review.xlsx", func() error { return WriteReviewXLSX(context.Background(), dir, recs, pairs, ReviewOptions{}) }},
 	} {
 		if err := w.fn(); err != nil {
 			t.Fatalf("%s: %v", w.name, err)

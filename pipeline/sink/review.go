@@ -1,27 +1,43 @@
 package sink
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
-	"github.com/crmclean/crmclean/pipeline/source"
+	"github.com/crmclean/crmclean/pipeline/report"
 )
 
-// ReviewColumns are the columns of review.csv. The rows' fingerprints stand
-// just before decision, which stays last for the consultant: `crmclean
-// review apply` stores the decisions against them.
+// ReviewColumns are the columns of review.csv, one row per pair of
+// customers. What a person needs to decide comes first, so that decision
+// is on the first screen in Excel: the two customers, then the evidence
+// side by side. `crmclean review apply` finds its columns (pair_id,
+// fingerprint_a, fingerprint_b, decision, pattern) by header, so files of
+// earlier releases, whose decision column was last, are read too.
 var ReviewColumns = []string{"pair_id", "score",
-	"customer_id_a", "name_a", "contact_a", "mobile_a", "phones_a", "email_a", "address_a", "source_a",
-	"customer_id_b", "name_b", "contact_b", "mobile_b", "phones_b", "email_b", "address_b", "source_b",
-	"agreed", "disagreed", "evidence", "fingerprint_a", "fingerprint_b", "decision"}
+	"customer_id_a", "name_a", "customer_id_b", "name_b", "decision",
+	"pattern_label", "agreed", "disagreed", "missing",
+	"contact_a", "contact_b", "mobile_a", "mobile_b", "phones_a", "phones_b", "email_a", "email_b",
+	"address_a", "address_b", "source_a", "source_b", "row_pairs", "evidence", "pattern",
+	"fingerprint_a", "fingerprint_b"}
+
+// reviewPhoneColumns are the review columns holding phones: spreadsheet
+// safety leaves their E.164 values as they are.
+var reviewPhoneColumns = []string{"mobile_a", "phones_a", "mobile_b", "phones_b"}
+
+// ReviewOptions are how review files are written.
+type ReviewOptions struct {
+	Lang   string // language of what a person reads in the cells: "zh" (default) or "en"
+	NoMask bool   // show the patterns' examples unmasked
+}
 
 // PairID derives a review pair's id from the two rows' fingerprints, in
 // either order, so decisions survive re-runs and rule changes.
@@ -33,50 +49,164 @@ func PairID(a, b string) string {
 	return "P" + strings.ToUpper(hex.EncodeToString(sum[:])[:12])
 }
 
-// ReviewRow renders a doubtful pair as a review.csv row.
-func ReviewRow(recs []*record.Record, p match.Pair) []string {
+// ReviewRow renders a doubtful pair of customers (match.ByCustomer) as a
+// review.csv row.
+func ReviewRow(recs []*record.Record, p match.Pair, opt ReviewOptions) []string {
 	a, b := recs[p.A], recs[p.B]
-	var agreed, disagreed []string
-	for _, e := range p.Evidence {
-		switch {
-		case e.Weight > 0:
-			agreed = append(agreed, e.Field)
-		case e.Weight < 0:
-			disagreed = append(disagreed, e.Field)
-		}
+	sa, sb := reviewSide(a), reviewSide(b)
+	agreed, disagreed, missing := evidenceCells(p.Evidence, opt.Lang)
+	rows := p.Rows
+	if rows == 0 {
+		rows = 1
 	}
-	side := func(r *record.Record) []string {
-		n := &r.Norm
-		var phones []string
-		for _, p := range n.Phones {
-			phones = append(phones, p.Key())
-		}
-		mobile := ""
-		if m := n.Mobiles(); len(m) > 0 {
-			mobile = m[0]
-		}
-		email := ""
-		if len(n.Emails) > 0 {
-			email = n.Emails[0]
-		}
-		return []string{r.CustomerID, n.Name, n.Contact, mobile, strings.Join(phones, "|"), email,
-			n.Province + n.City + n.District + n.Address, r.Prov.String()}
-	}
-	row := []string{PairID(a.Fingerprint, b.Fingerprint), fmt.Sprintf("%.1f", p.Score)}
-	row = append(row, side(a)...)
-	row = append(row, side(b)...)
-	return append(row, strings.Join(agreed, ", "), strings.Join(disagreed, ", "), Evidence(p), a.Fingerprint, b.Fingerprint, "")
+	return []string{PairID(a.Fingerprint, b.Fingerprint), strconv.FormatFloat(p.Score, 'f', 1, 64),
+		a.CustomerID, sa.name, b.CustomerID, sb.name, "",
+		match.Label(p.Pattern, opt.Lang), agreed, disagreed, missing,
+		sa.contact, sb.contact, sa.mobile, sb.mobile, sa.phones, sb.phones, sa.email, sb.email,
+		sa.address, sb.address, a.Prov.String(), b.Prov.String(), strconv.Itoa(rows), localEvidence(p, opt.Lang), p.Pattern,
+		a.Fingerprint, b.Fingerprint}
 }
 
-// WriteReview writes review.csv: the doubtful pairs with their evidence and
-// an empty decision column (merge / keep, also 合并 / 不合并).
-func WriteReview(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair) error {
-	w, err := CreateCSV(ctx, filepath.Join(dir, "review.csv"), ReviewColumns, "mobile_a", "phones_a", "mobile_b", "phones_b")
+// reviewSideCells are one row's cells in a review row.
+type reviewSideCells struct {
+	name, contact, mobile, phones, email, address string
+}
+
+func reviewSide(r *record.Record) reviewSideCells {
+	n := &r.Norm
+	var phones []string
+	for _, p := range n.Phones {
+		phones = append(phones, p.Key())
+	}
+	s := reviewSideCells{name: n.Name, contact: n.Contact, phones: strings.Join(phones, "|"),
+		address: n.Province + n.City + n.District + n.Address}
+	if m := n.Mobiles(); len(m) > 0 {
+		s.mobile = m[0]
+	}
+	if len(n.Emails) > 0 {
+		s.email = n.Emails[0]
+	}
+	return s
+}
+
+// evidenceCells sorts a pair's evidence into the fields that agree (also
+// near or alike), disagree, or are missing on either side, each with its
+// weight when it weighs anything: "名称 +6.9；地址 +7.6".
+func evidenceCells(ev []match.Evidence, lang string) (agreed, disagreed, missing string) {
+	var ag, dis, mis []string
+	for _, e := range ev {
+		item := fieldWord(e.Field, lang)
+		if e.Outcome == "near" || e.Outcome == "fuzzy" {
+			item += alikeWord(e.Outcome, lang)
+		}
+		if e.Weight <= -0.05 || e.Weight >= 0.05 {
+			item += " " + string(appendWeight(nil, e.Weight))
+		}
+		switch e.Outcome {
+		case "agree", "near", "fuzzy":
+			ag = append(ag, item)
+		case "disagree":
+			dis = append(dis, item)
+		case "missing":
+			mis = append(mis, item)
+		}
+	}
+	sep := msg.Text(lang, "evidence.sep")
+	return strings.Join(ag, sep), strings.Join(dis, sep), strings.Join(mis, sep)
+}
+
+// fieldWord and outcomeWord are a field's and an outcome's names in lang
+// (the message catalogue's evidence.field.* and evidence.outcome.*); a
+// name the catalogue lacks comes back as it is.
+func fieldWord(field, lang string) string {
+	if id := msg.ID("evidence.field." + field); msg.Known(id) {
+		return msg.Text(lang, id)
+	}
+	return field
+}
+
+func outcomeWord(outcome, lang string) string {
+	if id := msg.ID("evidence.outcome." + outcome); msg.Known(id) {
+		return msg.Text(lang, id)
+	}
+	return outcome
+}
+
+// alikeWord is an outcome as evidenceCells adds it to an agreeing field:
+// "（相近）", " (near)".
+func alikeWord(outcome, lang string) string {
+	if lang == "en" {
+		return " (" + outcomeWord(outcome, lang) + ")"
+	}
+	return "（" + outcomeWord(outcome, lang) + "）"
+}
+
+// detailsZH translates the fixed phrases of evidence details (see
+// match's explainer); the values they quote stay as they are.
+var detailsZH = strings.NewReplacer(
+	" (the contact of both, with the number they share: no evidence the companies are one)", "（双方的联系人，且共用号码：不能证明是同一企业）",
+	" is shared by several customers: no evidence for different names", " 为多个客户共用：不能证明不同名称是同一客户",
+	" (same pinyin through a less common reading)", "（多音字读音相同）",
+	" (same surname, one is a title)", "（同姓，一方为称呼）",
+	" (romanized, same pinyin)", "（拼音拼写，读音相同）",
+	" (one starts with the other)", "（一方以另一方开头）",
+	" (one character differs)", "（仅一字不同）",
+	" (pinyin initials)", "（拼音首字母相同）",
+	" (one is a branch)", "（一方为分支机构）",
+	" (same pinyin ", "（拼音相同 ",
+	" (similar pinyin ", "（拼音相近 ",
+	" with a digit missing", " 少一位",
+	"same shared mobile ", "相同的共用手机 ",
+	"same shared number ", "相同的共用号码 ",
+	"same mobile ", "相同手机 ",
+	"same number ", "相同号码 ",
+	"same free-mail address ", "相同的个人邮箱 ",
+	"same company mailbox ", "相同的企业邮箱 ",
+	"same company domain ", "相同的企业邮箱域名 ",
+	", used by ", "，使用的名称数 ",
+	" names", "",
+	", detail similarity ", "，详细地址相似度 ",
+	" records)", " 条记录）",
+	"decided by a person", "人工决定",
+	" is ", " 即 ",
+	")", "）",
+	" (", "（",
+)
+
+// localEvidence renders a pair's evidence as "field outcome +w (detail)"
+// items in lang.
+func localEvidence(p match.Pair, lang string) string {
+	if lang == "en" {
+		return Evidence(p)
+	}
+	var b strings.Builder
+	for i, e := range p.Evidence {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		b.WriteString(fieldWord(e.Field, lang))
+		b.WriteString(outcomeWord(e.Outcome, lang))
+		b.WriteString(" ")
+		b.Write(appendWeight(nil, e.Weight))
+		if e.Detail != "" {
+			b.WriteString("（")
+			b.WriteString(detailsZH.Replace(e.Detail))
+			b.WriteString("）")
+		}
+	}
+	return b.String()
+}
+
+// WriteReview writes review.csv: the doubtful pairs of customers
+// (match.ByCustomer: highest score first) with their evidence and an
+// empty decision column (merge / keep, also 合并 / 不合并).
+func WriteReview(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair, opt ReviewOptions) error {
+	w, err := CreateCSV(ctx, filepath.Join(dir, "review.csv"), ReviewColumns, reviewPhoneColumns...)
 	if err != nil {
 		return err
 	}
 	for _, p := range pairs {
-		if err := w.Write(ReviewRow(recs, p)); err != nil {
+		if err := w.Write(ReviewRow(recs, p, opt)); err != nil {
 			w.Close()
 			return err
 		}
@@ -84,235 +214,64 @@ func WriteReview(ctx context.Context, dir string, recs []*record.Record, pairs [
 	return w.Close()
 }
 
-// Errors of a review file handed back, for errors.Is.
-var (
-	// ErrNotReview: the file lacks the columns review apply needs.
-	ErrNotReview = errors.New("not a crmclean review file")
-	// ErrPairEdited: pair_id is not the id of the row's two fingerprints.
-	ErrPairEdited = errors.New("pair_id does not match fingerprint_a and fingerprint_b")
-	// ErrDecision: the decision cell holds none of DecisionValues.
-	ErrDecision = errors.New("unknown decision")
-	// ErrDecisionConflict: two rows decide the same pair differently.
-	ErrDecisionConflict = errors.New("the same pair is decided differently on another row")
-)
+// PatternColumns are the columns of the patterns sheet of review.xlsx:
+// one row per evidence pattern of the review pairs, largest first. A
+// decision there applies to every pair of the pattern whose own decision
+// cell is empty (`crmclean review apply`).
+var PatternColumns = []string{"pattern_label", "pairs", "decision", "score_min", "score_max", "examples", "pattern"}
 
-// Verdicts a decision cell stands for, as ParseDecision returns them.
-const (
-	VerdictMerge = "merge"
-	VerdictKeep  = "keep"
-)
+// maxPatternExamples is how many pairs the patterns sheet shows per pattern.
+const maxPatternExamples = 3
 
-// ParseDecision reads a decision cell: merge or 合并 (VerdictMerge), keep or
-// 不合并 (VerdictKeep), with surrounding spaces and the case of merge/keep
-// ignored. An empty cell is undecided: "" and no error.
-func ParseDecision(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "":
-		return "", nil
-	case strings.EqualFold(s, "merge") || s == "合并":
-		return VerdictMerge, nil
-	case strings.EqualFold(s, "keep") || s == "不合并":
-		return VerdictKeep, nil
-	}
-	return "", fmt.Errorf("%w %q: use merge, keep, 合并 or 不合并 (or leave it empty)", ErrDecision, s)
+// PatternSummary is one evidence pattern among the review pairs.
+type PatternSummary struct {
+	Pattern            string
+	Pairs              int
+	ScoreMin, ScoreMax float64
+	Examples           []match.Pair // the first maxPatternExamples pairs, highest score first
 }
 
-// ReviewDecision is a decided row of a review file handed back.
-type ReviewDecision struct {
-	Sheet   string // "" for CSV
-	Row     int    // as Excel shows it
-	PairID  string
-	A, B    string // the rows' fingerprints as in the file
-	Verdict string // VerdictMerge or VerdictKeep
-}
-
-// Place names the row for messages: file, sheet and row.
-func (d ReviewDecision) Place(file string) string {
-	return record.Provenance{File: file, Sheet: d.Sheet, Row: d.Row}.String()
-}
-
-// ReviewRowError is a decided row of a review file that cannot be applied.
-type ReviewRowError struct {
-	File   string
-	Sheet  string
-	Row    int
-	PairID string
-	Err    error
-}
-
-func (e *ReviewRowError) Error() string {
-	at := record.Provenance{File: e.File, Sheet: e.Sheet, Row: e.Row}.String()
-	if e.PairID != "" {
-		at += fmt.Sprintf(" (pair %s)", e.PairID)
-	}
-	return at + ": " + e.Err.Error()
-}
-
-func (e *ReviewRowError) Unwrap() error { return e.Err }
-
-// Review is what ReadReview found in a review file.
-type Review struct {
-	Decided   []ReviewDecision  // rows with a valid decision, in file order, one per pair
-	Undecided int               // rows whose decision cell is empty
-	Bad       []*ReviewRowError // decided rows that cannot be applied, in file order
-}
-
-// reviewKeys are the columns ReadReview needs.
-var reviewKeys = []string{"pair_id", "fingerprint_a", "fingerprint_b", "decision"}
-
-// headerSearchRows is how far down a sheet ReadReview looks for the header
-// row, in case someone added a title above it.
-const headerSearchRows = 10
-
-// ReadReview reads a review.csv or review.xlsx handed back by the
-// consultant. It finds the columns by header name, so columns may be moved,
-// added or hidden; CSV may be UTF-8 with or without BOM, or GB18030 when
-// Excel saved it again. Every sheet with a pair_id header is read (a long
-// review.xlsx continues on review_2, …). A decided row whose pair_id does not
-// match its fingerprints, or whose decision is unknown, is reported in Bad
-// and left out; the other rows are still read. The error is for a file that
-// cannot be read or is no review file (ErrNotReview).
-func ReadReview(path string) (*Review, error) {
-	f, err := source.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("read review file: %w", err)
-	}
-	defer f.Close()
-	rd := reviewReader{file: filepath.Base(path), seen: map[string]int{}, out: &Review{}}
-	found := false
-	for _, sh := range f.Sheets {
-		ok, err := rd.sheet(sh)
-		if err != nil {
-			return nil, fmt.Errorf("read review file: %w", err)
+// SummarizePatterns groups review pairs (highest score first) by pattern:
+// most pairs first, then by code.
+func SummarizePatterns(pairs []match.Pair) []PatternSummary {
+	at := map[string]int{}
+	var out []PatternSummary
+	for _, p := range pairs {
+		i, ok := at[p.Pattern]
+		if !ok {
+			i = len(out)
+			at[p.Pattern] = i
+			out = append(out, PatternSummary{Pattern: p.Pattern, ScoreMin: p.Score, ScoreMax: p.Score})
 		}
-		found = found || ok
-	}
-	if !found {
-		return nil, fmt.Errorf("%s: %w: no sheet has the columns %s; give the review.csv or review.xlsx of a crmclean run (files written before fingerprint_a/fingerprint_b existed cannot be applied: run again to get a new one)",
-			rd.file, ErrNotReview, strings.Join(reviewKeys, ", "))
-	}
-	rd.dropConflicts()
-	return rd.out, nil
-}
-
-// reviewReader gathers the decisions of one review file.
-type reviewReader struct {
-	file      string
-	seen      map[string]int // pair id → index in out.Decided
-	conflicts map[string]bool
-	sheets    []string // in file order
-	out       *Review
-}
-
-// sheet reads one sheet, reporting whether it had the review header.
-func (rd *reviewReader) sheet(sh source.Sheet) (bool, error) {
-	rd.sheets = append(rd.sheets, sh.Name)
-	var col map[string]int
-	for row, err := range sh.Rows {
-		if err != nil {
-			return false, err
-		}
-		if col == nil {
-			if col = reviewHeader(row); col == nil && row.Num >= headerSearchRows {
-				return false, nil
-			}
-			continue
-		}
-		rd.row(sh.Name, row, col)
-	}
-	return col != nil, nil
-}
-
-// reviewHeader maps the needed columns of a header row, or returns nil when
-// row is not the header.
-func reviewHeader(row source.Row) map[string]int {
-	col := map[string]int{}
-	for i, c := range row.Cells {
-		h := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(c.Text, "\ufeff")))
-		if _, dup := col[h]; !dup && slices.Contains(reviewKeys, h) {
-			col[h] = i
+		s := &out[i]
+		s.Pairs++
+		s.ScoreMin, s.ScoreMax = min(s.ScoreMin, p.Score), max(s.ScoreMax, p.Score)
+		if len(s.Examples) < maxPatternExamples {
+			s.Examples = append(s.Examples, p)
 		}
 	}
-	if len(col) != len(reviewKeys) {
-		return nil
-	}
-	return col
-}
-
-// row reads one data row.
-func (rd *reviewReader) row(sheet string, row source.Row, col map[string]int) {
-	cell := func(name string) string {
-		if i := col[name]; i < len(row.Cells) {
-			return strings.TrimSpace(row.Cells[i].Text)
-		}
-		return ""
-	}
-	if row.Blank() {
-		return
-	}
-	d := ReviewDecision{Sheet: sheet, Row: row.Num, PairID: cell("pair_id"), A: cell("fingerprint_a"), B: cell("fingerprint_b")}
-	bad := func(err error) {
-		rd.out.Bad = append(rd.out.Bad, &ReviewRowError{File: rd.file, Sheet: sheet, Row: row.Num, PairID: d.PairID, Err: err})
-	}
-	verdict, err := ParseDecision(cell("decision"))
-	switch {
-	case err != nil:
-		bad(err)
-		return
-	case verdict == "":
-		rd.out.Undecided++
-		return
-	case d.A == "" || d.B == "":
-		bad(fmt.Errorf("%w: a fingerprint cell is empty; copy the row back from the review file as crmclean wrote it", ErrPairEdited))
-		return
-	case d.A == d.B || PairID(d.A, d.B) != d.PairID:
-		bad(fmt.Errorf("%w (they give %s): the row was edited, or the cells changed when the file was saved; copy the row back from the review file as crmclean wrote it",
-			ErrPairEdited, PairID(d.A, d.B)))
-		return
-	}
-	d.Verdict = verdict
-	if rd.conflicts[d.PairID] {
-		bad(ErrDecisionConflict)
-		return
-	}
-	if i, dup := rd.seen[d.PairID]; dup {
-		first := rd.out.Decided[i]
-		if first.Verdict != verdict {
-			if rd.conflicts == nil {
-				rd.conflicts = map[string]bool{}
-			}
-			rd.conflicts[d.PairID] = true
-			bad(fmt.Errorf("%w (%s says %s, this row %s): decide it once", ErrDecisionConflict, first.Place(rd.file), first.Verdict, verdict))
-		}
-		return
-	}
-	rd.seen[d.PairID] = len(rd.out.Decided)
-	rd.out.Decided = append(rd.out.Decided, d)
-}
-
-// dropConflicts moves the first row of each conflicting pair from Decided
-// to Bad: neither verdict is applied.
-func (rd *reviewReader) dropConflicts() {
-	if len(rd.conflicts) == 0 {
-		return
-	}
-	kept := rd.out.Decided[:0]
-	var bad []*ReviewRowError
-	for _, d := range rd.out.Decided {
-		if rd.conflicts[d.PairID] {
-			bad = append(bad, &ReviewRowError{File: rd.file, Sheet: d.Sheet, Row: d.Row, PairID: d.PairID,
-				Err: fmt.Errorf("%w: decide it once", ErrDecisionConflict)})
-			continue
-		}
-		kept = append(kept, d)
-	}
-	rd.out.Decided = kept
-	rd.out.Bad = append(rd.out.Bad, bad...)
-	slices.SortStableFunc(rd.out.Bad, func(a, b *ReviewRowError) int {
-		if a.Sheet != b.Sheet {
-			return slices.Index(rd.sheets, a.Sheet) - slices.Index(rd.sheets, b.Sheet)
-		}
-		return a.Row - b.Row
+	slices.SortStableFunc(out, func(a, b PatternSummary) int {
+		return cmp.Or(-cmp.Compare(a.Pairs, b.Pairs), strings.Compare(a.Pattern, b.Pattern))
 	})
+	return out
+}
+
+// patternRow renders a pattern for the patterns sheet; person names and
+// phones in its examples are masked unless opt.NoMask.
+func patternRow(recs []*record.Record, s PatternSummary, opt ReviewOptions) []string {
+	var ex []string
+	name := func(r *record.Record) string {
+		n := r.Norm.Name
+		if r.Norm.Kind != record.Company && !opt.NoMask {
+			n = report.MaskName(n)
+		}
+		return n
+	}
+	for _, p := range s.Examples {
+		a, b := recs[p.A], recs[p.B]
+		ex = append(ex, name(a)+" ~ "+name(b)+" ("+strconv.FormatFloat(p.Score, 'f', 1, 64)+")")
+	}
+	sep := msg.Text(opt.Lang, "evidence.sep")
+	return []string{match.Label(s.Pattern, opt.Lang), strconv.Itoa(s.Pairs), "",
+		strconv.FormatFloat(s.ScoreMin, 'f', 1, 64), strconv.FormatFloat(s.ScoreMax, 'f', 1, 64), strings.Join(ex, sep), s.Pattern}
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // Invented fingerprints, shaped like the real ones (20 hex digits).
@@ -271,15 +274,16 @@ func TestReadReviewXLSX(t *testing.T) {
 	maxSheetRows = 2
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0])); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0]), ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.xlsx")
 	f := openXLSX(t, path)
-	if err := f.SetCellStr("review", "X2", "合并"); err != nil {
+	decision := cellName(columnIndex(ReviewColumns, "decision")+1, 2)
+	if err := f.SetCellStr("review", decision, "合并"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.SetCellStr("review_2", "X2", "合并"); err != nil {
+	if err := f.SetCellStr("review_2", decision, "合并"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Save(); err != nil {
@@ -294,7 +298,7 @@ func TestReadReviewXLSX(t *testing.T) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 
-	if err := f.SetCellStr("review_2", "X2", "keep"); err != nil {
+	if err := f.SetCellStr("review_2", decision, "keep"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Save(); err != nil {
@@ -317,7 +321,7 @@ func TestReadReviewXLSX(t *testing.T) {
 func TestReviewRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReview(context.Background(), dir, recs, pairs); err != nil {
+	if err := WriteReview(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.csv")
@@ -332,9 +336,16 @@ func TestReviewRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data = bytes.Replace(data, []byte(",fa,fb,\r\n"), []byte(",fa,fb,不合并\r\n"), 1)
-	data = bytes.Replace(data, []byte(",fa,fb,\n"), []byte(",fa,fb,不合并\n"), 1)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows[1][columnIndex(ReviewColumns, "decision")] = "不合并"
+	var buf bytes.Buffer
+	if err := csv.NewWriter(&buf).WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r, err = ReadReview(path)
@@ -397,4 +408,110 @@ func BenchmarkReadReview(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestReadReviewPatterns decides patterns on the first sheet of a
+// review.xlsx: a pattern's decision applies to its pairs left open, a
+// pair's own decision wins, and a merge never applies to a pattern holding
+// a hard conflict.
+func TestReadReviewPatterns(t *testing.T) {
+	const (
+		alike = "company·name~·mobile=·address∅"
+		hard  = "company·name=·mobile∅·address=·uscc≠"
+		other = "company·name≈·mobile∅·address="
+	)
+	var recs []*record.Record
+	for i, fp := range []string{"fa", "fb", "fc", "fd", "fe"} {
+		recs = append(recs, &record.Record{Fingerprint: fp, CustomerID: fmt.Sprintf("C%d", i),
+			Prov: record.Provenance{File: "a.xlsx", Sheet: "客户", Row: i + 2}, Norm: record.Normalized{Name: fmt.Sprintf("华信%d", i), Kind: record.Company}})
+	}
+	pairs := []match.Pair{
+		{A: 0, B: 1, Score: 9, Pattern: alike},
+		{A: 2, B: 3, Score: 8, Pattern: alike},
+		{A: 0, B: 2, Score: 7, Pattern: hard},
+		{A: 1, B: 4, Score: 6, Pattern: other},
+	}
+	dir := t.TempDir()
+	if err := WriteReviewXLSX(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "review.xlsx")
+	f := openXLSX(t, path)
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{"patterns", "review"}) {
+		t.Fatalf("sheets %q, want the patterns first", got)
+	}
+	rows := sheetRows(t, f)["patterns"]
+	code, decision, count := columnIndex(PatternColumns, "pattern"), columnIndex(PatternColumns, "decision"), columnIndex(PatternColumns, "pairs")
+	set := func(sheet string, row, col int, v string) {
+		t.Helper()
+		if err := f.SetCellStr(sheet, cellName(col+1, row), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var codes []string
+	for i, row := range rows[2:] {
+		row = padded(row, len(PatternColumns))
+		codes = append(codes, row[code]+"="+row[count])
+		switch row[code] {
+		case alike:
+			set("patterns", i+3, decision, "合并")
+		case hard:
+			set("patterns", i+3, decision, "merge")
+		}
+	}
+	if want := []string{alike + "=2", hard + "=1", other + "=1"}; !reflect.DeepEqual(codes, want) {
+		t.Errorf("patterns sheet lists %q, want %q (most pairs first)", codes, want)
+	}
+	set("review", 3, columnIndex(ReviewColumns, "decision"), "keep") // the second pair, by its own decision
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ReadReview(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, d := range r.Decided {
+		got = append(got, fmt.Sprintf("%s-%s:%s:%v", d.A, d.B, d.Verdict, d.ByPattern))
+	}
+	if want := []string{"fc-fd:keep:false", "fa-fb:merge:true"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("decided %q, want %q", got, want)
+	}
+	if r.Undecided != 2 {
+		t.Errorf("%d undecided, want the hard and the other pattern's pairs", r.Undecided)
+	}
+	if len(r.Patterns) != 1 || r.Patterns[0].Pattern != alike || r.Patterns[0].Pairs != 1 {
+		t.Errorf("patterns %+v, want %s deciding 1 pair", r.Patterns, alike)
+	}
+	if len(r.Bad) != 1 || !errors.Is(r.Bad[0], ErrHardPattern) || r.Bad[0].Sheet != "patterns" {
+		t.Errorf("bad %v, want the hard pattern's merge refused", r.Bad)
+	}
+}
+
+// TestEvidenceCells sorts evidence into agreed, disagreed and missing by
+// its outcome, never by the sign of its weight: a field empty on either
+// side is missing, whatever it weighs.
+func TestEvidenceCells(t *testing.T) {
+	ev := []match.Evidence{
+		{Field: "name", Outcome: "near", Weight: 6.9},
+		{Field: "contact", Outcome: "agree", Weight: 5.3},
+		{Field: "mobile", Outcome: "missing", Weight: 0.4},   // positive, yet no agreement
+		{Field: "email", Outcome: "missing", Weight: -0.3},   // negative, yet no disagreement
+		{Field: "landline", Outcome: "disagree", Weight: -2}, //
+		{Field: "address", Outcome: "fuzzy", Weight: 0.02},   // weighs nothing worth showing
+	}
+	for _, tc := range []struct {
+		lang                       string
+		agreed, disagreed, missing string
+	}{
+		{"zh", "名称（相近） +6.9；联系人 +5.3；地址（近似）", "座机 -2.0", "手机 +0.4；邮箱 -0.3"},
+		{"en", "name (near) +6.9; contact +5.3; address (alike)", "landline -2.0", "mobile +0.4; e-mail -0.3"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			a, d, m := evidenceCells(ev, tc.lang)
+			if a != tc.agreed || d != tc.disagreed || m != tc.missing {
+				t.Errorf("got agreed %q, disagreed %q, missing %q\nwant          %q, %q, %q", a, d, m, tc.agreed, tc.disagreed, tc.missing)
+			}
+		})
+	}
 }

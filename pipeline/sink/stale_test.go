@@ -112,7 +112,7 @@ func TestStageMarksOwner(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(left, Marker), []byte(m), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	st, err := Stage(target)
+	st, err := Stage(target, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,6 +35,7 @@ type xlsxCell struct {
 	text    string
 	style   int // 0 for the column's default style
 	comment string
+	number  bool // text is a number, written as one (a score Excel can sort and filter)
 }
 
 // xlsxOptions configures one workbook written by xlsxBook.
@@ -47,6 +48,20 @@ type xlsxOptions struct {
 	// onSheet is called for every sheet after it is created and before its
 	// rows are flushed, to add data validations or comments.
 	onSheet func(f *excelize.File, sheet string) error
+	// lead, when set, is a small sheet placed first in the book, before
+	// the streamed ones (the patterns of review.xlsx).
+	lead *leadSheet
+}
+
+// leadSheet is a small sheet written whole, first in a book: an optional
+// note line, a bold header and its rows.
+type leadSheet struct {
+	name   string
+	note   string // a line above the header; "" for none
+	header []string
+	rows   [][]xlsxCell
+	// onSheet adds data validations; header is the header's row number.
+	onSheet func(f *excelize.File, sheet string, header, last int) error
 }
 
 // xlsxBook streams rows into a workbook: a frozen, bold header row on every
@@ -118,7 +133,72 @@ func createXLSX(opt xlsxOptions) (*xlsxBook, error) {
 			}
 		}
 	}
+	if opt.lead != nil {
+		if err := b.writeLead(opt.lead); err != nil {
+			return fail(err)
+		}
+	}
 	return b, nil
+}
+
+// writeLead writes the lead sheet in place of the book's first sheet.
+func (b *xlsxBook) writeLead(l *leadSheet) error {
+	f := b.f
+	if err := f.SetSheetName(f.GetSheetName(0), l.name); err != nil {
+		return err
+	}
+	row := 1
+	if l.note != "" {
+		if err := f.SetCellStr(l.name, "A1", l.note); err != nil {
+			return err
+		}
+		row++
+	}
+	header := row
+	widths := make([]float64, len(l.header))
+	for i, h := range l.header {
+		widths[i] = displayWidth(h) + 2
+		if err := f.SetCellStr(l.name, cellName(i+1, row), h); err != nil {
+			return err
+		}
+	}
+	if err := f.SetCellStyle(l.name, cellName(1, row), cellName(len(l.header), row), b.bold); err != nil {
+		return err
+	}
+	for _, cells := range l.rows {
+		row++
+		for i, c := range cells {
+			at := cellName(i+1, row)
+			var err error
+			if v, perr := strconv.ParseFloat(c.text, 64); c.number && perr == nil {
+				err = f.SetCellFloat(l.name, at, v, -1, 64)
+			} else {
+				err = f.SetCellStr(l.name, at, c.text)
+			}
+			if err != nil {
+				return err
+			}
+			if i < len(widths) {
+				widths[i] = max(widths[i], displayWidth(c.text)+1)
+			}
+		}
+	}
+	for i, w := range widths {
+		col, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetColWidth(l.name, col, col, min(max(w, minColWidth), maxColWidth)); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(l.name, &excelize.Panes{Freeze: true, YSplit: header, TopLeftCell: cellName(1, header+1), ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if l.onSheet != nil {
+		return l.onSheet(f, l.name, header, max(row, header+1))
+	}
+	return nil
 }
 
 // lockedHint wraps an error opening or renaming an output file with a hint
@@ -218,7 +298,7 @@ func (b *xlsxBook) nextSheet() error {
 	}
 	b.inGroup++
 	fail := func(err error) error { return fmt.Errorf("write %s, sheet %q: %w", b.opt.path, name, err) }
-	if len(b.sheets) == 0 {
+	if len(b.sheets) == 0 && b.opt.lead == nil {
 		if err := b.f.SetSheetName(b.f.GetSheetName(0), name); err != nil {
 			return fail(err)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
@@ -120,32 +121,51 @@ func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record,
 	return b.Close()
 }
 
-// WriteReviewXLSX writes review.xlsx: the rows of review.csv, with a
-// drop-down list (DecisionValues) on the decision column.
-func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair) error {
-	decision := columnIndex(ReviewColumns, "decision")
-	col, err := excelize.ColumnNumberToName(decision + 1)
-	if err != nil {
-		return fmt.Errorf("write review.xlsx: %w", err)
-	}
-	validate := func(f *excelize.File, sheet string) error {
+// WriteReviewXLSX writes review.xlsx: first a sheet of the review pairs
+// evidence patterns (PatternColumns) with a decision cell per pattern,
+// then the rows of review.csv; both decision columns offer DecisionValues
+// in a drop-down list, and scores are numbers.
+func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pairs []match.Pair, opt ReviewOptions) error {
+	dropDown := func(f *excelize.File, sheet string, column int, from, to int) error {
+		col, err := excelize.ColumnNumberToName(column + 1)
+		if err != nil {
+			return err
+		}
 		dv := excelize.NewDataValidation(true)
-		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, maxSheetRows)
+		dv.Sqref = fmt.Sprintf("%s%d:%s%d", col, from, col, to)
 		if err := dv.SetDropList(DecisionValues); err != nil {
 			return err
 		}
 		dv.SetError(excelize.DataValidationErrorStyleStop, "decision", "Choose merge, keep, 合并 or 不合并.")
 		return f.AddDataValidation(sheet, dv)
 	}
+	lead := &leadSheet{name: patternSheet, note: msg.Text(opt.Lang, "review.patterns_note"), header: PatternColumns,
+		onSheet: func(f *excelize.File, sheet string, header, last int) error {
+			return dropDown(f, sheet, columnIndex(PatternColumns, "decision"), header+1, last)
+		}}
+	numeric := []int{columnIndex(PatternColumns, "pairs"), columnIndex(PatternColumns, "score_min"), columnIndex(PatternColumns, "score_max")}
+	for _, s := range SummarizePatterns(pairs) {
+		cells := textCells(nil, patternRow(recs, s, opt))
+		for _, i := range numeric {
+			cells[i].number = true
+		}
+		lead.rows = append(lead.rows, cells)
+	}
 	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "review.xlsx"), sheet: "review", header: ReviewColumns,
 		textCols: []string{"pair_id", "customer_id_a", "mobile_a", "phones_a", "customer_id_b", "mobile_b", "phones_b",
-			"fingerprint_a", "fingerprint_b", "decision"}, onSheet: validate})
+			"fingerprint_a", "fingerprint_b", "decision"},
+		onSheet: func(f *excelize.File, sheet string) error {
+			return dropDown(f, sheet, columnIndex(ReviewColumns, "decision"), 2, maxSheetRows)
+		},
+		lead: lead})
 	if err != nil {
 		return err
 	}
+	score, rows := columnIndex(ReviewColumns, "score"), columnIndex(ReviewColumns, "row_pairs")
 	var cells []xlsxCell
 	for _, p := range pairs {
-		cells = textCells(cells[:0], ReviewRow(recs, p))
+		cells = textCells(cells[:0], ReviewRow(recs, p, opt))
+		cells[score].number, cells[rows].number = true, true
 		if err := b.Write(cells); err != nil {
 			b.abort()
 			return err
@@ -153,6 +173,9 @@ func WriteReviewXLSX(ctx context.Context, dir string, recs []*record.Record, pai
 	}
 	return b.Close()
 }
+
+// patternSheet is the name of review.xlsx's first sheet.
+const patternSheet = "patterns"
 
 // textCells appends row as plain cells to dst. Unlike CSV, xlsx cells need
 // no apostrophe: they are typed strings, which Excel does not evaluate.

@@ -124,8 +124,13 @@ func assertInert(t *testing.T, f *excelize.File) {
 				}
 				ref := cellName(c+1, r+1)
 				typ, err := f.GetCellType(s, ref)
-				if err != nil || typ != excelize.CellTypeInlineString {
-					t.Errorf("%s!%s %q: cell type %v (err %v), want inline string", s, ref, v, typ, err)
+				// Typed text (inline or shared) is never evaluated; a number
+				// cell (a score) holds a number and nothing else.
+				_, numErr := strconv.ParseFloat(v, 64)
+				text := typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString
+				number := (typ == excelize.CellTypeUnset || typ == excelize.CellTypeNumber) && numErr == nil
+				if err != nil || !text && !number {
+					t.Errorf("%s!%s %q: cell type %v (err %v), want typed text or a number", s, ref, v, typ, err)
 				}
 				if fm, _ := f.GetCellFormula(s, ref); fm != "" {
 					t.Errorf("%s!%s: formula %q set", s, ref, fm)
@@ -302,7 +307,7 @@ func TestXLSXRollover(t *testing.T) {
 
 func TestXLSXEmpty(t *testing.T) {
 	dir := t.TempDir()
-	if err := WriteReviewXLSX(context.Background(), dir, nil, nil); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, nil, nil, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, filepath.Join(dir, "review.xlsx"))
@@ -390,14 +395,14 @@ func TestWriteRejectsXLSX(t *testing.T) {
 func TestWriteReviewXLSX(t *testing.T) {
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(context.Background(), dir, recs, pairs); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, pairs, ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "review.xlsx")
 	assertMode(t, path)
 	f := openXLSX(t, path)
 	rows := sheetRows(t, f)["review"]
-	if len(rows) != 2 || !reflect.DeepEqual(padded(rows[1], len(ReviewColumns)), ReviewRow(recs, pairs[0])) {
+	if len(rows) != 2 || !reflect.DeepEqual(padded(rows[1], len(ReviewColumns)), ReviewRow(recs, pairs[0], ReviewOptions{})) {
 		t.Fatalf("rows %q, want header + the pair as in review.csv", rows)
 	}
 	assertFrozen(t, f, "review")
@@ -410,14 +415,15 @@ func TestWriteReviewXLSX(t *testing.T) {
 		t.Fatalf("%d data validations, want 1", len(dvs))
 	}
 	dv := dvs[0]
-	if ReviewColumns[len(ReviewColumns)-1] != "decision" {
-		t.Fatalf("decision is not the last review column: %q", ReviewColumns)
+	col := cellName(columnIndex(ReviewColumns, "decision")+1, 2)[:1]
+	if col != "G" {
+		t.Errorf("decision is column %s, want G, on the first screen after the ids and names", col)
 	}
-	if dv.Sqref != fmt.Sprintf("X2:X%d", maxSheetRows) || dv.Type != "list" {
-		t.Errorf("validation on %q type %q, want the decision column X as a list", dv.Sqref, dv.Type)
+	if dv.Sqref != fmt.Sprintf("%s2:%s%d", col, col, maxSheetRows) || dv.Type != "list" {
+		t.Errorf("validation on %q type %q, want the decision column %s as a list", dv.Sqref, dv.Type, col)
 	}
-	if got := rows[0][len(ReviewColumns)-1]; got != "decision" {
-		t.Errorf("column X is %q, want decision", got)
+	if typ, _ := f.GetCellType("review", "B2"); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+		t.Errorf("score cell is text (type %v), want a number", typ)
 	}
 	for _, v := range DecisionValues {
 		if !strings.Contains(dv.Formula1, v) {
@@ -484,14 +490,14 @@ func TestWriteReviewXLSXRollover(t *testing.T) {
 	maxSheetRows = 2
 	dir := t.TempDir()
 	recs, pairs := testReview()
-	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0])); err != nil {
+	if err := WriteReviewXLSX(context.Background(), dir, recs, append(pairs, pairs[0]), ReviewOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f := openXLSX(t, filepath.Join(dir, "review.xlsx"))
 	for _, s := range []string{"review", "review_2"} {
 		dvs, err := f.GetDataValidations(s)
-		if err != nil || len(dvs) != 1 || dvs[0].Sqref != "X2:X2" {
-			t.Errorf("sheet %s: validations %v (err %v), want one on X2:X2", s, dvs, err)
+		if err != nil || len(dvs) != 1 || dvs[0].Sqref != "G2:G2" {
+			t.Errorf("sheet %s: validations %v (err %v), want one on G2:G2", s, dvs, err)
 		}
 		assertFrozen(t, f, s)
 	}

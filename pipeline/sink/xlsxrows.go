@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -109,6 +110,12 @@ func appendRow(dst []byte, n int, cells []xlsxCell, colStyle []int) []byte {
 			dst = append(dst, `/>`...)
 			continue
 		}
+		if c.number && isNumber(c.text) {
+			dst = append(dst, `><v>`...)
+			dst = append(dst, c.text...)
+			dst = append(dst, `</v></c>`...)
+			continue
+		}
 		dst = append(dst, ` t="inlineStr"><is><t`...)
 		text := truncateCell(c.text)
 		if preserveSpace(text) {
@@ -119,6 +126,12 @@ func appendRow(dst []byte, n int, cells []xlsxCell, colStyle []int) []byte {
 		dst = append(dst, `</t></is></c>`...)
 	}
 	return append(dst, `</row>`...)
+}
+
+// isNumber reports whether s can stand as a cell's numeric value as it is.
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil && !strings.ContainsAny(s, "xXpP_infINFaA")
 }
 
 // appendCols appends the <cols> element giving every column its width and,

@@ -42,15 +42,15 @@ func putDecisions(ctx context.Context, tx *sql.Tx, run int64, ds []Decision) err
 	if len(ds) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO decisions (a, b, verdict, source, at, run_id) VALUES (?, ?, ?, ?, ?, ?)
+	st, err := tx.PrepareContext(ctx, `INSERT INTO decisions (a, b, verdict, source, at, run_id, pattern) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (a, b) DO UPDATE SET verdict = excluded.verdict, source = excluded.source, at = excluded.at,
-			run_id = excluded.run_id`)
+			run_id = excluded.run_id, pattern = excluded.pattern`)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	for _, d := range ds {
-		if _, err := st.ExecContext(ctx, d.A, d.B, d.Verdict, d.Source, formatTime(d.At), run); err != nil {
+		if _, err := st.ExecContext(ctx, d.A, d.B, d.Verdict, d.Source, formatTime(d.At), run, d.Pattern); err != nil {
 			return fmt.Errorf("store decision on rows %s and %s: %w", d.A, d.B, err)
 		}
 	}
@@ -117,7 +117,7 @@ type querier interface {
 }
 
 func decisions(ctx context.Context, q querier) ([]Decision, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a, b, verdict, source, at, run_id FROM decisions ORDER BY a, b`)
+	rows, err := q.QueryContext(ctx, `SELECT a, b, verdict, source, at, run_id, pattern FROM decisions ORDER BY a, b`)
 	if err != nil {
 		return nil, fmt.Errorf("read decisions: %w", err)
 	}
@@ -126,7 +126,7 @@ func decisions(ctx context.Context, q querier) ([]Decision, error) {
 	for rows.Next() {
 		var d Decision
 		var at string
-		if err := rows.Scan(&d.A, &d.B, &d.Verdict, &d.Source, &at, &d.Run); err != nil {
+		if err := rows.Scan(&d.A, &d.B, &d.Verdict, &d.Source, &at, &d.Run, &d.Pattern); err != nil {
 			return nil, fmt.Errorf("read decisions: %w", err)
 		}
 		d.At = parseTime(at)

@@ -285,6 +285,16 @@ func (s *Store) Setting(ctx context.Context, name string) ([]byte, error) {
 	return v, nil
 }
 
+// SetSetting stores a small value for later runs outside a run (see
+// Changes.Settings), replacing the one stored under name.
+func (s *Store) SetSetting(ctx context.Context, name string, value []byte) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, nonNilBytes(value)); err != nil {
+		return fmt.Errorf("store setting %s: %w", name, err)
+	}
+	return nil
+}
+
 // inBatches runs prefix + "(?, ?, …)" + suffix with the arguments head
 // followed by values, many values at a time (keysPerLookup), calling fn
 // for every result row.

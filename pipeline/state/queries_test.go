@@ -112,15 +112,28 @@ func TestAddDecisionsReplaces(t *testing.T) {
 	if err := s.AddDecisions(ctx, []Decision{{A: "fp-a.csv-0002", B: "fp-a.csv-0003", Verdict: Merge, Source: "review file r1.csv"}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AddDecisions(ctx, []Decision{{A: "fp-a.csv-0003", B: "fp-a.csv-0002", Verdict: Keep, Source: "decide command"}}); err != nil {
+	if err := s.AddDecisions(ctx, []Decision{{A: "fp-a.csv-0003", B: "fp-a.csv-0002", Verdict: Keep, Source: "decide command", Pattern: "person·name=·mobile∅·address="}}); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := s.Decisions(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ds) != 1 || ds[0].Verdict != Keep || ds[0].Source != "decide command" || ds[0].A != "fp-a.csv-0002" {
-		t.Errorf("decisions %+v, want the later keep only", ds)
+	if len(ds) != 1 || ds[0].Verdict != Keep || ds[0].Source != "decide command" || ds[0].A != "fp-a.csv-0002" || ds[0].Pattern != "person·name=·mobile∅·address=" {
+		t.Errorf("decisions %+v, want the later keep only, with its pattern", ds)
+	}
+}
+
+func TestSetSetting(t *testing.T) {
+	ctx := context.Background()
+	s := queryFixture(t)
+	for _, v := range []string{"one", "two"} {
+		if err := s.SetSetting(ctx, "test_setting", []byte(v)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.Setting(ctx, "test_setting"); err != nil || string(got) != v {
+			t.Errorf("setting %q (err %v), want %q", got, err, v)
+		}
 	}
 }
 

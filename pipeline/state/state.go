@@ -206,6 +206,9 @@ type Decision struct {
 	Source  string // where it came from: a review file, the decide command
 	At      time.Time
 	Run     int64 // the log entry that recorded it (set by the store)
+	// Pattern is the pair's evidence pattern code as the review file
+	// showed it (match.Pair.Pattern); "" when unknown.
+	Pattern string
 }
 
 // Kinds of run log entries.

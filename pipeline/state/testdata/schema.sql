@@ -14,7 +14,7 @@ CREATE TABLE decisions (
 	verdict TEXT    NOT NULL CHECK (verdict IN ('merge', 'keep')),
 	source  TEXT    NOT NULL DEFAULT '',
 	at      TEXT    NOT NULL,
-	run_id  INTEGER NOT NULL,
+	run_id  INTEGER NOT NULL, pattern TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (a, b),
 	CHECK (a < b)
 ) WITHOUT ROWID;

@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/state"
+)
+
+func TestLearnPatterns(t *testing.T) {
+	const (
+		alike = "company·name≈·mobile∅·address="
+		mixed = "person·name=·mobile∅·address="
+		hard  = "company·name=·mobile∅·address=·uscc≠"
+		few   = "person·name≈·mobile=·address∅"
+		kept  = "person·name=·mobile≠·address∅"
+		gone  = "company·name=·mobile∅·address∅"
+	)
+	ds := map[[2]string]state.Decision{}
+	add := func(code, verdict string, n int) {
+		for i := range n {
+			k := state.PairKey(fmt.Sprintf("%s-%d-a", code, i), fmt.Sprintf("%s-%d-b", code, i))
+			if _, dup := ds[k]; dup {
+				k[1] += verdict
+			}
+			ds[k] = state.Decision{A: k[0], B: k[1], Verdict: verdict, Pattern: code}
+		}
+	}
+	add(alike, state.Merge, 20)
+	add(mixed, state.Merge, 19)
+	add(mixed, state.Keep, 1)
+	add(hard, state.Merge, 25)
+	add(few, state.Merge, 19)
+	add(kept, state.Keep, 21)
+	add(gone, state.Merge, 22)
+	add("", state.Merge, 30) // decided without a pattern
+
+	learned := learnPatterns(ds, 20, map[string]bool{gone: true})
+	got := map[string]string{}
+	for _, l := range learned {
+		got[l.Pattern] = l.Verdict
+	}
+	want := map[string]string{alike: match.DecisionMerge, mixed: "", hard: "", few: "", kept: match.DecisionKeep, gone: ""}
+	if len(got) != len(want) {
+		t.Fatalf("learned %+v", learned)
+	}
+	for code, v := range want {
+		if got[code] != v {
+			t.Errorf("%s: verdict %q, want %q", code, got[code], v)
+		}
+	}
+	if learned[0].Pattern != hard || learned[0].Decided() != 25 {
+		t.Errorf("first %+v, want the most decided", learned[0])
+	}
+	applied := appliedPatterns(learned)
+	if len(applied) != 2 || applied[alike] != match.DecisionMerge || applied[kept] != match.DecisionKeep {
+		t.Errorf("applied %v", applied)
+	}
+	if k := patternsKey(nil); k != "" {
+		t.Errorf("key without patterns %q, want none", k)
+	}
+	if patternsKey(applied) == patternsKey(map[string]string{alike: match.DecisionMerge}) {
+		t.Error("the key does not change with the applied patterns")
+	}
+	if off := appliedPatterns(learnPatterns(ds, 0, nil)); off != nil {
+		t.Errorf("learn_pattern 0 applied %v", off)
+	}
+}
