@@ -604,7 +604,7 @@ func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
 // suffixNames are the division names that start with a character that
 // also ends names (市北区, 市中区, 旗山区): where a name could be read
 // shorter (青岛市北区). A sorted slice: about a dozen, looked at for most
-// names ending in 市, after suffixPairs.
+// names ending in 市, after suffixHeads.
 var suffixNames = func() []string {
 	var names []string
 	for name := range idx.names {
@@ -617,27 +617,36 @@ var suffixNames = func() []string {
 	return names
 }()
 
-// suffixPairs are the first two runes of suffixNames, compared before the
-// names themselves: 市西湖区 stops at 市西.
-var suffixPairs = func() [][2]rune {
-	var out [][2]rune
+// suffixHeads are the first two characters of suffixNames as head6 packs
+// them, compared before the names themselves: 市西湖区 stops at 市西 with
+// a few integer comparisons, as splitsShorter asks for most names ending
+// in 市 or 省.
+var suffixHeads = func() []uint64 {
+	var out []uint64
 	for _, name := range suffixNames {
-		rs := []rune(name)
-		if p := [2]rune{rs[0], rs[1]}; !slices.Contains(out, p) {
-			out = append(out, p)
+		h, ok := head6(name)
+		if !ok || !text.HanAt(name, 0) || !text.HanAt(name, 3) {
+			panic("address: suffix name " + name + " does not start with two Chinese characters")
+		}
+		if !slices.Contains(out, h) {
+			out = append(out, h)
 		}
 	}
 	return out
 }()
 
+// head6 packs the first six bytes of s (two Chinese characters) into a
+// number; ok is false when s is shorter.
+func head6(s string) (h uint64, ok bool) {
+	if len(s) < 6 {
+		return 0, false
+	}
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40, true
+}
+
 // startsSuffixName reports whether s starts with one of suffixNames.
 func startsSuffixName(s string) bool {
-	r, size := text.DecodeRune(s, 0)
-	if !suffixRune(r) {
-		return false
-	}
-	r2, _ := text.DecodeRune(s, size)
-	if !slices.Contains(suffixPairs, [2]rune{r, r2}) {
+	if h, ok := head6(s); !ok || !slices.Contains(suffixHeads, h) {
 		return false
 	}
 	for _, name := range suffixNames {
