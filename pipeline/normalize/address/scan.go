@@ -284,7 +284,13 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	var gap uint32     // bit k set: spaces after the k-th rune
 	n, longest := 0, bits.Len32(mask)-1
 	for i := pos; i < len(t) && n < longest; {
-		r, size := text.DecodeRune(t, i)
+		var r rune
+		size := 3
+		if text.HanAt(t, i) {
+			r = hanAt(t, i) // most runes: decoded here, not in a call
+		} else {
+			r, size = text.DecodeRune(t, i)
+		}
 		i += size
 		if isSpace(r) {
 			gap |= 1 << n
@@ -326,7 +332,7 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		if !ok {
 			continue
 		}
-		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
+		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && maySuffixName(t[offs[l-1]:]) && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
 			continue // 青岛市北区 is 青岛 + 市北区
 		}
 		f := follow{t: t, at: offs[l], cands: cands}
@@ -336,11 +342,13 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		})
 		if ok {
 			m := mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}
-			if n := suffixTypo(t[offs[l]:], cands); n > 0 {
-				m.end += n
-				m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
-			} else {
-				m.end += straySuffix(t[offs[l]:], cands)
+			if cands[0].short { // most names are full: no suffix follows them
+				if n := suffixTypo(t[offs[l]:], cands); n > 0 {
+					m.end += n
+					m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
+				} else {
+					m.end += straySuffix(t[offs[l]:], cands)
+				}
 			}
 			return m, true, false
 		}
@@ -642,6 +650,25 @@ func head6(s string) (h uint64, ok bool) {
 		return 0, false
 	}
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40, true
+}
+
+// suffixHeadBits has bit headBit(h) set for each of suffixHeads: a filter
+// that maySuffixName reads without a call.
+var suffixHeadBits = func() uint64 {
+	var bits uint64
+	for _, h := range suffixHeads {
+		bits |= headBit(h)
+	}
+	return bits
+}()
+
+func headBit(h uint64) uint64 { return 1 << (h * 0x9E3779B97F4A7C15 >> 58) }
+
+// maySuffixName reports whether s may start with one of suffixNames: when
+// false (市西湖区, 省杭州市), it does not.
+func maySuffixName(s string) bool {
+	h, ok := head6(s)
+	return ok && suffixHeadBits&headBit(h) != 0
 }
 
 // startsSuffixName reports whether s starts with one of suffixNames.
