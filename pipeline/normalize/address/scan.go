@@ -794,6 +794,11 @@ func splitsBetter(t string, offs, keys *[32]int, key []byte, inner, mask uint32)
 // 榕城区), and a province only when a city of it follows. With nothing
 // read yet, cities are looked at too (抗州市西湖区).
 func (s *scan) typo(t string, pos int) (mention, bool) {
+	if len(t)-pos < 9 && utf8.RuneCountInString(t[pos:]) < 3 {
+		// Too short for a name of three characters or more, the only ones
+		// oneOff corrects (暂无, 无, -): the children are not looked at.
+		return mention{}, false
+	}
 	var found []*division
 	var window string
 	sounds := true
