@@ -57,13 +57,51 @@ func TestLearnPatterns(t *testing.T) {
 	if len(applied) != 2 || applied[alike] != match.DecisionMerge || applied[kept] != match.DecisionKeep {
 		t.Errorf("applied %v", applied)
 	}
-	if k := patternsKey(nil); k != "" {
-		t.Errorf("key without patterns %q, want none", k)
-	}
-	if patternsKey(applied) == patternsKey(map[string]string{alike: match.DecisionMerge}) {
-		t.Error("the key does not change with the applied patterns")
-	}
 	if off := appliedPatterns(learnPatterns(ds, 0, nil)); off != nil {
 		t.Errorf("learn_pattern 0 applied %v", off)
+	}
+}
+
+func TestPatternsSince(t *testing.T) {
+	const (
+		a = "person·name=·mobile∅·address="
+		b = "company·name≈·mobile∅·address="
+	)
+	stored := func(m map[string]string) []byte {
+		t.Helper()
+		v, err := patternsSetting(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	tests := []struct {
+		name        string
+		stored      []byte
+		applied     map[string]string
+		wantAdded   map[string]string
+		wantDropped bool
+	}{
+		{"none, none", nil, nil, nil, false},
+		{"none stored, one learned", nil, map[string]string{a: match.DecisionMerge}, map[string]string{a: match.DecisionMerge}, false},
+		{"empty stored", []byte(""), map[string]string{a: match.DecisionKeep}, map[string]string{a: match.DecisionKeep}, false},
+		{"same", stored(map[string]string{a: match.DecisionMerge}), map[string]string{a: match.DecisionMerge}, nil, false},
+		{"one more", stored(map[string]string{a: match.DecisionMerge}), map[string]string{a: match.DecisionMerge, b: match.DecisionKeep}, map[string]string{b: match.DecisionKeep}, false},
+		{"forgotten", stored(map[string]string{a: match.DecisionMerge, b: match.DecisionKeep}), map[string]string{b: match.DecisionKeep}, nil, true},
+		{"verdict turned", stored(map[string]string{a: match.DecisionMerge}), map[string]string{a: match.DecisionKeep}, nil, true},
+		{"a hash of an older state", []byte("0123456789abcdef0123456789abcdef"), map[string]string{a: match.DecisionMerge}, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			added, dropped := patternsSince(tt.stored, tt.applied)
+			if dropped != tt.wantDropped || len(added) != len(tt.wantAdded) {
+				t.Fatalf("added %v, dropped %v; want %v, %v", added, dropped, tt.wantAdded, tt.wantDropped)
+			}
+			for code, v := range tt.wantAdded {
+				if added[code] != v {
+					t.Errorf("added[%s] = %q, want %q", code, added[code], v)
+				}
+			}
+		})
 	}
 }

@@ -479,10 +479,16 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	case si.Regrown:
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
 	case si.PatternsChanged && !si.RulesChanged:
-		fmt.Fprintf(w, "rows matched\tall\t(the learned patterns changed: every pair gets its pattern's verdict; no row cleaned again)\n")
+		fmt.Fprintf(w, "rows matched\tall\t(a learned pattern is no longer applied: its pairs are asked again; no row cleaned again)\n")
 	}
 	if !si.First && !si.RulesChanged && !si.Regrown && !si.PatternsChanged {
 		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
+	}
+	if si.Rescored > 0 {
+		fmt.Fprintf(w, "pairs scored again\t%d\t(doubtful pairs of newly learned merge patterns: only their customers matched again)\n", si.Rescored)
+	}
+	if si.LeftOut > 0 {
+		fmt.Fprintf(w, "left out of review\t%d\t(doubtful pairs of learned keep patterns; decide forget-pattern brings them back)\n", si.LeftOut)
 	}
 	if si.RowsReused > 0 {
 		fmt.Fprintf(w, "rows not cleaned again\t%d\t(unchanged rows of changed files)\n", si.RowsReused)

@@ -130,6 +130,15 @@ type Options struct {
 	// conflict (HardConflict): such pairs still go to review. Counted in
 	// Stats.ByPattern.
 	Patterns map[string]string
+	// Rescore are pairs of rows (by fingerprint, either order) compared
+	// and scored again though an earlier run settled them (Existing): the
+	// doubtful pairs an earlier run stored, on a run whose learned
+	// patterns or weights changed. Each is banded like any candidate
+	// pair: a Patterns verdict decides it, a merge link joins the two
+	// customers (checked with the cluster like any other), otherwise it
+	// goes to review or drops out by its score. Decided pairs stay as
+	// decided; pairs naming a fingerprint no record holds are ignored.
+	Rescore [][2]string
 	// Existing, on an incremental run, gives per record (len(recs)
 	// entries, or none) the customer it belongs to from an earlier run, or
 	// "" for a new record; any other length is an ErrExisting.
@@ -371,6 +380,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	cands = rescored(cands, opt.Rescore, recs, fs)
 	res.Stats.CandidatePairs = len(cands)
 	if opt.KeepCandidates {
 		res.Candidates = make([][2]int, len(cands))
