@@ -79,6 +79,17 @@ func learnPatterns(decisions map[[2]string]state.Decision, threshold int, forgot
 	return out
 }
 
+// labelledPatterns are the decisions as evidence for the weights
+// (match.Options.Labelled), by pattern in code order; nil when none.
+func labelledPatterns(learned []LearnedPattern) []match.Labelled {
+	var out []match.Labelled
+	for _, l := range learned {
+		out = append(out, match.Labelled{Pattern: l.Pattern, Merge: l.Merge, Keep: l.Keep})
+	}
+	slices.SortFunc(out, func(a, b match.Labelled) int { return strings.Compare(a.Pattern, b.Pattern) })
+	return out
+}
+
 // appliedPatterns are the verdicts the run applies by pattern, for
 // match.Options.Patterns; nil when none.
 func appliedPatterns(learned []LearnedPattern) map[string]string {

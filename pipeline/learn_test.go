@@ -1,10 +1,14 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/report"
 	"github.com/crmclean/crmclean/pipeline/state"
 )
 
@@ -103,5 +107,56 @@ func TestPatternsSince(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSyncRefinesWeights: once 20 pairs are decided, the next run
+// refines the match weights with them and report.json says what moved;
+// without decisions nothing moves.
+func TestSyncRefinesWeights(t *testing.T) {
+	const code = "company·name≈·mobile∅·address="
+	e := newSyncEnv(t)
+	e.run()
+	refined := func(out string) report.RefinedWeights {
+		t.Helper()
+		data, err := os.ReadFile(filepath.Join(out, "report.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep report.Report
+		if err := json.Unmarshal(data, &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep.Budget.Weights
+	}
+	if _, out := e.run(); refined(out).Decisions != 0 || len(refined(out).Moved) != 0 {
+		t.Errorf("weights refined without decisions: %+v", refined(out))
+	}
+	var ds []state.Decision
+	for i := range 19 {
+		ds = append(ds, state.Decision{A: fmt.Sprintf("gone-%02d-a", i), B: fmt.Sprintf("gone-%02d-b", i), Verdict: state.Merge, Pattern: code})
+	}
+	storeDecisions(t, e.state, ds...)
+	if _, out := e.run(); refined(out).Decisions != 0 {
+		t.Errorf("weights refined by 19 decisions: %+v", refined(out))
+	}
+	storeDecisions(t, e.state, state.Decision{A: "gone-19-a", B: "gone-19-b", Verdict: state.Merge, Pattern: code})
+	res, out := e.run()
+	r := refined(out)
+	if r.Decisions != 20 || len(r.Moved) == 0 {
+		t.Fatalf("weights refined %+v, want 20 decisions moving some", r)
+	}
+	up := false
+	for _, m := range r.Moved {
+		if m.Kind == "person" {
+			t.Errorf("company decisions moved a person weight: %+v", m)
+		}
+		up = up || m.Kind == "company" && m.Field == "name" && m.Outcome == "near" && m.After > m.Before
+	}
+	if !up {
+		t.Errorf("company name near did not rise with 20 merges showing it: %+v", r.Moved)
+	}
+	if res.Match.Stats.Labelled != 20 {
+		t.Errorf("Stats.Labelled %d, want 20", res.Match.Stats.Labelled)
 	}
 }

@@ -701,7 +701,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 		existing[len(fresh)+i] = row.CustomerID
 	}
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
-	opt.Patterns = s.patterns
+	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
 	opt.PriorNumbers = s.priorNumbers()
 	m, err := match.Match(ctx, recs, opt)
@@ -801,7 +801,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	}
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
-	opt.Patterns = s.patterns
+	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	if !s.full {
 		opt.Rescore = s.rescore
 		opt.Existing = existing
@@ -1000,7 +1000,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	if s.full {
 		w := map[string]match.MU{}
 		for _, fw := range m.Stats.Weights {
-			w[fw.Kind+"."+fw.Field+"."+fw.Outcome] = match.MU{M: fw.M, U: fw.U}
+			w[fw.Kind+"."+fw.Field+"."+fw.Outcome] = fw.Base // before the decisions: each run refines from it
 		}
 		b, err := json.Marshal(w)
 		if err != nil {

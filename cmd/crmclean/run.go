@@ -424,6 +424,7 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	if si := res.Sync; si != nil {
 		printSync(tw, si)
 	}
+	printRefined(tw, res.Match)
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
 }
@@ -462,6 +463,29 @@ func printLearned(w io.Writer, learned []pipeline.LearnedPattern) {
 		fmt.Fprintf(w, "learned pattern\t\t%s (%s): %s\n", l.Pattern, match.Label(l.Pattern, "en"), what)
 		shown++
 	}
+}
+
+// maxMovedShown is how many moved weights the summary names.
+const maxMovedShown = 4
+
+// printRefined says which match weights the project's decisions moved.
+func printRefined(w io.Writer, m *match.Result) {
+	if m == nil || m.Stats.Labelled == 0 {
+		return
+	}
+	r := preport.Refined(m)
+	var moved []string
+	for i, mw := range r.Moved {
+		if i == maxMovedShown {
+			moved = append(moved, fmt.Sprintf("%d more in report.json", len(r.Moved)-i))
+			break
+		}
+		moved = append(moved, fmt.Sprintf("%s %s %s %+.1f → %.1f", mw.Kind, mw.Field, mw.Outcome, mw.After-mw.Before, mw.After))
+	}
+	if len(moved) == 0 {
+		moved = append(moved, "none moved by 0.1 or more")
+	}
+	fmt.Fprintf(w, "weights refined\t%d\t(decided pairs as evidence: %s)\n", r.Decisions, strings.Join(moved, "; "))
 }
 
 // printSync adds what an incremental run did with the state.
