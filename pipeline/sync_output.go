@@ -274,6 +274,11 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		switch {
 		case p.Kind == state.PairLink && ca == cb:
 			out.Links = append(out.Links, mp)
+		case p.Kind == state.PairReview && ca != cb && s.patterns[mp.Pattern] == match.DecisionKeep:
+			// A learned keep leaves the pairs earlier runs stored out of
+			// review (forgetting the pattern brings them back).
+			s.info.LeftOut++
+			s.countApplied(mp.Pattern)
 		case p.Kind == state.PairReview && ca != cb:
 			out.Review = append(out.Review, mp)
 		}
