@@ -528,7 +528,11 @@ func (c *committer) customers(ch *Changes) error {
 			merged_into = excluded.merged_into, retired = excluded.retired, last_run = excluded.last_run`,
 		len(cs), func(args []any, i int) []any {
 			cu := &cs[i]
-			return append(args, cu.ID, cu.Golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
+			golden := cu.Golden
+			if golden != nil {
+				golden = compactGolden(golden)
+			}
+			return append(args, cu.ID, golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
 				cu.Retired || cu.MergedInto != "", c.run, c.run)
 		})
 	if err != nil {
