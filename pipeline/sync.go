@@ -989,12 +989,8 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		pairs []match.Pair
 	}{{state.PairLink, m.Links}, {state.PairReview, m.Review}} {
 		for _, p := range set.pairs {
-			ev, err := json.Marshal(p.Evidence)
-			if err != nil {
-				return ch, err
-			}
 			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Matched[p.A].Fingerprint, B: s.res.Matched[p.B].Fingerprint,
-				Kind: set.kind, Score: p.Score, Evidence: ev})
+				Kind: set.kind, Score: p.Score, Evidence: state.EncodeEvidence(p.Evidence)})
 		}
 	}
 	if s.full {

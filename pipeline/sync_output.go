@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -265,9 +264,9 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 			(recs[b].Status != record.Kept && recs[b].Status != record.Merged) {
 			continue
 		}
-		var ev []match.Evidence
-		if err := json.Unmarshal(p.Evidence, &ev); err != nil {
-			return fmt.Errorf("read the evidence of a stored pair: %w", err)
+		ev, err := state.DecodeEvidence(p.Evidence)
+		if err != nil {
+			return err
 		}
 		company := recs[a].Norm.Kind == record.Company || recs[b].Norm.Kind == record.Company
 		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
