@@ -237,9 +237,9 @@ func (s *syncRun) rescorePatterns(ctx context.Context) error {
 		if !okA || !okB || a.CustomerID == "" || b.CustomerID == "" || a.CustomerID == b.CustomerID {
 			continue // gone, or no longer two customers
 		}
-		var ev []match.Evidence
-		if err := json.Unmarshal(p.Evidence, &ev); err != nil {
-			return fmt.Errorf("read the evidence of a stored pair: %w", err)
+		ev, err := state.DecodeEvidence(p.Evidence)
+		if err != nil {
+			return err
 		}
 		company := a.Norm.Kind == record.Company || b.Norm.Kind == record.Company
 		if s.added[match.PatternOf(ev, company)] != match.DecisionMerge {
