@@ -3,14 +3,13 @@ package pipeline
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/match"
+	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/state"
 )
 
@@ -80,6 +79,17 @@ func learnPatterns(decisions map[[2]string]state.Decision, threshold int, forgot
 	return out
 }
 
+// labelledPatterns are the decisions as evidence for the weights
+// (match.Options.Labelled), by pattern in code order; nil when none.
+func labelledPatterns(learned []LearnedPattern) []match.Labelled {
+	var out []match.Labelled
+	for _, l := range learned {
+		out = append(out, match.Labelled{Pattern: l.Pattern, Merge: l.Merge, Keep: l.Keep})
+	}
+	slices.SortFunc(out, func(a, b match.Labelled) int { return strings.Compare(a.Pattern, b.Pattern) })
+	return out
+}
+
 // appliedPatterns are the verdicts the run applies by pattern, for
 // match.Options.Patterns; nil when none.
 func appliedPatterns(learned []LearnedPattern) map[string]string {
@@ -95,21 +105,44 @@ func appliedPatterns(learned []LearnedPattern) map[string]string {
 	return out
 }
 
-// patternsKey identifies a set of applied patterns: when it changes
-// between runs, every row is matched again (as when the rows more than
-// double), so that every pair of a pattern gets its verdict, and a
-// forgotten pattern's pairs are asked again. "" for none.
-func patternsKey(applied map[string]string) string {
-	if len(applied) == 0 {
-		return ""
+// patternsSetting is how the patterns a run applied by themselves are
+// stored between runs (settingAppliedPatterns): code → verdict, as JSON.
+func patternsSetting(applied map[string]string) ([]byte, error) {
+	if applied == nil {
+		applied = map[string]string{}
 	}
-	var items []string
+	return json.Marshal(applied) // keys sorted
+}
+
+// patternsSince compares the patterns applied now with those the last run
+// applied (stored by patternsSetting). added are the ones applied now and
+// not then: an incremental run applies them to the stored doubtful pairs
+// of their pattern (see rescorePatterns). dropped reports a pattern
+// applied then and not now, or with another verdict, or a stored value
+// that does not list them (a state from before it did; none stored is
+// none applied): pairs may be merged or left out by a verdict that no
+// longer holds, so every row is matched again.
+func patternsSince(stored []byte, applied map[string]string) (added map[string]string, dropped bool) {
+	before := map[string]string{}
+	if len(stored) > 0 {
+		if err := json.Unmarshal(stored, &before); err != nil {
+			return nil, true
+		}
+	}
+	for code, v := range before {
+		if applied[code] != v {
+			return nil, true
+		}
+	}
 	for code, v := range applied {
-		items = append(items, code+"="+v)
+		if before[code] == "" {
+			if added == nil {
+				added = map[string]string{}
+			}
+			added[code] = v
+		}
 	}
-	slices.Sort(items)
-	sum := sha256.Sum256([]byte(strings.Join(items, "\n")))
-	return hex.EncodeToString(sum[:16])
+	return added, false
 }
 
 // ForgottenPatterns reads the patterns forgotten in a state.
@@ -164,4 +197,68 @@ func ForgetPattern(ctx context.Context, store *state.Store, code string) (Learne
 		}
 	}
 	return l, nil
+}
+
+// rescorePatterns finds, on an incremental run, the doubtful pairs
+// earlier runs stored whose pattern the run newly applies as merge, and
+// no person decided: they are scored again (match.Options.Rescore) with
+// only their two customers matched again, so that the verdict joins them
+// as a full run would, without matching every row. (A newly applied keep
+// needs no matching: its stored pairs are left out of review, see pairs.)
+func (s *syncRun) rescorePatterns(ctx context.Context) error {
+	merges := false
+	for _, v := range s.added {
+		merges = merges || v == match.DecisionMerge
+	}
+	if !merges {
+		return nil
+	}
+	var stored []state.Pair
+	err := s.store.EachPair(ctx, state.PairReview, func(p state.Pair) error {
+		if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; !decided {
+			stored = append(stored, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fps := make([]string, 0, 2*len(stored))
+	for _, p := range stored {
+		fps = append(fps, p.A, p.B)
+	}
+	rows, err := s.store.Rows(ctx, fps)
+	if err != nil {
+		return err
+	}
+	for _, p := range stored {
+		a, okA := rows[p.A]
+		b, okB := rows[p.B]
+		if !okA || !okB || a.CustomerID == "" || b.CustomerID == "" || a.CustomerID == b.CustomerID {
+			continue // gone, or no longer two customers
+		}
+		ev, err := state.DecodeEvidence(p.Evidence)
+		if err != nil {
+			return err
+		}
+		company := a.Norm.Kind == record.Company || b.Norm.Kind == record.Company
+		if s.added[match.PatternOf(ev, company)] != match.DecisionMerge {
+			continue
+		}
+		s.rescore = append(s.rescore, [2]string{p.A, p.B})
+		s.touch(a.CustomerID)
+		s.touch(b.CustomerID)
+	}
+	s.info.Rescored = len(s.rescore)
+	return nil
+}
+
+// countApplied counts one more pair decided this run by the learned
+// pattern code.
+func (s *syncRun) countApplied(code string) {
+	for i := range s.info.Learned {
+		if s.info.Learned[i].Pattern == code {
+			s.info.Learned[i].Applied++
+		}
+	}
 }

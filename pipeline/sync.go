@@ -55,10 +55,16 @@ type SyncInfo struct {
 	// Learned is what the project's decisions teach about evidence
 	// patterns (rules match.learn_pattern), most decided first.
 	Learned []LearnedPattern
-	// PatternsChanged: the patterns applied by themselves are not those of
-	// the last run, so every row was matched again (not cleaned again),
-	// for each pattern's pairs to get its verdict.
+	// PatternsChanged: a pattern the last run applied by itself is no
+	// longer applied (forgotten, or decided otherwise since), so every row
+	// was matched again (not cleaned again), for its pairs to be asked
+	// again.
 	PatternsChanged bool
+	// Rescored counts the doubtful pairs earlier runs stored that this
+	// run scored again, for a newly learned pattern's verdict (merge) to
+	// apply to them; only their customers were matched again. LeftOut
+	// counts those a keep verdict left out of review.
+	Rescored, LeftOut int
 }
 
 // Settings kept in the state between runs.
@@ -74,8 +80,8 @@ const (
 	// settingGoldenVersion is the merge.GoldenVersion the stored golden
 	// records were built with (none: 1).
 	settingGoldenVersion = "golden.version"
-	// settingAppliedPatterns identifies the patterns the last run applied
-	// by themselves (patternsKey).
+	// settingAppliedPatterns lists the patterns the last run applied by
+	// themselves (patternsSetting).
 	settingAppliedPatterns = "match.applied_patterns"
 )
 
@@ -115,11 +121,16 @@ type syncRun struct {
 	// patterns are the verdicts the run applies by evidence pattern
 	// (match.Options.Patterns).
 	patterns map[string]string
-	norm     *normalize.Normalizer
-	res      *Result
-	info     *SyncInfo
-	full     bool  // every row is matched: the first run, or rules changed
-	since    int64 // the last run whose outputs were published: changes since are the delta
+	// added are the patterns of patterns the last run did not apply, and
+	// rescore the stored doubtful pairs of those applied as merge, scored
+	// again (match.Options.Rescore) instead of matching every row.
+	added   map[string]string
+	rescore [][2]string
+	norm    *normalize.Normalizer
+	res     *Result
+	info    *SyncInfo
+	full    bool  // every row is matched: the first run, or rules changed
+	since   int64 // the last run whose outputs were published: changes since are the delta
 
 	prior    map[string]rowPrior // by fingerprint: rows of this run that the state held
 	changed  map[string]bool     // files read this run (their rows are all written back)
@@ -468,9 +479,11 @@ func (s *syncRun) gather(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if string(applied) != patternsKey(s.patterns) {
+		added, dropped := patternsSince(applied, s.patterns)
+		if dropped {
 			s.full, s.info.PatternsChanged = true, true
 		}
+		s.added = added
 	}
 
 	// Rows of retired files: their customers are decided again.
@@ -626,6 +639,9 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 	for _, id := range linked {
 		s.touch(id)
 	}
+	if err := s.rescorePatterns(ctx); err != nil {
+		return err
+	}
 	for _, d := range s.snap.Decisions {
 		if d.Run <= s.snap.Last.ID {
 			continue
@@ -685,7 +701,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 		existing[len(fresh)+i] = row.CustomerID
 	}
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
-	opt.Patterns = s.patterns
+	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	opt.Existing, opt.Weights, opt.NoEM = existing, s.weights, true
 	opt.PriorNumbers = s.priorNumbers()
 	m, err := match.Match(ctx, recs, opt)
@@ -785,8 +801,9 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	}
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
-	opt.Patterns = s.patterns
+	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	if !s.full {
+		opt.Rescore = s.rescore
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
 		opt.PriorNumbers = s.priorNumbers()
@@ -972,18 +989,14 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		pairs []match.Pair
 	}{{state.PairLink, m.Links}, {state.PairReview, m.Review}} {
 		for _, p := range set.pairs {
-			ev, err := json.Marshal(p.Evidence)
-			if err != nil {
-				return ch, err
-			}
 			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Matched[p.A].Fingerprint, B: s.res.Matched[p.B].Fingerprint,
-				Kind: set.kind, Score: p.Score, Evidence: ev})
+				Kind: set.kind, Score: p.Score, Evidence: state.EncodeEvidence(p.Evidence)})
 		}
 	}
 	if s.full {
 		w := map[string]match.MU{}
 		for _, fw := range m.Stats.Weights {
-			w[fw.Kind+"."+fw.Field+"."+fw.Outcome] = match.MU{M: fw.M, U: fw.U}
+			w[fw.Kind+"."+fw.Field+"."+fw.Outcome] = fw.Base // before the decisions: each run refines from it
 		}
 		b, err := json.Marshal(w)
 		if err != nil {
@@ -1000,7 +1013,9 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		ch.Settings = map[string][]byte{}
 	}
 	ch.Settings[settingNumbers] = b
-	ch.Settings[settingAppliedPatterns] = []byte(patternsKey(s.patterns))
+	if ch.Settings[settingAppliedPatterns], err = patternsSetting(s.patterns); err != nil {
+		return ch, err
+	}
 	if b, err = json.Marshal(s.explicit); err != nil {
 		return ch, err
 	}

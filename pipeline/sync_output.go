@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -265,15 +264,20 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 			(recs[b].Status != record.Kept && recs[b].Status != record.Merged) {
 			continue
 		}
-		var ev []match.Evidence
-		if err := json.Unmarshal(p.Evidence, &ev); err != nil {
-			return fmt.Errorf("read the evidence of a stored pair: %w", err)
+		ev, err := state.DecodeEvidence(p.Evidence)
+		if err != nil {
+			return err
 		}
 		company := recs[a].Norm.Kind == record.Company || recs[b].Norm.Kind == record.Company
 		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
 		switch {
 		case p.Kind == state.PairLink && ca == cb:
 			out.Links = append(out.Links, mp)
+		case p.Kind == state.PairReview && ca != cb && s.patterns[mp.Pattern] == match.DecisionKeep:
+			// A learned keep leaves the pairs earlier runs stored out of
+			// review (forgetting the pattern brings them back).
+			s.info.LeftOut++
+			s.countApplied(mp.Pattern)
 		case p.Kind == state.PairReview && ca != cb:
 			out.Review = append(out.Review, mp)
 		}

@@ -87,8 +87,8 @@ func stateTables(ctx context.Context, st *state.Store, id string) (map[string][]
 		if !inA && !inB {
 			return nil
 		}
-		var ev []match.Evidence
-		if err := json.Unmarshal(p.Evidence, &ev); err != nil {
+		ev, err := state.DecodeEvidence(p.Evidence)
+		if err != nil {
 			return err
 		}
 		evidence := sink.Evidence(match.Pair{Score: p.Score, Evidence: ev})

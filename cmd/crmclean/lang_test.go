@@ -22,8 +22,9 @@ var properNames = regexp.MustCompile(`UTF-8 BOM|UTF-16[LB]E BOM|crmclean [a-z]+`
 
 // TestZhOutputsHaveNoEnglish runs the fixtures in the default language and
 // checks that what a person reads — the report page, the texts of
-// report.json and the reasons of lineage.csv and rejects.csv — holds no
-// English phrase outside ids, numbers and proper names.
+// report.json, the reasons of lineage.csv and rejects.csv, the texts of
+// review.csv and the fix list — holds no English phrase outside ids,
+// numbers and proper names.
 func TestZhOutputsHaveNoEnglish(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
 	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", out, fixtures); code != 0 {
@@ -75,6 +76,20 @@ func TestZhOutputsHaveNoEnglish(t *testing.T) {
 	for _, name := range []string{"lineage.csv", "rejects.csv"} {
 		for _, row := range readCSVRows(t, filepath.Join(out, name), "reason") {
 			check(name, row)
+		}
+	}
+	// The texts a consultant reads in review.csv, and the fix list.
+	for _, col := range []string{"pattern_label", "agreed", "disagreed", "missing", "source_a", "source_b", "evidence"} {
+		for _, v := range readCSVRows(t, filepath.Join(out, "review.csv"), col) {
+			check("review.csv "+col, v)
+			if strings.HasPrefix(col, "source_") && !strings.Contains(v, "第 ") {
+				t.Errorf("review.csv %s: %q does not say the row in Chinese", col, v)
+			}
+		}
+	}
+	for _, col := range []string{"message", "fix"} {
+		for _, v := range readCSVRows(t, filepath.Join(out, "issues.csv"), col) {
+			check("issues.csv "+col, v)
 		}
 	}
 }

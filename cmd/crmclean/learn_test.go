@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -46,6 +47,17 @@ func learnSheets(t *testing.T, dir string) {
 	}
 }
 
+// otherSheet adds a sheet of four customers unlike each other and the
+// companies of learnSheets: rows a run that learns a pattern leaves alone.
+func otherSheet(t *testing.T, dir string) {
+	t.Helper()
+	body := "姓名,手机,地址\n王建国,13507310001,湖南省长沙市岳麓区麓山南路1号\n李秀英,13607310002,广东省广州市天河区体育西路2号\n" +
+		"赵德明,13707310003,四川省绵阳市涪城区临园路3号\n孙丽华,13807310004,辽宁省大连市中山区人民路4号\n"
+	if err := os.WriteFile(filepath.Join(dir, "门店.csv"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // decideRows fills the decision of the first n rows of review.csv.
 func decideRows(t *testing.T, path string, n int, verdict string) (pattern string) {
 	t.Helper()
@@ -79,6 +91,7 @@ func TestLearnPattern(t *testing.T) {
 	dir := t.TempDir()
 	sheets, out, db, rulesFile := filepath.Join(dir, "sheets"), filepath.Join(dir, "out"), filepath.Join(dir, "p.db"), filepath.Join(dir, "rules.yaml")
 	learnSheets(t, sheets)
+	otherSheet(t, sheets)
 	if err := os.WriteFile(rulesFile, []byte("match:\n  learn_pattern: 3\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -105,11 +118,15 @@ func TestLearnPattern(t *testing.T) {
 	if want := pattern + " (companies: name near · mobile missing · address agrees): 3 decided, all merge: merged by the run itself from now on (3 pairs of rows this run)"; !strings.Contains(stderr, want) {
 		t.Errorf("summary does not say what moved (%q):\n%s", want, stderr)
 	}
-	if !strings.Contains(stderr, "the learned patterns changed") || strings.Contains(stderr, "rules changed") {
-		t.Errorf("summary does not say every row was matched again, without cleaning again:\n%s", stderr)
+	// The stored pairs of the pattern are scored again, matching only
+	// their customers' rows (and those of the pairs decided), not every
+	// row.
+	if !regexp.MustCompile(`pairs scored again +3 `).MatchString(stderr) || !regexp.MustCompile(`rows matched +12 `).MatchString(stderr) ||
+		strings.Contains(stderr, "no longer applied") || strings.Contains(stderr, "rules changed") {
+		t.Errorf("summary does not say the 3 stored pairs were scored again, matching only the 12 rows of the pattern's customers:\n%s", stderr)
 	}
-	if got := len(readCSV(t, filepath.Join(out, "clean.csv"))); got != 6 {
-		t.Errorf("%d customers, want 6", got)
+	if got := len(readCSV(t, filepath.Join(out, "clean.csv"))); got != 10 {
+		t.Errorf("%d customers, want 10", got)
 	}
 	var rep struct {
 		Budget struct {
@@ -137,11 +154,61 @@ func TestLearnPattern(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "3 merge, 0 keep") {
 		t.Fatalf("forget-pattern: exit %d\n%s%s", code, stdout, stderr)
 	}
-	if n, stderr := run(); n != 3 || !strings.Contains(stderr, "forgotten") {
+	if n, stderr := run(); n != 3 || !strings.Contains(stderr, "forgotten") || !strings.Contains(stderr, "no longer applied") {
 		t.Errorf("%d review pairs after forget-pattern, want the 3 undecided back; summary:\n%s", n, stderr)
 	}
 	if code, _, stderr := runCLI(t, "decide", "forget-pattern", "--state", db, "no pattern"); code != exitUsage || !strings.Contains(stderr, "not a pattern code") {
 		t.Errorf("forget-pattern of a bad code: exit %d, %s", code, stderr)
+	}
+}
+
+// TestLearnKeepPattern: keep decisions all one way on a pattern leave its
+// other stored pairs out of the next run's review without matching any
+// row again, and forget-pattern brings them back.
+func TestLearnKeepPattern(t *testing.T) {
+	dir := t.TempDir()
+	sheets, out, db, rulesFile := filepath.Join(dir, "sheets"), filepath.Join(dir, "out"), filepath.Join(dir, "p.db"), filepath.Join(dir, "rules.yaml")
+	learnSheets(t, sheets)
+	otherSheet(t, sheets)
+	otherSheet(t, sheets)
+	if err := os.WriteFile(rulesFile, []byte("match:\n  learn_pattern: 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func() (int, string) {
+		t.Helper()
+		code, _, stderr := runCLI(t, "run", "--quiet", "--rules", rulesFile, "--state", db, "--out", out, sheets)
+		if code != exitOK {
+			t.Fatalf("run: exit %d\n%s", code, stderr)
+		}
+		return len(readCSV(t, filepath.Join(out, "review.csv"))), stderr
+	}
+	if n, _ := run(); n != 6 {
+		t.Fatalf("%d review pairs, want the 6 of the fixture", n)
+	}
+	review := filepath.Join(out, "review.csv")
+	pattern := decideRows(t, review, 3, "不合并")
+	if code, stdout, stderr := runCLI(t, "review", "apply", "--state", db, review); code != exitOK {
+		t.Fatalf("review apply: exit %d\n%s%s", code, stdout, stderr)
+	}
+	n, stderr := run()
+	if n != 0 {
+		t.Errorf("%d review pairs after 3 keeps of %s, want the pattern's other pairs left out", n, pattern)
+	}
+	if !regexp.MustCompile(`left out of review +3 `).MatchString(stderr) || !regexp.MustCompile(`rows matched +6 `).MatchString(stderr) ||
+		strings.Contains(stderr, "pairs scored again") || strings.Contains(stderr, "no longer applied") {
+		t.Errorf("summary does not say 3 stored pairs were left out, matching only the rows of the pairs decided:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "3 decided, all keep: not asked again and not linked from now on (3 pairs of rows this run)") {
+		t.Errorf("summary does not say what the pattern did:\n%s", stderr)
+	}
+	if got := len(readCSV(t, filepath.Join(out, "clean.csv"))); got != 16 {
+		t.Errorf("%d customers, want 16: nothing merged", got)
+	}
+	if code, stdout, stderr := runCLI(t, "decide", "forget-pattern", "--state", db, pattern); code != exitOK {
+		t.Fatalf("forget-pattern: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if n, stderr := run(); n != 3 {
+		t.Errorf("%d review pairs after forget-pattern, want the 3 undecided back; summary:\n%s", n, stderr)
 	}
 }
 

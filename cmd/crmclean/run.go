@@ -424,6 +424,7 @@ func printSummary(w io.Writer, res *pipeline.Result, s summary, out string) {
 	if si := res.Sync; si != nil {
 		printSync(tw, si)
 	}
+	printRefined(tw, res.Match)
 	fmt.Fprintf(tw, "output\t%s\t\n", out)
 	tw.Flush()
 }
@@ -464,6 +465,29 @@ func printLearned(w io.Writer, learned []pipeline.LearnedPattern) {
 	}
 }
 
+// maxMovedShown is how many moved weights the summary names.
+const maxMovedShown = 4
+
+// printRefined says which match weights the project's decisions moved.
+func printRefined(w io.Writer, m *match.Result) {
+	if m == nil || m.Stats.Labelled == 0 {
+		return
+	}
+	r := preport.Refined(m)
+	var moved []string
+	for i, mw := range r.Moved {
+		if i == maxMovedShown {
+			moved = append(moved, fmt.Sprintf("%d more in report.json", len(r.Moved)-i))
+			break
+		}
+		moved = append(moved, fmt.Sprintf("%s %s %s %+.1f → %.1f", mw.Kind, mw.Field, mw.Outcome, mw.After-mw.Before, mw.After))
+	}
+	if len(moved) == 0 {
+		moved = append(moved, "none moved by 0.1 or more")
+	}
+	fmt.Fprintf(w, "weights refined\t%d\t(decided pairs as evidence: %s)\n", r.Decisions, strings.Join(moved, "; "))
+}
+
 // printSync adds what an incremental run did with the state.
 func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	c := si.Counts
@@ -479,10 +503,16 @@ func printSync(w io.Writer, si *pipeline.SyncInfo) {
 	case si.Regrown:
 		fmt.Fprintf(w, "rows matched\tall\t(the rows more than doubled since the match weights were estimated: estimated again)\n")
 	case si.PatternsChanged && !si.RulesChanged:
-		fmt.Fprintf(w, "rows matched\tall\t(the learned patterns changed: every pair gets its pattern's verdict; no row cleaned again)\n")
+		fmt.Fprintf(w, "rows matched\tall\t(a learned pattern is no longer applied: its pairs are asked again; no row cleaned again)\n")
 	}
 	if !si.First && !si.RulesChanged && !si.Regrown && !si.PatternsChanged {
 		fmt.Fprintf(w, "rows matched\t%d\t(the new rows and the customers they may touch; the rest left as they were)\n", si.RowsMatched)
+	}
+	if si.Rescored > 0 {
+		fmt.Fprintf(w, "pairs scored again\t%d\t(doubtful pairs of newly learned merge patterns: only their customers matched again)\n", si.Rescored)
+	}
+	if si.LeftOut > 0 {
+		fmt.Fprintf(w, "left out of review\t%d\t(doubtful pairs of learned keep patterns; decide forget-pattern brings them back)\n", si.LeftOut)
 	}
 	if si.RowsReused > 0 {
 		fmt.Fprintf(w, "rows not cleaned again\t%d\t(unchanged rows of changed files)\n", si.RowsReused)

@@ -130,6 +130,21 @@ type Options struct {
 	// conflict (HardConflict): such pairs still go to review. Counted in
 	// Stats.ByPattern.
 	Patterns map[string]string
+	// Labelled are the patterns of the pairs people decided, as labelled
+	// evidence for the weights: once at least 20 pairs of a kind are
+	// decided, the outcomes merges show gain m and those keeps show gain
+	// u (see refine; others and missing outcomes stay; a weight moves at
+	// most 1 bit). Stats.Weights tells what moved.
+	Labelled []Labelled
+	// Rescore are pairs of rows (by fingerprint, either order) compared
+	// and scored again though an earlier run settled them (Existing): the
+	// doubtful pairs an earlier run stored, on a run whose learned
+	// patterns or weights changed. Each is banded like any candidate
+	// pair: a Patterns verdict decides it, a merge link joins the two
+	// customers (checked with the cluster like any other), otherwise it
+	// goes to review or drops out by its score. Decided pairs stay as
+	// decided; pairs naming a fingerprint no record holds are ignored.
+	Rescore [][2]string
 	// Existing, on an incremental run, gives per record (len(recs)
 	// entries, or none) the customer it belongs to from an earlier run, or
 	// "" for a new record; any other length is an ErrExisting.
@@ -255,6 +270,9 @@ type Stats struct {
 	// ConflictingDecisions counts keep decisions ignored because merge
 	// decisions join the two rows.
 	ConflictingDecisions int
+	// Labelled counts the decided pairs that refined the weights
+	// (Options.Labelled; 0 when too few).
+	Labelled int
 	// ExistingGroups counts the distinct customers in Options.Existing.
 	ExistingGroups int
 }
@@ -275,7 +293,12 @@ type SizeCount struct {
 type FieldWeight struct {
 	Kind, Field, Outcome string
 	M, U, Weight         float64
-	Source               string // default, configured, em
+	Source               string // default, configured, em, decisions (refined by Options.Labelled)
+	// Base is the m/u before the decisions refined it (M and U otherwise),
+	// and Before its weight: what a run stores, so that refining does not
+	// compound from run to run.
+	Base   MU
+	Before float64
 }
 
 // EMRun says how estimation went for one kind of pair.
@@ -336,6 +359,9 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	}
 	res := &Result{Stats: Stats{Records: len(recs)}}
 	if len(recs) == 0 {
+		// The weights all the same: an incremental run that matches no
+		// row still reports what the decisions moved.
+		estimate(nil, &opt, &res.Stats)
 		return res, nil
 	}
 
@@ -371,6 +397,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if err != nil {
 		return nil, err
 	}
+	cands = rescored(cands, opt.Rescore, recs, fs)
 	res.Stats.CandidatePairs = len(cands)
 	if opt.KeepCandidates {
 		res.Candidates = make([][2]int, len(cands))

@@ -97,7 +97,8 @@ func configured(m map[string]MU, k, f, l int) (MU, bool) {
 
 // estimate returns the weights: configured ones as given, the others
 // estimated by EM over the candidate pairs' outcome patterns when there
-// are enough pairs, else the defaults.
+// are enough pairs, else the defaults; then, per kind, refined by the
+// pairs a person decided (Options.Labelled, see refine).
 func estimate(outs []outcome, opt *Options, st *Stats) *weights {
 	w := &weights{}
 	const fieldMask = 1<<(3*nFields) - 1
@@ -111,6 +112,8 @@ func estimate(outs []outcome, opt *Options, st *Stats) *weights {
 		counts[k][o.pat&fieldMask]++
 		total[k]++
 	}
+	labelled := tallies(opt.Labelled)
+	var before [nKinds][nFields][nLevels]float64
 	for k := range nKinds {
 		prior := normalized(priors[k])
 		run := EMRun{Kind: kindNames[k], Pairs: total[k]}
@@ -162,13 +165,22 @@ func estimate(outs []outcome, opt *Options, st *Stats) *weights {
 				w.set(k, f, l, e, "em")
 			}
 		}
+		base := w.mu[k]
+		if w.refine(k, &labelled[k], &before) {
+			st.Labelled += int(labelled[k].nMerge + labelled[k].nKeep)
+		}
 		for f := range nFields {
 			for l := range nLevels {
 				if prior[f][l].M == 0 {
 					continue
 				}
-				st.Weights = append(st.Weights, FieldWeight{Kind: kindNames[k], Field: fieldNames[f], Outcome: levelNames[l],
-					M: w.mu[k][f][l].M, U: w.mu[k][f][l].U, Weight: round1(w.w[k][f][l]), Source: w.src[k][f][l]})
+				fw := FieldWeight{Kind: kindNames[k], Field: fieldNames[f], Outcome: levelNames[l],
+					M: w.mu[k][f][l].M, U: w.mu[k][f][l].U, Weight: round1(w.w[k][f][l]), Source: w.src[k][f][l], Base: base[f][l]}
+				fw.Before = fw.Weight
+				if w.src[k][f][l] == "decisions" {
+					fw.Before = round1(before[k][f][l])
+				}
+				st.Weights = append(st.Weights, fw)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 
@@ -137,12 +138,37 @@ func reviewPairs(in Input) []match.Pair {
 	})
 }
 
+// maxMoved is how many moved weights the report lists.
+const maxMoved = 12
+
+// Refined lists the weights the decided pairs moved by a tenth of a bit
+// or more, the largest moves first.
+func Refined(m *match.Result) RefinedWeights {
+	r := RefinedWeights{Moved: []MovedWeight{}}
+	if m == nil {
+		return r
+	}
+	r.Decisions = m.Stats.Labelled
+	for _, fw := range m.Stats.Weights {
+		if fw.Source == "decisions" && math.Abs(fw.Weight-fw.Before) >= 0.1 {
+			r.Moved = append(r.Moved, MovedWeight{Kind: fw.Kind, Field: fw.Field, Outcome: fw.Outcome, Before: fw.Before, After: fw.Weight})
+		}
+	}
+	slices.SortStableFunc(r.Moved, func(x, y MovedWeight) int {
+		return cmp.Compare(math.Abs(y.After-y.Before), math.Abs(x.After-x.Before))
+	})
+	if len(r.Moved) > maxMoved {
+		r.Moved = r.Moved[:maxMoved]
+	}
+	return r
+}
+
 // maxBudgetPatterns is how many patterns the review budget lists.
 const maxBudgetPatterns = 5
 
 // budget counts what the review list asks of a person.
 func budget(in Input) ReviewBudget {
-	b := ReviewBudget{SecondsPerPair: SecondsPerPair, Largest: []PatternCount{}, Learned: []Learned{}}
+	b := ReviewBudget{SecondsPerPair: SecondsPerPair, Largest: []PatternCount{}, Learned: []Learned{}, Weights: Refined(in.Match)}
 	for _, l := range in.Learned {
 		l.Label = match.Label(l.Pattern, in.Lang)
 		b.Learned = append(b.Learned, l)

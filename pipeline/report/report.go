@@ -88,6 +88,26 @@ type ReviewBudget struct {
 	// with a state), most decided first: the verdicts the run applied by
 	// itself, and patterns decided all one way on their way to it.
 	Learned []Learned `json:"learned"`
+	// Weights are the match weights the project's decisions refined.
+	Weights RefinedWeights `json:"weights_refined"`
+}
+
+// RefinedWeights say how the decided pairs moved the match weights: once
+// at least 20 pairs of a kind are decided, merges and keeps refine the
+// weights of that kind (match.Options.Labelled).
+type RefinedWeights struct {
+	Decisions int           `json:"decisions"` // decided pairs that refined the weights; 0 when too few
+	Moved     []MovedWeight `json:"moved"`     // at most 12, the largest moves first
+}
+
+// MovedWeight is one field outcome's weight before and after the
+// decisions, in bits (log2 likelihood ratio).
+type MovedWeight struct {
+	Kind    string  `json:"kind"` // person or company
+	Field   string  `json:"field"`
+	Outcome string  `json:"outcome"`
+	Before  float64 `json:"before"`
+	After   float64 `json:"after"`
 }
 
 // Learned is one evidence pattern as the project's decisions judge it.

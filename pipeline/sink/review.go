@@ -63,8 +63,17 @@ func ReviewRow(recs []*record.Record, p match.Pair, opt ReviewOptions) []string 
 		a.CustomerID, sa.name, b.CustomerID, sb.name, "",
 		match.Label(p.Pattern, opt.Lang), agreed, disagreed, missing,
 		sa.contact, sb.contact, sa.mobile, sb.mobile, sa.phones, sb.phones, sa.email, sb.email,
-		sa.address, sb.address, a.Prov.String(), b.Prov.String(), strconv.Itoa(rows), localEvidence(p, opt.Lang), p.Pattern,
+		sa.address, sb.address, whereIn(opt.Lang, a.Prov), whereIn(opt.Lang, b.Prov), strconv.Itoa(rows), localEvidence(p, opt.Lang), p.Pattern,
 		a.Fingerprint, b.Fingerprint}
+}
+
+// whereIn says where a row is, in lang: "客服中心.csv，第 52 行",
+// "客服中心.csv, row 52".
+func whereIn(lang string, p record.Provenance) string {
+	if p.Sheet == "" {
+		return msg.Text(lang, "where.file", p.File, strconv.Itoa(p.Row))
+	}
+	return msg.Text(lang, "where.sheet", p.File, p.Sheet, strconv.Itoa(p.Row))
 }
 
 // reviewSideCells are one row's cells in a review row.

@@ -261,7 +261,7 @@ func (c *committer) dropKeys(id int64, packed []byte) error {
 }
 
 // bulkRows is how many rows into an empty table make a bulk load.
-const bulkRows = 10_000
+var bulkRows = 10_000 // a variable so that tests compare both ways of loading
 
 // rowIndexes are the secondary indexes of the rows table, as the
 // migrations create them.
@@ -284,19 +284,36 @@ func (c *committer) rows(ch *Changes) error {
 	if err := c.tx.QueryRowContext(c.ctx, `SELECT NOT EXISTS (SELECT 1 FROM rows)`).Scan(&empty); err != nil {
 		return err
 	}
-	rows := ch.Rows
-	bulk := empty && len(rows) >= bulkRows
-	if bulk { // the transaction brings the indexes back if it fails
-		for _, ix := range rowIndexes {
-			if _, err := c.tx.ExecContext(c.ctx, `DROP INDEX `+ix.name); err != nil {
-				return fmt.Errorf("bulk load: %w", err)
-			}
-		}
-		rows = slices.Clone(rows)
-		slices.SortFunc(rows, func(a, b Row) int { return strings.Compare(a.Fingerprint, b.Fingerprint) })
+	var err error
+	if empty && len(ch.Rows) >= bulkRows {
+		err = c.bulkRows(ch.Rows)
+	} else {
+		err = c.upsertRows(ch.Rows, empty)
 	}
-	const insert = `INSERT INTO rows
-		(fingerprint, file, sheet, row, status, customer_id, content_hash, data, first_run, last_run, keys, sort_key)
+	if err != nil {
+		return err
+	}
+	return step("rows")
+}
+
+// insertColumns are the columns a row is inserted with, in the order of
+// rowArgs.
+const insertColumns = `(fingerprint, file, sheet, row, status, customer_id, content_hash, data, first_run, last_run, keys, sort_key)`
+
+// rowArgs appends the values of insertColumns for r, its payload encoded
+// into buf; it returns both.
+func (c *committer) rowArgs(args []any, buf []byte, r *Row) ([]any, []byte) {
+	start := len(buf)
+	buf = appendRow(buf, r)
+	return append(args, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
+		nullable(r.CustomerID), r.ContentHash, buf[start:len(buf):len(buf)], c.run, c.run, packKeys(r.Keys), r.SortKey), buf
+}
+
+// upsertRows stores rows one by one, replacing the stored rows of the same
+// fingerprint and, for rows given Indexed, their keys; empty says the
+// table held no row before.
+func (c *committer) upsertRows(rows []Row, empty bool) error {
+	const insert = `INSERT INTO rows ` + insertColumns + `
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (fingerprint) DO UPDATE SET file = excluded.file, sheet = excluded.sheet, row = excluded.row,
 			status = excluded.status, customer_id = excluded.customer_id, content_hash = excluded.content_hash,
@@ -317,11 +334,20 @@ func (c *committer) rows(ch *Changes) error {
 	}
 	defer old.Close()
 	var index []keyRow // index entries to add, sorted before inserting
+	var args []any
+	var buf []byte
+	given := twice(rows)
 	for i := range rows {
 		r := &rows[i]
-		data, err := encodeRow(r)
-		if err != nil {
-			return fmt.Errorf("%s: encode row: %w", r.Prov, err)
+		if k, ok := given[r.Fingerprint]; ok {
+			if k.last != i {
+				continue
+			}
+			if k.keyed >= 0 && k.keyed != i {
+				cp := *r
+				cp.Indexed, cp.Keys, cp.SortKey = true, rows[k.keyed].Keys, rows[k.keyed].SortKey
+				r = &cp
+			}
 		}
 		stmt := up
 		if r.Indexed {
@@ -340,9 +366,9 @@ func (c *committer) rows(ch *Changes) error {
 				}
 			}
 		}
+		args, buf = c.rowArgs(args[:0], buf[:0], r)
 		var id int64
-		if err := stmt.QueryRowContext(c.ctx, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
-			nullable(r.CustomerID), r.ContentHash, data, c.run, c.run, packKeys(r.Keys), r.SortKey).Scan(&id); err != nil {
+		if err := stmt.QueryRowContext(c.ctx, args...).Scan(&id); err != nil {
 			return fmt.Errorf("%s: store row: %w", r.Prov, err)
 		}
 		if r.Indexed {
@@ -354,50 +380,239 @@ func (c *committer) rows(ch *Changes) error {
 	if err := c.addKeys(index); err != nil {
 		return fmt.Errorf("store blocking keys: %w", err)
 	}
-	if bulk {
-		for _, ix := range rowIndexes {
-			if _, err := c.tx.ExecContext(c.ctx, ix.create); err != nil {
-				return fmt.Errorf("bulk load: %w", err)
+	return nil
+}
+
+// given says, of a fingerprint given more than once in one commit, which
+// occurrence stands (the last) and which last came with keys (-1: none):
+// the row is stored once, as given last, with those keys.
+type given struct{ last, keyed int }
+
+// twice finds the fingerprints given more than once among rows.
+func twice(rows []Row) map[string]given {
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(rows[a].Fingerprint, rows[b].Fingerprint) })
+	var out map[string]given
+	for i := 1; i < len(order); i++ {
+		fp := rows[order[i]].Fingerprint
+		if fp != rows[order[i-1]].Fingerprint {
+			continue
+		}
+		if out == nil {
+			out = map[string]given{}
+		}
+		g, ok := out[fp]
+		if !ok {
+			g = given{last: int(order[i-1]), keyed: -1}
+			if rows[g.last].Indexed {
+				g.keyed = g.last
 			}
 		}
+		g.last = int(order[i])
+		if rows[g.last].Indexed {
+			g.keyed = g.last
+		}
+		out[fp] = g
 	}
-	return step("rows")
+	return out
+}
+
+// rowsPerInsert is how many rows one INSERT statement of a bulk load
+// carries.
+const rowsPerInsert = 64
+
+// bulkRows loads rows into the empty rows table: in fingerprint order,
+// many per statement, with rowids given (1, 2, … in that order) rather
+// than read back row by row, and the secondary indexes dropped during the
+// load and built afterwards. A fingerprint given twice is stored as given
+// last, as upsertRows would.
+func (c *committer) bulkRows(rows []Row) error {
+	for _, ix := range rowIndexes { // the transaction brings the indexes back if it fails
+		if _, err := c.tx.ExecContext(c.ctx, `DROP INDEX `+ix.name); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+	}
+	// Entries left by rows deleted some other way would name rowids given
+	// again below.
+	if _, err := c.tx.ExecContext(c.ctx, `DELETE FROM row_keys`); err != nil {
+		return fmt.Errorf("bulk load: %w", err)
+	}
+	order := make([]int32, len(rows))
+	nkeys := 0
+	for i := range order {
+		order[i] = int32(i)
+		if rows[i].Indexed {
+			nkeys += len(rows[i].Keys)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(rows[a].Fingerprint, rows[b].Fingerprint) })
+	index := make([]keyRow, 0, nkeys)
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, 13*rowsPerInsert)
+	var buf []byte
+	var id int64
+	for len(order) > 0 {
+		args, buf = args[:0], buf[:0]
+		n := 0
+		for len(order) > 0 && n < rowsPerInsert {
+			r := &rows[order[0]]
+			order = order[1:]
+			keyed := r
+			for len(order) > 0 && rows[order[0]].Fingerprint == r.Fingerprint {
+				if r = &rows[order[0]]; r.Indexed {
+					keyed = r
+				}
+				order = order[1:]
+			}
+			if !keyed.Indexed {
+				keyed = r
+			}
+			id++
+			args = append(args, id)
+			k := *r
+			k.Keys, k.SortKey = keyed.Keys, keyed.SortKey
+			args, buf = c.rowArgs(args, buf, &k)
+			if keyed.Indexed {
+				for _, key := range keyed.Keys {
+					index = append(index, keyRow{int64(key), id})
+				}
+			}
+			n++
+		}
+		query := `INSERT INTO rows (rowid, ` + insertColumns[1:] + ` VALUES ` +
+			strings.Repeat(`, (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n)[2:]
+		var err error
+		if n == rowsPerInsert {
+			if full == nil {
+				if full, err = c.tx.PrepareContext(c.ctx, query); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(c.ctx, args...)
+		} else {
+			_, err = c.tx.ExecContext(c.ctx, query, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("bulk load: store rows: %w", err)
+		}
+	}
+	if err := c.addKeys(index); err != nil {
+		return fmt.Errorf("store blocking keys: %w", err)
+	}
+	for _, ix := range rowIndexes {
+		if _, err := c.tx.ExecContext(c.ctx, ix.create); err != nil {
+			return fmt.Errorf("bulk load: %w", err)
+		}
+	}
+	return nil
 }
 
 func (c *committer) customers(ch *Changes) error {
-	up, err := c.tx.PrepareContext(c.ctx, `INSERT INTO customers
-		(id, golden, golden_hash, merged_into, retired, first_run, last_run) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET golden = excluded.golden, golden_hash = excluded.golden_hash,
-			merged_into = excluded.merged_into, retired = excluded.retired, last_run = excluded.last_run`)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
-	issue, err := c.tx.PrepareContext(c.ctx, `INSERT OR IGNORE INTO issued (id, first_run) VALUES (?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer issue.Close()
-	merged, err := c.tx.PrepareContext(c.ctx, `INSERT OR REPLACE INTO merges (run_id, from_id, into_id) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer merged.Close()
-	for _, cu := range ch.Customers {
-		if _, err := up.ExecContext(c.ctx, cu.ID, cu.Golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
-			cu.Retired || cu.MergedInto != "", c.run, c.run); err != nil {
-			return fmt.Errorf("store customer %s: %w", cu.ID, err)
-		}
-		if _, err := issue.ExecContext(c.ctx, cu.ID, c.run); err != nil {
-			return fmt.Errorf("store customer %s: %w", cu.ID, err)
-		}
-		if cu.MergedInto != "" {
-			if _, err := merged.ExecContext(c.ctx, c.run, cu.ID, cu.MergedInto); err != nil {
-				return fmt.Errorf("record merge of %s into %s: %w", cu.ID, cu.MergedInto, err)
+	// In id order, as the primary key, the issued ids and the index of
+	// rows by customer (which each new customer's deferred foreign key
+	// looks up) are ordered: a first run's customers go in as appends.
+	// A customer given twice is stored as given last.
+	cs := slices.Clone(ch.Customers)
+	slices.SortStableFunc(cs, func(a, b Customer) int { return strings.Compare(a.ID, b.ID) })
+	cs = lastOfRuns(cs, func(a, b Customer) bool { return a.ID == b.ID })
+	err := c.insertMany(`INSERT INTO customers (id, golden, golden_hash, merged_into, retired, first_run, last_run) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?)`, ` ON CONFLICT (id) DO UPDATE SET golden = excluded.golden, golden_hash = excluded.golden_hash,
+			merged_into = excluded.merged_into, retired = excluded.retired, last_run = excluded.last_run`,
+		len(cs), func(args []any, i int) []any {
+			cu := &cs[i]
+			golden := cu.Golden
+			if golden != nil {
+				golden = compactGolden(golden)
 			}
+			return append(args, cu.ID, golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
+				cu.Retired || cu.MergedInto != "", c.run, c.run)
+		})
+	if err != nil {
+		return fmt.Errorf("store customers: %w", err)
+	}
+	err = c.insertMany(`INSERT OR IGNORE INTO issued (id, first_run) VALUES `, `(?, ?)`, ``,
+		len(cs), func(args []any, i int) []any { return append(args, cs[i].ID, c.run) })
+	if err != nil {
+		return fmt.Errorf("store customer ids: %w", err)
+	}
+	var merged []Customer
+	for _, cu := range cs {
+		if cu.MergedInto != "" {
+			merged = append(merged, cu)
 		}
+	}
+	err = c.insertMany(`INSERT OR REPLACE INTO merges (run_id, from_id, into_id) VALUES `, `(?, ?, ?)`, ``,
+		len(merged), func(args []any, i int) []any { return append(args, c.run, merged[i].ID, merged[i].MergedInto) })
+	if err != nil {
+		return fmt.Errorf("record merges: %w", err)
 	}
 	return step("customers")
+}
+
+// lastOfRuns keeps, of each run of neighbours that same says are equal,
+// the last.
+func lastOfRuns[T any](s []T, same func(a, b T) bool) []T {
+	out := s[:0]
+	for i := range s {
+		if i+1 < len(s) && same(s[i], s[i+1]) {
+			continue
+		}
+		out = append(out, s[i])
+	}
+	return out
+}
+
+// argsPerInsert bounds the values one statement of insertMany carries
+// (SQLite allows 32766).
+const argsPerInsert = 1000
+
+// insertMany inserts n rows many per statement: head, then tuple once per
+// row joined by commas, then tail; add appends the values of row i.
+func (c *committer) insertMany(head, tuple, tail string, n int, add func(args []any, i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	width := strings.Count(tuple, "?")
+	per := max(1, argsPerInsert/width)
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, per*width)
+	for i := 0; i < n; {
+		m := min(n-i, per)
+		args = args[:0]
+		for j := i; j < i+m; j++ {
+			args = add(args, j)
+		}
+		i += m
+		query := head + strings.Repeat(", "+tuple, m)[2:] + tail
+		var err error
+		if m == per {
+			if full == nil {
+				if full, err = c.tx.PrepareContext(c.ctx, query); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(c.ctx, args...)
+		} else {
+			_, err = c.tx.ExecContext(c.ctx, query, args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *committer) decisions(ch *Changes) error {
@@ -406,9 +621,6 @@ func (c *committer) decisions(ch *Changes) error {
 	}
 	return step("decisions")
 }
-
-// pairsPerInsert is how many pairs one INSERT statement carries.
-const pairsPerInsert = 100
 
 func (c *committer) pairs(ch *Changes) error {
 	if ch.ResetPairs {
@@ -434,19 +646,15 @@ func (c *committer) pairs(ch *Changes) error {
 		last[k] = len(pairs)
 		pairs = append(pairs, p)
 	}
-	args := make([]any, 0, 6*pairsPerInsert)
-	for len(pairs) > 0 {
-		batch := pairs[:min(len(pairs), pairsPerInsert)]
-		pairs = pairs[len(batch):]
-		args = args[:0]
-		for _, p := range batch {
-			args = append(args, p.A, p.B, p.Kind, p.Score, nonNilBytes(p.Evidence), c.run)
-		}
-		query := `INSERT INTO pairs (a, b, kind, score, evidence, run_id) VALUES ` +
-			strings.Repeat(", (?, ?, ?, ?, ?, ?)", len(batch))[2:] + upsert
-		if _, err := c.tx.ExecContext(c.ctx, query, args...); err != nil {
-			return fmt.Errorf("store pairs: %w", err)
-		}
+	// In key order: a first run's links go in as appends to the table.
+	slices.SortFunc(pairs, func(x, y Pair) int { return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B)) })
+	err := c.insertMany(`INSERT INTO pairs (a, b, kind, score, evidence, run_id) VALUES `, `(?, ?, ?, ?, ?, ?)`, upsert,
+		len(pairs), func(args []any, i int) []any {
+			p := &pairs[i]
+			return append(args, p.A, p.B, p.Kind, p.Score, nonNilBytes(p.Evidence), c.run)
+		})
+	if err != nil {
+		return fmt.Errorf("store pairs: %w", err)
 	}
 	return step("pairs")
 }

@@ -74,3 +74,105 @@ func ParseGolden(b []byte) (StoredGolden, error) {
 	}
 	return g, nil
 }
+
+// compactGolden is a golden record as Commit stores it: the JSON of
+// GoldenOf without the members of its structs that are "" or null (half
+// the fields of a typical customer), which read back as the same zero
+// values. The structs are the record itself and the elements of its lists
+// (contacts, conflicts); the objects that are members of the record are
+// maps (extras), whose empty values are kept. Its GoldenHash is the hash
+// of the JSON as given, so that a run comparing golden records compares
+// the same bytes as before. It expects the compact JSON of encoding/json;
+// anything else is stored as given.
+func compactGolden(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	type frame struct{ object, strip, any bool } // any: a member was kept
+	var stack []frame
+	i := 0
+	// str returns the end of the string starting at b[i] == '"'.
+	str := func(i int) int {
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return -1
+	}
+	// member handles the member of the innermost object starting at i,
+	// returning where the main loop goes on.
+	member := func(i int) int {
+		end := str(i)
+		if end < 0 || end >= len(b) || b[end] != ':' {
+			return -1
+		}
+		v := end + 1
+		for _, empty := range []string{`""`, `null`} {
+			if !stack[len(stack)-1].strip {
+				break
+			}
+			if e := v + len(empty); e < len(b) && string(b[v:e]) == empty && (b[e] == ',' || b[e] == '}') {
+				return e // dropped
+			}
+		}
+		top := &stack[len(stack)-1]
+		if top.any {
+			out = append(out, ',')
+		}
+		top.any = true
+		out = append(out, b[i:v]...)
+		return v
+	}
+	for i < len(b) {
+		switch c := b[i]; c {
+		case '{', '[':
+			strip := c == '{' && (len(stack) == 0 || !stack[len(stack)-1].object)
+			stack = append(stack, frame{object: c == '{', strip: strip})
+			out = append(out, c)
+			i++
+			if c == '{' && i < len(b) && b[i] == '"' {
+				if i = member(i); i < 0 {
+					return b
+				}
+			}
+		case '}', ']':
+			if len(stack) == 0 || stack[len(stack)-1].object != (c == '}') {
+				return b
+			}
+			stack = stack[:len(stack)-1]
+			out = append(out, c)
+			i++
+		case ',':
+			if len(stack) == 0 {
+				return b
+			}
+			if !stack[len(stack)-1].object {
+				out = append(out, c)
+				i++
+				continue
+			}
+			if i+1 >= len(b) || b[i+1] != '"' {
+				return b
+			}
+			if i = member(i + 1); i < 0 {
+				return b
+			}
+		case '"':
+			end := str(i)
+			if end < 0 {
+				return b
+			}
+			out = append(out, b[i:end]...)
+			i = end
+		default:
+			out = append(out, c)
+			i++
+		}
+	}
+	if len(stack) != 0 {
+		return b
+	}
+	return out
+}

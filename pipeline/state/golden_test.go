@@ -2,6 +2,7 @@ package state
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -36,4 +37,103 @@ func TestGoldenOf(t *testing.T) {
 	if c.Sensitive == nil || len(c.Rows) != 1 {
 		t.Error("GoldenOf changed the customer it was given")
 	}
+}
+
+// TestCompactGolden: a golden record stored without its empty members
+// reads back (as a customer and as StoredGolden) the same as the JSON
+// given, in fewer bytes; JSON it does not expect is stored as given.
+func TestCompactGolden(t *testing.T) {
+	rec := fixtureRecord("a.xlsx", 2, fixtureName, fixturePhone, "C1")
+	tests := []struct {
+		name string
+		c    merge.Customer
+	}{
+		{"typical", merge.Customer{ID: "C1", Kind: record.Company, Name: fixtureName, Mobile: fixturePhone, Phones: []string{fixturePhone},
+			Extras: map[string]string{}, Contacts: []merge.Contact{{ID: "P1", Name: "郭轩飞", Mobile: fixturePhone}}, Rows: []*record.Record{rec}}},
+		{"empty", merge.Customer{}},
+		{"quotes and escapes", merge.Customer{ID: `C"2`, Name: `a":"",\"`, Address: `{"x":null}`, Emails: []string{"", `"`},
+			Extras: map[string]string{"": "", `k"":null`: "v", "空": ""}, Contacts: []merge.Contact{{}, {Name: `\`}},
+			Conflicts: []merge.Conflict{{Field: "name", Others: []string{}}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			full, err := GoldenOf(&tt.c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			small := compactGolden(full)
+			if !json.Valid(small) || len(small) >= len(full) {
+				t.Fatalf("compact form %s of %s", small, full)
+			}
+			var want, got merge.Customer
+			if err := json.Unmarshal(full, &want); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(small, &got); err != nil {
+				t.Fatal(err)
+			}
+			w, _ := json.Marshal(want)
+			g, _ := json.Marshal(got)
+			if string(g) != string(w) {
+				t.Errorf("reads back as\n%s\nwant\n%s", g, w)
+			}
+			sw, err1 := ParseGolden(full)
+			sg, err2 := ParseGolden(small)
+			if err1 != nil || err2 != nil || !reflect.DeepEqual(sg, sw) {
+				t.Errorf("ParseGolden: %+v (%v), want %+v (%v)", sg, err2, sw, err1)
+			}
+		})
+	}
+	for _, b := range []string{``, `{`, `{"a":""`, `[1,2`, `{"a"}`, `{"a":1,}`, `"x`, `}`} {
+		if got := compactGolden([]byte(b)); string(got) != b {
+			t.Errorf("compactGolden(%q) = %q, want it as given", b, got)
+		}
+	}
+}
+
+// TestCommitKeepsGoldenHash: the hash stored beside a golden record is
+// that of the JSON given, not of the compact form stored.
+func TestCommitKeepsGoldenHash(t *testing.T) {
+	s, _ := openTemp(t)
+	full := []byte(`{"ID":"CA000001","Name":"x","Email":"","Emails":null}`)
+	ch := fixtureChanges(0, "a.csv", 1)
+	ch.Customers[0].Golden = full
+	mustCommit(t, s, fixtureRun("a.csv"), ch)
+	var stored []byte
+	var hash string
+	if err := s.db.QueryRow(`SELECT golden, golden_hash FROM customers WHERE id = ?`, ch.Customers[0].ID).Scan(&stored, &hash); err != nil {
+		t.Fatal(err)
+	}
+	if string(stored) != `{"ID":"CA000001","Name":"x"}` || hash != GoldenHash(full) {
+		t.Errorf("stored %s with hash %s, want the compact form with hash %s", stored, hash, GoldenHash(full))
+	}
+}
+
+// FuzzCompactGolden: any input gives valid JSON back when it was valid
+// JSON, reading as the same customer, and never panics.
+func FuzzCompactGolden(f *testing.F) {
+	for _, s := range []string{`{"ID":"C1","Email":"","Extras":{"a":""},"Contacts":[{"Name":"","ID":"P"}]}`, `{"a":[{"b":null},""]}`, `{`, `"\"`, `[{"":""}]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		small := compactGolden(b)
+		if !json.Valid(b) {
+			return
+		}
+		if !json.Valid(small) {
+			t.Fatalf("compactGolden(%s) = %s, not JSON", b, small)
+		}
+		var want, got merge.Customer
+		if json.Unmarshal(b, &want) != nil {
+			return
+		}
+		if err := json.Unmarshal(small, &got); err != nil {
+			t.Fatalf("compactGolden(%s) = %s: %v", b, small, err)
+		}
+		w, _ := json.Marshal(want)
+		g, _ := json.Marshal(got)
+		if string(g) != string(w) {
+			t.Errorf("compactGolden(%s) = %s reads as\n%s\nwant\n%s", b, small, g, w)
+		}
+	})
 }

@@ -18,8 +18,10 @@ const (
 )
 
 // Pair is a merge link or a doubtful pair found by a run, between two rows
-// by fingerprint, with its score and evidence (JSON), so that later runs
-// can list open review pairs and explain customers they did not rebuild.
+// by fingerprint, with its score and evidence (EncodeEvidence; JSON in
+// states of earlier versions, which DecodeEvidence reads too), so that
+// later runs can list open review pairs and explain customers they did
+// not rebuild.
 type Pair struct {
 	A, B     string
 	Kind     string // PairLink or PairReview

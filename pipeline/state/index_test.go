@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -269,6 +270,7 @@ func TestManyPairs(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	ch := fixtureChanges(0, "a.csv", 2)
+	pairsPerInsert := argsPerInsert / 6
 	for i := range 2*pairsPerInsert + 5 {
 		ch.Pairs = append(ch.Pairs, Pair{A: fmt.Sprintf("fp-%04d", i+1), B: "fp-0000", Kind: PairReview, Score: float64(i), Evidence: []byte(`[]`)})
 	}
@@ -340,5 +342,62 @@ func TestBulkLoadFails(t *testing.T) {
 	}
 	if after := dump(t, s); after != before {
 		t.Error("a failed bulk load changed the state")
+	}
+}
+
+// TestBulkLoadStoresAsUpserts commits the same first run in bulk and row
+// by row, its rows out of fingerprint order, a row and a customer given
+// twice (the later one, with other keys, stands) and more customers than
+// one statement carries: both states hold the same.
+func TestBulkLoadStoresAsUpserts(t *testing.T) {
+	ctx := context.Background()
+	changes := func() Changes {
+		ch := indexed(fixtureChanges(0, "a.csv", 3*argsPerInsert))
+		slices.Reverse(ch.Rows)
+		again := ch.Rows[5]
+		again.Prov.Row, again.Keys, again.SortKey = 9999, []uint64{42}, "again"
+		ch.Rows = append(ch.Rows, again)
+		ch.Customers = append(ch.Customers, Customer{ID: ch.Customers[7].ID, Golden: []byte(`{"name":"again"}`)})
+		return ch
+	}
+	state := func(bulk bool) string {
+		defer func(n int) { bulkRows = n }(bulkRows)
+		if bulk {
+			bulkRows = 1
+		} else {
+			bulkRows = 1 << 30
+		}
+		s, _ := openTemp(t)
+		mustCommit(t, s, fixtureRun("a.csv"), changes())
+		var keys []string
+		err := each(ctx, s.db, `SELECT k.key, r.fingerprint FROM row_keys k JOIN rows r ON r.rowid = k.row ORDER BY 1, 2`, func(rs *sql.Rows) error {
+			var k int64
+			var fp string
+			err := rs.Scan(&k, &fp)
+			keys = append(keys, fmt.Sprintf("%d %s", k, fp))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The tables but the index by rowid, which differ as the rows
+		// went in in another order.
+		var tables []string
+		for _, section := range strings.Split(dump(t, s), "\n== ") {
+			if !strings.HasPrefix(section, "row_keys ") {
+				tables = append(tables, section)
+			}
+		}
+		return strings.Join(tables, "\n== ") + "\n== keys\n" + strings.Join(keys, "\n")
+	}
+	bulk, upserted := state(true), state(false)
+	if bulk != upserted {
+		t.Errorf("a bulk load stores\n%s\nrow by row\n%s", bulk, upserted)
+	}
+	if !strings.Contains(bulk, "42 "+changes().Rows[5].Fingerprint) || strings.Contains(bulk, fmt.Sprintf("%d %s", 1000+3*argsPerInsert-6, changes().Rows[5].Fingerprint)) {
+		t.Errorf("the row given twice does not have the keys given last:\n%s", bulk)
+	}
+	if !strings.Contains(bulk, `{"name":"again"}`) {
+		t.Errorf("the customer given twice is not stored as given last")
 	}
 }
