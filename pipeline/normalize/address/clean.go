@@ -25,6 +25,16 @@ func isSeparatorStart(s string) bool {
 
 func skipSeparators(s string, pos int) int {
 	for pos < len(s) {
+		if c := s[pos]; c < utf8.RuneSelf {
+			if !isSeparator(rune(c)) {
+				break
+			}
+			pos++
+			continue
+		}
+		if text.HanAt(s, pos) {
+			break // a Chinese character, the common case: never a separator
+		}
 		r, size := text.DecodeRune(s, pos)
 		if !isSeparator(r) {
 			break
@@ -32,6 +42,11 @@ func skipSeparators(s string, pos int) int {
 		pos += size
 	}
 	return pos
+}
+
+// hanAt decodes the Chinese character that text.HanAt found at s[i:].
+func hanAt(s string, i int) rune {
+	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
 }
 
 func isSpace(r rune) bool {
@@ -44,7 +59,7 @@ var countryPrefixes = []string{"中华人民共和国", "中国大陆", "中国"
 func skipCountry(s string, pos int) int {
 	pos = skipSeparators(s, pos)
 	for _, p := range countryPrefixes {
-		if strings.HasPrefix(s[pos:], p) {
+		if pos < len(s) && s[pos] == p[0] && strings.HasPrefix(s[pos:], p) {
 			return pos + len(p)
 		}
 	}
@@ -61,7 +76,7 @@ func skipFiller(s string, pos int) int {
 		pos = skipSeparators(s, pos)
 		n := pos
 		for _, f := range fillers {
-			if strings.HasPrefix(s[pos:], f) {
+			if pos < len(s) && s[pos] == f[0] && strings.HasPrefix(s[pos:], f) {
 				n = pos + len(f)
 				break
 			}

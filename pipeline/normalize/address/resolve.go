@@ -215,7 +215,8 @@ func (s *scan) result(t string, fromText bool) Result {
 			nVia++
 		}
 	}
-	for i, m := range s.mentions() {
+	for i := range s.mentions() {
+		m := &s.mentArr[i] // not copied: result runs for every address
 		var on *candidate
 		if s.old {
 			on = s.viaPath(i, r)
@@ -237,9 +238,10 @@ func (s *scan) result(t string, fromText bool) Result {
 		if on == nil {
 			continue
 		}
-		for _, c := range m.cands {
+		for k := range m.cands {
 			// A municipality's city is named with its province.
-			named = named || c.div == city || city != nil && c.div == city.parent && len(c.div.kids) == 1
+			d := m.cands[k].div
+			named = named || d == city || city != nil && d == city.parent && len(d.kids) == 1
 		}
 		switch {
 		case m.typo != "":
@@ -297,7 +299,7 @@ func (s *scan) viaPath(i int, r *division) *candidate {
 
 // viaMention reports whether m names one of the former parents vias (or
 // its province).
-func viaMention(m mention, vias []*division) bool {
+func viaMention(m *mention, vias []*division) bool {
 	for _, c := range m.cands {
 		for _, v := range vias {
 			if c.div.level >= m.lo && c.div.level <= m.hi && v.within(c.div) {
@@ -328,8 +330,8 @@ func (s *scan) split(i int, r *division) string {
 // splitOnly reports whether the ends disagree only because a former name
 // was split: the split issue says so, not an ambiguity.
 func (s *scan) splitOnly(r *division) bool {
-	for i, m := range s.mentions() {
-		if onPath(m, r) == nil {
+	for i := range s.mentions() {
+		if onPath(&s.mentArr[i], r) == nil {
 			return s.split(i, r) != ""
 		}
 	}
@@ -337,10 +339,10 @@ func (s *scan) splitOnly(r *division) bool {
 }
 
 // onPath returns the candidate of m that is r or one of its ancestors.
-func onPath(m mention, r *division) *candidate {
-	for i, c := range m.cands {
-		if c.div.level >= m.lo && c.div.level <= m.hi && r.within(c.div) {
-			return &m.cands[i]
+func onPath(m *mention, r *division) *candidate {
+	for i := range m.cands {
+		if c := &m.cands[i]; c.div.level >= m.lo && c.div.level <= m.hi && r.within(c.div) {
+			return c
 		}
 	}
 	return nil
@@ -348,8 +350,8 @@ func onPath(m mention, r *division) *candidate {
 
 // unresolvedName is the first name read that was not resolved.
 func (s *scan) unresolvedName(r *division) string {
-	for _, m := range s.mentions() {
-		if onPath(m, r) == nil {
+	for i := range s.mentions() {
+		if m := &s.mentArr[i]; onPath(m, r) == nil {
 			return m.name
 		}
 	}

@@ -284,7 +284,13 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	var gap uint32     // bit k set: spaces after the k-th rune
 	n, longest := 0, bits.Len32(mask)-1
 	for i := pos; i < len(t) && n < longest; {
-		r, size := text.DecodeRune(t, i)
+		var r rune
+		size := 3
+		if text.HanAt(t, i) {
+			r = hanAt(t, i) // most runes: decoded here, not in a call
+		} else {
+			r, size = text.DecodeRune(t, i)
+		}
 		i += size
 		if isSpace(r) {
 			gap |= 1 << n
@@ -326,7 +332,7 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		if !ok {
 			continue
 		}
-		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
+		if inner == 0 && l >= 3 && mask&(1<<(l-1)) != 0 && maySuffixName(t[offs[l-1]:]) && splitsShorter(t, pos, offs[l-1], offs[l], cands) {
 			continue // 青岛市北区 is 青岛 + 市北区
 		}
 		f := follow{t: t, at: offs[l], cands: cands}
@@ -336,11 +342,13 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		})
 		if ok {
 			m := mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}
-			if n := suffixTypo(t[offs[l]:], cands); n > 0 {
-				m.end += n
-				m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
-			} else {
-				m.end += straySuffix(t[offs[l]:], cands)
+			if cands[0].short { // most names are full: no suffix follows them
+				if n := suffixTypo(t[offs[l]:], cands); n > 0 {
+					m.end += n
+					m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
+				} else {
+					m.end += straySuffix(t[offs[l]:], cands)
+				}
 			}
 			return m, true, false
 		}
@@ -604,7 +612,7 @@ func splitsShorter(t string, pos, short, full int, cands []candidate) bool {
 // suffixNames are the division names that start with a character that
 // also ends names (市北区, 市中区, 旗山区): where a name could be read
 // shorter (青岛市北区). A sorted slice: about a dozen, looked at for most
-// names ending in 市, after suffixPairs.
+// names ending in 市, after suffixHeads.
 var suffixNames = func() []string {
 	var names []string
 	for name := range idx.names {
@@ -617,27 +625,55 @@ var suffixNames = func() []string {
 	return names
 }()
 
-// suffixPairs are the first two runes of suffixNames, compared before the
-// names themselves: 市西湖区 stops at 市西.
-var suffixPairs = func() [][2]rune {
-	var out [][2]rune
+// suffixHeads are the first two characters of suffixNames as head6 packs
+// them, compared before the names themselves: 市西湖区 stops at 市西 with
+// a few integer comparisons, as splitsShorter asks for most names ending
+// in 市 or 省.
+var suffixHeads = func() []uint64 {
+	var out []uint64
 	for _, name := range suffixNames {
-		rs := []rune(name)
-		if p := [2]rune{rs[0], rs[1]}; !slices.Contains(out, p) {
-			out = append(out, p)
+		h, ok := head6(name)
+		if !ok || !text.HanAt(name, 0) || !text.HanAt(name, 3) {
+			panic("address: suffix name " + name + " does not start with two Chinese characters")
+		}
+		if !slices.Contains(out, h) {
+			out = append(out, h)
 		}
 	}
 	return out
 }()
 
+// head6 packs the first six bytes of s (two Chinese characters) into a
+// number; ok is false when s is shorter.
+func head6(s string) (h uint64, ok bool) {
+	if len(s) < 6 {
+		return 0, false
+	}
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 | uint64(s[4])<<32 | uint64(s[5])<<40, true
+}
+
+// suffixHeadBits has bit headBit(h) set for each of suffixHeads: a filter
+// that maySuffixName reads without a call.
+var suffixHeadBits = func() uint64 {
+	var bits uint64
+	for _, h := range suffixHeads {
+		bits |= headBit(h)
+	}
+	return bits
+}()
+
+func headBit(h uint64) uint64 { return 1 << (h * 0x9E3779B97F4A7C15 >> 58) }
+
+// maySuffixName reports whether s may start with one of suffixNames: when
+// false (市西湖区, 省杭州市), it does not.
+func maySuffixName(s string) bool {
+	h, ok := head6(s)
+	return ok && suffixHeadBits&headBit(h) != 0
+}
+
 // startsSuffixName reports whether s starts with one of suffixNames.
 func startsSuffixName(s string) bool {
-	r, size := text.DecodeRune(s, 0)
-	if !suffixRune(r) {
-		return false
-	}
-	r2, _ := text.DecodeRune(s, size)
-	if !slices.Contains(suffixPairs, [2]rune{r, r2}) {
+	if h, ok := head6(s); !ok || !slices.Contains(suffixHeads, h) {
 		return false
 	}
 	for _, name := range suffixNames {
@@ -758,6 +794,11 @@ func splitsBetter(t string, offs, keys *[32]int, key []byte, inner, mask uint32)
 // 榕城区), and a province only when a city of it follows. With nothing
 // read yet, cities are looked at too (抗州市西湖区).
 func (s *scan) typo(t string, pos int) (mention, bool) {
+	if len(t)-pos < 9 && utf8.RuneCountInString(t[pos:]) < 3 {
+		// Too short for a name of three characters or more, the only ones
+		// oneOff corrects (暂无, 无, -): the children are not looked at.
+		return mention{}, false
+	}
 	var found []*division
 	var window string
 	sounds := true
