@@ -44,6 +44,31 @@ func skipSeparators(s string, pos int) int {
 	return pos
 }
 
+// trimSeparators trims separators from both ends of s, as
+// strings.TrimFunc(s, isSeparator) does, without decoding the Chinese
+// character that most details end with.
+func trimSeparators(s string) string {
+	s = s[skipSeparators(s, 0):]
+	for len(s) > 0 {
+		if c := s[len(s)-1]; c < utf8.RuneSelf {
+			if !isSeparator(rune(c)) {
+				break
+			}
+			s = s[:len(s)-1]
+			continue
+		}
+		if len(s) >= 3 && text.HanAt(s, len(s)-3) {
+			break // a Chinese character, the common case: never a separator
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !isSeparator(r) {
+			break
+		}
+		s = s[:len(s)-size]
+	}
+	return s
+}
+
 // hanAt decodes the Chinese character that text.HanAt found at s[i:].
 func hanAt(s string, i int) rune {
 	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
@@ -150,7 +175,7 @@ func cleanDetail(s string) string {
 		return ""
 	}
 	if sane(s) && strings.IndexByte(s, ' ') < 0 {
-		return strings.TrimFunc(s, isSeparator)
+		return trimSeparators(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -174,7 +199,7 @@ func cleanDetail(s string) string {
 		b.WriteRune(r)
 		prev = r
 	}
-	return strings.TrimFunc(b.String(), isSeparator)
+	return trimSeparators(b.String())
 }
 
 func latin(r rune) bool {

@@ -1,6 +1,7 @@
 package address
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -50,4 +51,44 @@ func checkCanonical(t *testing.T, r Result) {
 	if r.Adcode == "" || (d.code != "" && d.code != r.Adcode) {
 		t.Fatalf("adcode %q for %s/%s/%s, data has %q", r.Adcode, r.Province, r.City, r.District, d.code)
 	}
+}
+
+var trimCases = []struct{ name, in, want string }{
+	{"empty", "", ""},
+	{"only separators", " ，、-/ ", ""},
+	{"han both ends", "，文三路90号。", "文三路90号"},
+	{"ascii both ends", ", Room 5 .", "Room 5"},
+	{"full-width ends", "：西湖区／", "西湖区"},
+	{"non-han last rune", "，文三路①", "文三路①"},
+	{"invalid byte last", "文三路\xff", "文三路\xff"},
+	{"han lead bytes only", "路\xe4\xb8", "路\xe4\xb8"},
+	{"one byte", "-", ""},
+}
+
+// TestTrimSeparators checks trimSeparators on named cases and against
+// strings.TrimFunc, which it replaces for speed.
+func TestTrimSeparators(t *testing.T) {
+	for _, tc := range trimCases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := trimSeparators(tc.in); got != tc.want {
+				t.Errorf("trimSeparators(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+			if want := strings.TrimFunc(tc.in, isSeparator); tc.want != want {
+				t.Errorf("case %q: strings.TrimFunc gives %q", tc.in, want)
+			}
+		})
+	}
+}
+
+// FuzzTrimSeparators checks that trimSeparators trims as strings.TrimFunc
+// with isSeparator does, for any bytes.
+func FuzzTrimSeparators(f *testing.F) {
+	for _, tc := range trimCases {
+		f.Add(tc.in)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := trimSeparators(s), strings.TrimFunc(s, isSeparator); got != want {
+			t.Errorf("trimSeparators(%q) = %q, strings.TrimFunc gives %q", s, got, want)
+		}
+	})
 }
