@@ -7,8 +7,10 @@ package normalize
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -31,6 +33,9 @@ type Normalizer struct {
 	emails *email.Normalizer
 	dates  date.Options
 	roles  []string // role notes after a contact's name (代理, 经理)
+	// orgHeaders caches organisationHeader by header text: a sheet has
+	// few headers and every row asks again.
+	orgHeaders sync.Map
 }
 
 // New builds a Normalizer from the rules.
@@ -276,7 +281,7 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named boo
 		out.Contact = out.Name
 	case nm != "":
 		out.Kind, out.Name = n.names.KindAndDisplay(nm, contact != "" && contact != nm)
-		if out.Kind == record.Person && organisationHeader(nameVal.Header) && n.names.BySurnameAlone(nm) {
+		if out.Kind == record.Person && n.organisationHeader(nameVal.Header) && n.names.BySurnameAlone(nm) {
 			// 申通 under 公司名称: the header says what the column holds,
 			// which outweighs a surname character.
 			out.Kind = record.Company
@@ -302,14 +307,17 @@ var organisationWords = []string{"公司", "单位", "企业", "商户", "商家
 
 // organisationHeader reports whether a name column's header says it holds
 // organisations.
-func organisationHeader(header string) bool {
-	h := strings.ToLower(text.ToSimplified(norm.NFKC.String(header)))
-	for _, w := range organisationWords {
-		if strings.Contains(h, w) {
-			return true
-		}
+func (n *Normalizer) organisationHeader(header string) bool {
+	if header == "" {
+		return false
 	}
-	return false
+	if v, ok := n.orgHeaders.Load(header); ok {
+		return v.(bool)
+	}
+	h := strings.ToLower(text.ToSimplified(norm.NFKC.String(header)))
+	org := slices.ContainsFunc(organisationWords, func(w string) bool { return strings.Contains(h, w) })
+	n.orgHeaders.Store(header, org)
+	return org
 }
 
 func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {

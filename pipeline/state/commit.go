@@ -209,45 +209,13 @@ func (c *committer) forgetRows(where string, args ...any) error {
 // keyRow is one entry of the blocking-key index.
 type keyRow struct{ key, row int64 }
 
-// keysPerInsert is how many index entries one INSERT statement carries.
-const keysPerInsert = 256
-
 // addKeys inserts index entries in key order, many per statement: a
 // million rows' ten million entries go in as appends to the B-tree, not
 // as random inserts.
 func (c *committer) addKeys(index []keyRow) error {
 	slices.SortFunc(index, func(a, b keyRow) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
-	var full *sql.Stmt
-	defer func() {
-		if full != nil {
-			full.Close()
-		}
-	}()
-	args := make([]any, 0, 2*keysPerInsert)
-	for len(index) > 0 {
-		n := min(len(index), keysPerInsert)
-		args = args[:0]
-		for _, e := range index[:n] {
-			args = append(args, e.key, e.row)
-		}
-		query := `INSERT OR IGNORE INTO row_keys (key, row) VALUES (?, ?)` + strings.Repeat(`, (?, ?)`, n-1)
-		var err error
-		if n == keysPerInsert {
-			if full == nil {
-				if full, err = c.tx.PrepareContext(c.ctx, query); err != nil {
-					return err
-				}
-			}
-			_, err = full.ExecContext(c.ctx, args...)
-		} else {
-			_, err = c.tx.ExecContext(c.ctx, query, args...)
-		}
-		if err != nil {
-			return err
-		}
-		index = index[n:]
-	}
-	return nil
+	return c.insertMany(`INSERT OR IGNORE INTO row_keys (key, row) VALUES `, `(?, ?)`, ``, len(index),
+		func(args []any, i int) []any { return append(args, index[i].key, index[i].row) })
 }
 
 // dropKeys deletes the index entries of the row with rowid id.
