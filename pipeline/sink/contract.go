@@ -90,9 +90,13 @@ func CleanHeader(e Extras) []string {
 }
 
 // CleanRow renders a customer as a clean.csv row.
-func CleanRow(c *merge.Customer, e Extras) []string {
-	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), strings.Join(c.SharedPhones, "|"), c.Landline, c.LandlineExt,
-		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows))}
+func CleanRow(c *merge.Customer, e Extras) []string { return appendCleanRow(nil, c, e) }
+
+// appendCleanRow appends the cells of CleanRow to dst: the writers render
+// every row into one slice.
+func appendCleanRow(dst []string, c *merge.Customer, e Extras) []string {
+	row := append(dst, c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), strings.Join(c.SharedPhones, "|"), c.Landline, c.LandlineExt,
+		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows)))
 	value := func(h string) string {
 		if v, ok := c.Extras[h]; ok {
 			return v
@@ -121,8 +125,10 @@ func WriteClean(ctx context.Context, dir string, customers []*merge.Customer) er
 	if err != nil {
 		return err
 	}
+	var row []string
 	for _, c := range customers {
-		if err := w.Write(CleanRow(c, extras)); err != nil {
+		row = appendCleanRow(row[:0], c, extras)
+		if err := w.Write(row); err != nil {
 			w.Close()
 			return err
 		}
@@ -134,8 +140,11 @@ func WriteClean(ctx context.Context, dir string, customers []*merge.Customer) er
 var ContactColumns = []string{"contact_id", "customer_id", "contact", "mobile", "phones", "shared_phones", "email", "title"}
 
 // ContactRow renders a contact of customer c as a contacts.csv row.
-func ContactRow(c *merge.Customer, ct *merge.Contact) []string {
-	return []string{ct.ID, c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title}
+func ContactRow(c *merge.Customer, ct *merge.Contact) []string { return appendContactRow(nil, c, ct) }
+
+// appendContactRow appends the cells of ContactRow to dst.
+func appendContactRow(dst []string, c *merge.Customer, ct *merge.Contact) []string {
+	return append(dst, ct.ID, c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title)
 }
 
 // WriteContacts writes contacts.csv: every distinct contact person of each
@@ -145,9 +154,11 @@ func WriteContacts(ctx context.Context, dir string, customers []*merge.Customer)
 	if err != nil {
 		return err
 	}
+	var row []string
 	for _, c := range customers {
 		for _, ct := range sortedContacts(c) {
-			if err := w.Write(ContactRow(c, ct)); err != nil {
+			row = appendContactRow(row[:0], c, ct)
+			if err := w.Write(row); err != nil {
 				w.Close()
 				return err
 			}
@@ -182,12 +193,20 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record, lan
 		return err
 	}
 	for _, r := range records {
-		end := ""
+		w.Cell(r.Prov.File)
+		w.Cell(r.Prov.Sheet)
+		w.Int(r.Prov.Row)
 		if r.Prov.RowEnd > r.Prov.Row {
-			end = strconv.Itoa(r.Prov.RowEnd)
+			w.Int(r.Prov.RowEnd)
+		} else {
+			w.Cell("")
 		}
 		code, reason := Reason(r, lang)
-		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), end, r.CustomerID, string(r.Status), code, reason}); err != nil {
+		w.Cell(r.CustomerID)
+		w.Cell(string(r.Status))
+		w.Cell(code)
+		w.Cell(reason)
+		if err := w.EndRow(); err != nil {
 			w.Close()
 			return err
 		}

@@ -37,8 +37,10 @@ func WriteCleanXLSX(ctx context.Context, dir string, customers []*merge.Customer
 		return err
 	}
 	var cells []xlsxCell
+	var row []string
 	for _, c := range customers {
-		cells = textCells(cells[:0], CleanRow(c, extras))
+		row = appendCleanRow(row[:0], c, extras)
+		cells = textCells(cells[:0], row)
 		if err := b.Write(cells); err != nil {
 			b.abort()
 			return err
@@ -58,9 +60,11 @@ func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Custo
 		return err
 	}
 	var cells []xlsxCell
+	var row []string
 	for _, c := range customers {
 		for _, ct := range sortedContacts(c) {
-			cells = textCells(cells[:0], ContactRow(c, ct))
+			row = appendContactRow(row[:0], c, ct)
+			cells = textCells(cells[:0], row)
 			if err := b.Write(cells); err != nil {
 				b.abort()
 				return err
