@@ -240,28 +240,45 @@ var fieldChecks = []fieldCheck{
 }
 
 func fieldStats(data []*record.Record, customers []*merge.Customer) []FieldStat {
-	out := make([]FieldStat, 0, len(fieldChecks))
-	for _, fc := range fieldChecks {
-		var filled, valid, after int
-		for _, r := range data {
-			if fc.filled(r) {
-				filled++
-				if fc.valid(r) && validAsWritten(r, repairsOf(r), fc.field) {
-					valid++
-				}
+	// One pass over the rows and one over the customers, every field at
+	// once: a pass per field read each of a million rows seven times.
+	filled := make([]int, len(fieldChecks))
+	valid := make([]int, len(fieldChecks))
+	after := make([]int, len(fieldChecks))
+	for _, r := range data {
+		var rp repairs
+		rpDone := false
+		for i, fc := range fieldChecks {
+			if !fc.filled(r) {
+				continue
+			}
+			filled[i]++
+			if !fc.valid(r) {
+				continue
+			}
+			if !rpDone {
+				rp, rpDone = repairsOf(r), true
+			}
+			if validAsWritten(r, rp, fc.field) {
+				valid[i]++
 			}
 		}
-		for _, c := range customers {
+	}
+	for _, c := range customers {
+		for i, fc := range fieldChecks {
 			if fc.after(c) {
-				after++
+				after[i]++
 			}
 		}
+	}
+	out := make([]FieldStat, 0, len(fieldChecks))
+	for i, fc := range fieldChecks {
 		out = append(out, FieldStat{
 			Field:        fc.field,
-			FilledBefore: share(filled, len(data)),
-			ValidBefore:  share(valid, len(data)),
-			FilledAfter:  share(after, len(customers)),
-			ValidAfter:   share(after, len(customers)),
+			FilledBefore: share(filled[i], len(data)),
+			ValidBefore:  share(valid[i], len(data)),
+			FilledAfter:  share(after[i], len(customers)),
+			ValidAfter:   share(after[i], len(customers)),
 		})
 	}
 	return out
