@@ -102,3 +102,43 @@ func FuzzReason(f *testing.F) {
 		_ = m.In("zh")
 	})
 }
+
+func TestSprint(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		format string
+		args   []string
+	}{
+		{"indexed", "与 %[1]s 为同一客户", []string{"a.csv，第 3 行"}},
+		{"reordered", "%[2]s，%[1]s，%[2]s", []string{"x", "y"}},
+		{"plain", "%s and %s", []string{"x", "y"}},
+		{"percent", "100%% %s", []string{"x"}},
+		{"quoted falls back", "sheet %[1]q", []string{`华"东`}},
+		{"missing", "%s %s", []string{"x"}},
+		{"extra", "%s", []string{"x", "y"}},
+		{"extra after index", "%[1]s", []string{"x", "y"}},
+		{"bad index", "%[3]s", []string{"x"}},
+		{"zero index", "%[0]s", []string{"x"}},
+		{"index then plain", "%[1]s %s", []string{"x", "y"}},
+		{"trailing percent", "x %", nil},
+		{"no verbs", "空行", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := sprint(tc.format, tc.args), sprintf(tc.format, tc.args); got != want {
+				t.Errorf("sprint(%q, %q) = %q, fmt gives %q", tc.format, tc.args, got, want)
+			}
+		})
+	}
+}
+
+func FuzzSprint(f *testing.F) {
+	f.Add("与 %[1]s 为同一客户 %[2]s%%", "a", "b")
+	f.Add("%s %s %[1]s %", "a", "")
+	f.Fuzz(func(t *testing.T, format, a, b string) {
+		for _, args := range [][]string{nil, {a}, {a, b}} {
+			if got, want := sprint(format, args), sprintf(format, args); got != want {
+				t.Errorf("sprint(%q, %q) = %q, fmt gives %q", format, args, got, want)
+			}
+		}
+	})
+}

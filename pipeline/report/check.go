@@ -135,8 +135,19 @@ func largestCustomers(customers []*merge.Customer, n int) []*merge.Customer {
 // members (马泽洋, 马子骞) are two.
 func distinctNames(cu *merge.Customer) []*record.Record {
 	var out []*record.Record
+	if len(cu.Rows) == 0 {
+		return out
+	}
+	first := cmp.Or(cu.Rows[0].Norm.NameKey, cu.Rows[0].Norm.Name)
+	if !slices.ContainsFunc(cu.Rows[1:], func(r *record.Record) bool { return cmp.Or(r.Norm.NameKey, r.Norm.Name) != first }) {
+		// Most customers: every row has one name, read once.
+		if soundKey(first) != "" {
+			out = append(out, cu.Rows[0])
+		}
+		return out
+	}
 	seen := map[string]bool{}
-	read := map[string]bool{} // names already read as sound: most rows of a customer repeat one name
+	read := map[string]bool{} // names already read as sound
 	for _, r := range cu.Rows {
 		name := cmp.Or(r.Norm.NameKey, r.Norm.Name)
 		if read[name] {
