@@ -120,20 +120,7 @@ func appendCleanRow(dst []string, c *merge.Customer, e Extras) []string {
 
 // WriteClean writes clean.csv: one row per customer, sorted by customer_id.
 func WriteClean(ctx context.Context, dir string, customers []*merge.Customer) error {
-	extras := CleanExtras(customers)
-	w, err := CreateCSV(ctx, filepath.Join(dir, "clean.csv"), CleanHeader(extras), phoneColumns...)
-	if err != nil {
-		return err
-	}
-	var row []string
-	for _, c := range customers {
-		row = appendCleanRow(row[:0], c, extras)
-		if err := w.Write(row); err != nil {
-			w.Close()
-			return err
-		}
-	}
-	return w.Close()
+	return WriteCleanFiles(ctx, dir, customers, Formats{CSV: true})
 }
 
 // ContactColumns are the columns of contacts.csv, per the output contract.
@@ -150,21 +137,7 @@ func appendContactRow(dst []string, c *merge.Customer, ct *merge.Contact) []stri
 // WriteContacts writes contacts.csv: every distinct contact person of each
 // customer, by customer then contact id.
 func WriteContacts(ctx context.Context, dir string, customers []*merge.Customer) error {
-	w, err := CreateCSV(ctx, filepath.Join(dir, "contacts.csv"), ContactColumns, phoneColumns...)
-	if err != nil {
-		return err
-	}
-	var row []string
-	for _, c := range customers {
-		for _, ct := range sortedContacts(c) {
-			row = appendContactRow(row[:0], c, ct)
-			if err := w.Write(row); err != nil {
-				w.Close()
-				return err
-			}
-		}
-	}
-	return w.Close()
+	return WriteContactsFiles(ctx, dir, customers, Formats{CSV: true})
 }
 
 // sortedContacts returns the contacts of c by id, so that a file's order

@@ -31,22 +31,7 @@ var DecisionValues = []string{"merge", "keep", "合并", "不合并"}
 // WriteCleanXLSX writes clean.xlsx: the rows and columns of clean.csv, with
 // phone and id columns as text.
 func WriteCleanXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
-	extras := CleanExtras(customers)
-	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
-	if err != nil {
-		return err
-	}
-	var cells []xlsxCell
-	var row []string
-	for _, c := range customers {
-		row = appendCleanRow(row[:0], c, extras)
-		cells = textCells(cells[:0], row)
-		if err := b.Write(cells); err != nil {
-			b.abort()
-			return err
-		}
-	}
-	return b.Close()
+	return WriteCleanFiles(ctx, dir, customers, Formats{XLSX: true})
 }
 
 // contactTextColumns are the contacts.xlsx columns formatted as text.
@@ -55,23 +40,7 @@ var contactTextColumns = []string{"contact_id", "customer_id", "mobile", "phones
 // WriteContactsXLSX writes contacts.xlsx: the rows and columns of
 // contacts.csv, with phone and id columns as text.
 func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
-	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
-	if err != nil {
-		return err
-	}
-	var cells []xlsxCell
-	var row []string
-	for _, c := range customers {
-		for _, ct := range sortedContacts(c) {
-			row = appendContactRow(row[:0], c, ct)
-			cells = textCells(cells[:0], row)
-			if err := b.Write(cells); err != nil {
-				b.abort()
-				return err
-			}
-		}
-	}
-	return b.Close()
+	return WriteContactsFiles(ctx, dir, customers, Formats{XLSX: true})
 }
 
 // WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
