@@ -142,3 +142,28 @@ func FuzzSprint(f *testing.F) {
 		}
 	})
 }
+
+func TestParseWhere(t *testing.T) {
+	for _, s := range whereCases {
+		t.Run(s, func(t *testing.T) { checkParseWhere(t, s) })
+	}
+}
+
+var whereCases = []string{"a.csv, row 3", `a.xlsx, sheet "华东", row 12`, `a, b.xlsx, sheet "x", row 1`, `a.xlsx, sheet "x\"y", row 2`,
+	`a.xlsx, sheet "x", row 2, sheet "y", row 3`, `a.xlsx, sheet "x\`, `a.xlsx, sheet "\\", row 4`, "a\n.csv, row 3", `a.xlsx, sheet "x` + "\n" + `", row 5`,
+	`a.xlsx, sheet "x\` + "\n" + `", row 5`, "a.csv, row ", "a.csv, row 3x", ", row 1", `, sheet "", row 9`, "a.csv,  row 3", "\xff, row 1",
+	`a.xlsx, sheet "\xff", row 1`, `a.xlsx, sheet "\` + "\xff" + `", row 1`, "a.csv, row 1, row 2"}
+
+func FuzzParseWhere(f *testing.F) {
+	for _, s := range whereCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkParseWhere)
+}
+
+func checkParseWhere(t *testing.T, s string) {
+	t.Helper()
+	if got, want := parseWhere(s), whereRE.FindStringSubmatch(s); !slices.Equal(got, want) {
+		t.Errorf("parseWhere(%q) = %q, the expression gives %q", s, got, want)
+	}
+}
