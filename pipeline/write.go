@@ -82,8 +82,7 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 		{1, func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) }},
 		{1, func(dir string) error { return sink.WriteRejects(ctx, dir, rows, cfg.Lang) }},
 		{1, func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows, cfg.Lang) }},
-		{1, func(dir string) error { return sink.WriteIssues(ctx, dir, rows, cfg.Lang) }},
-		{1, func(dir string) error { return sink.WriteIssuesXLSX(ctx, dir, rows, cfg.Lang) }},
+		{2, func(dir string) error { return sink.WriteIssuesFiles(ctx, dir, rows, cfg.Lang, both) }},
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
 		writers = append(writers, fileWriter{1, func(dir string) error { return sink.WriteProfile(ctx, dir, cfg.Profile, customers) }})

@@ -148,54 +148,60 @@ func hasAddress(r *record.Record) bool {
 	return false
 }
 
-// rowScore is the quality score of a set of data rows as written, 0–100.
-func rowScore(rows []*record.Record) float64 {
-	if len(rows) == 0 {
-		return 0
+// scoreSum sums the terms of rows (or customers) for a score.
+type scoreSum struct {
+	sum [4]float64
+	n   int
+}
+
+func (s *scoreSum) add(t [4]float64) {
+	for i := range t {
+		s.sum[i] += t[i]
 	}
-	var sum [4]float64
-	for _, r := range rows {
-		t := writtenTerms(r)
-		for i := range t {
-			sum[i] += t[i]
-		}
+	s.n++
+}
+
+// score is the quality score of the rows summed, 0–100; 0 for none.
+func (s *scoreSum) score() float64 {
+	if s.n == 0 {
+		return 0
 	}
 	total := 0.0
 	for i, w := range scoreWeights {
-		total += w.Weight * sum[i] / float64(len(rows))
+		total += w.Weight * s.sum[i] / float64(s.n)
 	}
 	return round(100*total, 1)
 }
 
-// quality computes the score; its formula is stated in lang.
+// quality computes the score; its formula is stated in lang. Each row's
+// terms are computed once, for the whole and for its file.
 func quality(data []*record.Record, customers []*merge.Customer, lang string) Quality {
-	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: rowScore(data)}
-	if len(customers) > 0 {
-		var sum [4]float64
-		for _, c := range customers {
-			t := customerTerms(c)
-			for i := range t {
-				sum[i] += t[i]
-			}
-		}
-		total := 0.0
-		for i, w := range scoreWeights {
-			total += w.Weight * sum[i] / float64(len(customers))
-		}
-		q.After = round(100*total, 1)
-	}
-	byFile := map[string][]*record.Record{}
+	var all scoreSum
+	byFile := map[string]*scoreSum{}
 	var files []string
 	for _, r := range data {
-		if _, ok := byFile[r.Prov.File]; !ok {
+		f := byFile[r.Prov.File]
+		if f == nil {
+			f = &scoreSum{}
+			byFile[r.Prov.File] = f
 			files = append(files, r.Prov.File)
 		}
-		byFile[r.Prov.File] = append(byFile[r.Prov.File], r)
+		t := writtenTerms(r)
+		all.add(t)
+		f.add(t)
+	}
+	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: all.score()}
+	if len(customers) > 0 {
+		var after scoreSum
+		for _, c := range customers {
+			after.add(customerTerms(c))
+		}
+		q.After = after.score()
 	}
 	slices.Sort(files)
 	q.Files = []FileScore{}
 	for _, f := range files {
-		q.Files = append(q.Files, FileScore{SourceFile: f, DataRows: len(byFile[f]), Score: rowScore(byFile[f])})
+		q.Files = append(q.Files, FileScore{SourceFile: f, DataRows: byFile[f].n, Score: byFile[f].score()})
 	}
 	return q
 }
