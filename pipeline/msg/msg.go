@@ -12,6 +12,7 @@ package msg
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -44,8 +45,8 @@ func (m Msg) In(lang string) string {
 }
 
 // sprint is fmt.Sprintf(format, args...) for string arguments, without
-// fmt where the format's verbs are only %s, %[n]s and %% (every Chinese
-// text of the catalogue): the messages are rendered once per row of
+// fmt where the format's verbs are only %s, %q (either with an index,
+// %[n]s) and %%: every text of the catalogue: the messages are rendered once per row of
 // lineage.csv and issues.csv. Any other format, or arguments missing or
 // left over, go to fmt. FuzzSprint holds the two equal.
 func sprint(format string, args []string) string {
@@ -81,10 +82,14 @@ func sprint(format string, args []string) string {
 			}
 			next, indexed, i = at-1, true, k+1
 		}
-		if i >= len(format) || format[i] != 's' || next >= len(args) {
+		if i >= len(format) || format[i] != 's' && format[i] != 'q' || next >= len(args) {
 			return sprintf(format, args)
 		}
-		b.WriteString(args[next])
+		if format[i] == 'q' {
+			b.WriteString(strconv.Quote(args[next]))
+		} else {
+			b.WriteString(args[next])
+		}
 		next++
 		i++
 	}
