@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -92,9 +93,11 @@ func validAsWritten(r *record.Record, rp repairs, field string) bool {
 // writtenTerms are rowTerms counting only values valid as written. An
 // address whose province and city were only inferred from its district
 // counts the district alone; any other repair of it counts nothing.
-func writtenTerms(r *record.Record) [4]float64 {
+func writtenTerms(r *record.Record) [4]float64 { return writtenTermsOf(r, repairsOf(r)) }
+
+// writtenTermsOf is writtenTerms given the row's repairs.
+func writtenTermsOf(r *record.Record, rp repairs) [4]float64 {
 	t := rowTerms(r)
-	rp := repairsOf(r)
 	if rp == nil {
 		return t
 	}
@@ -173,35 +176,17 @@ func (s *scoreSum) score() float64 {
 	return round(100*total, 1)
 }
 
-// quality computes the score; its formula is stated in lang. Each row's
-// terms are computed once, for the whole and for its file.
-func quality(data []*record.Record, customers []*merge.Customer, lang string) Quality {
-	var all scoreSum
-	byFile := map[string]*scoreSum{}
-	var files []string
-	for _, r := range data {
-		f := byFile[r.Prov.File]
-		if f == nil {
-			f = &scoreSum{}
-			byFile[r.Prov.File] = f
-			files = append(files, r.Prov.File)
-		}
-		t := writtenTerms(r)
-		all.add(t)
-		f.add(t)
+// quality states the score of the rows and of the customers counted in a;
+// its formula is stated in lang.
+func quality(a *aggregates, lang string) Quality {
+	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: a.score.score()}
+	if a.customers > 0 {
+		q.After = a.customerScore.score()
 	}
-	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: all.score()}
-	if len(customers) > 0 {
-		var after scoreSum
-		for _, c := range customers {
-			after.add(customerTerms(c))
-		}
-		q.After = after.score()
-	}
-	slices.Sort(files)
+	files := slices.Sorted(maps.Keys(a.byFile))
 	q.Files = []FileScore{}
 	for _, f := range files {
-		q.Files = append(q.Files, FileScore{SourceFile: f, DataRows: byFile[f].n, Score: byFile[f].score()})
+		q.Files = append(q.Files, FileScore{SourceFile: f, DataRows: a.byFile[f].n, Score: a.byFile[f].score()})
 	}
 	return q
 }
@@ -245,46 +230,15 @@ var fieldChecks = []fieldCheck{
 		func(c *merge.Customer) bool { return c.CreatedAt != "" }},
 }
 
-func fieldStats(data []*record.Record, customers []*merge.Customer) []FieldStat {
-	// One pass over the rows and one over the customers, every field at
-	// once: a pass per field read each of a million rows seven times.
-	filled := make([]int, len(fieldChecks))
-	valid := make([]int, len(fieldChecks))
-	after := make([]int, len(fieldChecks))
-	for _, r := range data {
-		var rp repairs
-		rpDone := false
-		for i, fc := range fieldChecks {
-			if !fc.filled(r) {
-				continue
-			}
-			filled[i]++
-			if !fc.valid(r) {
-				continue
-			}
-			if !rpDone {
-				rp, rpDone = repairsOf(r), true
-			}
-			if validAsWritten(r, rp, fc.field) {
-				valid[i]++
-			}
-		}
-	}
-	for _, c := range customers {
-		for i, fc := range fieldChecks {
-			if fc.after(c) {
-				after[i]++
-			}
-		}
-	}
+func fieldStats(a *aggregates) []FieldStat {
 	out := make([]FieldStat, 0, len(fieldChecks))
 	for i, fc := range fieldChecks {
 		out = append(out, FieldStat{
 			Field:        fc.field,
-			FilledBefore: share(filled[i], len(data)),
-			ValidBefore:  share(valid[i], len(data)),
-			FilledAfter:  share(after[i], len(customers)),
-			ValidAfter:   share(after[i], len(customers)),
+			FilledBefore: share(a.filled[i], a.data),
+			ValidBefore:  share(a.valid[i], a.data),
+			FilledAfter:  share(a.after[i], a.customers),
+			ValidAfter:   share(a.after[i], a.customers),
 		})
 	}
 	return out
