@@ -142,16 +142,20 @@ func WriteContacts(ctx context.Context, dir string, customers []*merge.Customer)
 
 // sortedContacts returns the contacts of c by id, so that a file's order
 // depends on nothing but the ids.
-func sortedContacts(c *merge.Customer) []*merge.Contact {
-	if len(c.Contacts) == 1 { // most customers: spare the sort
-		return []*merge.Contact{&c.Contacts[0]}
-	}
-	out := make([]*merge.Contact, len(c.Contacts))
+func sortedContacts(c *merge.Customer) []*merge.Contact { return appendSortedContacts(nil, c) }
+
+// appendSortedContacts appends the contacts of c by id to dst: the
+// writers reuse one slice for every customer.
+func appendSortedContacts(dst []*merge.Contact, c *merge.Customer) []*merge.Contact {
+	start := len(dst)
 	for i := range c.Contacts {
-		out[i] = &c.Contacts[i]
+		dst = append(dst, &c.Contacts[i])
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	if len(c.Contacts) > 1 { // most customers have one: spare the sort
+		out := dst[start:]
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	}
+	return dst
 }
 
 // LineageColumns are the columns of lineage.csv, per the output contract.

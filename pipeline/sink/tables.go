@@ -116,8 +116,10 @@ func WriteContactsFiles(ctx context.Context, dir string, customers []*merge.Cust
 		return err
 	}
 	var row []string
+	var contacts []*merge.Contact
 	for _, c := range customers {
-		for _, ct := range sortedContacts(c) {
+		contacts = appendSortedContacts(contacts[:0], c)
+		for _, ct := range contacts {
 			row = appendContactRow(row[:0], c, ct)
 			if err := t.write(row); err != nil {
 				t.abort()
