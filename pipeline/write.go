@@ -56,7 +56,7 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 	// Costliest first, so that no long writer starts last while the others
 	// are done: at a million rows clean.csv and clean.xlsx take the longest,
 	// then the report (built here, beside the other files) and the contacts.
-	// A table's CSV and workbook are written in one pass over the customers.
+	// A table's CSV and workbook are written in one pass over its rows.
 	both := sink.Formats{CSV: true, XLSX: true}
 	writers := []fileWriter{
 		{2, func(dir string) error { return sink.WriteCleanFiles(ctx, dir, customers, both) }},
@@ -80,8 +80,7 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 		{1, func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) }},
 		{1, func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) }},
 		{1, func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) }},
-		{1, func(dir string) error { return sink.WriteRejects(ctx, dir, rows, cfg.Lang) }},
-		{1, func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows, cfg.Lang) }},
+		{2, func(dir string) error { return sink.WriteRejectsFiles(ctx, dir, rows, cfg.Lang, both) }},
 		{2, func(dir string) error { return sink.WriteIssuesFiles(ctx, dir, rows, cfg.Lang, both) }},
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {

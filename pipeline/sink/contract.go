@@ -230,19 +230,38 @@ var RejectColumns = []string{"source_file", "sheet", "row", "reason_code", "reas
 // WriteRejects writes rejects.csv: one row per reason of each rejected row,
 // with the row's original values so nothing is lost, the reasons in lang.
 func WriteRejects(ctx context.Context, dir string, records []*record.Record, lang string) error {
+	return WriteRejectsFiles(ctx, dir, records, lang, Formats{CSV: true})
+}
+
+// WriteRejectsFiles writes rejects.csv and rejects.xlsx (as f says) from
+// one pass over the rows.
+func WriteRejectsFiles(ctx context.Context, dir string, records []*record.Record, lang string, f Formats) error {
+	var lines [][]string
+	for _, r := range records {
+		if r.Status == record.Rejected {
+			lines = append(lines, RejectLines(r, lang)...)
+		}
+	}
+	if f.CSV {
+		if err := writeRejectsCSV(ctx, dir, lines); err != nil {
+			return err
+		}
+	}
+	if f.XLSX {
+		return writeRejectsXLSX(ctx, dir, lines)
+	}
+	return nil
+}
+
+func writeRejectsCSV(ctx context.Context, dir string, lines [][]string) error {
 	w, err := CreateCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns)
 	if err != nil {
 		return err
 	}
-	for _, r := range records {
-		if r.Status != record.Rejected {
-			continue
-		}
-		for _, line := range RejectLines(r, lang) {
-			if err := w.Write(line); err != nil {
-				w.Close()
-				return err
-			}
+	for _, line := range lines {
+		if err := w.Write(line); err != nil {
+			w.Close()
+			return err
 		}
 	}
 	return w.Close()

@@ -47,12 +47,11 @@ func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Custo
 // cell of each reason highlighted and the reason attached to it as a comment
 // (up to maxRejectComments lines).
 func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
-	var lines [][]string
-	for _, r := range records {
-		if r.Status == record.Rejected {
-			lines = append(lines, RejectLines(r, lang)...)
-		}
-	}
+	return WriteRejectsFiles(ctx, dir, records, lang, Formats{XLSX: true})
+}
+
+// writeRejectsXLSX writes rejects.xlsx from the lines of rejects.csv.
+func writeRejectsXLSX(ctx context.Context, dir string, lines [][]string) error {
 	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
 		textCols: []string{"row", "column", "value"}})
 	if err != nil {
