@@ -24,8 +24,8 @@ func appendEvidence(b []byte, p match.Pair) []byte {
 		}
 		b = append(append(append(b, e.Field...), ' '), e.Outcome...)
 		b = appendWeight(append(b, ' '), e.Weight)
-		if e.Detail != "" {
-			b = append(append(append(b, " ("...), e.Detail...), ')')
+		if d := e.Text("en"); d != "" {
+			b = append(append(append(b, " ("...), d...), ')')
 		}
 	}
 	return b
