@@ -310,7 +310,7 @@ func (m *Merger) pick(sc *scratch, field string, rows []*record.Record, get func
 			}
 			continue
 		}
-		x := pickCand{value: v, count: 1, first: i, date: date, han: han && text.HasHan(v)}
+		x := pickCand{value: v, count: 1, first: i, date: date}
 		if strategy == "source_priority" {
 			x.prio = m.priorityOf(r.Prov.File)
 		}
@@ -330,6 +330,11 @@ func (m *Merger) pick(sc *scratch, field string, rows []*record.Record, get func
 	}
 	if len(cands) == 1 {
 		return cands[0].value
+	}
+	if han { // asked only where values disagree: most customers have one
+		for k := range cands {
+			cands[k].han = text.HasHan(cands[k].value)
+		}
 	}
 	better := func(a, b *pickCand) bool {
 		if a.han != b.han {
