@@ -161,7 +161,8 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	// hash in the state) has {} for none.
 	c := &Customer{ID: ID(rows), Extras: map[string]string{}}
 	keep := representative(rows)
-	c.Rows = append([]*record.Record{rows[keep]}, append(append([]*record.Record(nil), rows[:keep]...), rows[keep+1:]...)...)
+	c.Rows = make([]*record.Record, 0, len(rows))
+	c.Rows = append(append(append(c.Rows, rows[keep]), rows[:keep]...), rows[keep+1:]...)
 	merged := ""
 	if len(c.Rows) > 1 {
 		p := c.Rows[0].Prov
