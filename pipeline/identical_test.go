@@ -92,8 +92,8 @@ func TestIdenticalRowsCostOnce(t *testing.T) {
 	if got := progress.read.Load(); got != int64(len(res.Records)) {
 		t.Errorf("progress counted %d rows read, want all %d", got, len(res.Records))
 	}
-	if len(res.Matched) > 3 {
-		t.Errorf("%d rows matched, want 3 (one per distinct usable row)", len(res.Matched))
+	if res.Match.Stats.Records > 3 {
+		t.Errorf("%d rows matched, want 3 (one per distinct usable row)", res.Match.Stats.Records)
 	}
 	if len(res.Match.Review) != 0 || len(res.Match.Links) != 0 {
 		t.Errorf("%d review pairs and %d links, want none", len(res.Match.Review), len(res.Match.Links))
@@ -166,8 +166,8 @@ func TestIdenticalRowsSync(t *testing.T) {
 	e.write("台账.csv", identicalSheet(n))
 	first, out1 := e.run()
 	id := checkIdenticalLineage(t, out1, n)
-	if len(first.Matched) > 3 {
-		t.Errorf("first run matched %d rows, want 3", len(first.Matched))
+	if first.Match.Stats.Records > 3 {
+		t.Errorf("first run matched %d rows, want 3", first.Match.Stats.Records)
 	}
 
 	// A new row of the copied company: its customer is read back from

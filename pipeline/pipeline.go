@@ -93,12 +93,15 @@ type Result struct {
 	Duration  time.Duration
 	Files     []ingest.FileReport
 	Ignored   []ingest.Ignored
-	Records   []*record.Record // every row read, sorted by file, sheet, row
+	Records   []*record.Record // every row of the run's lineage, sorted by file, sheet, row
 	Customers []*merge.Customer
-	Match     *match.Result
-	Matched   []*record.Record // the records Match's indices refer to
-	Rules     *rules.Rules
-	Sync      *SyncInfo // incremental runs only
+	Match     *match.Result // names rows by their key in Rows
+	// Rows is the run's row table, which row keys (record.Key) index:
+	// Records, then, on an incremental run, the stored rows only its
+	// review pairs name (held to show them, not in its lineage).
+	Rows  []*record.Record
+	Rules *rules.Rules
+	Sync  *SyncInfo // incremental runs only
 	// StaleRemoved are the temporary folders of killed runs removed beside
 	// the output folder (sink.RemoveStale).
 	StaleRemoved []string
@@ -108,6 +111,9 @@ type Result struct {
 	Previous string
 
 	decided map[[2]string]string // the decisions the run applied, by state.PairKey
+	// review, when set (an incremental run), are the review pairs by
+	// customer, as ReviewPairs gives them.
+	review []match.Pair
 }
 
 // batchSize is how many rows travel together to a normalization worker.
@@ -354,23 +360,34 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 // record per cluster, honouring people's decisions on pairs of rows (by
 // fingerprint, see match.Options.Decisions).
 func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result, decisions map[[2]string]string) error {
-	var usable []*record.Record
-	for _, r := range res.Records {
-		if r.Status == "" {
-			usable = append(usable, r)
-		}
-	}
+	usable, keys := usableRows(res.Records)
+	opt := matchOptions(cfg, norm, decisions)
+	opt.Keys = keys
 	cfg.Progress.Stage("match", -1)
-	m, err := match.Match(ctx, usable, matchOptions(cfg, norm, decisions))
+	m, err := match.Match(ctx, usable, opt)
 	cfg.Progress.Done()
 	if err != nil {
 		return fmt.Errorf("match: %w", err)
 	}
-	res.Match, res.Matched = m, usable
+	res.Match, res.Rows = m, res.Records
 	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
-	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers, cfg.Progress)
+	res.Customers = buildCustomers(merger, m.Clusters, res.Rows, cfg.Workers, cfg.Progress)
 	merge.FollowIdentical(res.Records, res.Customers)
 	return nil
+}
+
+// usableRows picks the rows of table to match (those neither rejected
+// nor skipped) with their row keys, their places in table.
+func usableRows(table []*record.Record) ([]*record.Record, []record.Key) {
+	var usable []*record.Record
+	var keys []record.Key
+	for i, r := range table {
+		if r.Status == "" {
+			usable = append(usable, r)
+			keys = append(keys, record.Key(i))
+		}
+	}
+	return usable, keys
 }
 
 // newMerger returns the golden-record builder of a run: contact names read
@@ -383,11 +400,11 @@ func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string
 	return m
 }
 
-// buildCustomers makes the golden record of every cluster (indexes into
-// rows) on workers goroutines, and returns them sorted by customer id.
+// buildCustomers makes the golden record of every cluster (row keys of
+// rows, the run's row table) on workers goroutines, and returns them sorted by customer id.
 // Clusters share no rows and a Merger keeps no state, so the records are
 // those a single goroutine would make.
-func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
+func buildCustomers(merger *merge.Merger, clusters [][]record.Key, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
 	progress.Stage("golden records", int64(len(clusters)))
 	defer progress.Done()
 	customers := make([]*merge.Customer, len(clusters))
@@ -403,8 +420,8 @@ func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Recor
 					return
 				}
 				cl := make([]*record.Record, len(clusters[i]))
-				for j, idx := range clusters[i] {
-					cl[j] = rows[idx]
+				for j, k := range clusters[i] {
+					cl[j] = rows[k]
 				}
 				customers[i] = merger.Build(cl)
 				if built++; built == progressEvery {

@@ -708,26 +708,28 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
+	// Row keys are positions in recs: the new rows come first.
+	nf := record.Key(len(fresh))
 	var ids []string
 	for _, cl := range m.Clusters {
 		hasNew := false
 		for _, i := range cl {
-			hasNew = hasNew || i < len(fresh)
+			hasNew = hasNew || i < nf
 		}
 		if !hasNew {
 			continue
 		}
 		for _, i := range cl {
-			if i >= len(fresh) {
+			if i >= nf {
 				ids = append(ids, existing[i])
 			}
 		}
 	}
 	for _, p := range m.Review {
-		if p.A < len(fresh) && p.B >= len(fresh) {
+		if p.A < nf && p.B >= nf {
 			ids = append(ids, existing[p.B])
 		}
-		if p.B < len(fresh) && p.A >= len(fresh) {
+		if p.B < nf && p.A >= nf {
 			ids = append(ids, existing[p.A])
 		}
 	}
@@ -742,7 +744,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 			continue
 		}
 		for _, i := range u.Records {
-			if i >= len(fresh) {
+			if i >= nf {
 				ids = append(ids, existing[i])
 			}
 		}
@@ -786,21 +788,18 @@ func reset(st record.Status, reason string) (record.Status, string, string) {
 // the state (and, on an incremental run, leaving pairs of two stored rows
 // as earlier runs decided them), and gives each customer its stable id.
 func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
-	var usable []*record.Record
-	var existing []string
-	for _, r := range s.matched {
-		if r.Status != "" {
-			continue
-		}
-		usable = append(usable, r)
+	// Until outputs completes the result, the run's row table is the rows
+	// it matches.
+	usable, keys := usableRows(s.matched)
+	existing := make([]string, len(usable))
+	for i, r := range usable {
 		if !s.changed[r.Prov.File] {
-			existing = append(existing, s.prior[r.Fingerprint].customer)
-		} else {
-			existing = append(existing, "")
+			existing[i] = s.prior[r.Fingerprint].customer
 		}
 	}
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Keys = keys
 	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	if !s.full {
 		opt.Rescore = s.rescore
@@ -814,7 +813,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
-	s.res.Match, s.res.Matched = m, usable
+	s.res.Match, s.res.Rows = m, s.matched
 	for i := range s.info.Learned {
 		s.info.Learned[i].Applied = m.Stats.ByPattern[s.info.Learned[i].Pattern]
 	}
@@ -822,7 +821,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
 	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
-	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers, s.cfg.Progress)
+	customers := buildCustomers(merger, m.Clusters, s.res.Rows, s.cfg.Workers, s.cfg.Progress)
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -989,7 +988,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		pairs []match.Pair
 	}{{state.PairLink, m.Links}, {state.PairReview, m.Review}} {
 		for _, p := range set.pairs {
-			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Matched[p.A].Fingerprint, B: s.res.Matched[p.B].Fingerprint,
+			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Rows[p.A].Fingerprint, B: s.res.Rows[p.B].Fingerprint,
 				Kind: set.kind, Score: p.Score, Evidence: state.EncodeEvidence(p.Evidence)})
 		}
 	}

@@ -170,12 +170,18 @@ func buildGroups(merger *merge.Merger, recs []*record.Record, groups map[string]
 // pairs sets the review and link pairs to write: this run's, and the
 // stored ones that still hold — review pairs whose rows are in different
 // live customers and undecided, links within one customer (not on a
-// changes-only run).
+// changes-only run). It completes the run's row table: the rows of the
+// result, then the stored rows only review pairs name.
 func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
-	recs := append([]*record.Record(nil), s.res.Matched...)
-	index := map[string]int{}
-	for i, r := range recs {
-		index[r.Fingerprint] = i
+	// seq lists the rows the pairs name in the order they are first
+	// named: the rows matched, then stored rows as the state lists their
+	// pairs. The pair standing for two customers in review is chosen in
+	// that order (match.ByCustomer takes the first of equal scores), as
+	// earlier versions chose it, so that review files do not change.
+	seq, place := matchedRows(s.res.Rows, m)
+	at := map[string]int{}
+	for i, r := range seq {
+		at[r.Fingerprint] = i
 	}
 	byFP := map[string]*record.Record{}
 	for _, r := range s.res.Records {
@@ -183,32 +189,89 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 			byFP[r.Fingerprint] = r
 		}
 	}
-	out := *m
-	out.Links = append([]match.Pair(nil), m.Links...)
-	out.Review = append([]match.Pair(nil), m.Review...)
+	links, review := rekey(m.Links, place), rekey(m.Review, place)
 	found := map[[2]string]bool{}
-	for _, set := range [][]match.Pair{m.Links, m.Review} {
+	for _, set := range [][]match.Pair{links, review} {
 		for _, p := range set {
-			found[state.PairKey(recs[p.A].Fingerprint, recs[p.B].Fingerprint)] = true
+			found[state.PairKey(seq[p.A].Fingerprint, seq[p.B].Fingerprint)] = true
 		}
 	}
-	// pos finds a row's record, loading it from the state when the run
-	// does not hold it.
-	pos := func(fp string) (int, error) {
-		if i, ok := index[fp]; ok {
-			return i, nil
+	// pos finds a row's place in seq, adding it when the pairs have not
+	// named it yet; -1 when the state no longer holds it.
+	pos := func(fp string) record.Key {
+		if i, ok := at[fp]; ok {
+			return record.Key(i)
 		}
 		r := byFP[fp]
 		if r == nil {
-			return -1, nil // gone from the state
+			return -1
 		}
-		recs = append(recs, r)
-		index[fp] = len(recs) - 1
-		return len(recs) - 1, nil
+		seq = append(seq, r)
+		at[fp] = len(seq) - 1
+		return record.Key(len(seq) - 1)
 	}
-	// Every open review pair; the links of every customer, except on a
-	// changes-only run, whose links.csv lists the links it made (explain
-	// --state shows any customer's).
+	stored, err := s.storedPairs(ctx, found)
+	if err != nil {
+		return err
+	}
+	if err := s.fetchMissing(ctx, stored, at, byFP); err != nil {
+		return err
+	}
+	for _, p := range stored {
+		if p.Kind == state.PairReview {
+			if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
+				continue
+			}
+		}
+		if p.Kind == state.PairLink && (byFP[p.A] == nil || byFP[p.B] == nil) {
+			continue // a link's rows are held whenever its customer is written
+		}
+		a, b := pos(p.A), pos(p.B)
+		if a < 0 || b < 0 || !live(seq[a]) || !live(seq[b]) {
+			continue
+		}
+		ev, err := state.DecodeEvidence(p.Evidence)
+		if err != nil {
+			return err
+		}
+		company := seq[a].Norm.Kind == record.Company || seq[b].Norm.Kind == record.Company
+		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
+		ca, cb := seq[a].CustomerID, seq[b].CustomerID
+		switch {
+		case p.Kind == state.PairLink && ca == cb:
+			links = append(links, mp)
+		case p.Kind == state.PairReview && ca != cb && s.patterns[mp.Pattern] == match.DecisionKeep:
+			// A learned keep leaves the pairs earlier runs stored out of
+			// review (forgetting the pattern brings them back).
+			s.info.LeftOut++
+			s.countApplied(mp.Pattern)
+		case p.Kind == state.PairReview && ca != cb:
+			review = append(review, mp)
+		}
+	}
+	byPair(links, seq)
+	byPair(review, seq)
+	perCustomer := match.ByCustomer(review, func(k record.Key) string { return seq[k].CustomerID })
+
+	// From seq's places to row keys in the completed table.
+	table, key := rowTable(s.res.Records, seq)
+	out := *m
+	out.Links, out.Review = rekey(links, key), rekey(review, key)
+	s.res.Match, s.res.Rows, s.res.review = &out, table, rekey(perCustomer, key)
+	return nil
+}
+
+// live reports whether a row belongs to a live customer: kept or merged,
+// with a customer id.
+func live(r *record.Record) bool {
+	return r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged)
+}
+
+// storedPairs are the pairs the state holds that this run did not find
+// (found): every open review pair, and the links of every customer except
+// on a changes-only run, whose links.csv lists the links it made (explain
+// --state shows any customer's).
+func (s *syncRun) storedPairs(ctx context.Context, found map[[2]string]bool) ([]state.Pair, error) {
 	var stored []state.Pair
 	keep := func(p state.Pair) error {
 		if !found[state.PairKey(p.A, p.B)] {
@@ -217,17 +280,23 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 		return nil
 	}
 	if err := s.store.EachPair(ctx, state.PairReview, keep); err != nil {
-		return err
+		return nil, err
 	}
 	if !s.cfg.ChangesOnly {
 		if err := s.store.EachPair(ctx, state.PairLink, keep); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return stored, nil
+}
+
+// fetchMissing reads from the state the rows of stored review pairs that
+// the run holds nowhere (at, byFP) into byFP.
+func (s *syncRun) fetchMissing(ctx context.Context, stored []state.Pair, at map[string]int, byFP map[string]*record.Record) error {
 	var missing []string
 	for _, p := range stored {
 		for _, fp := range []string{p.A, p.B} {
-			if _, ok := index[fp]; !ok && byFP[fp] == nil && p.Kind == state.PairReview {
+			if _, ok := at[fp]; !ok && byFP[fp] == nil && p.Kind == state.PairReview {
 				missing = append(missing, fp)
 			}
 		}
@@ -239,60 +308,72 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 	for fp, row := range fetched {
 		byFP[fp] = row.Record()
 	}
-	for _, p := range stored {
-		if p.Kind == state.PairReview {
-			if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
-				continue
-			}
-		}
-		if p.Kind == state.PairLink && (byFP[p.A] == nil || byFP[p.B] == nil) {
-			continue // a link's rows are held whenever its customer is written
-		}
-		a, err := pos(p.A)
-		if err != nil {
-			return err
-		}
-		b, err := pos(p.B)
-		if err != nil {
-			return err
-		}
-		if a < 0 || b < 0 {
-			continue
-		}
-		ca, cb := recs[a].CustomerID, recs[b].CustomerID
-		if ca == "" || cb == "" || (recs[a].Status != record.Kept && recs[a].Status != record.Merged) ||
-			(recs[b].Status != record.Kept && recs[b].Status != record.Merged) {
-			continue
-		}
-		ev, err := state.DecodeEvidence(p.Evidence)
-		if err != nil {
-			return err
-		}
-		company := recs[a].Norm.Kind == record.Company || recs[b].Norm.Kind == record.Company
-		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
-		switch {
-		case p.Kind == state.PairLink && ca == cb:
-			out.Links = append(out.Links, mp)
-		case p.Kind == state.PairReview && ca != cb && s.patterns[mp.Pattern] == match.DecisionKeep:
-			// A learned keep leaves the pairs earlier runs stored out of
-			// review (forgetting the pattern brings them back).
-			s.info.LeftOut++
-			s.countApplied(mp.Pattern)
-		case p.Kind == state.PairReview && ca != cb:
-			out.Review = append(out.Review, mp)
-		}
-	}
-	byPair := func(ps []match.Pair) {
-		sort.Slice(ps, func(i, j int) bool {
-			ki := state.PairKey(recs[ps[i].A].Fingerprint, recs[ps[i].B].Fingerprint)
-			kj := state.PairKey(recs[ps[j].A].Fingerprint, recs[ps[j].B].Fingerprint)
-			return strings.Compare(ki[0]+"\x00"+ki[1], kj[0]+"\x00"+kj[1]) < 0
-		})
-	}
-	byPair(out.Links)
-	byPair(out.Review)
-	s.res.Match, s.res.Matched = &out, recs
 	return nil
+}
+
+// matchedRows lists the rows of the table rows that m matched (every
+// cluster member), in key order; place gives each row key its place in
+// that list.
+func matchedRows(rows []*record.Record, m *match.Result) (seq []*record.Record, place []record.Key) {
+	matched := make([]bool, len(rows))
+	for _, cl := range m.Clusters {
+		for _, k := range cl {
+			matched[k] = true
+		}
+	}
+	place = make([]record.Key, len(rows))
+	for k, r := range rows {
+		place[k] = -1
+		if matched[k] {
+			place[k] = record.Key(len(seq))
+			seq = append(seq, r)
+		}
+	}
+	return seq, place
+}
+
+// byPair sorts pairs (places in seq) by their rows' fingerprints.
+func byPair(ps []match.Pair, seq []*record.Record) {
+	sort.Slice(ps, func(i, j int) bool {
+		ki := state.PairKey(seq[ps[i].A].Fingerprint, seq[ps[i].B].Fingerprint)
+		kj := state.PairKey(seq[ps[j].A].Fingerprint, seq[ps[j].B].Fingerprint)
+		return strings.Compare(ki[0]+"\x00"+ki[1], kj[0]+"\x00"+kj[1]) < 0
+	})
+}
+
+// rowTable makes the run's row table: the rows of records, then the rows
+// of seq records does not hold. key gives each place in seq its row key.
+func rowTable(records, seq []*record.Record) (table []*record.Record, key []record.Key) {
+	key = make([]record.Key, len(seq))
+	at := make(map[*record.Record]int, len(seq))
+	for i, r := range seq {
+		at[r] = i
+		key[i] = -1
+	}
+	for k, r := range records {
+		if i, ok := at[r]; ok {
+			key[i] = record.Key(k)
+		}
+	}
+	table = slices.Clip(records)
+	for i, r := range seq {
+		if key[i] < 0 {
+			key[i] = record.Key(len(table))
+			table = append(table, r)
+		}
+	}
+	return table, key
+}
+
+// rekey gives pairs naming places in a sequence of rows the row keys
+// key gives those places, in a new slice.
+func rekey(ps []match.Pair, key []record.Key) []match.Pair {
+	out := make([]match.Pair, len(ps))
+	for i, p := range ps {
+		p.A, p.B = key[p.A], key[p.B]
+		out[i] = p
+	}
+	return out
 }
 
 // republish rebuilds the outputs of run u from the state alone and

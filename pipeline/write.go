@@ -63,7 +63,7 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 				return err
 			}
 			rep := report.Build(report.Input{Learned: learnedForReport(res), Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
-				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
+				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Rows: res.Rows,
 				Review: review, Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
 				return err
@@ -73,13 +73,13 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 			}
 			return report.WriteHTML(dir, rep, cfg.Lang)
 		},
-		func(dir string) error { return sink.WriteLinks(ctx, dir, res.Matched, res.Match.Links) },
+		func(dir string) error { return sink.WriteLinks(ctx, dir, res.Rows, res.Match.Links) },
 		func(dir string) error { return sink.WriteClean(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteContacts(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteContactsXLSX(ctx, dir, customers) },
 		func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) },
-		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) },
-		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) },
+		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Rows, review, ropt) },
+		func(dir string) error { return sink.WriteReview(ctx, dir, res.Rows, review, ropt) },
 		func(dir string) error { return sink.WriteRejects(ctx, dir, rows, cfg.Lang) },
 		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows, cfg.Lang) },
 		func(dir string) error { return sink.WriteIssues(ctx, dir, rows, cfg.Lang) },
@@ -123,10 +123,13 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 // customers (match.ByCustomer), highest score first. Every pair of rows
 // stays in Match.Review (and, with a state, in the state).
 func (res *Result) ReviewPairs() []match.Pair {
+	if res.review != nil {
+		return res.review
+	}
 	if res.Match == nil {
 		return nil
 	}
-	return match.ByCustomer(res.Match.Review, func(i int) string { return res.Matched[i].CustomerID })
+	return match.ByCustomer(res.Match.Review, func(k record.Key) string { return res.Rows[k].CustomerID })
 }
 
 // changedOnly picks the customers new or updated in an incremental run and
