@@ -26,7 +26,6 @@ import (
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/normalize"
 	"github.com/crmclean/crmclean/pipeline/record"
-	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/pipeline/validate"
 	"github.com/crmclean/crmclean/rules"
 )
@@ -45,7 +44,7 @@ type Config struct {
 	Profile  *rules.Profile // import profile: extra CRM-specific files; nil or generic writes none
 	Progress Progress
 
-	// State is the state file of incremental runs (see Sync); empty for a
+	// State is the state file of incremental runs (see Run); empty for a
 	// batch run, which depends on nothing but its inputs.
 	State string
 	// ChangesOnly (with State) writes only new and updated customers to
@@ -122,46 +121,6 @@ const batchSize = 2048
 // progressEvery is how many golden records a worker builds between two
 // progress reports.
 const progressEvery = 1024
-
-// Process runs every stage but writing and returns the result.
-func Process(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.Workers < 1 {
-		cfg.Workers = 1
-	}
-	if cfg.Progress == nil {
-		cfg.Progress = noProgress{}
-	}
-	res := &Result{Started: time.Now(), Rules: cfg.Rules, decided: map[[2]string]string{}}
-	for k, v := range cfg.Decisions {
-		res.decided[state.PairKey(k[0], k[1])] = v
-	}
-	inputs, ignored, err := discover(cfg)
-	if err != nil {
-		return nil, err
-	}
-	res.Ignored = ignored
-	norm, err := newNormalizer(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := read(ctx, cfg, inputs, norm, res, nil); err != nil {
-		return nil, err
-	}
-	data := 0
-	for _, r := range res.Records {
-		if r.Status != record.Skipped {
-			data++
-		}
-	}
-	if data == 0 {
-		return res, ErrNoRows
-	}
-	if err := matchAndMerge(ctx, cfg, norm, res, res.decided); err != nil {
-		return nil, err
-	}
-	res.Duration = time.Since(res.Started)
-	return res, nil
-}
 
 func discover(cfg Config) ([]ingest.Input, []ingest.Ignored, error) {
 	return ingest.Discover(cfg.Inputs)
@@ -354,26 +313,6 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 		Workers:         cfg.Workers,
 		Decisions:       decisions,
 	}
-}
-
-// matchAndMerge finds duplicates among the usable rows and builds one golden
-// record per cluster, honouring people's decisions on pairs of rows (by
-// fingerprint, see match.Options.Decisions).
-func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result, decisions map[[2]string]string) error {
-	usable, keys := usableRows(res.Records)
-	opt := matchOptions(cfg, norm, decisions)
-	opt.Keys = keys
-	cfg.Progress.Stage("match", -1)
-	m, err := match.Match(ctx, usable, opt)
-	cfg.Progress.Done()
-	if err != nil {
-		return fmt.Errorf("match: %w", err)
-	}
-	res.Match, res.Rows = m, res.Records
-	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
-	res.Customers = buildCustomers(merger, m.Clusters, res.Rows, cfg.Workers, cfg.Progress)
-	merge.FollowIdentical(res.Records, res.Customers)
-	return nil
 }
 
 // usableRows picks the rows of table to match (those neither rejected

@@ -5,11 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/crmclean/crmclean/pipeline/incremental"
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
@@ -94,10 +92,6 @@ type judgedNumber struct {
 	Owner  string            `json:"o,omitempty"`
 }
 
-// regrowth is how many times the rows of the last full run a run may hold
-// before it matches every row again (see grown).
-const regrowth = 2
-
 // rowPrior is what the state said about a row before this run.
 type rowPrior struct {
 	customer string
@@ -150,18 +144,39 @@ type syncRun struct {
 	explicit      []state.ContactChange      // contact lines of changes.csv its customer lines do not imply
 	// upgrade: the stored golden records were built by an earlier
 	// merge.GoldenVersion, so every customer is built again and compared.
-	upgrade bool
-	rebuilt bool // addUntouched ran
+	upgrade   bool
+	rebuilt   bool   // addUntouched ran
+	rulesHash string // of the run's rules (RulesHash); only against a state file
+	gcWas     int    // the garbage collector's target before a full run lowered it (gcSet)
+	gcSet     bool
+	// verdicts are the decisions the run applies, by state.PairKey: the
+	// state's, or a batch run's Config.Decisions.
+	verdicts map[[2]string]string
 }
 
+// newSyncRun starts a run against the state store holds (snap), or, when
+// store is nil, against the empty state of a batch run: nothing stored,
+// and the decisions are cfg.Decisions.
 func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
 	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
 		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
-	s.res.Sync = s.info
-	s.res.decided = s.decisions()
+	if store == nil {
+		s.verdicts = map[[2]string]string{}
+		for k, v := range cfg.Decisions {
+			s.verdicts[state.PairKey(k[0], k[1])] = v
+		}
+	} else {
+		s.verdicts = snapshotVerdicts(snap)
+		s.res.Sync = s.info
+	}
+	s.res.decided = s.verdicts
 	return s
 }
+
+// keeps reports whether the run's state is a state file, which remembers
+// the run; the empty state of a batch run keeps nothing.
+func (s *syncRun) keeps() bool { return s.store != nil }
 
 // RulesHash identifies a set of rules: when it changes between runs, every
 // row is cleaned again.
@@ -178,144 +193,6 @@ func RulesHash(r *rules.Rules) (string, error) {
 	return hex.EncodeToString(sum[:16]), nil
 }
 
-// Sync runs an incremental run on the state file cfg.State and writes its
-// outputs. The first run reads, cleans and matches everything, as a batch
-// run does. Later runs read only new and changed files, clean only new and
-// changed rows, and match them against the stored customers they share a
-// blocking key with (never all pairs); every other customer is left as it
-// was. Customers keep their ids, people's decisions are honoured, and
-// changes.csv says what changed. When the rules change, every row is
-// cleaned and matched again, keeping ids.
-//
-// The run's changes are committed to the state in one transaction before
-// the outputs are published; the changes of a run killed in between are
-// carried, from the state alone, into the next one's outputs (see carry).
-// As a batch run, it returns ErrNoRows, committing and publishing nothing,
-// when no row of the inputs could be read.
-func Sync(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.Workers < 1 {
-		cfg.Workers = 1
-	}
-	if cfg.Progress == nil {
-		cfg.Progress = noProgress{}
-	}
-	if err := os.MkdirAll(filepath.Dir(cfg.State), 0o700); err != nil {
-		return nil, fmt.Errorf("create the folder of the state file: %w", err)
-	}
-	store, err := state.Open(ctx, cfg.State)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Close()
-
-	// A delta holds every change since the last published run: the changes
-	// of a run committed but never published (killed before its outputs
-	// appeared) are carried into this run's outputs. Such a run is also
-	// republished first when it wrote to another folder than this run.
-	since, err := store.LastPublished(ctx)
-	if err != nil {
-		return nil, err
-	}
-	unpublished, err := store.Unpublished(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var republished *state.RunRecord
-	if u := unpublished; u != nil && !sameFolder(u.Out, cfg.Out) {
-		if err := republish(ctx, cfg, store, u, since); err != nil {
-			return nil, fmt.Errorf("republish the outputs of run %d (committed, never published): %w", u.ID, err)
-		}
-		republished = u
-	}
-
-	snap, err := store.Previous(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hash, err := RulesHash(cfg.Rules)
-	if err != nil {
-		return nil, err
-	}
-	forgotten, err := ForgottenPatterns(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	s := newSyncRun(cfg, store, snap, time.Now())
-	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
-	s.patterns = appliedPatterns(s.info.Learned)
-	s.info.First, s.info.Republished, s.info.Carried, s.since = snap.Last == nil, republished, unpublished, since
-	if err := s.plan(ctx, hash); err != nil {
-		return nil, err
-	}
-	if err := s.gather(ctx); err != nil {
-		if errors.Is(err, ErrNoRows) {
-			return s.res, err // with the files' problems, for the user
-		}
-		return nil, err
-	}
-	m, err := s.matchAndResolve(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// From here the run's data stays live while the changes, the outputs
-	// and the commit make garbage: on a full run, collect more often than
-	// usual instead of letting the heap double (a first run of a million
-	// rows peaked at 10.6 GB).
-	if s.full {
-		defer debug.SetGCPercent(debug.SetGCPercent(fullRunGCPercent))
-	}
-	ch, err := s.changes(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.outputs(ctx, m); err != nil {
-		return nil, err
-	}
-	s.setContactChanges(s.explicit)
-	s.res.Duration = time.Since(s.res.Started)
-
-	st, err := stage(ctx, cfg, s.res)
-	if err != nil {
-		return nil, err
-	}
-	if err := failpoint("staged"); err != nil {
-		st.Abort()
-		return nil, err
-	}
-	run := state.RunRecord{Kind: state.KindRun, Started: s.res.Started, Ended: time.Now(), Inputs: cfg.Inputs,
-		Out: cfg.Out, RulesHash: hash, Counts: s.runCounts()}
-	cfg.Progress.Stage("save state", -1)
-	id, err := store.Commit(ctx, run, ch)
-	cfg.Progress.Done()
-	if err != nil {
-		st.Abort()
-		return nil, fmt.Errorf("save state %s: %w", cfg.State, err)
-	}
-	s.info.RunID = id
-	if err := failpoint("committed"); err != nil {
-		st.Abort()
-		return nil, err
-	}
-	if err := st.Publish(); err != nil {
-		st.Abort()
-		return nil, fmt.Errorf("%w (the state is saved: the next run with --state %s publishes this run's outputs)", err, cfg.State)
-	}
-	s.res.Previous = st.Previous
-	if err := failpoint("published"); err != nil {
-		return nil, err
-	}
-	if err := store.MarkPublished(ctx, id); err != nil {
-		return nil, err
-	}
-	if unpublished != nil && republished == nil {
-		// Its changes are in the outputs just published.
-		if err := store.MarkPublished(ctx, unpublished.ID); err != nil {
-			return nil, err
-		}
-	}
-	return s.res, nil
-}
-
 // sameFolder reports whether two output folders, as given on command
 // lines, are one.
 func sameFolder(a, b string) bool {
@@ -328,7 +205,7 @@ func sameFolder(a, b string) bool {
 	return filepath.Clean(a) == filepath.Clean(b)
 }
 
-// syncSteps are the points of Sync where failpoint is called, in order.
+// syncSteps are the points of Run where failpoint is called, in order.
 var syncSteps = []string{"staged", "committed", "published"}
 
 // fullRunGCPercent is the garbage collector's target from matching to the
@@ -384,11 +261,8 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 	return nil
 }
 
-// grown reports whether the run holds more than twice the rows of the
-// last full run, whose weights it would score with: weights estimated on
-// a first sheet are a poor guide for ten more. Such a run matches every
-// row and estimates the weights again, so full runs come at most once
-// per doubling.
+// grown reports whether the run holds too many rows to score them with
+// the weights of the last full run (incremental.Grown).
 func (s *syncRun) grown() bool {
 	total := len(s.res.Records)
 	for rel, f := range s.snap.Files {
@@ -396,7 +270,7 @@ func (s *syncRun) grown() bool {
 			total += f.Rows
 		}
 	}
-	return total > regrowth*s.fullRows
+	return incremental.Grown(total, s.fullRows)
 }
 
 // gather collects the rows of the run. New and changed files are read,
@@ -435,13 +309,13 @@ func (s *syncRun) gather(ctx context.Context) error {
 	if len(stored) > 0 && !s.info.RulesChanged {
 		reuse = func(r *record.Record) bool {
 			old, ok := stored[r.Fingerprint]
-			if !ok || r.Fingerprint == "" || r.Status != "" || old.ContentHash != state.ContentHash(r) {
+			if !incremental.Reusable(r, old, ok) {
 				return false
 			}
 			prov := r.Prov
 			*r = *old.Record()
 			r.Prov = prov
-			r.Status, r.Reason, r.CustomerID = reset(old.Status, old.Reason)
+			r.Status, r.Reason, r.CustomerID = incremental.Reset(old.Status, old.Reason)
 			r.ContactID = ""
 			reused.Add(1)
 			return true
@@ -457,19 +331,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
 		return ErrNoRows // as a batch run: nothing is committed or published
 	}
-	seen := map[string]bool{}
-	for _, r := range s.res.Records {
-		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
-			s.prior[r.Fingerprint] = priorOf(&old)
-		}
-		seen[state.RowOf(r).Fingerprint] = true
-	}
-	for fp := range stored {
-		if !seen[fp] {
-			s.gone = append(s.gone, fp)
-		}
-	}
-	sort.Strings(s.gone)
+	s.gone = s.priorAndGone(stored)
 
 	if !s.full && s.grown() {
 		s.full, s.info.Regrown = true, true
@@ -511,11 +373,37 @@ func (s *syncRun) gather(ctx context.Context) error {
 				return fmt.Errorf("load rows of %s from the state: %w", rel, err)
 			}
 		}
-		sortRecords(s.res.Records)
+		if len(files) > 0 {
+			sortRecords(s.res.Records)
+		}
 		s.matched = s.res.Records
 		return nil
 	}
 	return s.gatherAffected(ctx)
+}
+
+// priorAndGone remembers what the state said about the rows read that it
+// stored, and returns the fingerprints of the stored rows of the files
+// read that are gone from them, sorted.
+func (s *syncRun) priorAndGone(stored map[string]state.Row) []string {
+	if len(stored) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, r := range s.res.Records {
+		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
+			s.prior[r.Fingerprint] = priorOf(&old)
+		}
+		seen[state.RowOf(r).Fingerprint] = true
+	}
+	var gone []string
+	for fp := range stored {
+		if !seen[fp] {
+			gone = append(gone, fp)
+		}
+	}
+	sort.Strings(gone)
+	return gone
 }
 
 // keepUnreadable treats a file the state knows that could not be read
@@ -553,41 +441,29 @@ func (s *syncRun) sortFiles() ([]ingest.Input, error) {
 		return nil, err
 	}
 	s.res.Ignored = ignored
-	var toRead []ingest.Input
-	given := map[string]bool{}
-	for _, in := range inputs {
-		given[in.Rel] = true
-		h, err := state.HashFile(in.Path)
-		if err != nil {
-			// Unreadable now: read it anyway, so that its report names the problem.
-			toRead = append(toRead, in)
-			continue
+	if !s.keeps() {
+		// Nothing stored: every file is read, none needs hashing.
+		for _, in := range inputs {
+			s.changed[in.Rel] = true
 		}
-		f := state.File{Rel: in.Rel, Hash: h}
-		if old, ok := s.snap.Files[in.Rel]; ok && old.Hash == h && !s.info.RulesChanged {
-			f.Rows = old.Rows
-			s.info.FilesReused = append(s.info.FilesReused, in.Rel)
-		} else {
-			toRead = append(toRead, in)
-		}
-		s.files = append(s.files, f)
+		return inputs, nil
 	}
-	for _, in := range toRead {
-		s.changed[in.Rel] = true
-		s.info.FilesRead = append(s.info.FilesRead, in.Rel)
-	}
-	for rel := range s.snap.Files {
-		switch {
-		case given[rel]:
-		case s.cfg.RetireMissing:
-			s.goneFile = append(s.goneFile, rel)
-		default:
-			s.info.FilesKept = append(s.info.FilesKept, rel)
+	given := make([]incremental.Input, len(inputs))
+	for i, in := range inputs {
+		given[i].Rel = in.Rel
+		if h, err := state.HashFile(in.Path); err == nil {
+			given[i].Hash = h
 		}
 	}
-	sort.Strings(s.goneFile)
-	sort.Strings(s.info.FilesKept)
-	s.info.FilesGone = s.goneFile
+	plan := incremental.PlanFiles(given, s.snap.Files, s.info.RulesChanged, s.cfg.RetireMissing)
+	toRead := make([]ingest.Input, len(plan.Read))
+	for i, x := range plan.Read {
+		toRead[i] = inputs[x]
+		s.changed[inputs[x].Rel] = true
+		s.info.FilesRead = append(s.info.FilesRead, inputs[x].Rel)
+	}
+	s.files, s.goneFile = plan.Stored, plan.Gone
+	s.info.FilesReused, s.info.FilesKept, s.info.FilesGone = plan.Reused, plan.Kept, plan.Gone
 	return toRead, nil
 }
 
@@ -709,47 +585,11 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 		return nil, fmt.Errorf("match: %w", err)
 	}
 	// Row keys are positions in recs: the new rows come first.
-	nf := record.Key(len(fresh))
-	var ids []string
-	for _, cl := range m.Clusters {
-		hasNew := false
-		for _, i := range cl {
-			hasNew = hasNew || i < nf
-		}
-		if !hasNew {
-			continue
-		}
-		for _, i := range cl {
-			if i >= nf {
-				ids = append(ids, existing[i])
-			}
-		}
-	}
-	for _, p := range m.Review {
-		if p.A < nf && p.B >= nf {
-			ids = append(ids, existing[p.B])
-		}
-		if p.B < nf && p.A >= nf {
-			ids = append(ids, existing[p.A])
-		}
-	}
-	// A number the new rows make shared or nobody's own changes every
-	// customer carrying it: its golden record, and perhaps its merge.
 	was := map[string]match.NumberClass{}
 	for _, n := range s.numbers {
 		was[n.Number] = n.Class
 	}
-	for _, u := range m.Numbers {
-		if was[u.Number] == u.Class {
-			continue
-		}
-		for _, i := range u.Records {
-			if i >= nf {
-				ids = append(ids, existing[i])
-			}
-		}
-	}
-	return ids, nil
+	return incremental.Touched(m, record.Key(len(fresh)), existing, was), nil
 }
 
 // touch marks a stored customer as decided again by this run.
@@ -769,19 +609,9 @@ func (s *syncRun) fromState(row state.Row) *record.Record {
 	if r.SameAs != "" {
 		return r // not matched: it follows its first row (merge.FollowIdentical)
 	}
-	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
+	r.Status, r.Reason, r.CustomerID = incremental.Reset(r.Status, r.Reason)
 	r.ContactID = ""
 	return r
-}
-
-// reset turns a stored row's lineage back into that of a row about to be
-// matched: kept and merged rows are usable again; rejected and skipped
-// rows stay as they were.
-func reset(st record.Status, reason string) (record.Status, string, string) {
-	if st == record.Kept || st == record.Merged {
-		return "", "", ""
-	}
-	return st, reason, ""
 }
 
 // matchAndResolve matches the rows of the run, honouring the decisions in
@@ -822,6 +652,24 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// their rows.
 	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
 	customers := buildCustomers(merger, m.Clusters, s.res.Rows, s.cfg.Workers, s.cfg.Progress)
+	if !s.keeps() {
+		// Nothing stored: every customer and contact keeps its batch id.
+		merge.FollowIdentical(s.matched, customers)
+		s.res.Customers = customers
+		return m, nil
+	}
+	if err := s.resolveIDs(ctx, customers); err != nil {
+		return nil, err
+	}
+	merge.FollowIdentical(s.matched, customers)
+	sortByID(customers)
+	s.res.Customers = customers
+	return m, nil
+}
+
+// resolveIDs gives the customers of the run, in batch id order, their
+// stable ids (state.Snapshot.Resolve), and their contacts theirs.
+func (s *syncRun) resolveIDs(ctx context.Context, customers []*merge.Customer) error {
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -838,22 +686,19 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
 	}
-	if err := s.contactIDs(ctx, customers); err != nil {
-		return nil, err
-	}
-	merge.FollowIdentical(s.matched, customers)
-	sortByID(customers)
-	s.res.Customers = customers
-	return m, nil
+	return s.contactIDs(ctx, customers)
 }
 
-// decisions turns the state's decisions into the matcher's.
-func (s *syncRun) decisions() map[[2]string]string {
-	if len(s.snap.Decisions) == 0 {
+// decisions are the verdicts the run applies, by state.PairKey.
+func (s *syncRun) decisions() map[[2]string]string { return s.verdicts }
+
+// snapshotVerdicts turns the state's decisions into the matcher's.
+func snapshotVerdicts(snap *state.Snapshot) map[[2]string]string {
+	if len(snap.Decisions) == 0 {
 		return nil
 	}
-	out := make(map[[2]string]string, len(s.snap.Decisions))
-	for k, d := range s.snap.Decisions {
+	out := make(map[[2]string]string, len(snap.Decisions))
+	for k, d := range snap.Decisions {
 		out[k] = d.Verdict
 	}
 	return out
@@ -862,7 +707,38 @@ func (s *syncRun) decisions() map[[2]string]string {
 // changes works out what the run changes in the state and fills
 // changes.csv: new, updated, unchanged, merged and retired customers.
 func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
-	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
+	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full, Files: s.filesToStore()}
+	if s.upgrade && !s.full {
+		// Customers the run leaves alone may come out otherwise under the
+		// current golden-record rules: compare them too.
+		if err := s.addUntouched(ctx, m); err != nil {
+			return ch, err
+		}
+	}
+	list, customers, err := s.customerChanges()
+	if err != nil {
+		return ch, err
+	}
+	ch.Customers = customers
+	explicit, err := s.contactChanges(ctx, list)
+	if err != nil {
+		return ch, err
+	}
+	carried := s.carry(list)
+	s.setChanges(carried)
+	if s.explicit, err = s.carryContacts(ctx, explicit, carried); err != nil {
+		return ch, err
+	}
+	ch.Rows = s.rowsToStore()
+	ch.Pairs = s.pairsToStore(m)
+	ch.Settings, err = s.settings(m)
+	return ch, err
+}
+
+// filesToStore are the files the state holds after the run, with the rows
+// read from those read; a file that could not be read is left out, so
+// that the next run reads it again and reports its problem again.
+func (s *syncRun) filesToStore() []state.File {
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
 		if f.Incomplete() {
@@ -873,84 +749,74 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	for _, r := range s.res.Records {
 		rowsOf[r.Prov.File]++
 	}
+	var files []state.File
 	for _, f := range s.files {
-		if unreadable[f.Rel] { // read again next time, so that its problem is reported again
+		if unreadable[f.Rel] {
 			continue
 		}
 		if s.changed[f.Rel] {
 			f.Rows = rowsOf[f.Rel]
 		}
-		ch.Files = append(ch.Files, f)
+		files = append(files, f)
 	}
+	return files
+}
 
-	if s.upgrade && !s.full {
-		// Customers the run leaves alone may come out otherwise under the
-		// current golden-record rules: compare them too.
-		if err := s.addUntouched(ctx, m); err != nil {
-			return ch, err
-		}
-	}
+// customerChanges lists the change of every customer, live or stored
+// (incremental.LiveChange, StoredChange), and the customers to store:
+// those changed, merged or retired, by id.
+func (s *syncRun) customerChanges() ([]state.CustomerChange, []state.Customer, error) {
 	var list []state.CustomerChange
+	var store []state.Customer
 	live := map[string]bool{}
 	for _, c := range s.res.Customers {
 		live[c.ID] = true
 		golden, err := state.GoldenOf(c)
 		if err != nil {
-			return ch, err
+			return nil, nil, err
 		}
 		old, known := s.snap.Customers[c.ID]
-		change := state.ChangeUnchanged
-		switch {
-		case !known:
-			change = state.ChangeNew
-		case old.Retired || old.MergedInto != "":
-			change = state.ChangeUpdated
-		case old.GoldenHash != state.GoldenHash(golden):
+		change, err := incremental.LiveChange(old, known, func() (bool, error) {
+			if old.GoldenHash == state.GoldenHash(golden) {
+				return true, nil
+			}
 			// Stored before contacts had ids, and the same but for them?
 			legacy, err := state.LegacyGoldenHash(c)
-			if err != nil {
-				return ch, err
-			}
-			if old.GoldenHash != legacy {
-				change = state.ChangeUpdated
-			}
+			return old.GoldenHash == legacy, err
+		})
+		if err != nil {
+			return nil, nil, err
 		}
 		list = append(list, state.CustomerChange{ID: c.ID, Change: change})
 		if change != state.ChangeUnchanged {
-			ch.Customers = append(ch.Customers, state.Customer{ID: c.ID, Golden: golden})
+			store = append(store, state.Customer{ID: c.ID, Golden: golden})
 		}
 	}
 	merged := map[string]bool{}
 	for _, mc := range s.merged {
 		merged[mc.ID] = true
 		list = append(list, mc)
-		ch.Customers = append(ch.Customers, state.Customer{ID: mc.ID, MergedInto: mc.MergedInto, Retired: true})
+		store = append(store, state.Customer{ID: mc.ID, MergedInto: mc.MergedInto, Retired: true})
 	}
 	for id, c := range s.snap.Customers {
 		if c.Retired || c.MergedInto != "" || live[id] || merged[id] {
 			continue
 		}
-		if s.full || s.affected[id] {
-			list = append(list, state.CustomerChange{ID: id, Change: state.ChangeRetired})
-			ch.Customers = append(ch.Customers, state.Customer{ID: id, Retired: true})
-		} else {
-			list = append(list, state.CustomerChange{ID: id, Change: state.ChangeUnchanged})
+		change := incremental.StoredChange(s.full || s.affected[id])
+		list = append(list, state.CustomerChange{ID: id, Change: change})
+		if change == state.ChangeRetired {
+			store = append(store, state.Customer{ID: id, Retired: true})
 		}
 	}
-	sort.Slice(ch.Customers, func(i, j int) bool { return ch.Customers[i].ID < ch.Customers[j].ID })
-	explicit, err := s.contactChanges(ctx, list)
-	if err != nil {
-		return ch, err
-	}
-	carried := s.carry(list)
-	s.setChanges(carried)
-	if s.explicit, err = s.carryContacts(ctx, explicit, carried); err != nil {
-		return ch, err
-	}
+	sort.Slice(store, func(i, j int) bool { return store[i].ID < store[j].ID })
+	return list, store, nil
+}
 
-	// Rows: every row read this run (with its blocking keys), every row
-	// of a full run, and stored rows whose customer or lineage changed.
-	// (The lookup computed the keys of the new rows already.)
+// rowsToStore are the rows the state holds anew after the run: every row
+// read this run (with its blocking keys), every row of a full run, and
+// stored rows whose customer or lineage changed. (The lookup computed the
+// keys of the new rows already.)
+func (s *syncRun) rowsToStore() []state.Row {
 	var usable []*record.Record
 	for _, r := range s.matched {
 		_, known := s.keys[r]
@@ -961,13 +827,14 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
 		s.keys[usable[i]] = rk
 	}
+	var rows []state.Row
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]
 			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason && p.contact == r.ContactID {
 				continue
 			}
-			ch.Rows = append(ch.Rows, state.RowOf(r))
+			rows = append(rows, state.RowOf(r))
 			continue
 		}
 		row := state.RowOf(r)
@@ -978,20 +845,33 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 				row.Keys = append(row.Keys, k.Hash)
 			}
 		}
-		ch.Rows = append(ch.Rows, row)
+		rows = append(rows, row)
 	}
+	return rows
+}
 
-	// Pairs, so that later runs list open review pairs and explain
-	// customers they do not rebuild.
+// pairsToStore are the run's links and review pairs, so that later runs
+// list open review pairs and explain customers they do not rebuild.
+func (s *syncRun) pairsToStore(m *match.Result) []state.Pair {
+	var pairs []state.Pair
 	for _, set := range []struct {
 		kind  string
 		pairs []match.Pair
 	}{{state.PairLink, m.Links}, {state.PairReview, m.Review}} {
 		for _, p := range set.pairs {
-			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Rows[p.A].Fingerprint, B: s.res.Rows[p.B].Fingerprint,
+			pairs = append(pairs, state.Pair{A: s.res.Rows[p.A].Fingerprint, B: s.res.Rows[p.B].Fingerprint,
 				Kind: set.kind, Score: p.Score, Evidence: state.EncodeEvidence(p.Evidence)})
 		}
 	}
+	return pairs
+}
+
+// settings are the settings the state keeps after the run: on a full run
+// the weights and what they were estimated on; always the judged numbers,
+// the patterns applied, the explicit contact lines and the golden-record
+// version.
+func (s *syncRun) settings(m *match.Result) (map[string][]byte, error) {
+	set := map[string][]byte{}
 	if s.full {
 		w := map[string]match.MU{}
 		for _, fw := range m.Stats.Weights {
@@ -999,28 +879,24 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		}
 		b, err := json.Marshal(w)
 		if err != nil {
-			return ch, err
+			return nil, err
 		}
-		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion)),
-			settingFullRows: []byte(strconv.Itoa(len(s.res.Records)))}
+		set[settingWeights] = b
+		set[settingKeysVersion] = []byte(strconv.Itoa(match.KeysVersion))
+		set[settingFullRows] = []byte(strconv.Itoa(len(s.res.Records)))
 	}
-	b, err := json.Marshal(s.numbersAfter(m))
-	if err != nil {
-		return ch, err
+	var err error
+	if set[settingNumbers], err = json.Marshal(s.numbersAfter(m)); err != nil {
+		return nil, err
 	}
-	if ch.Settings == nil {
-		ch.Settings = map[string][]byte{}
+	if set[settingAppliedPatterns], err = patternsSetting(s.patterns); err != nil {
+		return nil, err
 	}
-	ch.Settings[settingNumbers] = b
-	if ch.Settings[settingAppliedPatterns], err = patternsSetting(s.patterns); err != nil {
-		return ch, err
+	if set[settingContactChanges], err = json.Marshal(s.explicit); err != nil {
+		return nil, err
 	}
-	if b, err = json.Marshal(s.explicit); err != nil {
-		return ch, err
-	}
-	ch.Settings[settingContactChanges] = b
-	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
-	return ch, nil
+	set[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
+	return set, nil
 }
 
 // carry adds to this run's customer changes those of the runs committed
@@ -1046,15 +922,10 @@ func (s *syncRun) carry(list []state.CustomerChange) []state.CustomerChange {
 			list = append(list, state.CustomerChange{ID: id, Change: earlier, MergedInto: c.MergedInto})
 			continue
 		}
-		switch now := list[i].Change; {
-		case now == state.ChangeMerged || now == state.ChangeRetired:
-		case earlier == state.ChangeNew:
-			list[i].Change = state.ChangeNew
-		case now == state.ChangeUnchanged:
-			list[i].Change = earlier
-			if earlier == state.ChangeMerged {
-				list[i].MergedInto = c.MergedInto
-			}
+		now := list[i].Change
+		list[i].Change = incremental.Carried(now, earlier)
+		if now == state.ChangeUnchanged && list[i].Change == state.ChangeMerged {
+			list[i].MergedInto = c.MergedInto
 		}
 	}
 	for rel, f := range s.snap.Files {

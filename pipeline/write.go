@@ -15,24 +15,6 @@ import (
 	"github.com/crmclean/crmclean/pipeline/state"
 )
 
-// Write writes the output files of res into a staging folder beside
-// cfg.Out and moves it into place only when every file is complete, so a
-// failed run never leaves a half-written output folder. Once ctx is done
-// (Ctrl-C) the writers stop, the staging folder is removed and the output
-// folder stays as it was.
-func Write(ctx context.Context, cfg Config, res *Result) error {
-	st, err := stage(ctx, cfg, res)
-	if err != nil {
-		return err
-	}
-	if err := st.Publish(); err != nil {
-		st.Abort()
-		return err
-	}
-	res.Previous = st.Previous
-	return nil
-}
-
 // stage writes the output files of res into a staging folder and returns
 // it, ready to publish. The writers stop once ctx is done or one of them
 // fails; the staging folder is then removed.

@@ -171,14 +171,9 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return usageError{err}
 		}
 	}
-	var res *pipeline.Result
-	if cfg.State != "" {
-		res, err = pipeline.Sync(ctx, cfg)
-		if errors.Is(err, state.ErrNotState) || errors.Is(err, state.ErrNewerSchema) {
-			return usageError{err} // as purge, review and decide
-		}
-	} else if res, err = pipeline.Process(ctx, cfg); err == nil {
-		err = pipeline.Write(ctx, cfg, res)
+	res, err := pipeline.Run(ctx, cfg)
+	if errors.Is(err, state.ErrNotState) || errors.Is(err, state.ErrNewerSchema) {
+		return usageError{err} // as purge, review and decide
 	}
 	if err != nil {
 		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
