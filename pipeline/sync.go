@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -287,21 +288,68 @@ func (s *syncRun) gather(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stored, err := s.readFiles(ctx, toRead)
+	if err != nil {
+		return err
+	}
+	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
+		return ErrNoRows // as a batch run: nothing is committed or published
+	}
+	s.gone = s.priorAndGone(stored)
+	if err := s.decideFull(ctx); err != nil {
+		return err
+	}
+	// Rows of retired files: their customers are decided again.
+	for _, rel := range s.goneFile {
+		if err := s.eachStoredRow(ctx, rel, func(row state.Row) { s.touch(row.CustomerID) }); err != nil {
+			return err
+		}
+	}
+	if !s.full {
+		return s.gatherAffected(ctx)
+	}
+	files := slices.Concat(s.info.FilesReused, s.info.FilesKept)
+	sort.Strings(files)
+	for _, rel := range files {
+		if err := s.eachStoredRow(ctx, rel, func(row state.Row) { s.res.Records = append(s.res.Records, s.fromState(row)) }); err != nil {
+			return err
+		}
+	}
+	if len(files) > 0 {
+		sortRecords(s.res.Records)
+	}
+	s.matched = s.res.Records
+	return nil
+}
 
-	// Rows stored for the files about to be read: unchanged ones are
-	// reused, vanished ones forgotten; their customers are decided again.
+// eachStoredRow calls fn with every row the state holds of the file rel.
+func (s *syncRun) eachStoredRow(ctx context.Context, rel string, fn func(state.Row)) error {
+	err := s.store.EachRow(ctx, rel, func(row state.Row) error {
+		fn(row)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load rows of %s from the state: %w", rel, err)
+	}
+	return nil
+}
+
+// readFiles reads and cleans the files toRead. The rows the state holds
+// of those files are returned by fingerprint: unchanged ones are reused
+// (incremental.Reusable), not cleaned again; their customers are decided
+// again. A stored file that cannot be read now is kept (keepUnreadable).
+func (s *syncRun) readFiles(ctx context.Context, toRead []ingest.Input) (map[string]state.Row, error) {
 	stored := map[string]state.Row{}
 	for _, in := range toRead {
 		if _, ok := s.snap.Files[in.Rel]; !ok {
 			continue
 		}
-		err := s.store.EachRow(ctx, in.Rel, func(row state.Row) error {
+		err := s.eachStoredRow(ctx, in.Rel, func(row state.Row) {
 			stored[row.Fingerprint] = row
 			s.touch(row.CustomerID)
-			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("load rows of %s from the state: %w", in.Rel, err)
+			return nil, err
 		}
 	}
 	var reuse func(*record.Record) bool
@@ -323,63 +371,36 @@ func (s *syncRun) gather(ctx context.Context) error {
 	}
 	if len(toRead) > 0 {
 		if err := read(ctx, s.cfg, toRead, s.norm, s.res, reuse); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	s.info.RowsReused = int(reused.Load())
 	s.keepUnreadable(stored)
-	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
-		return ErrNoRows // as a batch run: nothing is committed or published
-	}
-	s.gone = s.priorAndGone(stored)
+	return stored, nil
+}
 
-	if !s.full && s.grown() {
-		s.full, s.info.Regrown = true, true
-	}
-	if !s.full {
-		applied, err := s.store.Setting(ctx, settingAppliedPatterns)
-		if err != nil {
-			return err
-		}
-		added, dropped := patternsSince(applied, s.patterns)
-		if dropped {
-			s.full, s.info.PatternsChanged = true, true
-		}
-		s.added = added
-	}
-
-	// Rows of retired files: their customers are decided again.
-	for _, rel := range s.goneFile {
-		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
-			s.touch(row.CustomerID)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
-		}
-	}
-
+// decideFull turns an incremental run into a full one when its rows
+// outgrew the weights (incremental.Grown) or a pattern the last run
+// applied is no longer applied; otherwise it notes the patterns added
+// since, whose stored pairs are scored again.
+func (s *syncRun) decideFull(ctx context.Context) error {
 	if s.full {
-		var files []string
-		files = append(files, s.info.FilesReused...)
-		files = append(files, s.info.FilesKept...)
-		sort.Strings(files)
-		for _, rel := range files {
-			err := s.store.EachRow(ctx, rel, func(row state.Row) error {
-				s.res.Records = append(s.res.Records, s.fromState(row))
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("load rows of %s from the state: %w", rel, err)
-			}
-		}
-		if len(files) > 0 {
-			sortRecords(s.res.Records)
-		}
-		s.matched = s.res.Records
 		return nil
 	}
-	return s.gatherAffected(ctx)
+	if s.grown() {
+		s.full, s.info.Regrown = true, true
+		return nil
+	}
+	applied, err := s.store.Setting(ctx, settingAppliedPatterns)
+	if err != nil {
+		return err
+	}
+	added, dropped := patternsSince(applied, s.patterns)
+	if dropped {
+		s.full, s.info.PatternsChanged = true, true
+	}
+	s.added = added
+	return nil
 }
 
 // priorAndGone remembers what the state said about the rows read that it
@@ -479,6 +500,57 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 			fresh = append(fresh, r)
 		}
 	}
+	lookup := s.lookup(fresh)
+	cands, _, err := s.store.Candidates(ctx, lookup)
+	if err != nil {
+		return err
+	}
+	candRecs := make([]*record.Record, len(cands))
+	for i, row := range cands {
+		candRecs[i] = s.fromState(row)
+	}
+	linked, err := s.linkedCustomers(ctx, fresh, candRecs, cands)
+	if err != nil {
+		return err
+	}
+	for _, id := range linked {
+		s.touch(id)
+	}
+	if err := s.rescorePatterns(ctx); err != nil {
+		return err
+	}
+	if err := s.touchDecided(ctx); err != nil {
+		return err
+	}
+	// Keep the candidates of affected customers, and read the other rows
+	// of those customers.
+	var loaded []*record.Record
+	held := map[string]bool{}
+	for i, row := range cands {
+		if s.affected[row.CustomerID] {
+			held[row.Fingerprint] = true
+			loaded = append(loaded, candRecs[i])
+		}
+	}
+	rows, err := s.store.RowsOfCustomers(ctx, slices.Sorted(maps.Keys(s.affected)), func(fp string) bool { return held[fp] })
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if !lookup.Exclude[row.Prov.File] {
+			loaded = append(loaded, s.fromState(row))
+		}
+	}
+	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)
+	sortRecords(s.matched)
+	return nil
+}
+
+// lookup is the search for the stored rows the new rows (fresh) may
+// match: those sharing a blocking key with one (as many as the block
+// allows) or sorting near one, outside the files read again or retired.
+// It keeps the blocking keys of the new rows, to store them.
+func (s *syncRun) lookup(fresh []*record.Record) state.Lookup {
 	opt := matchOptions(s.cfg, s.norm, nil)
 	lookup := state.Lookup{Window: match.NeighborWindow, Exclude: map[string]bool{}}
 	for rel := range s.changed {
@@ -500,24 +572,12 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 			lookup.Sorts = append(lookup.Sorts, rk.Sort)
 		}
 	}
-	cands, _, err := s.store.Candidates(ctx, lookup)
-	if err != nil {
-		return err
-	}
-	candRecs := make([]*record.Record, len(cands))
-	for i, row := range cands {
-		candRecs[i] = s.fromState(row)
-	}
-	linked, err := s.linkedCustomers(ctx, fresh, candRecs, cands)
-	if err != nil {
-		return err
-	}
-	for _, id := range linked {
-		s.touch(id)
-	}
-	if err := s.rescorePatterns(ctx); err != nil {
-		return err
-	}
+	return lookup
+}
+
+// touchDecided marks the customers of the rows named by decisions made
+// since the last run as decided again.
+func (s *syncRun) touchDecided(ctx context.Context) error {
 	for _, d := range s.snap.Decisions {
 		if d.Run <= s.snap.Last.ID {
 			continue
@@ -532,32 +592,6 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 			}
 		}
 	}
-	ids := make([]string, 0, len(s.affected))
-	for id := range s.affected {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	// Keep the candidates of affected customers, and read the other rows
-	// of those customers.
-	var loaded []*record.Record
-	held := map[string]bool{}
-	for i, row := range cands {
-		if s.affected[row.CustomerID] {
-			held[row.Fingerprint] = true
-			loaded = append(loaded, candRecs[i])
-		}
-	}
-	rows, err := s.store.RowsOfCustomers(ctx, ids, func(fp string) bool { return held[fp] })
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		if !lookup.Exclude[row.Prov.File] {
-			loaded = append(loaded, s.fromState(row))
-		}
-	}
-	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)
-	sortRecords(s.matched)
 	return nil
 }
 
@@ -817,16 +851,7 @@ func (s *syncRun) customerChanges() ([]state.CustomerChange, []state.Customer, e
 // stored rows whose customer or lineage changed. (The lookup computed the
 // keys of the new rows already.)
 func (s *syncRun) rowsToStore() []state.Row {
-	var usable []*record.Record
-	for _, r := range s.matched {
-		_, known := s.keys[r]
-		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
-			usable = append(usable, r)
-		}
-	}
-	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
-		s.keys[usable[i]] = rk
-	}
+	s.blockKeys()
 	var rows []state.Row
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
@@ -848,6 +873,22 @@ func (s *syncRun) rowsToStore() []state.Row {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// blockKeys works out the blocking keys of the rows to store that the
+// lookup did not: the usable rows read this run, or every one of a full
+// run.
+func (s *syncRun) blockKeys() {
+	var usable []*record.Record
+	for _, r := range s.matched {
+		_, known := s.keys[r]
+		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
+			usable = append(usable, r)
+		}
+	}
+	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
+		s.keys[usable[i]] = rk
+	}
 }
 
 // pairsToStore are the run's links and review pairs, so that later runs

@@ -173,91 +173,117 @@ func buildGroups(merger *merge.Merger, recs []*record.Record, groups map[string]
 // changes-only run). It completes the run's row table: the rows of the
 // result, then the stored rows only review pairs name.
 func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
-	// seq lists the rows the pairs name in the order they are first
-	// named: the rows matched, then stored rows as the state lists their
-	// pairs. The pair standing for two customers in review is chosen in
-	// that order (match.ByCustomer takes the first of equal scores), as
-	// earlier versions chose it, so that review files do not change.
-	seq, place := matchedRows(s.res.Rows, m)
-	at := map[string]int{}
-	for i, r := range seq {
-		at[r.Fingerprint] = i
-	}
-	byFP := map[string]*record.Record{}
-	for _, r := range s.res.Records {
-		if r.Fingerprint != "" {
-			byFP[r.Fingerprint] = r
-		}
-	}
-	links, review := rekey(m.Links, place), rekey(m.Review, place)
+	t := newPairTable(s.res.Rows, s.res.Records, m)
 	found := map[[2]string]bool{}
-	for _, set := range [][]match.Pair{links, review} {
+	for _, set := range [][]match.Pair{t.links, t.review} {
 		for _, p := range set {
-			found[state.PairKey(seq[p.A].Fingerprint, seq[p.B].Fingerprint)] = true
+			found[state.PairKey(t.seq[p.A].Fingerprint, t.seq[p.B].Fingerprint)] = true
 		}
-	}
-	// pos finds a row's place in seq, adding it when the pairs have not
-	// named it yet; -1 when the state no longer holds it.
-	pos := func(fp string) record.Key {
-		if i, ok := at[fp]; ok {
-			return record.Key(i)
-		}
-		r := byFP[fp]
-		if r == nil {
-			return -1
-		}
-		seq = append(seq, r)
-		at[fp] = len(seq) - 1
-		return record.Key(len(seq) - 1)
 	}
 	stored, err := s.storedPairs(ctx, found)
 	if err != nil {
 		return err
 	}
-	if err := s.fetchMissing(ctx, stored, at, byFP); err != nil {
+	if err := s.fetchMissing(ctx, stored, t.at, t.byFP); err != nil {
 		return err
 	}
 	for _, p := range stored {
-		if p.Kind == state.PairReview {
-			if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
-				continue
-			}
-		}
-		if p.Kind == state.PairLink && (byFP[p.A] == nil || byFP[p.B] == nil) {
-			continue // a link's rows are held whenever its customer is written
-		}
-		a, b := pos(p.A), pos(p.B)
-		if a < 0 || b < 0 || !live(seq[a]) || !live(seq[b]) {
-			continue
-		}
-		ev, err := state.DecodeEvidence(p.Evidence)
-		if err != nil {
+		if err := s.addStored(t, p); err != nil {
 			return err
 		}
-		company := seq[a].Norm.Kind == record.Company || seq[b].Norm.Kind == record.Company
-		mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
-		ca, cb := seq[a].CustomerID, seq[b].CustomerID
-		switch {
-		case p.Kind == state.PairLink && ca == cb:
-			links = append(links, mp)
-		case p.Kind == state.PairReview && ca != cb && s.patterns[mp.Pattern] == match.DecisionKeep:
-			// A learned keep leaves the pairs earlier runs stored out of
-			// review (forgetting the pattern brings them back).
-			s.info.LeftOut++
-			s.countApplied(mp.Pattern)
-		case p.Kind == state.PairReview && ca != cb:
-			review = append(review, mp)
-		}
 	}
-	byPair(links, seq)
-	byPair(review, seq)
-	perCustomer := match.ByCustomer(review, func(k record.Key) string { return seq[k].CustomerID })
+	byPair(t.links, t.seq)
+	byPair(t.review, t.seq)
+	perCustomer := match.ByCustomer(t.review, func(k record.Key) string { return t.seq[k].CustomerID })
 
 	// From seq's places to row keys in the completed table.
-	table, key := rowTable(s.res.Records, seq)
+	table, key := rowTable(s.res.Records, t.seq)
 	out := *m
-	out.Links, out.Review = rekey(links, key), rekey(review, key)
+	out.Links, out.Review = rekey(t.links, key), rekey(t.review, key)
 	s.res.Match, s.res.Rows, s.res.review = &out, table, rekey(perCustomer, key)
+	return nil
+}
+
+// pairTable gathers the pairs to write of an incremental run and the rows
+// they name.
+type pairTable struct {
+	// seq lists the rows the pairs name in the order they are first
+	// named: the rows matched, then stored rows as the state lists their
+	// pairs. The pair standing for two customers in review is chosen in
+	// that order (match.ByCustomer takes the first of equal scores), as
+	// earlier versions chose it, so that review files do not change.
+	seq           []*record.Record
+	at            map[string]int            // fingerprint → place in seq
+	byFP          map[string]*record.Record // the rows of the result, and those fetched for stored pairs, by fingerprint
+	links, review []match.Pair              // by place in seq
+}
+
+// newPairTable starts the pairs to write with those of m (row keys of
+// rows), and the rows of the result (records).
+func newPairTable(rows, records []*record.Record, m *match.Result) *pairTable {
+	seq, place := matchedRows(rows, m)
+	t := &pairTable{seq: seq, at: map[string]int{}, byFP: map[string]*record.Record{},
+		links: rekey(m.Links, place), review: rekey(m.Review, place)}
+	for i, r := range seq {
+		t.at[r.Fingerprint] = i
+	}
+	for _, r := range records {
+		if r.Fingerprint != "" {
+			t.byFP[r.Fingerprint] = r
+		}
+	}
+	return t
+}
+
+// pos finds a row's place in seq, adding it when the pairs have not named
+// it yet; -1 when the state no longer holds it.
+func (t *pairTable) pos(fp string) record.Key {
+	if i, ok := t.at[fp]; ok {
+		return record.Key(i)
+	}
+	r := t.byFP[fp]
+	if r == nil {
+		return -1
+	}
+	t.seq = append(t.seq, r)
+	t.at[fp] = len(t.seq) - 1
+	return record.Key(len(t.seq) - 1)
+}
+
+// addStored adds a pair the state holds to the pairs to write, when it
+// still holds: an undecided review pair between two live customers (left
+// out when a learned pattern keeps them apart), a link within one.
+func (s *syncRun) addStored(t *pairTable, p state.Pair) error {
+	if p.Kind == state.PairReview {
+		if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
+			return nil
+		}
+	}
+	if p.Kind == state.PairLink && (t.byFP[p.A] == nil || t.byFP[p.B] == nil) {
+		return nil // a link's rows are held whenever its customer is written
+	}
+	a, b := t.pos(p.A), t.pos(p.B)
+	if a < 0 || b < 0 || !live(t.seq[a]) || !live(t.seq[b]) {
+		return nil
+	}
+	ev, err := state.DecodeEvidence(p.Evidence)
+	if err != nil {
+		return err
+	}
+	company := t.seq[a].Norm.Kind == record.Company || t.seq[b].Norm.Kind == record.Company
+	mp := match.Pair{A: a, B: b, Score: p.Score, Evidence: ev, Pattern: match.PatternOf(ev, company)}
+	ca, cb := t.seq[a].CustomerID, t.seq[b].CustomerID
+	switch {
+	case p.Kind == state.PairLink && ca == cb:
+		t.links = append(t.links, mp)
+	case p.Kind == state.PairReview && ca != cb && s.patterns[mp.Pattern] == match.DecisionKeep:
+		// A learned keep leaves the pairs earlier runs stored out of
+		// review (forgetting the pattern brings them back).
+		s.info.LeftOut++
+		s.countApplied(mp.Pattern)
+	case p.Kind == state.PairReview && ca != cb:
+		t.review = append(t.review, mp)
+	}
 	return nil
 }
 
