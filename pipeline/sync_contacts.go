@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/crmclean/crmclean/pipeline/incremental"
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -255,48 +256,10 @@ func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerCh
 			before = append(before, c.ID)
 		}
 	}
-	type held struct {
-		customer string
-		contact  merge.Contact
-	}
-	old := map[string]held{}
-	goldens, err := s.store.Goldens(ctx, before)
+	old, err := s.storedContacts(ctx, before)
 	if err != nil {
 		return nil, err
 	}
-	legacy := map[string][]merge.Contact{} // the stored contacts of customers stored before contacts had ids
-	var legacyIDs []string
-	for _, id := range before {
-		b, ok := goldens[id]
-		if !ok {
-			continue // purged: nothing to compare with
-		}
-		g, err := state.ParseGolden(b)
-		if err != nil {
-			return nil, fmt.Errorf("customer %s: %w", id, err)
-		}
-		if g.Legacy() {
-			legacy[id], legacyIDs = g.Contacts, append(legacyIDs, id)
-			continue
-		}
-		for _, ct := range g.Contacts {
-			old[ct.ID] = held{id, ct}
-		}
-	}
-	if len(legacyIDs) > 0 {
-		// Their contacts get the ids the current crmclean gives them,
-		// each compared with what was written of it.
-		byCustomer, err := s.legacyContacts(ctx, legacyIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range legacyIDs {
-			for _, ct := range byCustomer[id] {
-				old[ct.ID] = held{id, writtenAs(ct, legacy[id])}
-			}
-		}
-	}
-
 	var out []state.ContactChange
 	now := map[string]bool{}
 	for _, c := range s.res.Customers {
@@ -307,13 +270,7 @@ func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerCh
 		for _, ct := range c.Contacts {
 			now[ct.ID] = true
 			was, existed := old[ct.ID]
-			got := state.ChangeNew
-			if existed {
-				got = state.ChangeUnchanged
-				if was.customer != c.ID || !sameContact(&was.contact, &ct) {
-					got = state.ChangeUpdated
-				}
-			}
+			got := incremental.ContactChange(existed, existed && was.customer == c.ID && sameContact(&was.contact, &ct))
 			if got != defaultContactChange(cc) {
 				out = append(out, state.ContactChange{Customer: c.ID, ID: ct.ID, Change: got})
 			}
@@ -331,6 +288,56 @@ func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerCh
 	}
 	sortContactChanges(out)
 	return out, nil
+}
+
+// heldContact is a contact as the state holds it, with its customer.
+type heldContact struct {
+	customer string
+	contact  merge.Contact
+}
+
+// storedContacts are the contacts the state holds of the stored customers
+// ids, by contact id; those of customers stored before contacts had ids
+// get the ids the current crmclean gives them, each compared with what
+// was written of it.
+func (s *syncRun) storedContacts(ctx context.Context, ids []string) (map[string]heldContact, error) {
+	old := map[string]heldContact{}
+	goldens, err := s.store.Goldens(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	legacy := map[string][]merge.Contact{} // the stored contacts of customers stored before contacts had ids
+	var legacyIDs []string
+	for _, id := range ids {
+		b, ok := goldens[id]
+		if !ok {
+			continue // purged: nothing to compare with
+		}
+		g, err := state.ParseGolden(b)
+		if err != nil {
+			return nil, fmt.Errorf("customer %s: %w", id, err)
+		}
+		if g.Legacy() {
+			legacy[id], legacyIDs = g.Contacts, append(legacyIDs, id)
+			continue
+		}
+		for _, ct := range g.Contacts {
+			old[ct.ID] = heldContact{id, ct}
+		}
+	}
+	if len(legacyIDs) == 0 {
+		return old, nil
+	}
+	byCustomer, err := s.legacyContacts(ctx, legacyIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range legacyIDs {
+		for _, ct := range byCustomer[id] {
+			old[ct.ID] = heldContact{id, writtenAs(ct, legacy[id])}
+		}
+	}
+	return old, nil
 }
 
 // writtenAs is the contact of stored that ct, rebuilt from the same rows,

@@ -185,3 +185,16 @@ func Carried(now, earlier string) string {
 	}
 	return now
 }
+
+// ContactChange is the change of a contact of a new or updated customer:
+// new when the state held no contact of its id (existed), unchanged when
+// it held it, in the same customer, as it is now (same), else updated.
+func ContactChange(existed, same bool) string {
+	switch {
+	case !existed:
+		return state.ChangeNew
+	case same:
+		return state.ChangeUnchanged
+	}
+	return state.ChangeUpdated
+}

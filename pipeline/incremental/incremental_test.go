@@ -248,3 +248,22 @@ func TestCarried(t *testing.T) {
 		})
 	}
 }
+
+func TestContactChange(t *testing.T) {
+	tests := []struct {
+		name          string
+		existed, same bool
+		want          string
+	}{
+		{"a contact the state never held", false, false, state.ChangeNew},
+		{"held as it is, in the same customer", true, true, state.ChangeUnchanged},
+		{"held otherwise, or in another customer", true, false, state.ChangeUpdated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ContactChange(tt.existed, tt.same); got != tt.want {
+				t.Errorf("ContactChange(%v, %v) = %s, want %s", tt.existed, tt.same, got, tt.want)
+			}
+		})
+	}
+}
