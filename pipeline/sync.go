@@ -655,17 +655,17 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Until outputs completes the result, the run's row table is the rows
 	// it matches.
 	usable, keys := usableRows(s.matched)
-	existing := make([]string, len(usable))
-	for i, r := range usable {
-		if !s.changed[r.Prov.File] {
-			existing[i] = s.prior[r.Fingerprint].customer
-		}
-	}
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
 	opt.Keys = keys
 	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	if !s.full {
+		existing := make([]string, len(usable))
+		for i, r := range usable {
+			if !s.changed[r.Prov.File] {
+				existing[i] = s.prior[r.Fingerprint].customer
+			}
+		}
 		opt.Rescore = s.rescore
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
