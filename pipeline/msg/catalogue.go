@@ -65,6 +65,7 @@ var catalogue = map[ID][2]string{
 	"ev.similar_pinyin":          {"%[1]s ~ %[2]s（拼音相近：%[3]s/%[4]s）", "%[1]s ~ %[2]s (similar pinyin %[3]s/%[4]s)"},
 	"ev.initials":                {"%[1]s ~ %[2]s（拼音首字母）", "%[1]s ~ %[2]s (pinyin initials)"},
 	"ev.contains":                {"%[1]s ~ %[2]s（一个以另一个开头）", "%[1]s ~ %[2]s (one starts with the other)"},
+	"ev.group":                   {"%[1]s ≠ %[2]s（集团与其成员公司）", "%[1]s ≠ %[2]s (a group and a company of the group)"},
 	"ev.one_char":                {"%[1]s ~ %[2]s（相差一个字）", "%[1]s ~ %[2]s (one character differs)"},
 	"ev.title":                   {"%[1]s ~ %[2]s（同姓，其一为称呼）", "%[1]s ~ %[2]s (same surname, one is a title)"},
 	"ev.branch":                  {"“%[1]s” ~ “%[2]s”（其一为分支机构）", "%[1]q ~ %[2]q (one is a branch)"},
