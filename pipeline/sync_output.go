@@ -196,12 +196,32 @@ func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
 	byPair(t.review, t.seq)
 	perCustomer := match.ByCustomer(t.review, func(k record.Key) string { return t.seq[k].CustomerID })
 
-	// From seq's places to row keys in the completed table.
+	// From seq's places to row keys in the completed table; the rows the
+	// match names (clusters, numbers) through their places in seq.
 	table, key := rowTable(s.res.Records, t.seq)
 	out := *m
 	out.Links, out.Review = rekey(t.links, key), rekey(t.review, key)
+	through := func(k record.Key) record.Key { return key[t.place[k]] }
+	out.Clusters = make([][]record.Key, len(m.Clusters))
+	for i, cl := range m.Clusters {
+		out.Clusters[i] = mapKeys(cl, through)
+	}
+	out.Numbers = slices.Clone(m.Numbers)
+	for i := range out.Numbers {
+		out.Numbers[i].Records = mapKeys(out.Numbers[i].Records, through)
+	}
+	out.Candidates = nil // only a measuring run keeps them
 	s.res.Match, s.res.Rows, s.res.review = &out, table, rekey(perCustomer, key)
 	return nil
+}
+
+// mapKeys maps every key of ks through f, into a new slice.
+func mapKeys(ks []record.Key, f func(record.Key) record.Key) []record.Key {
+	out := make([]record.Key, len(ks))
+	for i, k := range ks {
+		out[i] = f(k)
+	}
+	return out
 }
 
 // pairTable gathers the pairs to write of an incremental run and the rows
@@ -213,6 +233,7 @@ type pairTable struct {
 	// that order (match.ByCustomer takes the first of equal scores), as
 	// earlier versions chose it, so that review files do not change.
 	seq           []*record.Record
+	place         []record.Key              // a row key of the rows matched → its place in seq
 	at            map[string]int            // fingerprint → place in seq
 	byFP          map[string]*record.Record // the rows of the result, and those fetched for stored pairs, by fingerprint
 	links, review []match.Pair              // by place in seq
@@ -222,7 +243,7 @@ type pairTable struct {
 // rows), and the rows of the result (records).
 func newPairTable(rows, records []*record.Record, m *match.Result) *pairTable {
 	seq, place := matchedRows(rows, m)
-	t := &pairTable{seq: seq, at: map[string]int{}, byFP: map[string]*record.Record{},
+	t := &pairTable{seq: seq, place: place, at: map[string]int{}, byFP: map[string]*record.Record{},
 		links: rekey(m.Links, place), review: rekey(m.Review, place)}
 	for i, r := range seq {
 		t.at[r.Fingerprint] = i
