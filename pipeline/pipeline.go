@@ -3,7 +3,10 @@
 //	ingest → map → normalize → validate → match → merge → write
 //
 // Ingest, mapping, normalization and validation are per row and run in
-// parallel; matching and merging see every row of the run.
+// parallel; matching and merging see every row of the run. Run runs them
+// once, against a state: the state file of incremental runs, or the empty
+// state held in memory of a batch run (run.go); pipeline/incremental
+// decides what a run against a state reads, brings in and changes.
 package pipeline
 
 import (
