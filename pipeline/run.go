@@ -48,7 +48,7 @@ import (
 func Run(ctx context.Context, cfg Config) (*Result, error) {
 	cfg = withDefaults(cfg)
 	if cfg.State == "" {
-		s := newSyncRun(cfg, nil, &state.Snapshot{}, time.Now())
+		s := newRunner(cfg, nil, &state.Snapshot{}, time.Now())
 		return s.run(ctx)
 	}
 	if err := os.MkdirAll(filepath.Dir(cfg.State), 0o700); err != nil {
@@ -81,7 +81,7 @@ func withDefaults(cfg Config) Config {
 // result without writing it).
 func prepare(ctx context.Context, cfg Config) (*Result, error) {
 	cfg = withDefaults(cfg)
-	s := newSyncRun(cfg, nil, &state.Snapshot{}, time.Now())
+	s := newRunner(cfg, nil, &state.Snapshot{}, time.Now())
 	if _, err := s.prepare(ctx); err != nil {
 		if errors.Is(err, ErrNoRows) {
 			return s.res, err
@@ -96,7 +96,7 @@ func prepare(ctx context.Context, cfg Config) (*Result, error) {
 // committed but never published (killed before its outputs appeared) are
 // carried into this run's outputs. Such a run is also republished first
 // when it wrote to another folder than this run.
-func openRun(ctx context.Context, cfg Config, store *state.Store) (*syncRun, error) {
+func openRun(ctx context.Context, cfg Config, store *state.Store) (*runner, error) {
 	since, err := store.LastPublished(ctx)
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func openRun(ctx context.Context, cfg Config, store *state.Store) (*syncRun, err
 	if err != nil {
 		return nil, err
 	}
-	s := newSyncRun(cfg, store, snap, time.Now())
+	s := newRunner(cfg, store, snap, time.Now())
 	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
 	s.patterns = appliedPatterns(s.info.Learned)
 	s.info.First, s.info.Republished, s.info.Carried, s.since = snap.Last == nil, republished, unpublished, since
@@ -128,7 +128,7 @@ func openRun(ctx context.Context, cfg Config, store *state.Store) (*syncRun, err
 }
 
 // run runs the stages and publishes the outputs.
-func (s *syncRun) run(ctx context.Context) (*Result, error) {
+func (s *runner) run(ctx context.Context) (*Result, error) {
 	defer func() {
 		if s.gcSet {
 			debug.SetGCPercent(s.gcWas)
@@ -159,7 +159,7 @@ func (s *syncRun) run(ctx context.Context) (*Result, error) {
 // prepare runs every stage before writing: it plans the run, gathers and
 // matches its rows, resolves ids and, against a state file, works out the
 // changes to save and completes the result with what the run left alone.
-func (s *syncRun) prepare(ctx context.Context) (state.Changes, error) {
+func (s *runner) prepare(ctx context.Context) (state.Changes, error) {
 	var ch state.Changes
 	if s.keeps() {
 		hash, err := RulesHash(s.cfg.Rules)
@@ -189,7 +189,7 @@ func (s *syncRun) prepare(ctx context.Context) (state.Changes, error) {
 
 // complete works out the changes a run against a state file saves, and
 // completes its result for writing.
-func (s *syncRun) complete(ctx context.Context, m *match.Result) (state.Changes, error) {
+func (s *runner) complete(ctx context.Context, m *match.Result) (state.Changes, error) {
 	// From here the run's data stays live while the changes, the outputs
 	// and the commit make garbage: on a full run, collect more often than
 	// usual instead of letting the heap double (a first run of a million
@@ -210,7 +210,7 @@ func (s *syncRun) complete(ctx context.Context, m *match.Result) (state.Changes,
 
 // commitAndPublish saves the run's changes in the state, publishes the
 // staged outputs and marks the run published.
-func (s *syncRun) commitAndPublish(ctx context.Context, st *sink.Staging, ch state.Changes) error {
+func (s *runner) commitAndPublish(ctx context.Context, st *sink.Staging, ch state.Changes) error {
 	if err := failpoint("staged"); err != nil {
 		st.Abort()
 		return err

@@ -108,10 +108,11 @@ func priorOf(row *state.Row) rowPrior {
 		legacy: row.ContactID == "" && row.Norm.Contact != "" && (row.Status == record.Kept || row.Status == record.Merged)}
 }
 
-// syncRun is one incremental run in progress.
-type syncRun struct {
+// runner is one run in progress, against the state store holds (snap), or
+// against the empty state of a batch run (no store, an empty snap).
+type runner struct {
 	cfg   Config
-	store *state.Store
+	store *state.Store // nil: the empty state of a batch run
 	snap  *state.Snapshot
 	// patterns are the verdicts the run applies by evidence pattern
 	// (match.Options.Patterns).
@@ -155,11 +156,11 @@ type syncRun struct {
 	verdicts map[[2]string]string
 }
 
-// newSyncRun starts a run against the state store holds (snap), or, when
+// newRunner starts a run against the state store holds (snap), or, when
 // store is nil, against the empty state of a batch run: nothing stored,
 // and the decisions are cfg.Decisions.
-func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
-	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
+func newRunner(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *runner {
+	s := &runner{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
 		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
 	if store == nil {
@@ -177,7 +178,7 @@ func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started ti
 
 // keeps reports whether the run's state is a state file, which remembers
 // the run; the empty state of a batch run keeps nothing.
-func (s *syncRun) keeps() bool { return s.store != nil }
+func (s *runner) keeps() bool { return s.store != nil }
 
 // RulesHash identifies a set of rules: when it changes between runs, every
 // row is cleaned again.
@@ -219,7 +220,7 @@ var failpoint = func(string) error { return nil }
 
 // plan decides between a full run (every row matched) and an incremental
 // one, and loads the weights an incremental run scores with.
-func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
+func (s *runner) plan(ctx context.Context, rulesHash string) error {
 	if s.snap.Last == nil {
 		s.full = true
 		return nil
@@ -264,7 +265,7 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 
 // grown reports whether the run holds too many rows to score them with
 // the weights of the last full run (incremental.Grown).
-func (s *syncRun) grown() bool {
+func (s *runner) grown() bool {
 	total := len(s.res.Records)
 	for rel, f := range s.snap.Files {
 		if !s.changed[rel] && !slices.Contains(s.goneFile, rel) {
@@ -278,7 +279,7 @@ func (s *syncRun) grown() bool {
 // reusing the cleaned values of rows that did not change. On a full run
 // every other file's rows come from the state too; on an incremental run
 // only the rows of the customers the new rows may touch do.
-func (s *syncRun) gather(ctx context.Context) error {
+func (s *runner) gather(ctx context.Context) error {
 	norm, err := newNormalizer(s.cfg)
 	if err != nil {
 		return err
@@ -323,7 +324,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 }
 
 // eachStoredRow calls fn with every row the state holds of the file rel.
-func (s *syncRun) eachStoredRow(ctx context.Context, rel string, fn func(state.Row)) error {
+func (s *runner) eachStoredRow(ctx context.Context, rel string, fn func(state.Row)) error {
 	err := s.store.EachRow(ctx, rel, func(row state.Row) error {
 		fn(row)
 		return nil
@@ -338,7 +339,7 @@ func (s *syncRun) eachStoredRow(ctx context.Context, rel string, fn func(state.R
 // of those files are returned by fingerprint: unchanged ones are reused
 // (incremental.Reusable), not cleaned again; their customers are decided
 // again. A stored file that cannot be read now is kept (keepUnreadable).
-func (s *syncRun) readFiles(ctx context.Context, toRead []ingest.Input) (map[string]state.Row, error) {
+func (s *runner) readFiles(ctx context.Context, toRead []ingest.Input) (map[string]state.Row, error) {
 	stored := map[string]state.Row{}
 	for _, in := range toRead {
 		if _, ok := s.snap.Files[in.Rel]; !ok {
@@ -383,7 +384,7 @@ func (s *syncRun) readFiles(ctx context.Context, toRead []ingest.Input) (map[str
 // outgrew the weights (incremental.Grown) or a pattern the last run
 // applied is no longer applied; otherwise it notes the patterns added
 // since, whose stored pairs are scored again.
-func (s *syncRun) decideFull(ctx context.Context) error {
+func (s *runner) decideFull(ctx context.Context) error {
 	if s.full {
 		return nil
 	}
@@ -406,7 +407,7 @@ func (s *syncRun) decideFull(ctx context.Context) error {
 // priorAndGone remembers what the state said about the rows read that it
 // stored, and returns the fingerprints of the stored rows of the files
 // read that are gone from them, sorted.
-func (s *syncRun) priorAndGone(stored map[string]state.Row) []string {
+func (s *runner) priorAndGone(stored map[string]state.Row) []string {
 	if len(stored) == 0 {
 		return nil
 	}
@@ -431,7 +432,7 @@ func (s *syncRun) priorAndGone(stored map[string]state.Row) []string {
 // this run (now password-protected, damaged, or broken off mid-way) as a
 // file not given: its stored rows stay, and rows read from it are dropped,
 // so that a damaged copy never retires customers.
-func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
+func (s *runner) keepUnreadable(stored map[string]state.Row) {
 	bad := map[string]bool{}
 	for _, f := range s.res.Files {
 		if _, known := s.snap.Files[f.Rel]; f.Incomplete() && known {
@@ -456,7 +457,7 @@ func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
 // sortFiles sorts the inputs into files to read and files unchanged since
 // the last run, and the files of the state that were not given into kept
 // and retired ones.
-func (s *syncRun) sortFiles() ([]ingest.Input, error) {
+func (s *runner) sortFiles() ([]ingest.Input, error) {
 	inputs, ignored, err := discover(s.cfg)
 	if err != nil {
 		return nil, err
@@ -493,7 +494,7 @@ func (s *syncRun) sortFiles() ([]ingest.Input, error) {
 // every row of the customers those belong to, of the customers whose rows
 // changed or went, and of the customers named by decisions made since the
 // last run.
-func (s *syncRun) gatherAffected(ctx context.Context) error {
+func (s *runner) gatherAffected(ctx context.Context) error {
 	var fresh []*record.Record
 	for _, r := range s.res.Records {
 		if r.Status == "" {
@@ -550,7 +551,7 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 // match: those sharing a blocking key with one (as many as the block
 // allows) or sorting near one, outside the files read again or retired.
 // It keeps the blocking keys of the new rows, to store them.
-func (s *syncRun) lookup(fresh []*record.Record) state.Lookup {
+func (s *runner) lookup(fresh []*record.Record) state.Lookup {
 	opt := matchOptions(s.cfg, s.norm, nil)
 	lookup := state.Lookup{Window: match.NeighborWindow, Exclude: map[string]bool{}}
 	for rel := range s.changed {
@@ -577,7 +578,7 @@ func (s *syncRun) lookup(fresh []*record.Record) state.Lookup {
 
 // touchDecided marks the customers of the rows named by decisions made
 // since the last run as decided again.
-func (s *syncRun) touchDecided(ctx context.Context) error {
+func (s *runner) touchDecided(ctx context.Context) error {
 	for _, d := range s.snap.Decisions {
 		if d.Run <= s.snap.Last.ID {
 			continue
@@ -601,7 +602,7 @@ func (s *syncRun) touchDecided(ctx context.Context) error {
 // compared) and returns the customers of candidates that share a cluster
 // or a review pair with a new row. Candidates that score low against every
 // new row cannot change, so their customers need not be read in full.
-func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Record, rows []state.Row) ([]string, error) {
+func (s *runner) linkedCustomers(ctx context.Context, fresh, cands []*record.Record, rows []state.Row) ([]string, error) {
 	if len(fresh) == 0 || len(cands) == 0 {
 		return nil, nil
 	}
@@ -627,7 +628,7 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 }
 
 // touch marks a stored customer as decided again by this run.
-func (s *syncRun) touch(id string) {
+func (s *runner) touch(id string) {
 	if id != "" {
 		s.affected[id] = true
 	}
@@ -635,7 +636,7 @@ func (s *syncRun) touch(id string) {
 
 // fromState turns a stored row into a record of this run, remembering
 // its lineage: kept and merged rows are matched again.
-func (s *syncRun) fromState(row state.Row) *record.Record {
+func (s *runner) fromState(row state.Row) *record.Record {
 	r := row.Record()
 	if r.Status == record.Kept || r.Status == record.Merged {
 		s.prior[r.Fingerprint] = priorOf(&row)
@@ -651,7 +652,7 @@ func (s *syncRun) fromState(row state.Row) *record.Record {
 // matchAndResolve matches the rows of the run, honouring the decisions in
 // the state (and, on an incremental run, leaving pairs of two stored rows
 // as earlier runs decided them), and gives each customer its stable id.
-func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
+func (s *runner) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// Until outputs completes the result, the run's row table is the rows
 	// it matches.
 	usable, keys := usableRows(s.matched)
@@ -703,7 +704,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 
 // resolveIDs gives the customers of the run, in batch id order, their
 // stable ids (state.Snapshot.Resolve), and their contacts theirs.
-func (s *syncRun) resolveIDs(ctx context.Context, customers []*merge.Customer) error {
+func (s *runner) resolveIDs(ctx context.Context, customers []*merge.Customer) error {
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -724,7 +725,7 @@ func (s *syncRun) resolveIDs(ctx context.Context, customers []*merge.Customer) e
 }
 
 // decisions are the verdicts the run applies, by state.PairKey.
-func (s *syncRun) decisions() map[[2]string]string { return s.verdicts }
+func (s *runner) decisions() map[[2]string]string { return s.verdicts }
 
 // snapshotVerdicts turns the state's decisions into the matcher's.
 func snapshotVerdicts(snap *state.Snapshot) map[[2]string]string {
@@ -740,7 +741,7 @@ func snapshotVerdicts(snap *state.Snapshot) map[[2]string]string {
 
 // changes works out what the run changes in the state and fills
 // changes.csv: new, updated, unchanged, merged and retired customers.
-func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
+func (s *runner) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
 	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full, Files: s.filesToStore()}
 	if s.upgrade && !s.full {
 		// Customers the run leaves alone may come out otherwise under the
@@ -772,7 +773,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 // filesToStore are the files the state holds after the run, with the rows
 // read from those read; a file that could not be read is left out, so
 // that the next run reads it again and reports its problem again.
-func (s *syncRun) filesToStore() []state.File {
+func (s *runner) filesToStore() []state.File {
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
 		if f.Incomplete() {
@@ -799,7 +800,7 @@ func (s *syncRun) filesToStore() []state.File {
 // customerChanges lists the change of every customer, live or stored
 // (incremental.LiveChange, StoredChange), and the customers to store:
 // those changed, merged or retired, by id.
-func (s *syncRun) customerChanges() ([]state.CustomerChange, []state.Customer, error) {
+func (s *runner) customerChanges() ([]state.CustomerChange, []state.Customer, error) {
 	var list []state.CustomerChange
 	var store []state.Customer
 	live := map[string]bool{}
@@ -850,7 +851,7 @@ func (s *syncRun) customerChanges() ([]state.CustomerChange, []state.Customer, e
 // read this run (with its blocking keys), every row of a full run, and
 // stored rows whose customer or lineage changed. (The lookup computed the
 // keys of the new rows already.)
-func (s *syncRun) rowsToStore() []state.Row {
+func (s *runner) rowsToStore() []state.Row {
 	s.blockKeys()
 	var rows []state.Row
 	for _, r := range s.matched {
@@ -878,7 +879,7 @@ func (s *syncRun) rowsToStore() []state.Row {
 // blockKeys works out the blocking keys of the rows to store that the
 // lookup did not: the usable rows read this run, or every one of a full
 // run.
-func (s *syncRun) blockKeys() {
+func (s *runner) blockKeys() {
 	var usable []*record.Record
 	for _, r := range s.matched {
 		_, known := s.keys[r]
@@ -893,7 +894,7 @@ func (s *syncRun) blockKeys() {
 
 // pairsToStore are the run's links and review pairs, so that later runs
 // list open review pairs and explain customers they do not rebuild.
-func (s *syncRun) pairsToStore(m *match.Result) []state.Pair {
+func (s *runner) pairsToStore(m *match.Result) []state.Pair {
 	var pairs []state.Pair
 	for _, set := range []struct {
 		kind  string
@@ -911,7 +912,7 @@ func (s *syncRun) pairsToStore(m *match.Result) []state.Pair {
 // the weights and what they were estimated on; always the judged numbers,
 // the patterns applied, the explicit contact lines and the golden-record
 // version.
-func (s *syncRun) settings(m *match.Result) (map[string][]byte, error) {
+func (s *runner) settings(m *match.Result) (map[string][]byte, error) {
 	set := map[string][]byte{}
 	if s.full {
 		w := map[string]match.MU{}
@@ -945,7 +946,7 @@ func (s *syncRun) settings(m *match.Result) (map[string][]byte, error) {
 // a customer they created is new until a delta is published, one they
 // changed is updated, one they merged or retired stays so; what this run
 // merges or retires wins. It also lists the files those runs read.
-func (s *syncRun) carry(list []state.CustomerChange) []state.CustomerChange {
+func (s *runner) carry(list []state.CustomerChange) []state.CustomerChange {
 	if s.snap.Last == nil || s.snap.Last.ID <= s.since {
 		return list
 	}
@@ -1004,7 +1005,7 @@ func notOwnOf(list []judgedNumber) map[string]bool {
 }
 
 // priorNumbers gives the matcher the numbers earlier runs judged.
-func (s *syncRun) priorNumbers() []match.NumberUse {
+func (s *runner) priorNumbers() []match.NumberUse {
 	out := make([]match.NumberUse, len(s.numbers))
 	for i, n := range s.numbers {
 		out[i] = match.NumberUse{Number: n.Number, Class: n.Class, Why: n.Why, Owner: n.Owner}
@@ -1015,7 +1016,7 @@ func (s *syncRun) priorNumbers() []match.NumberUse {
 // numbersAfter is the list of judged numbers to store after this run:
 // this run's (which include the earlier ones its rows carry), and on an
 // incremental run the earlier ones its rows do not carry.
-func (s *syncRun) numbersAfter(m *match.Result) []judgedNumber {
+func (s *runner) numbersAfter(m *match.Result) []judgedNumber {
 	byNumber := map[string]judgedNumber{}
 	if !s.full {
 		for _, n := range s.numbers {
@@ -1035,7 +1036,7 @@ func (s *syncRun) numbersAfter(m *match.Result) []judgedNumber {
 
 // notOwnSet is the set of numbers golden records leave out: this run's
 // and, on an incremental run, the earlier ones.
-func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
+func (s *runner) notOwnSet(m *match.Result) map[string]bool {
 	set := m.NotOwn()
 	if !s.full {
 		for n := range notOwnOf(s.numbers) {
@@ -1048,7 +1049,7 @@ func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
 // sharedSet is the set of numbers several customers share: this run's
 // and, on an incremental run, the earlier ones, but those golden records
 // leave out.
-func (s *syncRun) sharedSet(m *match.Result) map[string]bool {
+func (s *runner) sharedSet(m *match.Result) map[string]bool {
 	set := m.Shared()
 	if !s.full {
 		for n := range sharedOf(s.numbers) {
@@ -1073,7 +1074,7 @@ func sharedOf(list []judgedNumber) map[string]bool {
 }
 
 // setChanges sorts the customer changes into the result.
-func (s *syncRun) setChanges(list []state.CustomerChange) {
+func (s *runner) setChanges(list []state.CustomerChange) {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	s.info.Changes = list
 	s.info.Counts = map[string]int{}
@@ -1083,7 +1084,7 @@ func (s *syncRun) setChanges(list []state.CustomerChange) {
 }
 
 // runCounts are the figures the run log keeps about the run.
-func (s *syncRun) runCounts() map[string]int {
+func (s *runner) runCounts() map[string]int {
 	counts := map[string]int{
 		"rows":          len(s.res.Records),
 		"rows_matched":  s.info.RowsMatched,

@@ -43,7 +43,7 @@ func defaultContactChange(customer string) string {
 // most of them had; the others, unless another contact's rows had them
 // too (a contact split), are merged into it. customers are in a
 // deterministic order (by batch id).
-func (s *syncRun) contactIDs(ctx context.Context, customers []*merge.Customer) error {
+func (s *runner) contactIDs(ctx context.Context, customers []*merge.Customer) error {
 	legacy, err := s.legacyContactOfRows(ctx)
 	if err != nil {
 		return err
@@ -147,7 +147,7 @@ func (r *contactResolver) resolve(ct *merge.Contact) string {
 // legacyContactOfRows gives the rows of this run stored before contacts
 // had ids, that named a contact, the id the current crmclean gives that
 // contact in the customer they were stored in.
-func (s *syncRun) legacyContactOfRows(ctx context.Context) (map[string]string, error) {
+func (s *runner) legacyContactOfRows(ctx context.Context) (map[string]string, error) {
 	var ids []string
 	for _, p := range s.prior {
 		if p.legacy && !slices.Contains(ids, p.customer) {
@@ -176,7 +176,7 @@ func (s *syncRun) legacyContactOfRows(ctx context.Context) (map[string]string, e
 // customers ids as the current crmclean makes them, with the judgements
 // of numbers the state holds; the rows' stored contact ids win. They are
 // kept for the run (s.legacy).
-func (s *syncRun) legacyContacts(ctx context.Context, ids []string) (map[string][]merge.Contact, error) {
+func (s *runner) legacyContacts(ctx context.Context, ids []string) (map[string][]merge.Contact, error) {
 	var todo []string
 	for _, id := range ids {
 		if _, ok := s.legacy[id]; !ok {
@@ -247,7 +247,7 @@ func buildWithStoredContacts(merger *merge.Merger, rows []*record.Record) *merge
 // customers' lines do not imply: contacts new in an updated customer, or
 // that existed in a new one; contacts updated; contacts merged into
 // another or retired. changes are the customers' lines.
-func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerChange) ([]state.ContactChange, error) {
+func (s *runner) contactChanges(ctx context.Context, changes []state.CustomerChange) ([]state.ContactChange, error) {
 	change := make(map[string]string, len(changes))
 	var before []string // stored customers that changed
 	for _, c := range changes {
@@ -300,7 +300,7 @@ type heldContact struct {
 // ids, by contact id; those of customers stored before contacts had ids
 // get the ids the current crmclean gives them, each compared with what
 // was written of it.
-func (s *syncRun) storedContacts(ctx context.Context, ids []string) (map[string]heldContact, error) {
+func (s *runner) storedContacts(ctx context.Context, ids []string) (map[string]heldContact, error) {
 	old := map[string]heldContact{}
 	goldens, err := s.store.Goldens(ctx, ids)
 	if err != nil {
@@ -407,7 +407,7 @@ func sortContactChanges(list []state.ContactChange) {
 }
 
 // setContactChanges fills the result's contact lines and their counts.
-func (s *syncRun) setContactChanges(explicit []state.ContactChange) {
+func (s *runner) setContactChanges(explicit []state.ContactChange) {
 	s.info.ContactChanges = contactLines(s.res.Customers, s.info.Changes, explicit, s.cfg.ChangesOnly)
 	s.info.ContactCounts = map[string]int{}
 	for _, c := range s.info.ContactChanges {
@@ -435,7 +435,7 @@ func loadContactChanges(ctx context.Context, store *state.Store) ([]state.Contac
 // or retired stays so unless this run's line says otherwise, and the
 // contacts of a customer that is new since the last published run are all
 // new. changes are the customer lines, carried.
-func (s *syncRun) carryContacts(ctx context.Context, explicit []state.ContactChange, changes []state.CustomerChange) ([]state.ContactChange, error) {
+func (s *runner) carryContacts(ctx context.Context, explicit []state.ContactChange, changes []state.CustomerChange) ([]state.ContactChange, error) {
 	if s.snap.Last == nil || s.snap.Last.ID <= s.since {
 		return explicit, nil
 	}

@@ -17,7 +17,7 @@ import (
 // only changes are wanted, every customer the run left alone is rebuilt
 // from its stored rows; review.csv lists every open doubtful pair, stored
 // or new, and links.csv the links of the customers written.
-func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
+func (s *runner) outputs(ctx context.Context, m *match.Result) error {
 	if s.full {
 		return nil
 	}
@@ -40,7 +40,7 @@ func (s *syncRun) outputs(ctx context.Context, m *match.Result) error {
 
 // inRunSkip refuses the stored rows the run holds: those it matched or
 // read, and those of the files it read again or retired.
-func (s *syncRun) inRunSkip() func(*state.Row) bool {
+func (s *runner) inRunSkip() func(*state.Row) bool {
 	inRun := map[string]bool{}
 	for _, r := range s.matched {
 		inRun[state.RowOf(r).Fingerprint] = true
@@ -55,7 +55,7 @@ func (s *syncRun) inRunSkip() func(*state.Row) bool {
 
 // addUntouched rebuilds, once, every customer the run left alone from its
 // stored rows, and adds them and their rows to the result.
-func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
+func (s *runner) addUntouched(ctx context.Context, m *match.Result) error {
 	if s.rebuilt {
 		return nil
 	}
@@ -75,7 +75,7 @@ func (s *syncRun) addUntouched(ctx context.Context, m *match.Result) error {
 // committed but never published changed and this run did not rebuild: the
 // new and updated customers (rebuilt from their stored rows, under their
 // ids) and the rows of the files those runs read.
-func (s *syncRun) addCarried(ctx context.Context, m *match.Result) error {
+func (s *runner) addCarried(ctx context.Context, m *match.Result) error {
 	if s.info.Carried == nil || s.rebuilt {
 		return nil
 	}
@@ -172,7 +172,7 @@ func buildGroups(merger *merge.Merger, recs []*record.Record, groups map[string]
 // live customers and undecided, links within one customer (not on a
 // changes-only run). It completes the run's row table: the rows of the
 // result, then the stored rows only review pairs name.
-func (s *syncRun) pairs(ctx context.Context, m *match.Result) error {
+func (s *runner) pairs(ctx context.Context, m *match.Result) error {
 	t := newPairTable(s.res.Rows, s.res.Records, m)
 	found := map[[2]string]bool{}
 	for _, set := range [][]match.Pair{t.links, t.review} {
@@ -274,7 +274,7 @@ func (t *pairTable) pos(fp string) record.Key {
 // addStored adds a pair the state holds to the pairs to write, when it
 // still holds: an undecided review pair between two live customers (left
 // out when a learned pattern keeps them apart), a link within one.
-func (s *syncRun) addStored(t *pairTable, p state.Pair) error {
+func (s *runner) addStored(t *pairTable, p state.Pair) error {
 	if p.Kind == state.PairReview {
 		if _, decided := s.snap.Decisions[state.PairKey(p.A, p.B)]; decided {
 			return nil
@@ -318,7 +318,7 @@ func live(r *record.Record) bool {
 // (found): every open review pair, and the links of every customer except
 // on a changes-only run, whose links.csv lists the links it made (explain
 // --state shows any customer's).
-func (s *syncRun) storedPairs(ctx context.Context, found map[[2]string]bool) ([]state.Pair, error) {
+func (s *runner) storedPairs(ctx context.Context, found map[[2]string]bool) ([]state.Pair, error) {
 	var stored []state.Pair
 	keep := func(p state.Pair) error {
 		if !found[state.PairKey(p.A, p.B)] {
@@ -339,7 +339,7 @@ func (s *syncRun) storedPairs(ctx context.Context, found map[[2]string]bool) ([]
 
 // fetchMissing reads from the state the rows of stored review pairs that
 // the run holds nowhere (at, byFP) into byFP.
-func (s *syncRun) fetchMissing(ctx context.Context, stored []state.Pair, at map[string]int, byFP map[string]*record.Record) error {
+func (s *runner) fetchMissing(ctx context.Context, stored []state.Pair, at map[string]int, byFP map[string]*record.Record) error {
 	var missing []string
 	for _, p := range stored {
 		for _, fp := range []string{p.A, p.B} {
@@ -433,7 +433,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 	}
 	cfg.Out = u.Out
 	cfg.ChangesOnly = u.Counts["changes_only"] > 0
-	s := newSyncRun(cfg, store, snap, u.Started)
+	s := newRunner(cfg, store, snap, u.Started)
 	s.info.RunID = u.ID
 	changes, err := store.RunChanges(ctx, u.ID, since)
 	if err != nil {
