@@ -202,7 +202,7 @@ func (f *runFlags) config(ctx context.Context, inputs []string, stdout, stderr i
 		return cfg, usagef("--changes-only and --retire-missing need --state FILE")
 	}
 	cfg = pipeline.Config{Inputs: inputs, Out: f.out, Rules: r, Workers: f.workers, Lang: f.lang, NoMask: f.noMask, Profile: profile,
-		Progress: newProgress(stderr, f.quiet), State: f.statePath, ChangesOnly: f.changesOnly, RetireMissing: f.retireMissing}
+		Progress: withMemProfile(newProgress(stderr, f.quiet), os.Getenv("CRMCLEAN_MEMPROFILE"), stderr), State: f.statePath, ChangesOnly: f.changesOnly, RetireMissing: f.retireMissing}
 	if len(f.decisionFiles) > 0 {
 		if cfg.Decisions, err = readDecisionFiles(ctx, f.decisionFiles, f.statePath, stdout, stderr); err != nil {
 			return cfg, err

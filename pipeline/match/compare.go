@@ -893,11 +893,9 @@ func nameText(n *nameFeat) string {
 	return n.key
 }
 
-// withDetail sets e's detail to m, in English (Detail) and as a message.
+// withDetail sets e's detail to m, rendered when it is shown (Evidence.Text).
 func withDetail(e Evidence, m msg.Msg) Evidence {
-	if !m.IsZero() {
-		e.Msg, e.Detail = m, m.In("en")
-	}
+	e.Msg = m
 	return e
 }
 

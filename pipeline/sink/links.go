@@ -23,8 +23,8 @@ func Evidence(p match.Pair) string {
 		}
 		b = append(append(append(b, e.Field...), ' '), e.Outcome...)
 		b = appendWeight(append(b, ' '), e.Weight)
-		if e.Detail != "" {
-			b = append(append(append(b, " ("...), e.Detail...), ')')
+		if d := e.Text("en"); d != "" {
+			b = append(append(append(b, " ("...), d...), ')')
 		}
 	}
 	return string(b)

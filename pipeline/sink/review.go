@@ -197,9 +197,9 @@ func localEvidence(p match.Pair, lang string) string {
 		b.WriteString(outcomeWord(e.Outcome, lang))
 		b.WriteString(" ")
 		b.Write(appendWeight(nil, e.Weight))
-		if e.Detail != "" {
+		if d := e.Text("en"); d != "" {
 			b.WriteString("（")
-			b.WriteString(detailsZH.Replace(e.Detail))
+			b.WriteString(detailsZH.Replace(d))
 			b.WriteString("）")
 		}
 	}
