@@ -79,6 +79,25 @@ func (s *runner) addCarried(ctx context.Context, m *match.Result) error {
 	if s.info.Carried == nil || s.rebuilt {
 		return nil
 	}
+	recs, err := s.carriedRows(ctx)
+	if err != nil {
+		return err
+	}
+	groups := map[string][]*record.Record{}
+	for _, r := range recs {
+		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
+			groups[r.CustomerID] = append(groups[r.CustomerID], r)
+		}
+	}
+	s.res.Records = append(s.res.Records, recs...)
+	s.res.Customers = append(s.res.Customers, buildGroups(newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m)), recs, groups)...)
+	sortByID(s.res.Customers)
+	return nil
+}
+
+// carriedRows loads the stored rows the run does not hold of the new and
+// updated customers it did not build, and of the files carried.
+func (s *runner) carriedRows(ctx context.Context) ([]*record.Record, error) {
 	skip := s.inRunSkip()
 	built := map[string]bool{}
 	for _, c := range s.res.Customers {
@@ -92,38 +111,25 @@ func (s *runner) addCarried(ctx context.Context, m *match.Result) error {
 	}
 	loaded := map[string]bool{}
 	var recs []*record.Record
-	rows, err := s.store.RowsOfCustomers(ctx, ids, nil)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		if !skip(&row) {
+	add := func(row state.Row) {
+		if !skip(&row) && !loaded[row.Fingerprint] {
 			loaded[row.Fingerprint] = true
 			recs = append(recs, row.Record())
 		}
 	}
+	rows, err := s.store.RowsOfCustomers(ctx, ids, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range rows {
+		add(row)
+	}
 	for _, rel := range s.info.FilesCarried {
-		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
-			if !skip(&row) && !loaded[row.Fingerprint] {
-				loaded[row.Fingerprint] = true
-				recs = append(recs, row.Record())
-			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
+		if err := s.eachStoredRow(ctx, rel, add); err != nil {
+			return nil, err
 		}
 	}
-	groups := map[string][]*record.Record{}
-	for _, r := range recs {
-		if r.CustomerID != "" && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
-			groups[r.CustomerID] = append(groups[r.CustomerID], r)
-		}
-	}
-	s.res.Records = append(s.res.Records, recs...)
-	s.res.Customers = append(s.res.Customers, buildGroups(newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m)), recs, groups)...)
-	sortByID(s.res.Customers)
-	return nil
+	return recs, nil
 }
 
 // rebuild loads the stored rows that skip does not refuse and rebuilds
