@@ -77,7 +77,12 @@ func (s *Store) Commit(ctx context.Context, run RunRecord, ch Changes) (runID in
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM runs`).Scan(&runID); err != nil {
 		return 0, fmt.Errorf("commit run: %w", err)
 	}
-	c := committer{ctx: ctx, tx: tx, run: runID}
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	c := committer{ctx: ctx, tx: tx, run: runID, ids: newStringIDs(dict)}
+	c.w.ids = c.ids
 	for _, f := range []func(*Changes) error{c.files, c.rows, c.customers, c.decisions, c.pairs, c.settings} {
 		if err := f(&ch); err != nil {
 			return 0, fmt.Errorf("commit run %d: %w", runID, err)
@@ -145,6 +150,8 @@ type committer struct {
 	ctx context.Context
 	tx  *sql.Tx
 	run int64
+	ids *stringIDs // shared strings of the payloads written (nil: none)
+	w   rowWriter  // writes the payloads, with ids
 }
 
 func (c *committer) files(ch *Changes) error {
@@ -261,6 +268,11 @@ func (c *committer) rows(ch *Changes) error {
 	if err != nil {
 		return err
 	}
+	if c.ids != nil {
+		if err := c.ids.flush(c); err != nil {
+			return fmt.Errorf("store shared strings: %w", err)
+		}
+	}
 	return step("rows")
 }
 
@@ -272,7 +284,7 @@ const insertColumns = `(fingerprint, file, sheet, row, status, customer_id, cont
 // into buf; it returns both.
 func (c *committer) rowArgs(args []any, buf []byte, r *Row) ([]any, []byte) {
 	start := len(buf)
-	buf = appendRow(buf, r)
+	buf = c.w.row(buf, r)
 	return append(args, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
 		nullable(r.CustomerID), r.ContentHash, buf[start:len(buf):len(buf)], c.run, c.run, packKeys(r.Keys), r.SortKey), buf
 }

@@ -114,7 +114,16 @@ func (s *Store) EachRow(ctx context.Context, file string, fn func(Row) error) er
 		args = append(args, file)
 	}
 	query += ` ORDER BY file, sheet, row`
-	err := each(ctx, s.db, query, func(rs *sql.Rows) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("read rows: %w", err)
+	}
+	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("read rows: %w", err)
+	}
+	err = each(ctx, tx, query, func(rs *sql.Rows) error {
 		var r Row
 		var status string
 		var data []byte
@@ -123,7 +132,7 @@ func (s *Store) EachRow(ctx context.Context, file string, fn func(Row) error) er
 			return err
 		}
 		r.Status = record.Status(status)
-		if err := decodeRow(data, &r); err != nil {
+		if err := decodeRow(data, &r, dict); err != nil {
 			return err
 		}
 		return fn(r)
