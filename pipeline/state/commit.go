@@ -268,10 +268,8 @@ func (c *committer) rows(ch *Changes) error {
 	if err != nil {
 		return err
 	}
-	if c.ids != nil {
-		if err := c.ids.flush(c); err != nil {
-			return fmt.Errorf("store shared strings: %w", err)
-		}
+	if err := c.ids.flush(c); err != nil {
+		return fmt.Errorf("store shared strings: %w", err)
 	}
 	return step("rows")
 }
@@ -510,13 +508,16 @@ func (c *committer) customers(ch *Changes) error {
 			cu := &cs[i]
 			golden := cu.Golden
 			if golden != nil {
-				golden = compactGolden(golden)
+				golden = packGolden(&c.w, compactGolden(golden))
 			}
 			return append(args, cu.ID, golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
 				cu.Retired || cu.MergedInto != "", c.run, c.run)
 		})
 	if err != nil {
 		return fmt.Errorf("store customers: %w", err)
+	}
+	if err := c.ids.flush(c); err != nil {
+		return fmt.Errorf("store shared strings: %w", err)
 	}
 	err = c.insertMany(`INSERT OR IGNORE INTO issued (id, first_run) VALUES `, `(?, ?)`, ``,
 		len(cs), func(args []any, i int) []any { return append(args, cs[i].ID, c.run) })
