@@ -284,7 +284,7 @@ func (c *committer) rowArgs(args []any, buf []byte, r *Row) ([]any, []byte) {
 	start := len(buf)
 	buf = c.w.row(buf, r)
 	return append(args, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
-		nullable(r.CustomerID), r.ContentHash, buf[start:len(buf):len(buf)], c.run, c.run, packKeys(r.Keys), r.SortKey), buf
+		nullable(r.CustomerID), packHash(r.ContentHash), buf[start:len(buf):len(buf)], c.run, c.run, packKeys(r.Keys), r.SortKey), buf
 }
 
 // upsertRows stores rows one by one, replacing the stored rows of the same

@@ -31,7 +31,7 @@ func scanRow(rs *sql.Rows, dict []string) (Row, error) {
 func scanRowHead(rs *sql.Rows, r *Row, data *[]byte) error {
 	var status string
 	if err := rs.Scan(&r.Fingerprint, &r.Prov.File, &r.Prov.Sheet, &r.Prov.Row, &status, &r.CustomerID,
-		&r.ContentHash, data, &r.FirstRun, &r.LastRun); err != nil {
+		hashColumn{&r.ContentHash}, data, &r.FirstRun, &r.LastRun); err != nil {
 		return err
 	}
 	r.Status = record.Status(status)

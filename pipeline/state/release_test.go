@@ -94,6 +94,11 @@ func TestReleaseStateOpens(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT data FROM rows WHERE status = 'kept' LIMIT 1`).Scan(&data); err != nil || data[0] != codecShared {
 		t.Fatalf("a row stored again starts with %q, %v; want the shared form", data[:1], err)
 	}
+	var typ string
+	var n int
+	if err := s.db.QueryRow(`SELECT typeof(content_hash), length(content_hash) FROM rows WHERE status = 'kept' LIMIT 1`).Scan(&typ, &n); err != nil || typ != "blob" || n != 16 {
+		t.Errorf("content hash stored again as %s of %d bytes, %v; want a blob of 16", typ, n, err)
+	}
 	var after []Row
 	if err := s.EachRow(ctx, "", func(r Row) error { after = append(after, r); return nil }); err != nil {
 		t.Fatal(err)

@@ -142,6 +142,39 @@ func ContentHash(r *record.Record) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// packHash is how a content hash is stored: its 16 bytes rather than its
+// 32 hex digits (rows written before hold the digits; hashColumn reads
+// both). A hash of another form is stored as given.
+func packHash(h string) any {
+	if len(h) != 32 {
+		return h
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil || hex.EncodeToString(b) != h {
+		return h // not lower-case hex
+	}
+	return b
+}
+
+// hashColumn scans the content_hash column into a hex string.
+type hashColumn struct{ dst *string }
+
+func (h hashColumn) Scan(v any) error {
+	switch v := v.(type) {
+	case string:
+		*h.dst = v
+	case []byte:
+		if len(v) == 16 {
+			*h.dst = hex.EncodeToString(v)
+		} else {
+			*h.dst = string(v)
+		}
+	default:
+		return fmt.Errorf("content hash of type %T", v)
+	}
+	return nil
+}
+
 // rowData is the JSON form of a row's payload, with short keys: at a
 // million rows every byte of key is a megabyte of file.
 type rowData struct {

@@ -127,7 +127,7 @@ func (s *Store) EachRow(ctx context.Context, file string, fn func(Row) error) er
 		var status string
 		var data []byte
 		if err := rs.Scan(&r.Fingerprint, &r.Prov.File, &r.Prov.Sheet, &r.Prov.Row, &status, &r.CustomerID,
-			&r.ContentHash, &data, &r.FirstRun, &r.LastRun); err != nil {
+			hashColumn{&r.ContentHash}, &data, &r.FirstRun, &r.LastRun); err != nil {
 			return err
 		}
 		r.Status = record.Status(status)
