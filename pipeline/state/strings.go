@@ -22,6 +22,13 @@ type sharedStrings struct {
 func (ss *sharedStrings) load(ctx context.Context, q querier) ([]string, error) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	var max int
+	if err := each(ctx, q, `SELECT coalesce(max(id), 0) FROM strings`, func(rs *sql.Rows) error { return rs.Scan(&max) }); err != nil {
+		return nil, fmt.Errorf("read shared strings: %w", err)
+	}
+	if max < len(ss.list) {
+		ss.list = nil // purged since (by another process)
+	}
 	err := each(ctx, q, `SELECT id, s FROM strings WHERE id > ? ORDER BY id`, func(rs *sql.Rows) error {
 		var id int
 		var s string
