@@ -192,17 +192,3 @@ func TestSchemaGolden(t *testing.T) {
 		t.Errorf("schema differs from %s (run go test -update if the change is intended):\n%s", golden, b.String())
 	}
 }
-
-// TestNewFilePageSize: a new state file has pages of pageSize, though the
-// write-ahead log is on (it fixes the page size of a file once set).
-func TestNewFilePageSize(t *testing.T) {
-	s, _ := openTemp(t)
-	var n int
-	var mode string
-	if err := s.db.QueryRow(`PRAGMA page_size`).Scan(&n); err != nil || n != pageSize {
-		t.Errorf("page size %d, %v; want %d", n, err, pageSize)
-	}
-	if err := s.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
-		t.Errorf("journal mode %q, %v; want wal", mode, err)
-	}
-}

@@ -150,9 +150,6 @@ func create(ctx context.Context, path string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := setPageSize(ctx, tmp); err != nil {
-		return err
-	}
 	s, err := open(ctx, tmp)
 	if err != nil {
 		return err
@@ -169,32 +166,6 @@ func create(ctx context.Context, path string) error {
 		return nil
 	}
 	return os.Rename(tmp, path)
-}
-
-// pageSize is the page size of a new state file: rows of 500 bytes waste
-// less of a 16 KiB page than of the default 4 KiB one, and the B-trees of
-// a million rows are shallower.
-const pageSize = 16384
-
-// setPageSize gives the empty file at path pages of pageSize: it must be
-// set before the write-ahead log is, which open does first.
-func setPageSize(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	for _, q := range []string{fmt.Sprintf(`PRAGMA page_size = %d`, pageSize), `CREATE TABLE schema_version (version INTEGER NOT NULL)`} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("set page size: %w", err)
-		}
-	}
-	return nil
 }
 
 // Path returns the file the store was opened from.
