@@ -3,6 +3,7 @@ module github.com/crmclean/crmclean
 go 1.26.0
 
 require (
+	github.com/klauspost/compress v1.20.5
 	github.com/longbridgeapp/opencc v0.3.13
 	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/nyaruka/phonenumbers v1.8.1

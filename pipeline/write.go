@@ -54,11 +54,13 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(cfg.Workers, 1))
 	// Costliest first, so that no long writer starts last while the others
-	// are done: at a million rows clean.xlsx takes the longest, then the
-	// report (built here, beside the other files) and links.csv.
-	writers := []func(dir string) error{
-		func(dir string) error { return sink.WriteCleanXLSX(ctx, dir, customers) },
-		func(dir string) error {
+	// are done: at a million rows clean.csv and clean.xlsx take the longest,
+	// then the report (built here, beside the other files) and the contacts.
+	// A table's CSV and workbook are written in one pass over its rows.
+	both := sink.Formats{CSV: true, XLSX: true}
+	writers := []fileWriter{
+		{2, func(dir string) error { return sink.WriteCleanFiles(ctx, dir, customers, both) }},
+		{1, func(dir string) error { // report.json and report.html count as one
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -72,39 +74,39 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 				return err
 			}
 			return report.WriteHTML(dir, rep, cfg.Lang)
-		},
-		func(dir string) error { return sink.WriteLinks(ctx, dir, res.Matched, res.Match.Links) },
-		func(dir string) error { return sink.WriteClean(ctx, dir, customers) },
-		func(dir string) error { return sink.WriteContacts(ctx, dir, customers) },
-		func(dir string) error { return sink.WriteContactsXLSX(ctx, dir, customers) },
-		func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) },
-		func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) },
-		func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) },
-		func(dir string) error { return sink.WriteRejects(ctx, dir, rows, cfg.Lang) },
-		func(dir string) error { return sink.WriteRejectsXLSX(ctx, dir, rows, cfg.Lang) },
-		func(dir string) error { return sink.WriteIssues(ctx, dir, rows, cfg.Lang) },
-		func(dir string) error { return sink.WriteIssuesXLSX(ctx, dir, rows, cfg.Lang) },
+		}},
+		{2, func(dir string) error { return sink.WriteContactsFiles(ctx, dir, customers, both) }},
+		{1, func(dir string) error { return sink.WriteLinks(ctx, dir, res.Matched, res.Match.Links) }},
+		{1, func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) }},
+		{1, func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) }},
+		{1, func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) }},
+		{2, func(dir string) error { return sink.WriteRejectsFiles(ctx, dir, rows, cfg.Lang, both) }},
+		{2, func(dir string) error { return sink.WriteIssuesFiles(ctx, dir, rows, cfg.Lang, both) }},
 	}
 	if cfg.Profile != nil && len(cfg.Profile.Files) > 0 {
-		writers = append(writers, func(dir string) error { return sink.WriteProfile(ctx, dir, cfg.Profile, customers) })
+		writers = append(writers, fileWriter{1, func(dir string) error { return sink.WriteProfile(ctx, dir, cfg.Profile, customers) }})
 	}
 	if res.Sync != nil {
 		changes := changeLines(res.Sync, cfg.ChangesOnly)
-		writers = append(writers, func(dir string) error { return sink.WriteChanges(ctx, dir, changes) })
+		writers = append(writers, fileWriter{1, func(dir string) error { return sink.WriteChanges(ctx, dir, changes) }})
 	}
 	// The files are independent: write them side by side.
 	progress := cfg.Progress
 	if progress == nil {
 		progress = noProgress{}
 	}
-	progress.Stage("write", int64(len(writers)))
+	files := int64(0)
+	for _, w := range writers {
+		files += w.files
+	}
+	progress.Stage("write", files)
 	for _, w := range writers {
 		g.Go(func() error {
-			defer progress.Add(1)
+			defer progress.Add(w.files)
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			return w(st.Dir)
+			return w.write(st.Dir)
 		})
 	}
 	err = g.Wait()
@@ -117,6 +119,12 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 		return nil, fmt.Errorf("write output: %w", err)
 	}
 	return st, nil
+}
+
+// fileWriter writes some of the output files: how many, and how.
+type fileWriter struct {
+	files int64
+	write func(dir string) error
 }
 
 // ReviewPairs are the doubtful pairs a person decides: one per pair of

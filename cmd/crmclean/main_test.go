@@ -530,3 +530,21 @@ func TestSummaryCountsOnRerun(t *testing.T) {
 		t.Errorf("summary does not count the merged customer:\n%s", summary)
 	}
 }
+
+// TestMemProfile: CRMCLEAN_MEMPROFILE=FILE writes a heap profile at the end
+// of every stage of a run, as FILE.stage, even with --quiet.
+func TestMemProfile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("CRMCLEAN_MEMPROFILE", filepath.Join(dir, "heap"))
+	if code, _, stderr := runCLI(t, "run", "--quiet", "--out", filepath.Join(dir, "out"), fixtures); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, stage := range []string{"read", "match", "golden-records", "write"} {
+		b, err := os.ReadFile(filepath.Join(dir, "heap."+stage))
+		if err != nil {
+			t.Errorf("no profile of stage %s: %v", stage, err)
+		} else if !bytes.HasPrefix(b, []byte{0x1f, 0x8b}) { // a gzipped pprof protobuf
+			t.Errorf("heap.%s is not a profile: % x…", stage, b[:min(len(b), 8)])
+		}
+	}
+}

@@ -157,7 +157,7 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usagef("--changes-only and --retire-missing need --state FILE")
 	}
 	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
-		Progress: newProgress(stderr, c.quiet), State: *statePath, ChangesOnly: *changesOnly, RetireMissing: *retireMissing}
+		Progress: withMemProfile(newProgress(stderr, c.quiet), os.Getenv("CRMCLEAN_MEMPROFILE"), stderr), State: *statePath, ChangesOnly: *changesOnly, RetireMissing: *retireMissing}
 	if len(decisionFiles) > 0 {
 		if cfg.Decisions, err = readDecisionFiles(ctx, decisionFiles, *statePath, stdout, stderr); err != nil {
 			return err

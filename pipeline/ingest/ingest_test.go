@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -194,5 +195,39 @@ func TestIdenticalRowsNameTheirFirst(t *testing.T) {
 				t.Errorf("copies at rows %v, want %v", copies, tt.copies)
 			}
 		})
+	}
+}
+
+// TestRowValuesLeaveNoRoom: a row's values are cut from an array shared
+// with the next rows, with no room left over (blank cells take none), and
+// appending to one row's values never writes over the next row's.
+func TestRowValuesLeaveNoRoom(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("客户名称,联系人,手机,地址,备注\n")
+	for i := range 300 { // more rows than the first arrays hold
+		fmt.Fprintf(&b, "公司%d,张伟%d,,上海市浦东新区%d号,\n", i, i, i)
+	}
+	recs, rep := readAll(t, rules.Default(), writeFile(t, t.TempDir(), "a.csv", b.String()))
+	if rep.Err != nil {
+		t.Fatal(rep.Err)
+	}
+	var data []*record.Record
+	for _, r := range recs {
+		if r.Status == "" {
+			data = append(data, r)
+		}
+	}
+	if len(data) != 300 {
+		t.Fatalf("%d data rows, want 300", len(data))
+	}
+	for _, r := range data {
+		if len(r.Values) != 3 || cap(r.Values) != len(r.Values) {
+			t.Fatalf("row %d: %d values, room for %d; want 3 and no room", r.Prov.Row, len(r.Values), cap(r.Values))
+		}
+	}
+	next := slices.Clone(data[1].Values)
+	data[0].Values = append(data[0].Values, record.Value{Field: record.FieldNotes, Col: 4, Text: "x", Raw: "x"})
+	if !slices.Equal(data[1].Values, next) {
+		t.Errorf("appending to row %d's values changed row %d's: %v, want %v", data[0].Prov.Row, data[1].Prov.Row, data[1].Values, next)
 	}
 }

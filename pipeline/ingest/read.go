@@ -168,6 +168,47 @@ type sheetState struct {
 	previous []previousCell // by column index: last data row's cleaned text, for ditto marks
 	seen     occurrences    // fingerprints so far, to tell identical rows apart
 	hashed   []byte         // what fingerprint hashes, kept to be reused
+	// values and records are the arrays the sheet's rows are cut from
+	// (see newRecord and fill): one allocation per many rows, and no room
+	// left over in any row, where a slice and a record per row took half
+	// the live heap of a run (1.16 of 2.6 GB at a million rows).
+	values  []record.Value
+	records []record.Record
+}
+
+// Rows are cut from arrays of up to this many records and values at a
+// time; a sheet's first arrays are small and each next one twice the last,
+// so that a folder of small sheets leaves little room unused.
+const (
+	recordChunk = 256
+	valueChunk  = 4096
+)
+
+// newRecord returns a new record at p, cut from the sheet's array.
+func (st *sheetState) newRecord(p record.Provenance) *record.Record {
+	if len(st.records) == cap(st.records) {
+		st.records = make([]record.Record, 0, min(max(2*cap(st.records), 8), recordChunk))
+	}
+	st.records = append(st.records, record.Record{Prov: p})
+	return &st.records[len(st.records)-1]
+}
+
+// valueRoom returns the rest of the sheet's value array, with room for at
+// least n more values. A row appends its values to it and keeps them with
+// keepValues.
+func (st *sheetState) valueRoom(n int) []record.Value {
+	if cap(st.values)-len(st.values) < n {
+		st.values = make([]record.Value, 0, max(min(max(2*cap(st.values), 64), valueChunk), n))
+	}
+	return st.values[len(st.values):len(st.values)]
+}
+
+// keepValues takes vals, appended to valueRoom's slice, out of the
+// sheet's array: they are the row's, with no room to grow into the next
+// row's (an append copies them).
+func (st *sheetState) keepValues(vals []record.Value) []record.Value {
+	st.values = st.values[:len(st.values)+len(vals)]
+	return vals[:len(vals):len(vals)]
 }
 
 func (rd *Reader) readSheet(ctx context.Context, in Input, sh source.Sheet, emit Emit) SheetReport {
@@ -267,7 +308,7 @@ const (
 )
 
 func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit) {
-	rec := &record.Record{Prov: record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num, RowEnd: r.End}}
+	rec := st.newRecord(record.Provenance{File: st.in.Rel, Sheet: st.sheet, Row: r.Num, RowEnd: r.End})
 	rep.Rows += rec.Prov.Rows()
 	blank := ReasonBlankRow
 	if r.End > r.Num {
@@ -333,7 +374,7 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		}
 		rec.AddIssue(is)
 	}
-	rec.Values = make([]record.Value, 0, len(r.Cells))
+	rec.Values = st.valueRoom(len(r.Cells))
 	for i, c := range r.Cells {
 		raw := c.Text
 		col, mapped := st.column(i)
@@ -379,6 +420,7 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		}
 		rec.Values = append(rec.Values, v)
 	}
+	rec.Values = st.keepValues(rec.Values)
 	rec.Fingerprint = st.fingerprint(rec)
 }
 

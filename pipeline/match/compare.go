@@ -116,7 +116,9 @@ func compareAll(ctx context.Context, fs *features, pairs []uint64, workers int) 
 // agreeing along with such a number is evidence about the contact, not
 // about the companies. A title-only name (陈先生) is a variant of a full
 // name of its surname only when no two persons of that surname share the
-// number the pair agrees on.
+// number the pair agrees on. Company names one character apart that agree
+// on a landline several customers share are two companies of a group on
+// its switchboard: the landline is then missing for the pair.
 func compare(a, b *feat, tf *tfScale) outcome {
 	var pat uint32
 	var adj float64
@@ -176,6 +178,13 @@ func compareFields(a, b *feat) fieldLevels {
 		// 刘可熙 and 刘可奕 on a household's number are siblings: a typo
 		// would have been typed in the name's usual reading.
 		v.name = disagree
+	case v.nameHow == howOneChar && v.line.lv == agree && v.line.shared:
+		// 腾银电子 and 腾银电气 on a landline several customers share are
+		// far more often two companies of a group on its switchboard
+		// than one company mistyped: the switchboard is no evidence
+		// between them; their contacts and mobiles still are.
+		v.line = phoneMatch{lv: missing}
+		v.neutral = true
 	}
 	if variants(v.name, v.nameHow) {
 		return v
@@ -195,9 +204,10 @@ func compareFields(a, b *feat) fieldLevels {
 // variants reports names that are forms of one name: the same, read
 // alike (a homophone, a fuzzy-pinyin confusion, a romanization), one
 // character apart in a company name, or a title-only form. A company name
-// that merely starts with the other (顺泓 / 顺泓建材: a group and its
-// subsidiary, or an abbreviation) and initials are alike but not
-// variants: a number they share is no evidence between them.
+// that merely starts with the other (顺泓 / 顺泓建材: an abbreviation, or a
+// group written without 集团 beside a company of it) and initials are
+// alike but not variants: a number they share is no evidence between
+// them. A group's name and a name it starts (顺泓集团 / 顺泓建材) disagree.
 func variants(lv, how int) bool {
 	switch lv {
 	case agree, near:
@@ -267,6 +277,9 @@ const (
 	// character's less common reading (郭汐柏 read bo, 郭汐博): a typo,
 	// or a sibling.
 	howHeteronym
+	// howGroup: a group's name (昌顺集团) and a longer one it starts
+	// (昌顺食品, 昌顺食品集团): the group and one of its member companies.
+	howGroup
 )
 
 // titles follow a surname in a contact written as a form of address.
@@ -348,7 +361,7 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 				return near, howPinyin
 			case fz:
 				return fuzzy, howFuzzyPinyin
-			case diff == 1 && len(a.units) >= 3 && companies:
+			case diff == 1 && len(a.units) >= 3 && companies && oneUnitApart(a.units, b.units):
 				return fuzzy, howOneChar
 			}
 		}
@@ -356,10 +369,32 @@ func compareNames(a, b *nameFeat, companies bool) (lv, how int) {
 	if isInitials(a, b) || isInitials(b, a) {
 		return fuzzy, howInitials
 	}
-	if companies && (startsWith(a.key, b.key) || startsWith(b.key, a.key)) {
-		return fuzzy, howContains
+	if !companies {
+		return disagree, howNone
 	}
-	return disagree, howNone
+	// A company name that starts another is an abbreviation of it (华信 /
+	// 华信科技: the trade word left out) unless it names a group (昌顺集团):
+	// the other, 昌顺食品 or 昌顺食品集团, is then a company of that group,
+	// a customer of its own.
+	switch short := prefixOf(a, b); {
+	case short == nil:
+		return disagree, howNone
+	case short.group:
+		return disagree, howGroup
+	}
+	return fuzzy, howContains
+}
+
+// prefixOf returns the one of two names the other starts with (see
+// startsWith), nil when neither does.
+func prefixOf(a, b *nameFeat) *nameFeat {
+	switch {
+	case startsWith(b.key, a.key):
+		return a
+	case startsWith(a.key, b.key):
+		return b
+	}
+	return nil
 }
 
 // sameKey reports whether two non-empty names have the same key: by their
@@ -388,6 +423,22 @@ func unitsAlike(a, b [][]string, stop int) (exact, fz bool, diff int) {
 		}
 	}
 	return exact, fz, diff
+}
+
+// oneUnitApart reports whether all units of two names but one have the
+// same usual (first) reading: one character differs (恒源物流 / 恒达物流),
+// and no other is merely read alike, fuzzily or through a rare reading
+// (协豪电子 / 协豪纺织 differ in 电/纺 and again in 子/织, zi/zhi; 翔顺食品 /
+// 翔顺印刷 in 品/刷 and in 食/印, both read yi at a stretch): another word,
+// not a typo.
+func oneUnitApart(a, b [][]string) bool {
+	apart := 0
+	for i := range a {
+		if len(a[i]) == 0 || len(b[i]) == 0 || a[i][0] != b[i][0] {
+			apart++
+		}
+	}
+	return apart == 1
 }
 
 // primaryAlike reports whether every unit of two names has the same
@@ -842,11 +893,9 @@ func nameText(n *nameFeat) string {
 	return n.key
 }
 
-// withDetail sets e's detail to m, in English (Detail) and as a message.
+// withDetail sets e's detail to m, rendered when it is shown (Evidence.Text).
 func withDetail(e Evidence, m msg.Msg) Evidence {
-	if !m.IsZero() {
-		e.Msg, e.Detail = m, m.In("en")
-	}
+	e.Msg = m
 	return e
 }
 
@@ -874,6 +923,8 @@ func nameDetail(a, b *nameFeat, lv, how int) msg.Msg {
 		return msg.New("ev.initials", x, y)
 	case howContains:
 		return msg.New("ev.contains", x, y)
+	case howGroup:
+		return msg.New("ev.group", x, y)
 	case howOneChar:
 		return msg.New("ev.one_char", x, y)
 	case howTitle:

@@ -31,6 +31,8 @@ func TestCompareNames(t *testing.T) {
 		{"pinyin initials abbreviation", "hxkj", "华信科技", record.Company, fuzzy, howInitials},
 		{"company short form is a prefix", "华信", "华信科技", record.Company, fuzzy, howContains},
 		{"one character differs in a long name", "恒源物流", "恒达物流", record.Company, fuzzy, howOneChar},
+		{"two characters differ, one of them read alike only fuzzily (子/织, zi/zhi)", "协豪电子", "协豪纺织", record.Company, disagree, howNone},
+		{"two characters differ, one of them read alike only by a rare reading (食/印, yi)", "翔顺食品", "翔顺印刷", record.Company, disagree, howNone},
 		{"different names", "王建国", "李秀英", record.Person, disagree, howNone},
 		{"h/f is not a fuzzy confusion", "胡军", "福军", record.Person, disagree, howNone},
 		{"missing", "", "张伟", record.Person, missing, howNone},
@@ -45,6 +47,41 @@ func TestCompareNames(t *testing.T) {
 			lv2, _ := compareNames(&b, &a, tc.kind == record.Company)
 			if lv2 != lv {
 				t.Errorf("not symmetric: reversed gives %s", levelNames[lv2])
+			}
+		})
+	}
+}
+
+// TestCompareGroupNames: a company name that starts another is a short
+// form of it, unless it names a group: the other is then a company of the
+// group. Keys are the match keys normalize gives (legal forms, 集团
+// among them, and leading regions left out).
+func TestCompareGroupNames(t *testing.T) {
+	rd := reader{namer: fakeNamer{}}
+	type name struct{ written, key string }
+	tests := []struct {
+		name    string
+		a, b    name
+		want    int
+		wantHow int
+	}{
+		{"a group and a company of it", name{"大连昌顺集团有限公司", "昌顺"}, name{"大连昌顺食品有限公司", "昌顺食品"}, disagree, howGroup},
+		{"a group and a company of it that is a group too", name{"大连昌顺集团公司", "昌顺"}, name{"大连昌顺食品集团有限公司", "昌顺食品"}, disagree, howGroup},
+		{"a group named in brackets", name{"昌顺（集团）有限公司", "昌顺"}, name{"昌顺物流有限公司", "昌顺物流"}, disagree, howGroup},
+		{"a group and its provincial company", name{"中国移动通信集团有限公司", "中国移动通信"}, name{"中国移动通信集团浙江有限公司", "中国移动通信浙江"}, disagree, howGroup},
+		{"the trade word left out: a short form", name{"华信有限公司", "华信"}, name{"华信科技有限公司", "华信科技"}, fuzzy, howContains},
+		{"a short form of a company named a group", name{"大连昌顺", "昌顺"}, name{"大连昌顺食品集团有限公司", "昌顺食品"}, fuzzy, howContains},
+		{"one group written with and without 集团", name{"海尔集团公司", "海尔"}, name{"海尔有限公司", "海尔"}, agree, howSame},
+		{"two companies of one group", name{"昌顺食品有限公司", "昌顺食品"}, name{"昌顺建材集团有限公司", "昌顺建材"}, disagree, howNone},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := rd.read(tc.a.key, tc.a.written, record.Company), rd.read(tc.b.key, tc.b.written, record.Company)
+			for _, order := range [][2]*nameFeat{{&a, &b}, {&b, &a}} {
+				lv, how := compareNames(order[0], order[1], true)
+				if lv != tc.want || how != tc.wantHow {
+					t.Errorf("compareNames(%q, %q) = %s/%d, want %s/%d", order[0].key, order[1].key, levelNames[lv], how, levelNames[tc.want], tc.wantHow)
+				}
 			}
 		})
 	}

@@ -106,8 +106,10 @@ func checkDecisionsHonoured(t *testing.T, recs []*record.Record, dec map[[2]stri
 			}
 			if !linked {
 				t.Errorf("pair %s–%s decided merge is not in Links", k[0], k[1])
-			} else if len(link.Evidence) == 0 || !reflect.DeepEqual(link.Evidence[0], Evidence{Field: "decision", Outcome: "merge", Detail: "decided by a person", Msg: msg.New("ev.decided")}) {
+			} else if len(link.Evidence) == 0 || !reflect.DeepEqual(link.Evidence[0], Evidence{Field: "decision", Outcome: "merge", Msg: msg.New("ev.decided")}) {
 				t.Errorf("pair %s–%s decided merge: evidence %s, want the decision first", k[0], k[1], describe(&link))
+			} else if got := link.Evidence[0].Text("en"); got != "decided by a person" {
+				t.Errorf("pair %s–%s decided merge: detail %q, want %q", k[0], k[1], got, "decided by a person")
 			}
 		case DecisionKeep:
 			if together(res, a, b) {

@@ -55,6 +55,7 @@ type nameFeat struct {
 	freq    int32      // records with this key
 	pyFreq  int32      // records with this pinyin key
 	titled  bool       // surname and title (李经理), see isTitled
+	group   bool       // a company name declaring a group (昌顺集团), see isGroupName
 	// keyID numbers the distinct keys of a run (names and contacts
 	// apart), so that two keys compare without reading them; 0 when
 	// unknown (see numberKeys).
@@ -316,6 +317,11 @@ func appendValue(vs []value, s string) []value {
 	return append(vs, value{s: s, h: hashKey(0, s)})
 }
 
+// isGroupName reports a company name declaring a group: 集团 as its legal
+// form (昌顺集团有限公司, 昌顺集团公司) or anywhere else (中国移动通信集团浙江
+// 有限公司, 华信（集团）有限公司). The match key leaves it out, as a legal form.
+func isGroupName(written string) bool { return strings.Contains(written, "集团") }
+
 // compact drops spaces and folds latin letters to lower case.
 func compact(s string) string {
 	s = strings.TrimSpace(s)
@@ -368,7 +374,7 @@ func hasHan(s string) bool {
 // read gives a name's readings (or its romanized syllables when it is
 // written in latin letters) and pinyin keys.
 func (rd *reader) read(key, written string, kind record.Kind) nameFeat {
-	nf := nameFeat{key: key, titled: isTitled(key)}
+	nf := nameFeat{key: key, titled: isTitled(key), group: kind == record.Company && isGroupName(written)}
 	if key == "" {
 		return nf
 	}

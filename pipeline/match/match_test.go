@@ -75,7 +75,7 @@ func describe(p *Pair) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "score %.1f:", p.Score)
 	for _, e := range p.Evidence {
-		fmt.Fprintf(&b, " [%s %s %+.1f %s]", e.Field, e.Outcome, e.Weight, e.Detail)
+		fmt.Fprintf(&b, " [%s %s %+.1f %s]", e.Field, e.Outcome, e.Weight, e.Text("en"))
 	}
 	return b.String()
 }
@@ -252,8 +252,8 @@ func TestNamedPairs(t *testing.T) {
 			if e == nil {
 				t.Fatalf("no %s evidence; %s", tc.field, describe(pair))
 			}
-			if e.Outcome != tc.outcome || !strings.Contains(e.Detail, tc.detail) {
-				t.Errorf("%s evidence = %s %q, want %s containing %q", tc.field, e.Outcome, e.Detail, tc.outcome, tc.detail)
+			if e.Outcome != tc.outcome || !strings.Contains(e.Text("en"), tc.detail) {
+				t.Errorf("%s evidence = %s %q, want %s containing %q", tc.field, e.Outcome, e.Text("en"), tc.outcome, tc.detail)
 			}
 		})
 	}

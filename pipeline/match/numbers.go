@@ -307,7 +307,8 @@ func judgeNumber(fs *features, occs []numberOcc, listed bool) (NumberUse, bool) 
 // romanization, a one-character typo in a company name) are one group,
 // and a person named as a company's contact joins the company. A company
 // name that starts another (华信 / 华信科技) joins that group only when it
-// starts no other: 顺泓 beside 顺泓建材 and 顺泓食品 is a group of
+// starts no other, declares no group and names no other contact: 顺泓
+// beside 顺泓建材 and 顺泓食品, or 顺泓集团 beside 顺泓建材 alone, is a group of
 // companies, not one. Records without a name, and persons named only by
 // surname and title (陈先生), join no group. It stops counting past
 // maxCarrierGroups.
@@ -335,11 +336,16 @@ next:
 		}
 		groups = append(groups, []int32{o.i})
 	}
-	// A group whose company name starts exactly one other group's joins it.
+	// A group whose company name starts exactly one other group's joins
+	// it, unless one of its names declares a group (昌顺集团 beside 昌顺食品
+	// is a group and one of its companies, see compareNames) or the two
+	// name different contact persons: 昌顺 and 昌顺食品, each with its own
+	// contact on one switchboard, are two companies of a group, not one
+	// company written short.
 	joined := make([]bool, len(groups))
 	for g := range groups {
 		f := &fs.f[groups[g][0]]
-		if !f.company || len(groups) > maxCarrierGroups {
+		if !f.company || len(groups) > maxCarrierGroups || namesGroup(fs, groups[g]) {
 			continue
 		}
 		into := -1
@@ -354,7 +360,7 @@ next:
 			}
 			into = h
 		}
-		if into >= 0 {
+		if into >= 0 && !contactsDiffer(fs, groups[g], groups[into]) {
 			groups[into] = append(groups[into], groups[g]...)
 			joined[g] = true
 		}
@@ -363,6 +369,40 @@ next:
 	for g, members := range groups {
 		if !joined[g] {
 			out = append(out, members)
+		}
+	}
+	return out
+}
+
+// namesGroup reports whether a company name of the records declares a
+// group (昌顺集团有限公司).
+func namesGroup(fs *features, records []int32) bool {
+	return slices.ContainsFunc(records, func(x int32) bool { return fs.f[x].name.group })
+}
+
+// contactsDiffer reports whether the records of two companies name
+// contact persons (not a surname and title alone) and none of one's is one
+// of the other's.
+func contactsDiffer(fs *features, a, b []int32) bool {
+	ca, cb := namedContacts(fs, a), namedContacts(fs, b)
+	for _, x := range ca {
+		for _, y := range cb {
+			if lv, _ := compareNames(x, y, false); lv != disagree {
+				return false
+			}
+		}
+	}
+	return len(ca) > 0 && len(cb) > 0
+}
+
+// namedContacts returns the distinct contacts of the records, leaving out
+// a surname and title alone (陈先生).
+func namedContacts(fs *features, records []int32) []*nameFeat {
+	var out []*nameFeat
+	for _, x := range records {
+		c := &fs.f[x].contact
+		if c.key != "" && !c.titled && !slices.ContainsFunc(out, func(o *nameFeat) bool { return sameKey(o, c) }) {
+			out = append(out, c)
 		}
 	}
 	return out

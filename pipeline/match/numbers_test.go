@@ -61,6 +61,8 @@ func pairsOf(n int) [][2]int {
 func TestNumbers(t *testing.T) {
 	const home = "+8613912340001"
 	const addr = "幸福小区3栋2单元501"
+	const board = "+864118123456" // a group's switchboard
+	const tower = "光明路134号昌顺大厦"   // its building
 	person := func(name, mobile, tag string) spec {
 		return spec{name: name, mobile: mobile, address: addr, tag: tag}.at(4)
 	}
@@ -208,6 +210,54 @@ func TestNumbers(t *testing.T) {
 			},
 			apart:  pairsOf(3),
 			number: home, class: NumberShared, why: WhyHousehold,
+		},
+		{
+			name: "a group, no contact named, and a company of it on the group's switchboard: two customers, out of review",
+			specs: []spec{
+				spec{kind: record.Company, name: "大连昌顺集团有限公司", key: "昌顺", line: board, address: tower, tag: "g1"}.at(5),
+				spec{kind: record.Company, name: "大连昌顺食品有限公司", key: "昌顺食品", contact: "李海辉", line: board, address: tower, tag: "g2"}.at(5),
+			},
+			apart:  [][2]int{{0, 1}},
+			number: board, class: NumberShared, why: WhyGroup,
+		},
+		{
+			name: "a group written short and a company of it, each with its own contact on the switchboard",
+			specs: []spec{
+				spec{kind: record.Company, name: "大连昌顺", key: "昌顺", contact: "王霞英", line: board, address: tower, tag: "h1"}.at(5),
+				spec{kind: record.Company, name: "大连昌顺食品有限公司", key: "昌顺食品", contact: "李海辉", line: board, address: tower, tag: "h2"}.at(5),
+			},
+			apart:  [][2]int{{0, 1}},
+			number: board, class: NumberShared, why: WhyGroup,
+		},
+		{
+			name: "a company written without its trade word, one contact: one customer on its own number",
+			specs: []spec{
+				spec{kind: record.Company, name: "大连华信有限公司", key: "华信", contact: "周建军", line: board, address: tower, tag: "i1"}.at(5),
+				spec{kind: record.Company, name: "大连华信科技有限公司", key: "华信科技", contact: "周建军", line: board, address: tower, tag: "i2"}.at(5),
+			},
+			together: [][2]int{{0, 1}},
+		},
+		{
+			name: "companies of a group one character apart on its switchboard: two customers, out of review",
+			specs: []spec{
+				spec{kind: record.Company, name: "济南腾银电子有限公司", key: "腾银电子", contact: "孙杰", line: board, address: tower, tag: "j1"}.at(5),
+				spec{kind: record.Company, name: "济南腾银电气有限公司", key: "腾银电气", contact: "王轩娜", line: board, address: tower, tag: "j2"}.at(5),
+				spec{kind: record.Company, name: "济南腾银物流有限公司", key: "腾银物流", contact: "赵敏", line: board, address: tower, tag: "j3"}.at(5),
+			},
+			apart:  pairsOf(3),
+			number: board, class: NumberShared, why: WhyGroup,
+		},
+		{
+			name: "a company's name mistyped by one character on its agent's mobile: one customer",
+			specs: []spec{
+				spec{kind: record.Company, name: "武汉海科建材有限公司", key: "海科建材", contact: "袁伟明", mobile: "+8613344220012", address: "江汉路8号", tag: "k1"}.at(7),
+				spec{kind: record.Company, name: "武汉凯科建材有限公司", key: "凯科建材", contact: "袁伟明", mobile: "+8613344220012", tag: "k2"}.at(7),
+				spec{kind: record.Company, name: "武汉宏达机械有限公司", key: "宏达机械", contact: "袁伟明", mobile: "+8613344220012", address: "解放大道99号", tag: "k3"}.at(7),
+				spec{kind: record.Company, name: "武汉绿源食品有限公司", key: "绿源食品", contact: "袁伟明", mobile: "+8613344220012", address: "中山大道1号", tag: "k4"}.at(7),
+			},
+			together: [][2]int{{0, 1}},
+			apart:    [][2]int{{0, 2}, {0, 3}, {2, 3}},
+			number:   "+8613344220012", class: NumberShared, why: WhyAgent,
 		},
 		{
 			name: "two unrelated customers sharing a number: shared, not merged",

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // catalogue holds the messages about the data: id → {Simplified Chinese,
@@ -65,6 +66,7 @@ var catalogue = map[ID][2]string{
 	"ev.similar_pinyin":          {"%[1]s ~ %[2]s（拼音相近：%[3]s/%[4]s）", "%[1]s ~ %[2]s (similar pinyin %[3]s/%[4]s)"},
 	"ev.initials":                {"%[1]s ~ %[2]s（拼音首字母）", "%[1]s ~ %[2]s (pinyin initials)"},
 	"ev.contains":                {"%[1]s ~ %[2]s（一个以另一个开头）", "%[1]s ~ %[2]s (one starts with the other)"},
+	"ev.group":                   {"%[1]s ≠ %[2]s（集团与其成员公司）", "%[1]s ≠ %[2]s (a group and a company of the group)"},
 	"ev.one_char":                {"%[1]s ~ %[2]s（相差一个字）", "%[1]s ~ %[2]s (one character differs)"},
 	"ev.title":                   {"%[1]s ~ %[2]s（同姓，其一为称呼）", "%[1]s ~ %[2]s (same surname, one is a title)"},
 	"ev.branch":                  {"“%[1]s” ~ “%[2]s”（其一为分支机构）", "%[1]q ~ %[2]q (one is a branch)"},
@@ -228,7 +230,73 @@ var unreadRE = []struct {
 	{"reject.unread_below", regexp.MustCompile(`^(\d+), so it and any rows below it were not read: (.*)$`)},
 }
 
+// whereRE reads a provenance as the reasons write it: FILE, sheet "SHEET",
+// row N, or FILE, row N. parseWhere reads it without the regular
+// expression (a merged row's reason has one: a third of the rows);
+// FuzzParseWhere holds the two equal.
 var whereRE = regexp.MustCompile(`^(.*?), (?:sheet "((?:[^"\\]|\\.)*)", )?row (\d+)$`)
+
+// parseWhere returns what whereRE.FindStringSubmatch returns for s: the
+// whole, the file, the sheet as quoted and the row; nil if s is no
+// provenance. As the expression does, it takes the shortest file that
+// leaves a sheet and a row, or else a row.
+func parseWhere(s string) []string {
+	for p := 0; ; p++ {
+		i := strings.Index(s[p:], ", ")
+		if i < 0 {
+			return nil
+		}
+		p += i
+		if strings.IndexByte(s[:p], '\n') >= 0 { // "." does not match a newline
+			return nil
+		}
+		rest := s[p+2:]
+		if q, ok := strings.CutPrefix(rest, `sheet "`); ok {
+			if end := quotedEnd(q); end >= 0 {
+				if row, ok := strings.CutPrefix(q[end:], `", row `); ok && allDigits(row) {
+					return []string{s, s[:p], q[:end], row}
+				}
+			}
+		}
+		if row, ok := strings.CutPrefix(rest, "row "); ok && allDigits(row) {
+			return []string{s, s[:p], "", row}
+		}
+	}
+}
+
+// quotedEnd returns where the quoted text q ends: its first quote not
+// escaped by a backslash, or -1. A backslash escapes any character but a
+// newline.
+func quotedEnd(q string) int {
+	for i := 0; i < len(q); {
+		switch q[i] {
+		case '"':
+			return i
+		case '\\':
+			if i+1 >= len(q) || q[i+1] == '\n' {
+				return -1
+			}
+			_, n := utf8.DecodeRuneInString(q[i+1:])
+			i += 1 + n
+		default:
+			_, n := utf8.DecodeRuneInString(q[i:])
+			i += n
+		}
+	}
+	return -1
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // Reason returns the message of a lineage reason as the pipeline wrote it
 // (record.Record.Reason is English, as stored in the state file): the
@@ -257,13 +325,13 @@ func parseReason(reason string) Msg {
 		}
 		switch r.id {
 		case "merged.same_customer":
-			if w := whereRE.FindStringSubmatch(arg); w != nil {
+			if w := parseWhere(arg); w != nil {
 				return New(r.id, Where(w[1], unquote(w[2]), w[3]))
 			}
 		case "merged.identical":
 			// identical to PROV, or identical to PROV, rejected with it: REASON
 			where, first, rejected := strings.Cut(arg, ", rejected with it: ")
-			w := whereRE.FindStringSubmatch(where)
+			w := parseWhere(where)
 			if w == nil {
 				break
 			}

@@ -12,6 +12,7 @@ package msg
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -35,11 +36,75 @@ func (m Msg) In(lang string) string {
 	if !ok {
 		return strings.Join(m.Args, " ")
 	}
-	args := make([]any, len(m.Args))
-	for i, a := range m.Args {
-		args[i] = arg(lang, a)
+	var buf [4]string
+	args := buf[:0]
+	for _, a := range m.Args {
+		args = append(args, arg(lang, a))
 	}
-	return fmt.Sprintf(e[index(lang)], args...)
+	return sprint(e[index(lang)], args)
+}
+
+// sprint is fmt.Sprintf(format, args...) for string arguments, without
+// fmt where the format's verbs are only %s, %q (either with an index,
+// %[n]s) and %%: every text of the catalogue: the messages are rendered once per row of
+// lineage.csv and issues.csv. Any other format, or arguments missing or
+// left over, go to fmt. FuzzSprint holds the two equal.
+func sprint(format string, args []string) string {
+	n := len(format)
+	for _, a := range args {
+		n += len(a)
+	}
+	var b strings.Builder // grown once: its String does not copy
+	b.Grow(n)
+	next, indexed := 0, false
+	for i := 0; i < len(format); {
+		j := strings.IndexByte(format[i:], '%')
+		if j < 0 {
+			b.WriteString(format[i:])
+			break
+		}
+		b.WriteString(format[i : i+j])
+		i += j + 1
+		if i < len(format) && format[i] == '%' {
+			b.WriteByte('%')
+			i++
+			continue
+		}
+		if i < len(format) && format[i] == '[' {
+			k := i + 1
+			at := 0
+			for k < len(format) && '0' <= format[k] && format[k] <= '9' && at <= len(args) {
+				at = 10*at + int(format[k]-'0')
+				k++
+			}
+			if k == i+1 || k >= len(format) || format[k] != ']' || at < 1 || at > len(args) {
+				return sprintf(format, args)
+			}
+			next, indexed, i = at-1, true, k+1
+		}
+		if i >= len(format) || format[i] != 's' && format[i] != 'q' || next >= len(args) {
+			return sprintf(format, args)
+		}
+		if format[i] == 'q' {
+			b.WriteString(strconv.Quote(args[next]))
+		} else {
+			b.WriteString(args[next])
+		}
+		next++
+		i++
+	}
+	if !indexed && next < len(args) {
+		return sprintf(format, args)
+	}
+	return b.String()
+}
+
+func sprintf(format string, args []string) string {
+	a := make([]any, len(args))
+	for i, s := range args {
+		a[i] = s
+	}
+	return fmt.Sprintf(format, a...)
 }
 
 // IsZero reports whether m is no message at all.
@@ -84,6 +149,9 @@ func OrMore(more int, items ...string) string {
 func Arg(lang, a string) string { return arg(lang, a) }
 
 func arg(lang, a string) string {
+	if !strings.ContainsAny(a, nestedMark+orSep+andSep) { // plain text: most arguments
+		return a
+	}
 	if rest, ok := strings.CutPrefix(a, nestedMark); ok {
 		parts := strings.Split(rest, argSep)
 		return Text(lang, ID(parts[0]), parts[1:]...)

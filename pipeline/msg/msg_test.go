@@ -102,3 +102,70 @@ func FuzzReason(f *testing.F) {
 		_ = m.In("zh")
 	})
 }
+
+func TestSprint(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		format string
+		args   []string
+	}{
+		{"indexed", "与 %[1]s 为同一客户", []string{"a.csv，第 3 行"}},
+		{"reordered", "%[2]s，%[1]s，%[2]s", []string{"x", "y"}},
+		{"plain", "%s and %s", []string{"x", "y"}},
+		{"percent", "100%% %s", []string{"x"}},
+		{"quoted", "sheet %[1]q", []string{`华"东`}},
+		{"quoted control", "%q", []string{"a\tb\x00\xff"}},
+		{"flag falls back", "%+q %-s", []string{"华", "x"}},
+		{"missing", "%s %s", []string{"x"}},
+		{"extra", "%s", []string{"x", "y"}},
+		{"extra after index", "%[1]s", []string{"x", "y"}},
+		{"bad index", "%[3]s", []string{"x"}},
+		{"zero index", "%[0]s", []string{"x"}},
+		{"index then plain", "%[1]s %s", []string{"x", "y"}},
+		{"trailing percent", "x %", nil},
+		{"no verbs", "空行", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := sprint(tc.format, tc.args), sprintf(tc.format, tc.args); got != want {
+				t.Errorf("sprint(%q, %q) = %q, fmt gives %q", tc.format, tc.args, got, want)
+			}
+		})
+	}
+}
+
+func FuzzSprint(f *testing.F) {
+	f.Add("与 %[1]s 为同一客户 %[2]s%%", "a", "b")
+	f.Add("%s %s %[1]s %", "a", "")
+	f.Fuzz(func(t *testing.T, format, a, b string) {
+		for _, args := range [][]string{nil, {a}, {a, b}} {
+			if got, want := sprint(format, args), sprintf(format, args); got != want {
+				t.Errorf("sprint(%q, %q) = %q, fmt gives %q", format, args, got, want)
+			}
+		}
+	})
+}
+
+func TestParseWhere(t *testing.T) {
+	for _, s := range whereCases {
+		t.Run(s, func(t *testing.T) { checkParseWhere(t, s) })
+	}
+}
+
+var whereCases = []string{"a.csv, row 3", `a.xlsx, sheet "华东", row 12`, `a, b.xlsx, sheet "x", row 1`, `a.xlsx, sheet "x\"y", row 2`,
+	`a.xlsx, sheet "x", row 2, sheet "y", row 3`, `a.xlsx, sheet "x\`, `a.xlsx, sheet "\\", row 4`, "a\n.csv, row 3", `a.xlsx, sheet "x` + "\n" + `", row 5`,
+	`a.xlsx, sheet "x\` + "\n" + `", row 5`, "a.csv, row ", "a.csv, row 3x", ", row 1", `, sheet "", row 9`, "a.csv,  row 3", "\xff, row 1",
+	`a.xlsx, sheet "\xff", row 1`, `a.xlsx, sheet "\` + "\xff" + `", row 1`, "a.csv, row 1, row 2"}
+
+func FuzzParseWhere(f *testing.F) {
+	for _, s := range whereCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkParseWhere)
+}
+
+func checkParseWhere(t *testing.T, s string) {
+	t.Helper()
+	if got, want := parseWhere(s), whereRE.FindStringSubmatch(s); !slices.Equal(got, want) {
+		t.Errorf("parseWhere(%q) = %q, the expression gives %q", s, got, want)
+	}
+}

@@ -28,9 +28,10 @@ func Build(in Input) *Report {
 	data := dataRows(in.Records)
 	r := &Report{SchemaVersion: SchemaVersion}
 	r.Summary = summarize(in, rl, data)
-	r.Quality = quality(data, in.Customers, in.Lang)
+	agg := aggregate(data, in.Customers)
+	r.Quality = quality(agg, in.Lang)
 	r.Summary.QualityScore, r.Summary.QualityAfter = r.Quality.Overall, r.Quality.After
-	r.Fields = fieldStats(data, in.Customers)
+	r.Fields = fieldStats(agg)
 	r.Issues = issueGroups(data, m)
 	r.Summary.Repairs, r.Summary.RowsToFix = repairCounts(data)
 	for _, g := range r.Issues {
@@ -43,8 +44,8 @@ func Build(in Input) *Report {
 	r.Budget = budget(in)
 	r.Rejected = rejectedGroups(data, m)
 	r.Skipped = skippedGroups(in.Records, m)
-	r.Address = addressRates(data, in.Customers)
-	r.Phones = phoneMix(data, in.Customers)
+	r.Address = addressRates(agg)
+	r.Phones = phoneMix(agg)
 	r.Files = fileStats(in, m, r.Quality.Files)
 	r.Unreadable = unreadable(in, m)
 	r.Settings = settings(in, rl)

@@ -69,11 +69,7 @@ func check(in Input, m masker) Check {
 	c.MixedNames = len(mixed)
 	c.MixedNamesList = append(c.MixedNamesList, mixed[:min(len(mixed), maxCheck)]...)
 
-	largest := slices.Clone(in.Customers)
-	slices.SortFunc(largest, func(a, b *merge.Customer) int {
-		return cmp.Or(-cmp.Compare(len(a.Rows), len(b.Rows)), strings.Compare(a.ID, b.ID))
-	})
-	for _, cu := range largest[:min(len(largest), maxLargest)] {
+	for _, cu := range largestCustomers(in.Customers, maxLargest) {
 		if len(cu.Rows) < 2 {
 			break
 		}
@@ -111,6 +107,27 @@ func check(in Input, m masker) Check {
 	return c
 }
 
+// largestCustomers returns the n customers of the most rows, by rows
+// (most first) then id: the first n of them sorted so, picked in one pass
+// rather than sorting every customer.
+func largestCustomers(customers []*merge.Customer, n int) []*merge.Customer {
+	before := func(a, b *merge.Customer) int {
+		return cmp.Or(-cmp.Compare(len(a.Rows), len(b.Rows)), strings.Compare(a.ID, b.ID))
+	}
+	top := make([]*merge.Customer, 0, n+1)
+	for _, c := range customers {
+		if len(top) == n && before(c, top[n-1]) >= 0 {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(top, c, before)
+		top = slices.Insert(top, at, c)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
+}
+
 // distinctNames returns the names of a customer's rows that sound
 // different: their match keys (legal form and region stripped) read as
 // pinyin, syllables sorted, so that a romanized spelling (Li Na, Na Li) or
@@ -118,9 +135,26 @@ func check(in Input, m masker) Check {
 // members (马泽洋, 马子骞) are two.
 func distinctNames(cu *merge.Customer) []*record.Record {
 	var out []*record.Record
+	if len(cu.Rows) == 0 {
+		return out
+	}
+	first := cmp.Or(cu.Rows[0].Norm.NameKey, cu.Rows[0].Norm.Name)
+	if !slices.ContainsFunc(cu.Rows[1:], func(r *record.Record) bool { return cmp.Or(r.Norm.NameKey, r.Norm.Name) != first }) {
+		// Most customers: every row has one name, read once.
+		if soundKey(first) != "" {
+			out = append(out, cu.Rows[0])
+		}
+		return out
+	}
 	seen := map[string]bool{}
+	read := map[string]bool{} // names already read as sound
 	for _, r := range cu.Rows {
-		k := soundKey(cmp.Or(r.Norm.NameKey, r.Norm.Name))
+		name := cmp.Or(r.Norm.NameKey, r.Norm.Name)
+		if read[name] {
+			continue
+		}
+		read[name] = true
+		k := soundKey(name)
 		if k == "" || seen[k] {
 			continue
 		}

@@ -1,7 +1,11 @@
 package report
 
 import (
+	"cmp"
+	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
@@ -49,4 +53,44 @@ func TestCheckMixedNames(t *testing.T) {
 	if n := masked.MixedNamesList[0].Names; !reflect.DeepEqual(n, []string{"马*洋", "马*骞", "马*霖"}) {
 		t.Errorf("masked names %v", n)
 	}
+}
+
+// TestLargestCustomers checks the one-pass pick against sorting every
+// customer: most rows first, ties by id, at most n.
+func TestLargestCustomers(t *testing.T) {
+	var cs []*merge.Customer
+	for i, rows := range []int{1, 3, 3, 7, 2, 7, 1, 5, 3, 9, 2, 7} {
+		cs = append(cs, &merge.Customer{ID: fmt.Sprintf("C%02d", (i*7)%12), Rows: make([]*record.Record, rows)})
+	}
+	for _, tc := range []struct {
+		name string
+		cs   []*merge.Customer
+		n    int
+	}{
+		{"none", nil, 5},
+		{"fewer than n", cs[:3], 5},
+		{"ties by id", cs, 5},
+		{"one", cs, 1},
+		{"all", cs, len(cs)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := slices.Clone(tc.cs)
+			slices.SortFunc(want, func(a, b *merge.Customer) int {
+				return cmp.Or(-cmp.Compare(len(a.Rows), len(b.Rows)), strings.Compare(a.ID, b.ID))
+			})
+			want = want[:min(len(want), tc.n)]
+			got := largestCustomers(tc.cs, tc.n)
+			if !slices.Equal(got, want) {
+				t.Errorf("got %v, want %v", ids(got), ids(want))
+			}
+		})
+	}
+}
+
+func ids(cs []*merge.Customer) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, fmt.Sprintf("%s:%d", c.ID, len(c.Rows)))
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -92,9 +93,11 @@ func validAsWritten(r *record.Record, rp repairs, field string) bool {
 // writtenTerms are rowTerms counting only values valid as written. An
 // address whose province and city were only inferred from its district
 // counts the district alone; any other repair of it counts nothing.
-func writtenTerms(r *record.Record) [4]float64 {
+func writtenTerms(r *record.Record) [4]float64 { return writtenTermsOf(r, repairsOf(r)) }
+
+// writtenTermsOf is writtenTerms given the row's repairs.
+func writtenTermsOf(r *record.Record, rp repairs) [4]float64 {
 	t := rowTerms(r)
-	rp := repairsOf(r)
 	if rp == nil {
 		return t
 	}
@@ -148,54 +151,42 @@ func hasAddress(r *record.Record) bool {
 	return false
 }
 
-// rowScore is the quality score of a set of data rows as written, 0–100.
-func rowScore(rows []*record.Record) float64 {
-	if len(rows) == 0 {
-		return 0
+// scoreSum sums the terms of rows (or customers) for a score.
+type scoreSum struct {
+	sum [4]float64
+	n   int
+}
+
+func (s *scoreSum) add(t [4]float64) {
+	for i := range t {
+		s.sum[i] += t[i]
 	}
-	var sum [4]float64
-	for _, r := range rows {
-		t := writtenTerms(r)
-		for i := range t {
-			sum[i] += t[i]
-		}
+	s.n++
+}
+
+// score is the quality score of the rows summed, 0–100; 0 for none.
+func (s *scoreSum) score() float64 {
+	if s.n == 0 {
+		return 0
 	}
 	total := 0.0
 	for i, w := range scoreWeights {
-		total += w.Weight * sum[i] / float64(len(rows))
+		total += w.Weight * s.sum[i] / float64(s.n)
 	}
 	return round(100*total, 1)
 }
 
-// quality computes the score; its formula is stated in lang.
-func quality(data []*record.Record, customers []*merge.Customer, lang string) Quality {
-	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: rowScore(data)}
-	if len(customers) > 0 {
-		var sum [4]float64
-		for _, c := range customers {
-			t := customerTerms(c)
-			for i := range t {
-				sum[i] += t[i]
-			}
-		}
-		total := 0.0
-		for i, w := range scoreWeights {
-			total += w.Weight * sum[i] / float64(len(customers))
-		}
-		q.After = round(100*total, 1)
+// quality states the score of the rows and of the customers counted in a;
+// its formula is stated in lang.
+func quality(a *aggregates, lang string) Quality {
+	q := Quality{Formula: tr(lang, "formula"), Weights: scoreWeights, Overall: a.score.score()}
+	if a.customers > 0 {
+		q.After = a.customerScore.score()
 	}
-	byFile := map[string][]*record.Record{}
-	var files []string
-	for _, r := range data {
-		if _, ok := byFile[r.Prov.File]; !ok {
-			files = append(files, r.Prov.File)
-		}
-		byFile[r.Prov.File] = append(byFile[r.Prov.File], r)
-	}
-	slices.Sort(files)
+	files := slices.Sorted(maps.Keys(a.byFile))
 	q.Files = []FileScore{}
 	for _, f := range files {
-		q.Files = append(q.Files, FileScore{SourceFile: f, DataRows: len(byFile[f]), Score: rowScore(byFile[f])})
+		q.Files = append(q.Files, FileScore{SourceFile: f, DataRows: a.byFile[f].n, Score: a.byFile[f].score()})
 	}
 	return q
 }
@@ -239,29 +230,15 @@ var fieldChecks = []fieldCheck{
 		func(c *merge.Customer) bool { return c.CreatedAt != "" }},
 }
 
-func fieldStats(data []*record.Record, customers []*merge.Customer) []FieldStat {
+func fieldStats(a *aggregates) []FieldStat {
 	out := make([]FieldStat, 0, len(fieldChecks))
-	for _, fc := range fieldChecks {
-		var filled, valid, after int
-		for _, r := range data {
-			if fc.filled(r) {
-				filled++
-				if fc.valid(r) && validAsWritten(r, repairsOf(r), fc.field) {
-					valid++
-				}
-			}
-		}
-		for _, c := range customers {
-			if fc.after(c) {
-				after++
-			}
-		}
+	for i, fc := range fieldChecks {
 		out = append(out, FieldStat{
 			Field:        fc.field,
-			FilledBefore: share(filled, len(data)),
-			ValidBefore:  share(valid, len(data)),
-			FilledAfter:  share(after, len(customers)),
-			ValidAfter:   share(after, len(customers)),
+			FilledBefore: share(a.filled[i], a.data),
+			ValidBefore:  share(a.valid[i], a.data),
+			FilledAfter:  share(a.after[i], a.customers),
+			ValidAfter:   share(a.after[i], a.customers),
 		})
 	}
 	return out

@@ -6,62 +6,25 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/msg"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/source"
 )
 
-func addressRates(data []*record.Record, customers []*merge.Customer) Address {
-	var a Address
-	var p, c, d, code int
-	for _, r := range data {
-		if !hasAddress(r) {
-			continue
-		}
-		a.RowsWithAddress++
-		p, c, d, code = p+b2i(r.Norm.Province != ""), c+b2i(r.Norm.City != ""), d+b2i(r.Norm.District != ""), code+b2i(r.Norm.Adcode != "")
-	}
-	a.Resolved = Rates{share(p, a.RowsWithAddress), share(c, a.RowsWithAddress), share(d, a.RowsWithAddress), share(code, a.RowsWithAddress)}
-	a.Before = Rates{share(p, len(data)), share(c, len(data)), share(d, len(data)), share(code, len(data))}
-	p, c, d, code = 0, 0, 0, 0
-	for _, cu := range customers {
-		p, c, d, code = p+b2i(cu.Province != ""), c+b2i(cu.City != ""), d+b2i(cu.District != ""), code+b2i(cu.Adcode != "")
-	}
-	n := len(customers)
-	a.After = Rates{share(p, n), share(c, n), share(d, n), share(code, n)}
-	return a
+func addressRates(a *aggregates) Address {
+	x := Address{RowsWithAddress: a.withAddress}
+	p, c, d, code := a.rowAddress[0], a.rowAddress[1], a.rowAddress[2], a.rowAddress[3]
+	x.Resolved = Rates{share(p, x.RowsWithAddress), share(c, x.RowsWithAddress), share(d, x.RowsWithAddress), share(code, x.RowsWithAddress)}
+	x.Before = Rates{share(p, a.data), share(c, a.data), share(d, a.data), share(code, a.data)}
+	p, c, d, code = a.customerAddress[0], a.customerAddress[1], a.customerAddress[2], a.customerAddress[3]
+	x.After = Rates{share(p, a.customers), share(c, a.customers), share(d, a.customers), share(code, a.customers)}
+	return x
 }
 
-func phoneMix(data []*record.Record, customers []*merge.Customer) PhoneMix {
-	var pm PhoneMix
-	rows := 0
-	for _, r := range data {
-		rows += b2i(len(r.Norm.Mobiles()) > 0)
-		for _, p := range r.Norm.Phones {
-			switch p.Type {
-			case record.Mobile:
-				pm.Mobile++
-			case record.Landline:
-				pm.Landline++
-			case record.Service:
-				pm.Service++
-			default:
-				pm.Other++
-			}
-		}
-		for _, is := range r.Issues {
-			if is.Rule == "phone.invalid" || is.Rule == "phone.no_number" {
-				pm.Invalid++
-			}
-		}
-	}
-	with := 0
-	for _, c := range customers {
-		with += b2i(c.Mobile != "")
-	}
-	pm.RowsWithMobile = share(rows, len(data))
-	pm.CustomersWithMobile = share(with, len(customers))
+func phoneMix(a *aggregates) PhoneMix {
+	pm := a.phones
+	pm.RowsWithMobile = share(a.rowsWithMobile, a.data)
+	pm.CustomersWithMobile = share(a.customersWithMobile, a.customers)
 	return pm
 }
 

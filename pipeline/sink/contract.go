@@ -90,9 +90,13 @@ func CleanHeader(e Extras) []string {
 }
 
 // CleanRow renders a customer as a clean.csv row.
-func CleanRow(c *merge.Customer, e Extras) []string {
-	row := []string{c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), strings.Join(c.SharedPhones, "|"), c.Landline, c.LandlineExt,
-		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows))}
+func CleanRow(c *merge.Customer, e Extras) []string { return appendCleanRow(nil, c, e) }
+
+// appendCleanRow appends the cells of CleanRow to dst: the writers render
+// every row into one slice.
+func appendCleanRow(dst []string, c *merge.Customer, e Extras) []string {
+	row := append(dst, c.ID, string(c.Kind), c.Name, c.Contact, c.Mobile, strings.Join(c.Phones, "|"), strings.Join(c.SharedPhones, "|"), c.Landline, c.LandlineExt,
+		c.Email, c.Province, c.City, c.District, c.Address, c.Adcode, c.USCC, c.CreatedAt, strings.Join(c.SourceIDs, "|"), strconv.Itoa(len(c.Rows)))
 	value := func(h string) string {
 		if v, ok := c.Extras[h]; ok {
 			return v
@@ -116,58 +120,42 @@ func CleanRow(c *merge.Customer, e Extras) []string {
 
 // WriteClean writes clean.csv: one row per customer, sorted by customer_id.
 func WriteClean(ctx context.Context, dir string, customers []*merge.Customer) error {
-	extras := CleanExtras(customers)
-	w, err := CreateCSV(ctx, filepath.Join(dir, "clean.csv"), CleanHeader(extras), phoneColumns...)
-	if err != nil {
-		return err
-	}
-	for _, c := range customers {
-		if err := w.Write(CleanRow(c, extras)); err != nil {
-			w.Close()
-			return err
-		}
-	}
-	return w.Close()
+	return WriteCleanFiles(ctx, dir, customers, Formats{CSV: true})
 }
 
 // ContactColumns are the columns of contacts.csv, per the output contract.
 var ContactColumns = []string{"contact_id", "customer_id", "contact", "mobile", "phones", "shared_phones", "email", "title"}
 
 // ContactRow renders a contact of customer c as a contacts.csv row.
-func ContactRow(c *merge.Customer, ct *merge.Contact) []string {
-	return []string{ct.ID, c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title}
+func ContactRow(c *merge.Customer, ct *merge.Contact) []string { return appendContactRow(nil, c, ct) }
+
+// appendContactRow appends the cells of ContactRow to dst.
+func appendContactRow(dst []string, c *merge.Customer, ct *merge.Contact) []string {
+	return append(dst, ct.ID, c.ID, ct.Name, ct.Mobile, strings.Join(ct.Phones, "|"), strings.Join(ct.SharedPhones, "|"), ct.Email, ct.Title)
 }
 
 // WriteContacts writes contacts.csv: every distinct contact person of each
 // customer, by customer then contact id.
 func WriteContacts(ctx context.Context, dir string, customers []*merge.Customer) error {
-	w, err := CreateCSV(ctx, filepath.Join(dir, "contacts.csv"), ContactColumns, phoneColumns...)
-	if err != nil {
-		return err
-	}
-	for _, c := range customers {
-		for _, ct := range sortedContacts(c) {
-			if err := w.Write(ContactRow(c, ct)); err != nil {
-				w.Close()
-				return err
-			}
-		}
-	}
-	return w.Close()
+	return WriteContactsFiles(ctx, dir, customers, Formats{CSV: true})
 }
 
 // sortedContacts returns the contacts of c by id, so that a file's order
 // depends on nothing but the ids.
-func sortedContacts(c *merge.Customer) []*merge.Contact {
-	if len(c.Contacts) == 1 { // most customers: spare the sort
-		return []*merge.Contact{&c.Contacts[0]}
-	}
-	out := make([]*merge.Contact, len(c.Contacts))
+func sortedContacts(c *merge.Customer) []*merge.Contact { return appendSortedContacts(nil, c) }
+
+// appendSortedContacts appends the contacts of c by id to dst: the
+// writers reuse one slice for every customer.
+func appendSortedContacts(dst []*merge.Contact, c *merge.Customer) []*merge.Contact {
+	start := len(dst)
 	for i := range c.Contacts {
-		out[i] = &c.Contacts[i]
+		dst = append(dst, &c.Contacts[i])
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out
+	if len(c.Contacts) > 1 { // most customers have one: spare the sort
+		out := dst[start:]
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	}
+	return dst
 }
 
 // LineageColumns are the columns of lineage.csv, per the output contract.
@@ -182,12 +170,20 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record, lan
 		return err
 	}
 	for _, r := range records {
-		end := ""
+		w.Cell(r.Prov.File)
+		w.Cell(r.Prov.Sheet)
+		w.Int(r.Prov.Row)
 		if r.Prov.RowEnd > r.Prov.Row {
-			end = strconv.Itoa(r.Prov.RowEnd)
+			w.Int(r.Prov.RowEnd)
+		} else {
+			w.Cell("")
 		}
 		code, reason := Reason(r, lang)
-		if err := w.Write([]string{r.Prov.File, r.Prov.Sheet, strconv.Itoa(r.Prov.Row), end, r.CustomerID, string(r.Status), code, reason}); err != nil {
+		w.Cell(r.CustomerID)
+		w.Cell(string(r.Status))
+		w.Cell(code)
+		w.Cell(reason)
+		if err := w.EndRow(); err != nil {
 			w.Close()
 			return err
 		}
@@ -234,19 +230,38 @@ var RejectColumns = []string{"source_file", "sheet", "row", "reason_code", "reas
 // WriteRejects writes rejects.csv: one row per reason of each rejected row,
 // with the row's original values so nothing is lost, the reasons in lang.
 func WriteRejects(ctx context.Context, dir string, records []*record.Record, lang string) error {
+	return WriteRejectsFiles(ctx, dir, records, lang, Formats{CSV: true})
+}
+
+// WriteRejectsFiles writes rejects.csv and rejects.xlsx (as f says) from
+// one pass over the rows.
+func WriteRejectsFiles(ctx context.Context, dir string, records []*record.Record, lang string, f Formats) error {
+	var lines [][]string
+	for _, r := range records {
+		if r.Status == record.Rejected {
+			lines = append(lines, RejectLines(r, lang)...)
+		}
+	}
+	if f.CSV {
+		if err := writeRejectsCSV(ctx, dir, lines); err != nil {
+			return err
+		}
+	}
+	if f.XLSX {
+		return writeRejectsXLSX(ctx, dir, lines)
+	}
+	return nil
+}
+
+func writeRejectsCSV(ctx context.Context, dir string, lines [][]string) error {
 	w, err := CreateCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns)
 	if err != nil {
 		return err
 	}
-	for _, r := range records {
-		if r.Status != record.Rejected {
-			continue
-		}
-		for _, line := range RejectLines(r, lang) {
-			if err := w.Write(line); err != nil {
-				w.Close()
-				return err
-			}
+	for _, line := range lines {
+		if err := w.Write(line); err != nil {
+			w.Close()
+			return err
 		}
 	}
 	return w.Close()

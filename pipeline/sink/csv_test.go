@@ -3,6 +3,9 @@ package sink
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -214,5 +217,97 @@ func TestCSVCreateError(t *testing.T) {
 	err = WriteProfile(context.Background(), dir, p, testCustomers())
 	if err == nil || !strings.Contains(err.Error(), "salesforce_accounts.csv") || !strings.Contains(err.Error(), "close it") {
 		t.Errorf("error %v, want one naming salesforce_accounts.csv and asking to close it", err)
+	}
+}
+
+// fieldCases are cells whose quoting differs between the rules of
+// encoding/csv: specials inside, white space first (ASCII and Unicode, as
+// the ideographic space of Chinese text), the `\.` of PostgreSQL.
+var fieldCases = []string{"", "plain", "上海华信", "a,b", `say "hi"`, `"`, `""`, "line\nbreak", "cr\rhere", "crlf\r\n",
+	" lead", "trail ", "\tlead", "\u3000上海", "\u00a0x", "\u2028x", `\.`, `\.x`, `x\.`, ",", "\xff\xfe", "\x85", "中,文", "=1+1", "'="}
+
+// TestAppendFieldMatchesEncodingCSV checks that a row rendered as bytes is
+// what encoding/csv writes, byte for byte.
+func TestAppendFieldMatchesEncodingCSV(t *testing.T) {
+	for _, s := range fieldCases {
+		t.Run(s, func(t *testing.T) { checkFieldLikeEncodingCSV(t, s) })
+	}
+}
+
+func FuzzAppendField(f *testing.F) {
+	for _, s := range fieldCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkFieldLikeEncodingCSV)
+}
+
+func checkFieldLikeEncodingCSV(t *testing.T, s string) {
+	t.Helper()
+	var want bytes.Buffer
+	w := csv.NewWriter(&want)
+	w.Write([]string{s, s, ""})
+	w.Flush()
+	got := appendField(nil, s)
+	got = append(appendField(append(got, ','), s), ",\n"...)
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("appendField(%q): got %q, encoding/csv writes %q", s, got, want.Bytes())
+	}
+}
+
+// TestCSVWriteMatchesEncodingCSV checks a whole file, escaping included,
+// against encoding/csv given the escaped cells.
+func TestCSVWriteMatchesEncodingCSV(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.csv")
+	header := []string{"name", "mobile"}
+	w, err := CreateCSV(context.Background(), path, header, "mobile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	want.WriteString("\ufeff")
+	cw := csv.NewWriter(&want)
+	cw.Write(header)
+	for _, s := range append(fieldCases, injections...) {
+		row := []string{s, s}
+		if err := w.Write(row); err != nil {
+			t.Fatal(err)
+		}
+		cw.Write([]string{SafeCell(s, false), SafeCell(s, true)})
+		w.Cell(s)
+		w.Bytes([]byte(s))
+		w.Int(-42)
+		if err := w.EndRow(); err != nil {
+			t.Fatal(err)
+		}
+		cw.Write([]string{SafeCell(s, false), SafeCell(s, true), "-42"})
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cw.Flush()
+	got, _ := os.ReadFile(path)
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("got\n%q\nwant\n%q", got, want.Bytes())
+	}
+}
+
+// TestPairIDDigest pins PairID to its definition: "P" and the first 12
+// upper-case hex digits of SHA-256 over the smaller fingerprint, NUL, the
+// larger.
+func TestPairIDDigest(t *testing.T) {
+	for _, tc := range []struct{ name, a, b string }{
+		{"ordered", "fa", "fb"},
+		{"swapped", "fb", "fa"},
+		{"empty", "", ""},
+		{"chinese", "王芳|138", "王芳|139"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lo, hi := min(tc.a, tc.b), max(tc.a, tc.b)
+			sum := sha256.Sum256([]byte(lo + "\x00" + hi))
+			want := "P" + strings.ToUpper(hex.EncodeToString(sum[:])[:12])
+			if got := PairID(tc.a, tc.b); got != want {
+				t.Errorf("PairID(%q, %q) = %s, want %s", tc.a, tc.b, got, want)
+			}
+		})
 	}
 }

@@ -52,11 +52,35 @@ func IssueLines(records []*record.Record, lang string) [][]string {
 
 // WriteIssues writes issues.csv, the fix list, in lang.
 func WriteIssues(ctx context.Context, dir string, records []*record.Record, lang string) error {
+	return WriteIssuesFiles(ctx, dir, records, lang, Formats{CSV: true})
+}
+
+// WriteIssuesXLSX writes issues.xlsx (see writeIssuesXLSX).
+func WriteIssuesXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
+	return WriteIssuesFiles(ctx, dir, records, lang, Formats{XLSX: true})
+}
+
+// WriteIssuesFiles writes issues.csv and issues.xlsx (as f says) from one
+// rendering of the fix list.
+func WriteIssuesFiles(ctx context.Context, dir string, records []*record.Record, lang string, f Formats) error {
+	lines := IssueLines(records, lang)
+	if f.CSV {
+		if err := writeIssuesCSV(ctx, dir, lines); err != nil {
+			return err
+		}
+	}
+	if f.XLSX {
+		return writeIssuesXLSX(ctx, dir, slices.Clone(lines), lang)
+	}
+	return nil
+}
+
+func writeIssuesCSV(ctx context.Context, dir string, lines [][]string) error {
 	w, err := CreateCSV(ctx, filepath.Join(dir, "issues.csv"), IssueColumns)
 	if err != nil {
 		return err
 	}
-	for _, line := range IssueLines(records, lang) {
+	for _, line := range lines {
 		if err := w.Write(line); err != nil {
 			w.Close()
 			return err
@@ -65,12 +89,12 @@ func WriteIssues(ctx context.Context, dir string, records []*record.Record, lang
 	return w.Close()
 }
 
-// WriteIssuesXLSX writes issues.xlsx: the rows of issues.csv on one sheet
-// per owner when the sheets name owners (else one per source file), so that
-// each sales rep gets only his own rows, then a summary sheet counting each
-// sheet's problems and those that need a person.
-func WriteIssuesXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
-	lines := IssueLines(records, lang)
+// writeIssuesXLSX writes issues.xlsx from the lines of issues.csv, which
+// it sorts: on one sheet per owner when the sheets name owners (else one
+// per source file), so that each sales rep gets only his own rows, then a
+// summary sheet counting each sheet's problems and those that need a
+// person.
+func writeIssuesXLSX(ctx context.Context, dir string, lines [][]string, lang string) error {
 	owner, file := columnIndex(IssueColumns, "owner"), columnIndex(IssueColumns, "source_file")
 	by := file
 	if slices.ContainsFunc(lines, func(l []string) bool { return l[owner] != "" }) {

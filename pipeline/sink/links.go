@@ -15,19 +15,20 @@ import (
 var LinkColumns = []string{"customer_id", "pair_id", "score", "source_a", "sheet_a", "row_a", "source_b", "sheet_b", "row_b", "evidence"}
 
 // Evidence renders a pair's evidence as "field outcome +w (detail)" items.
-func Evidence(p match.Pair) string {
-	var b []byte
+func Evidence(p match.Pair) string { return string(appendEvidence(nil, p)) }
+
+func appendEvidence(b []byte, p match.Pair) []byte {
 	for i, e := range p.Evidence {
 		if i > 0 {
 			b = append(b, "; "...)
 		}
 		b = append(append(append(b, e.Field...), ' '), e.Outcome...)
 		b = appendWeight(append(b, ' '), e.Weight)
-		if e.Detail != "" {
-			b = append(append(append(b, " ("...), e.Detail...), ')')
+		if d := e.Text("en"); d != "" {
+			b = append(append(append(b, " ("...), d...), ')')
 		}
 	}
-	return string(b)
+	return b
 }
 
 // appendWeight appends w as fmt's %+.1f writes it, without fmt: links.csv
@@ -49,11 +50,23 @@ func WriteLinks(ctx context.Context, dir string, recs []*record.Record, links []
 	if err != nil {
 		return err
 	}
+	var cell []byte
 	for _, p := range links {
 		a, b := recs[p.A], recs[p.B]
-		row := []string{a.CustomerID, PairID(a.Fingerprint, b.Fingerprint), strconv.FormatFloat(p.Score, 'f', 1, 64),
-			a.Prov.File, a.Prov.Sheet, strconv.Itoa(a.Prov.Row), b.Prov.File, b.Prov.Sheet, strconv.Itoa(b.Prov.Row), Evidence(p)}
-		if err := w.Write(row); err != nil {
+		w.Cell(a.CustomerID)
+		cell = appendPairID(cell[:0], a.Fingerprint, b.Fingerprint)
+		w.Bytes(cell)
+		cell = strconv.AppendFloat(cell[:0], p.Score, 'f', 1, 64)
+		w.Bytes(cell)
+		w.Cell(a.Prov.File)
+		w.Cell(a.Prov.Sheet)
+		w.Int(a.Prov.Row)
+		w.Cell(b.Prov.File)
+		w.Cell(b.Prov.Sheet)
+		w.Int(b.Prov.Row)
+		cell = appendEvidence(cell[:0], p)
+		w.Bytes(cell)
+		if err := w.EndRow(); err != nil {
 			w.Close()
 			return err
 		}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -41,12 +40,25 @@ type ReviewOptions struct {
 
 // PairID derives a review pair's id from the two rows' fingerprints, in
 // either order, so decisions survive re-runs and rule changes.
-func PairID(a, b string) string {
+func PairID(a, b string) string { return string(appendPairID(nil, a, b)) }
+
+// appendPairID appends the PairID of a and b to dst.
+func appendPairID(dst []byte, a, b string) []byte {
 	if b < a {
 		a, b = b, a
 	}
-	sum := sha256.Sum256([]byte(a + "\x00" + b))
-	return "P" + strings.ToUpper(hex.EncodeToString(sum[:])[:12])
+	h := sha256.New()
+	h.Write([]byte(a)) // no copy: the compiler sees the conversion does not escape
+	h.Write([]byte{0})
+	h.Write([]byte(b))
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	const digits = "0123456789ABCDEF"
+	dst = append(dst, 'P')
+	for _, c := range sum[:6] {
+		dst = append(dst, digits[c>>4], digits[c&15])
+	}
+	return dst
 }
 
 // ReviewRow renders a doubtful pair of customers (match.ByCustomer) as a
@@ -197,9 +209,9 @@ func localEvidence(p match.Pair, lang string) string {
 		b.WriteString(outcomeWord(e.Outcome, lang))
 		b.WriteString(" ")
 		b.Write(appendWeight(nil, e.Weight))
-		if e.Detail != "" {
+		if d := e.Text("en"); d != "" {
 			b.WriteString("（")
-			b.WriteString(detailsZH.Replace(e.Detail))
+			b.WriteString(detailsZH.Replace(d))
 			b.WriteString("）")
 		}
 	}

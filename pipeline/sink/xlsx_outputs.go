@@ -31,20 +31,7 @@ var DecisionValues = []string{"merge", "keep", "合并", "不合并"}
 // WriteCleanXLSX writes clean.xlsx: the rows and columns of clean.csv, with
 // phone and id columns as text.
 func WriteCleanXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
-	extras := CleanExtras(customers)
-	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "clean.xlsx"), sheet: "clean", header: CleanHeader(extras), textCols: cleanTextColumns})
-	if err != nil {
-		return err
-	}
-	var cells []xlsxCell
-	for _, c := range customers {
-		cells = textCells(cells[:0], CleanRow(c, extras))
-		if err := b.Write(cells); err != nil {
-			b.abort()
-			return err
-		}
-	}
-	return b.Close()
+	return WriteCleanFiles(ctx, dir, customers, Formats{XLSX: true})
 }
 
 // contactTextColumns are the contacts.xlsx columns formatted as text.
@@ -53,33 +40,18 @@ var contactTextColumns = []string{"contact_id", "customer_id", "mobile", "phones
 // WriteContactsXLSX writes contacts.xlsx: the rows and columns of
 // contacts.csv, with phone and id columns as text.
 func WriteContactsXLSX(ctx context.Context, dir string, customers []*merge.Customer) error {
-	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "contacts.xlsx"), sheet: "contacts", header: ContactColumns, textCols: contactTextColumns})
-	if err != nil {
-		return err
-	}
-	var cells []xlsxCell
-	for _, c := range customers {
-		for _, ct := range sortedContacts(c) {
-			cells = textCells(cells[:0], ContactRow(c, ct))
-			if err := b.Write(cells); err != nil {
-				b.abort()
-				return err
-			}
-		}
-	}
-	return b.Close()
+	return WriteContactsFiles(ctx, dir, customers, Formats{XLSX: true})
 }
 
 // WriteRejectsXLSX writes rejects.xlsx: the rows of rejects.csv, the value
 // cell of each reason highlighted and the reason attached to it as a comment
 // (up to maxRejectComments lines).
 func WriteRejectsXLSX(ctx context.Context, dir string, records []*record.Record, lang string) error {
-	var lines [][]string
-	for _, r := range records {
-		if r.Status == record.Rejected {
-			lines = append(lines, RejectLines(r, lang)...)
-		}
-	}
+	return WriteRejectsFiles(ctx, dir, records, lang, Formats{XLSX: true})
+}
+
+// writeRejectsXLSX writes rejects.xlsx from the lines of rejects.csv.
+func writeRejectsXLSX(ctx context.Context, dir string, lines [][]string) error {
 	b, err := createXLSX(xlsxOptions{ctx: ctx, path: filepath.Join(dir, "rejects.xlsx"), sheet: "rejects", header: RejectColumns,
 		textCols: []string{"row", "column", "value"}})
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"compress/flate"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/flate"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -257,7 +257,10 @@ func escapedCharAt(s string, i int) bool {
 
 // zipLevel is the deflate level of the workbooks: the fastest. Sheet XML
 // is repetitive enough that it still shrinks about tenfold, at a third of
-// the default level's time.
+// the default level's time. The deflater is klauspost/compress's, a
+// drop-in for compress/flate that is 1.4-1.7 times as fast at this level
+// (BenchmarkWriteCleanXLSX, BenchmarkWriteContactsXLSX); the tests read
+// every book back with excelize.
 const zipLevel = flate.BestSpeed
 
 // splicingZip is the zip writer excelize writes the workbook with: it puts

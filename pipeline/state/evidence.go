@@ -59,7 +59,7 @@ func EncodeEvidence(ev []match.Evidence) []byte {
 	b = binary.AppendUvarint(b, uint64(len(ev)))
 	for _, e := range ev {
 		var flags byte
-		if e.Detail == e.Msg.In("en") {
+		if e.Detail == "" && !e.Msg.IsZero() || e.Detail == e.Msg.In("en") { // the matcher's, or as stored before
 			flags |= evDetailRendered
 		}
 		tenths := math.Round(e.Weight * 10)

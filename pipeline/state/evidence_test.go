@@ -113,3 +113,25 @@ func FuzzDecodeEvidence(f *testing.F) {
 		}
 	})
 }
+
+// TestEvidenceUnrendered: the matcher's evidence, whose details are left
+// to render (Detail empty), is stored as compactly as rendered evidence and
+// reads back with the same texts.
+func TestEvidenceUnrendered(t *testing.T) {
+	plain := msg.Msg{ID: "ev.plain", Args: []string{"姜永雪"}}
+	ev := []match.Evidence{{Field: "name", Outcome: "agree", Weight: 3.2, Msg: plain}, {Field: "address", Outcome: "missing", Weight: -0.7}}
+	rendered := []match.Evidence{{Field: "name", Outcome: "agree", Weight: 3.2, Detail: plain.In("en"), Msg: plain}, ev[1]}
+	b := EncodeEvidence(ev)
+	if want := EncodeEvidence(rendered); string(b) != string(want) {
+		t.Errorf("stored as % x, want % x (as rendered)", b, want)
+	}
+	got, err := DecodeEvidence(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ev {
+		if got[i].Text("en") != ev[i].Text("en") || got[i].Msg.ID != ev[i].Msg.ID {
+			t.Errorf("evidence %d: %q (%s), want %q (%s)", i, got[i].Text("en"), got[i].Msg.ID, ev[i].Text("en"), ev[i].Msg.ID)
+		}
+	}
+}
