@@ -462,7 +462,7 @@ func (s *syncRun) gather(ctx context.Context) error {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
 			s.prior[r.Fingerprint] = priorOf(&old)
 		}
-		seen[state.RowOf(r).Fingerprint] = true
+		seen[state.KeyOf(r)] = true
 	}
 	for fp := range stored {
 		if !seen[fp] {
@@ -962,6 +962,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
 		s.keys[usable[i]] = rk
 	}
+	ch.Rows = make([]state.Row, 0, len(s.matched))
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]
