@@ -416,7 +416,7 @@ func (s *runner) priorAndGone(stored map[string]state.Row) []string {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
 			s.prior[r.Fingerprint] = priorOf(&old)
 		}
-		seen[state.RowOf(r).Fingerprint] = true
+		seen[state.KeyOf(r)] = true
 	}
 	var gone []string
 	for fp := range stored {
@@ -853,7 +853,7 @@ func (s *runner) customerChanges() ([]state.CustomerChange, []state.Customer, er
 // keys of the new rows already.)
 func (s *runner) rowsToStore() []state.Row {
 	s.blockKeys()
-	var rows []state.Row
+	rows := make([]state.Row, 0, len(s.matched))
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]

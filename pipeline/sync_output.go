@@ -43,10 +43,10 @@ func (s *runner) outputs(ctx context.Context, m *match.Result) error {
 func (s *runner) inRunSkip() func(*state.Row) bool {
 	inRun := map[string]bool{}
 	for _, r := range s.matched {
-		inRun[state.RowOf(r).Fingerprint] = true
+		inRun[state.KeyOf(r)] = true
 	}
 	for _, r := range s.res.Records {
-		inRun[state.RowOf(r).Fingerprint] = true
+		inRun[state.KeyOf(r)] = true
 	}
 	return func(row *state.Row) bool {
 		return inRun[row.Fingerprint] || s.changed[row.Prov.File] || slices.Contains(s.goneFile, row.Prov.File)
@@ -478,7 +478,7 @@ func republish(ctx context.Context, cfg Config, store *state.Store, u *state.Run
 		}
 		var delta []*record.Record
 		for _, r := range recs {
-			fp := state.RowOf(r).Fingerprint
+			fp := state.KeyOf(r)
 			if written[fp] || touched[r.CustomerID] {
 				delta = append(delta, r)
 			}

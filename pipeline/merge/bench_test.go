@@ -70,4 +70,5 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64(len(clusters))*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
 }

@@ -96,8 +96,8 @@ func (ns *names) add(name string) int {
 // / 陈饲佳 / Chen Sijia); a shared number alone never joins two names.
 // all are the numbers of every row, which the contact of a customer whose
 // rows all name it shares.
-func (m *Merger) contacts(rows []*record.Record, all numberSet) ([]Contact, names) {
-	var ns names
+func (m *Merger) contacts(sc *scratch, rows []*record.Record, all numberSet) ([]Contact, names) {
+	ns := names{list: sc.names[:0]} // Build hands it back (release)
 	for _, r := range rows {
 		if r.Norm.Contact == "" {
 			r.ContactID = ""
@@ -116,9 +116,9 @@ func (m *Merger) contacts(rows []*record.Record, all numberSet) ([]Contact, name
 	case 1: // the usual customer: nothing to join
 		ct := Contact{Name: list[0].name, Rows: list[0].rows}
 		if len(ct.Rows) == len(rows) {
-			m.fillContact(&ct, &all)
+			m.fillContact(sc, &ct, &all)
 		} else {
-			m.fillContact(&ct, nil)
+			m.fillContact(sc, &ct, nil)
 		}
 		return []Contact{ct}, ns
 	}
@@ -164,9 +164,17 @@ func (m *Merger) contacts(rows []*record.Record, all numberSet) ([]Contact, name
 		}
 	}
 	for c := range out {
-		m.fillContact(&out[c], nil)
+		m.fillContact(sc, &out[c], nil)
 	}
 	return out, ns
+}
+
+// release hands the list of names back to sc, for the next customer: the
+// names must not be used after. The rows slices of the names stay with the
+// contacts that took them.
+func (ns names) release(sc *scratch) {
+	clear(ns.list)
+	sc.names = ns.list[:0]
 }
 
 // contactOf returns the contact of a name written in the contact column,
@@ -180,17 +188,15 @@ func (ns names) contactOf(name string) int {
 
 // fillContact sets a contact's id, numbers, e-mail and title from its
 // rows; nums, when given, are the numbers of those rows.
-func (m *Merger) fillContact(ct *Contact, nums *numberSet) {
+func (m *Merger) fillContact(sc *scratch, ct *Contact, nums *numberSet) {
 	ct.ID = ContactID(ct.Rows)
 	if nums == nil {
-		n := m.numbers(ct.Rows)
+		n := m.numbers(sc, ct.Rows)
 		nums = &n
 	}
 	// Capped, so that appending to one list never writes into another.
 	ct.Phones, ct.SharedPhones = slices.Clip(nums.own), slices.Clip(nums.shared)
-	if nums.mobile != nil {
-		ct.Mobile = nums.mobile.E164
-	}
+	ct.Mobile = nums.mobile
 	for _, r := range ct.Rows {
 		r.ContactID = ct.ID
 		if ct.Email == "" {

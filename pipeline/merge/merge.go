@@ -9,8 +9,10 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/msg"
@@ -76,6 +78,17 @@ type Merger struct {
 	shared     map[string]bool
 	readings   sync.Map     // contact name → *match.NameReading, see reading
 	cached     atomic.Int64 // names in readings
+	scratch    sync.Pool    // *scratch: a worker's buffers, reused from one Build to the next
+}
+
+// scratch holds the buffers Build works in, which no customer keeps: one
+// per Build at a time (sync.Pool), so that building a customer allocates
+// its record and little else.
+type scratch struct {
+	cands []pickCand // pick's distinct values of one field
+	stats []numStat  // numbers' distinct numbers
+	locs  []locCount // location's distinct province/city/district
+	names []written  // contacts' distinct contact names
 }
 
 // New returns a Merger for r. namer reads contact names as matching reads
@@ -138,10 +151,18 @@ func shortID(prefix byte, salt, key string) string {
 // concurrently for clusters that share no rows.
 func (m *Merger) Build(rows []*record.Record) *Customer {
 	rows = append([]*record.Record(nil), rows...)
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Prov.Compare(rows[j].Prov) < 0 })
+	slices.SortStableFunc(rows, func(a, b *record.Record) int { return a.Prov.Compare(b.Prov) })
+	sc, _ := m.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	defer m.scratch.Put(sc)
+	// Extras is never nil: the stored golden record's JSON (and so its
+	// hash in the state) has {} for none.
 	c := &Customer{ID: ID(rows), Extras: map[string]string{}}
 	keep := representative(rows)
-	c.Rows = append([]*record.Record{rows[keep]}, append(append([]*record.Record(nil), rows[:keep]...), rows[keep+1:]...)...)
+	c.Rows = make([]*record.Record, 0, len(rows))
+	c.Rows = append(append(append(c.Rows, rows[keep]), rows[:keep]...), rows[keep+1:]...)
 	merged := ""
 	if len(c.Rows) > 1 {
 		p := c.Rows[0].Prov
@@ -157,14 +178,14 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	}
 
 	c.Kind = m.kind(rows)
-	c.Name = m.pick("name", rows, func(n *record.Normalized) string { return n.Name }, c)
-	contact := m.pick("contact", rows, func(n *record.Normalized) string { return n.Contact }, c)
-	c.USCC = m.pick("uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
-	c.CreatedAt = m.pick("created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
-	c.Owner = m.pick("owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
-	c.Title = m.pick("title", rows, func(n *record.Normalized) string { return n.Title }, c)
-	m.location(rows, c)
-	nums := m.phones(rows, c)
+	c.Name = m.pick(sc, "name", rows, func(n *record.Normalized) string { return n.Name }, c)
+	contact := m.pick(sc, "contact", rows, func(n *record.Normalized) string { return n.Contact }, c)
+	c.USCC = m.pick(sc, "uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
+	c.CreatedAt = m.pick(sc, "created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
+	c.Owner = m.pick(sc, "owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
+	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title }, c)
+	m.location(sc, rows, c)
+	nums := m.phones(sc, rows, c)
 	for _, r := range rows {
 		for _, e := range r.Norm.Emails {
 			c.Emails = appendUnique(c.Emails, e)
@@ -191,12 +212,13 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 			}
 		}
 	}
-	c.Email = m.pick("email", rows, func(n *record.Normalized) string { return first(n.Emails) }, c)
+	c.Email = m.pick(sc, "email", rows, func(n *record.Normalized) string { return first(n.Emails) }, c)
 	var ns names
-	c.Contacts, ns = m.contacts(rows, nums)
+	c.Contacts, ns = m.contacts(sc, rows, nums)
 	if i := ns.contactOf(contact); i >= 0 {
 		c.Contact = c.Contacts[i].Name // 陈思佳, chosen as Chen Sijia
 	}
+	ns.release(sc)
 	return c
 }
 
@@ -237,24 +259,28 @@ var hanFirst = map[string]bool{"name": true, "contact": true}
 // looks them up in a map.
 const manyValues = 16
 
+// pickCand is one distinct value of a field among a customer's rows.
+type pickCand struct {
+	value string
+	count int
+	first int
+	date  string
+	prio  int
+	han   bool
+}
+
 // pick chooses a field's value among the rows by the field's strategy and
-// records a conflict when rows disagree.
-func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Normalized) string, c *Customer) string {
+// records a conflict when rows disagree. It works in sc.cands.
+func (m *Merger) pick(sc *scratch, field string, rows []*record.Record, get func(*record.Normalized) string, c *Customer) string {
 	strategy := m.strategies[field]
 	if strategy == "" {
 		strategy = m.fallback
 	}
-	type cand struct {
-		value string
-		count int
-		first int
-		date  string
-		prio  int
-		han   bool
-	}
+	han := hanFirst[field]
 	// A customer has few distinct values: they are looked up by scanning
 	// them, and in a map only in a large cluster.
-	var cands []cand
+	cands := sc.cands[:0]
+	defer func() { sc.cands = cands[:0] }() // grown, for the next field
 	var index map[string]int
 	for i, r := range rows {
 		v := get(&r.Norm)
@@ -271,7 +297,12 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 				j = k
 			}
 		} else {
-			j = slices.IndexFunc(cands, func(x cand) bool { return x.value == v })
+			for k := range cands {
+				if cands[k].value == v {
+					j = k
+					break
+				}
+			}
 		}
 		if j >= 0 {
 			cands[j].count++
@@ -280,7 +311,7 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 			}
 			continue
 		}
-		x := cand{value: v, count: 1, first: i, date: date, han: hanFirst[field] && text.HasHan(v)}
+		x := pickCand{value: v, count: 1, first: i, date: date}
 		if strategy == "source_priority" {
 			x.prio = m.priorityOf(r.Prov.File)
 		}
@@ -301,7 +332,12 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 	if len(cands) == 1 {
 		return cands[0].value
 	}
-	better := func(a, b *cand) bool {
+	if han { // asked only where values disagree: most customers have one
+		for k := range cands {
+			cands[k].han = text.HasHan(cands[k].value)
+		}
+	}
+	better := func(a, b *pickCand) bool {
 		if a.han != b.han {
 			return a.han
 		}
@@ -326,7 +362,7 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 		}
 		return a.first < b.first
 	}
-	slices.SortStableFunc(cands, func(a, b cand) int {
+	slices.SortStableFunc(cands, func(a, b pickCand) int {
 		switch {
 		case better(&a, &b):
 			return -1
@@ -336,7 +372,7 @@ func (m *Merger) pick(field string, rows []*record.Record, get func(*record.Norm
 		return 0
 	})
 	if field != "created_at" {
-		conf := Conflict{Field: field, Chosen: cands[0].value}
+		conf := Conflict{Field: field, Chosen: cands[0].value, Others: make([]string, 0, len(cands)-1)}
 		for _, x := range cands[1:] {
 			conf.Others = append(conf.Others, x.value)
 		}
@@ -365,23 +401,61 @@ func (m *Merger) priorityOf(file string) int {
 	return len(m.priority)
 }
 
+// locCount is one distinct province/city/district of a customer's rows,
+// with the rows giving it.
+type locCount struct {
+	province, city, district string
+	count                    int
+}
+
 // location takes province, city, district, detail and adcode together from
 // one row, so that they stay consistent: the most precise, then most
-// frequent district, then the longest detail.
-func (m *Merger) location(rows []*record.Record, c *Customer) {
-	count := map[string]int{}
-	for _, r := range rows {
-		count[r.Norm.Province+"/"+r.Norm.City+"/"+r.Norm.District]++
+// frequent district, then the longest detail. It works in sc.locs.
+func (m *Merger) location(sc *scratch, rows []*record.Record, c *Customer) {
+	// How many rows give each row's province/city/district: counted in a
+	// short list (a customer has one or two), in a map for a large one.
+	locs := sc.locs[:0]
+	var many map[string]int
+	count := func(n *record.Normalized) int {
+		if many != nil {
+			return many[n.Province+"/"+n.City+"/"+n.District]
+		}
+		for k := range locs {
+			if l := &locs[k]; l.province == n.Province && l.city == n.City && l.district == n.District {
+				return l.count
+			}
+		}
+		return 0
+	}
+	if len(rows) > manyValues || slashed(rows) {
+		// Counted by the joined key, as the short list counts the parts
+		// unless a part holds the separator itself.
+		many = map[string]int{}
+		for _, r := range rows {
+			many[r.Norm.Province+"/"+r.Norm.City+"/"+r.Norm.District]++
+		}
+	} else {
+	rows:
+		for _, r := range rows {
+			n := &r.Norm
+			for k := range locs {
+				if l := &locs[k]; l.province == n.Province && l.city == n.City && l.district == n.District {
+					l.count++
+					continue rows
+				}
+			}
+			locs = append(locs, locCount{n.Province, n.City, n.District, 1})
+		}
 	}
 	best := -1
 	bestKey := func(n *record.Normalized) (int, int, int) {
 		level := 0
-		for _, s := range []string{n.Province, n.City, n.District} {
+		for _, s := range [...]string{n.Province, n.City, n.District} {
 			if s != "" {
 				level++
 			}
 		}
-		return level, count[n.Province+"/"+n.City+"/"+n.District], len([]rune(n.Address))
+		return level, count(n), utf8.RuneCountInString(n.Address)
 	}
 	for i, r := range rows {
 		if best < 0 {
@@ -394,6 +468,8 @@ func (m *Merger) location(rows []*record.Record, c *Customer) {
 			best = i
 		}
 	}
+	clear(locs) // no strings kept alive by the buffer
+	sc.locs = locs[:0]
 	n := &rows[best].Norm
 	c.Province, c.City, c.District, c.Address, c.Adcode = n.Province, n.City, n.District, n.Address, n.Adcode
 	// A detail written only on a row with a less precise location still helps.
@@ -407,54 +483,73 @@ func (m *Merger) location(rows []*record.Record, c *Customer) {
 	}
 }
 
+// slashed reports whether a row's province, city or district holds a "/",
+// which would make two different places one key when joined with it.
+func slashed(rows []*record.Record) bool {
+	for _, r := range rows {
+		n := &r.Norm
+		if strings.Contains(n.Province, "/") || strings.Contains(n.City, "/") || strings.Contains(n.District, "/") {
+			return true
+		}
+	}
+	return false
+}
+
 // phones keeps every distinct number of the customer's own and, apart,
 // those that are not (SharedPhones); the main mobile and landline are
 // chosen as numbers does. It returns the numbers.
-func (m *Merger) phones(rows []*record.Record, c *Customer) numberSet {
-	nums := m.numbers(rows)
+func (m *Merger) phones(sc *scratch, rows []*record.Record, c *Customer) numberSet {
+	nums := m.numbers(sc, rows)
 	c.Phones, c.SharedPhones = slices.Clip(nums.own), slices.Clip(nums.shared)
-	if nums.mobile != nil {
-		c.Mobile = nums.mobile.E164
-	}
-	if nums.landline != nil {
-		c.Landline, c.LandlineExt = nums.landline.E164, nums.landline.Ext
-	}
+	c.Mobile = nums.mobile
+	c.Landline, c.LandlineExt = nums.landline, nums.landlineExt
 	return nums
 }
 
 // numberSet is the numbers of some rows: own and shared keys (E.164 with
-// any extension) in order of appearance, and the main mobile and landline.
+// any extension) in order of appearance, and the main mobile and landline
+// (E.164, "" for none).
 type numberSet struct {
-	own, shared      []string
-	mobile, landline *record.Phone
+	own, shared           []string
+	mobile                string
+	landline, landlineExt string
+}
+
+// numStat is one distinct own number of some rows.
+type numStat struct {
+	phone *record.Phone // as first written, in its row
+	key   string
+	count int
+	own   bool
 }
 
 // numbers gathers the numbers of rows. The main mobile is the own one that
 // recurs most across the rows, then one marked as the customer's own, then
-// the first seen; the main landline likewise.
-func (m *Merger) numbers(rows []*record.Record) numberSet {
-	type stat struct {
-		phone record.Phone
-		key   string
-		count int
-		own   bool
-	}
+// the first seen; the main landline likewise. It works in sc.stats.
+func (m *Merger) numbers(sc *scratch, rows []*record.Record) numberSet {
 	var out numberSet
-	var stats []stat // in order of appearance; a customer has few
+	stats := sc.stats[:0] // in order of appearance; a customer has few
 	for _, r := range rows {
-		for _, p := range r.Norm.Phones {
+		for i := range r.Norm.Phones {
+			p := &r.Norm.Phones[i]
 			k := p.Key()
 			if m.notOwn[p.E164] {
 				out.shared = appendUnique(out.shared, k)
 				continue
 			}
-			j := slices.IndexFunc(stats, func(s stat) bool { return s.key == k })
+			j := -1
+			for x := range stats {
+				if stats[x].key == k {
+					j = x
+					break
+				}
+			}
 			if j >= 0 {
 				stats[j].count++
 				stats[j].own = stats[j].own || p.Own
 				continue
 			}
-			stats = append(stats, stat{phone: p, key: k, count: 1, own: p.Own})
+			stats = append(stats, numStat{phone: p, key: k, count: 1, own: p.Own})
 			out.own = append(out.own, k)
 		}
 	}
@@ -473,9 +568,16 @@ func (m *Merger) numbers(rows []*record.Record) numberSet {
 		if b < 0 {
 			return nil
 		}
-		return &stats[b].phone
+		return stats[b].phone
 	}
-	out.mobile, out.landline = best(record.Mobile), best(record.Landline)
+	if p := best(record.Mobile); p != nil {
+		out.mobile = p.E164
+	}
+	if p := best(record.Landline); p != nil {
+		out.landline, out.landlineExt = p.E164, p.Ext
+	}
+	clear(stats) // no rows kept alive by the buffer
+	sc.stats = stats[:0]
 	return out
 }
 

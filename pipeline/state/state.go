@@ -68,8 +68,9 @@ const busyTimeout = 10 * time.Second
 
 // Store is an open state file. It is safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	path string
+	db     *sql.DB
+	path   string
+	shared sharedStrings
 }
 
 // Open opens the state file at path, creating it readable and writable by

@@ -69,11 +69,6 @@ func trimSeparators(s string) string {
 	return s
 }
 
-// hanAt decodes the Chinese character that text.HanAt found at s[i:].
-func hanAt(s string, i int) rune {
-	return rune(s[i]&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
-}
-
 func isSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\u3000' || r == '\u00a0' || r == '\n' || r == '\r'
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
+	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -69,14 +71,14 @@ func (d *division) at(level int) *division {
 
 // candidate is one division a name may refer to.
 type candidate struct {
-	div   *division
-	short bool // the name without its generic suffix: 杭州, not 杭州市
-	old   bool // a former name (see former.tsv): 襄樊市
+	div *division
 	// For a former name: the division it was under while in use, where
 	// that is still one and is not div's parent (资阳市 for 简阳市, now of
 	// 成都市), and the year it went out of use.
 	via   *division
-	year  int
+	year  int16
+	short bool // the name without its generic suffix: 杭州, not 杭州市
+	old   bool // a former name (see former.tsv): 襄樊市
 	split bool // a former name of a division split into several: one candidate each
 	// generic says a former name is a common word (城区, 郊区): it is read
 	// only right after its city.
@@ -87,7 +89,8 @@ type candidate struct {
 type index struct {
 	root    *division
 	names   map[string][]candidate // every full, short and old name
-	lengths []uint32               // [r] bit n set: some name of n runes starts with rune r; see lengthsOf
+	table   *nameTable             // names packed for the scanner
+	lengths runeLengths            // bit n set for rune r: some name of n runes starts with r; see lengthsOf
 	filter  nameFilter             // the first and last runes and length of every name
 	regions []string               // RegionNames, longest first
 	cities  map[string][]*division // full and short city names
@@ -105,6 +108,9 @@ func mustBuild(tsv, former string) *index {
 	if err == nil {
 		err = ix.addFormer(former)
 	}
+	if err == nil {
+		ix.table, err = newNameTable(ix.names)
+	}
 	if err != nil {
 		panic("address: embedded data: " + err.Error())
 	}
@@ -112,7 +118,21 @@ func mustBuild(tsv, former string) *index {
 }
 
 func build(tsv string) (*index, error) {
-	root := &division{level: levelRoot}
+	// The divisions lie in two arrays, the root, provinces and cities in
+	// one (about 30 KB), the districts in the other: the scanner follows
+	// the parents of nearly every name it reads, within few cache lines.
+	// The arrays never grow, so that pointers into them stay valid.
+	lines := strings.Count(tsv, "\n") + 1
+	upper := make([]division, 1, 1+strings.Count("\n"+tsv, "\nP\t")+strings.Count("\n"+tsv, "\nC\t"))
+	lower := make([]division, 0, lines)
+	root := &upper[0]
+	place := func(pool *[]division, d division) *division {
+		if len(*pool) == cap(*pool) {
+			return nil // more divisions than counted: a line the counts missed
+		}
+		*pool = append(*pool, d)
+		return &(*pool)[len(*pool)-1]
+	}
 	var prov, city *division
 	sc := bufio.NewScanner(strings.NewReader(tsv))
 	for line := 1; sc.Scan(); line++ {
@@ -124,7 +144,18 @@ func build(tsv string) (*index, error) {
 		if len(f) != 3 || f[2] == "" {
 			return nil, fmt.Errorf("line %d: want 3 tab-separated fields, got %q", line, text)
 		}
-		d := &division{name: f[2], code: f[1]}
+		var d *division
+		switch f[0] {
+		case "P", "C":
+			d = place(&upper, division{name: f[2], code: f[1]})
+		case "D":
+			d = place(&lower, division{name: f[2], code: f[1]})
+		default:
+			return nil, fmt.Errorf("line %d: unknown level %q", line, f[0])
+		}
+		if d == nil {
+			return nil, fmt.Errorf("line %d: more divisions than lines counted", line)
+		}
 		r0, size := utf8.DecodeRuneInString(d.name)
 		r1, _ := utf8.DecodeRuneInString(d.name[size:])
 		d.first = [2]rune{r0, r1}
@@ -146,8 +177,6 @@ func build(tsv string) (*index, error) {
 				return nil, fmt.Errorf("line %d: district %q before any city", line, d.name)
 			}
 			d.level, d.parent = levelDistrict, city
-		default:
-			return nil, fmt.Errorf("line %d: unknown level %q", line, f[0])
 		}
 		d.parent.kids = append(d.parent.kids, d)
 	}
@@ -233,10 +262,7 @@ func (ix *index) add(name string, c candidate) {
 	}
 	ix.names[name] = append(ix.names[name], c)
 	r, _ := utf8.DecodeRuneInString(name)
-	if int(r) >= len(ix.lengths) {
-		ix.lengths = append(ix.lengths, make([]uint32, int(r)+1-len(ix.lengths))...)
-	}
-	ix.lengths[r] |= 1 << n
+	ix.lengths.add(r, n)
 	last, _ := utf8.DecodeLastRuneInString(name)
 	ix.filter.add(r, last, n)
 }
@@ -245,11 +271,11 @@ func (ix *index) add(name string, c candidate) {
 // triples, one for every name: a text whose triple is not in it is no
 // name, which match learns without a map lookup. A triple in it may still
 // be none (hashes collide).
-type nameFilter [1 << 14]uint64
+type nameFilter [1 << 12]uint64
 
 func filterBit(first, last rune, n int) uint32 {
 	h := uint32(first)*0x9E3779B1 ^ uint32(last)*0x85EBCA77 ^ uint32(n)*0xC2B2AE3D
-	return h >> 12 // 20 bits: one of the 1<<14 * 64 bits
+	return h >> 14 // 18 bits: one of the 1<<12 * 64 bits
 }
 
 func (f *nameFilter) add(first, last rune, n int) {
@@ -265,11 +291,52 @@ func (f *nameFilter) mayHave(first, last rune, n int) bool {
 
 // lengthsOf returns the lengths in runes of the names that start with r,
 // bit n set for n runes: a table lookup, as match asks at every position.
-func (ix *index) lengthsOf(r rune) uint32 {
-	if r < 0 || int(r) >= len(ix.lengths) {
+func (ix *index) lengthsOf(r rune) uint32 { return ix.lengths.of(r) }
+
+// runeLengths maps a rune to the lengths of the names that start with it,
+// densely: a bit per rune says whether any name starts with it, and the
+// count of bits before it finds its lengths among those of the two
+// thousand or so runes that start one. About 16 KB for the BMP, where one
+// number per rune took 160 KB, so that the table stays in the first-level
+// cache as match reads it at every position.
+type runeLengths struct {
+	has   []uint64 // bit r%64 of has[r/64]: some name starts with r
+	rank  []uint16 // rank[w]: runes with a bit set in has[:w]
+	masks []uint32 // by rank: bit n set for a name of n runes
+}
+
+func (t *runeLengths) of(r rune) uint32 {
+	w := uint(r) / 64 // a negative r wraps to a huge w: no bit
+	if w >= uint(len(t.has)) {
 		return 0
 	}
-	return ix.lengths[r]
+	bit := uint64(1) << (uint(r) % 64)
+	if t.has[w]&bit == 0 {
+		return 0
+	}
+	return t.masks[int(t.rank[w])+bits.OnesCount64(t.has[w]&(bit-1))]
+}
+
+// add sets bit n of r's lengths.
+func (t *runeLengths) add(r rune, n int) {
+	if r < 0 {
+		return // no name starts with one
+	}
+	w := int(r) / 64
+	for len(t.has) <= w {
+		t.has = append(t.has, 0)
+		t.rank = append(t.rank, uint16(len(t.masks)))
+	}
+	bit := uint64(1) << (uint(r) % 64)
+	i := int(t.rank[w]) + bits.OnesCount64(t.has[w]&(bit-1))
+	if t.has[w]&bit == 0 {
+		t.has[w] |= bit
+		t.masks = slices.Insert(t.masks, i, 0)
+		for k := w + 1; k < len(t.rank); k++ {
+			t.rank[k]++
+		}
+	}
+	t.masks[i] |= 1 << n
 }
 
 // find returns the division with the given full names, or nil.

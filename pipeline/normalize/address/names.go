@@ -169,7 +169,7 @@ func (ix *index) addFormer(tsv string) error {
 		}
 		short := shorten(name, level)
 		for _, t := range targets {
-			c := candidate{div: t, old: true, year: year, split: len(targets) > 1, generic: generic}
+			c := candidate{div: t, old: true, year: int16(year), split: len(targets) > 1, generic: generic}
 			if via != nil && via != t.parent {
 				c.via = via
 			}

@@ -228,12 +228,12 @@ func (s *scan) result(t string, fromText bool) Result {
 			if split := s.split(i, r); s.old && split != "" {
 				res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 					Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(r),
-				}, msg.New("address.renamed_split", m.name, split, strconv.Itoa(m.cands[0].year), fullPath(r))))
+				}, msg.New("address.renamed_split", m.name, split, strconv.Itoa(int(m.cands[0].year)), fullPath(r))))
 			}
 			break // a name read beyond what was resolved stays in the detail
 		}
 		if m.text == fromText {
-			cut = m.end
+			cut = int(m.end)
 		}
 		if on == nil {
 			continue
@@ -251,11 +251,11 @@ func (s *scan) result(t string, fromText bool) Result {
 		case on.old && on.via != nil:
 			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: on.via.name + m.name, Rule: RuleRenamed, Severity: record.Info, Fix: fullPath(on.div),
-			}, msg.New("address.renamed_via", on.via.name+m.name, m.name, fullPath(on.div), strconv.Itoa(on.year))))
+			}, msg.New("address.renamed_via", on.via.name+m.name, m.name, fullPath(on.div), strconv.Itoa(int(on.year)))))
 		case on.old:
 			res.Issues = append(res.Issues, record.NewIssue(record.Issue{
 				Col: -1, Value: m.name, Rule: RuleRenamed, Severity: record.Info, Fix: on.div.name,
-			}, msg.New("address.renamed", m.name, on.div.name, strconv.Itoa(on.year))))
+			}, msg.New("address.renamed", m.name, on.div.name, strconv.Itoa(int(on.year)))))
 		}
 	}
 	res.Detail = cleanDetail(t[min(cut, len(t)):])
@@ -283,7 +283,7 @@ func (s *scan) result(t string, fromText bool) Result {
 func (s *scan) viaPath(i int, r *division) *candidate {
 	ms := s.mentions()
 	for k, c := range ms[i].cands {
-		if c.via == nil || c.div.level < ms[i].lo || c.div.level > ms[i].hi || !r.within(c.div) {
+		if c.via == nil || c.div.level < int(ms[i].lo) || c.div.level > int(ms[i].hi) || !r.within(c.div) {
 			continue
 		}
 		for _, p := range ms[:i] {
@@ -302,7 +302,7 @@ func (s *scan) viaPath(i int, r *division) *candidate {
 func viaMention(m *mention, vias []*division) bool {
 	for _, c := range m.cands {
 		for _, v := range vias {
-			if c.div.level >= m.lo && c.div.level <= m.hi && v.within(c.div) {
+			if c.div.level >= int(m.lo) && c.div.level <= int(m.hi) && v.within(c.div) {
 				return true
 			}
 		}
@@ -341,7 +341,7 @@ func (s *scan) splitOnly(r *division) bool {
 // onPath returns the candidate of m that is r or one of its ancestors.
 func onPath(m *mention, r *division) *candidate {
 	for i := range m.cands {
-		if c := &m.cands[i]; c.div.level >= m.lo && c.div.level <= m.hi && r.within(c.div) {
+		if c := &m.cands[i]; c.div.level >= int(m.lo) && c.div.level <= int(m.hi) && r.within(c.div) {
 			return c
 		}
 	}

@@ -13,13 +13,16 @@ import (
 )
 
 // mention is a division name found in a text.
+//
+// It is kept to one cache line (64 bytes): a scan holds sixteen, and
+// every name read copies one.
 type mention struct {
-	end    int         // byte offset after the name
 	cands  []candidate // what the name may refer to
-	text   bool        // found in the address text, not a split column
 	typo   string      // the text as written, when corrected
 	name   string      // the name as written
-	lo, hi int         // the levels its candidates may be taken at
+	end    int32       // byte offset after the name
+	lo, hi int8        // the levels its candidates may be taken at
+	text   bool        // found in the address text, not a split column
 }
 
 // Bounds of a scan. No name has more than maxEnds candidates (TestData
@@ -94,8 +97,8 @@ func (s *scan) runFrom(t string, start int, fromText bool, cap int) {
 		}
 		m.text = fromText
 		s.addMention(m)
-		s.end = m.end
-		pos = skipFiller(t, m.end)
+		s.end = int(m.end)
+		pos = skipFiller(t, int(m.end))
 	}
 }
 
@@ -281,24 +284,22 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	}
 	var offs [32]int   // offs[k]: byte offset in t after k runes that are not spaces
 	var runes [32]rune // runes[k-1]: the k-th of those runes
+	var hs [32]uint64  // hs[k]: the first k of those runes hashed (nameStep)
 	var gap uint32     // bit k set: spaces after the k-th rune
 	n, longest := 0, bits.Len32(mask)-1
+	h := nameSeed
 	for i := pos; i < len(t) && n < longest; {
-		var r rune
-		size := 3
-		if text.HanAt(t, i) {
-			r = hanAt(t, i) // most runes: decoded here, not in a call
-		} else {
-			r, size = text.DecodeRune(t, i)
-		}
+		r, size := text.DecodeRune(t, i)
 		i += size
 		if isSpace(r) {
 			gap |= 1 << n
 			continue
 		}
 		runes[n] = r
+		h = nameStep(h, r)
 		n++
 		offs[n] = i
+		hs[n] = h
 	}
 	gap &^= 1 // spaces before the first rune do not matter
 	// Only a name written with spaces inside needs its runes copied
@@ -311,10 +312,11 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		}
 	}
 	conflict := ""
-	for l := n; l >= 2; l-- {
-		if mask&(1<<l) == 0 {
-			continue
-		}
+	// The lengths of names starting with first, up to n, longest first,
+	// taken bit by bit: no test per length that no name has.
+	for lens := mask & (1<<(n+1) - 1) &^ 3; lens != 0; {
+		l := bits.Len32(lens) - 1
+		lens &^= 1 << l
 		if !idx.filter.mayHave(first, runes[l-1], l) {
 			continue // no name of l runes runs from first to last
 		}
@@ -322,12 +324,12 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		var ok bool
 		inner := gap & (1<<l - 1) // spaces inside the name
 		if inner != 0 {
-			cands, ok = idx.names[string(key[:keys[l]])]
+			cands, ok = idx.table.find(nameHash(hs[l], l), string(key[:keys[l]]))
 			if ok && splitsBetter(t, &offs, &keys, key[:], inner, mask) {
 				continue
 			}
 		} else {
-			cands, ok = idx.names[t[pos:offs[l]]]
+			cands, ok = idx.table.find(nameHash(hs[l], l), t[pos:offs[l]])
 		}
 		if !ok {
 			continue
@@ -341,13 +343,13 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 			return c.div.level >= lo && c.div.level <= hi && acceptable(c, l, e, &f, repeat)
 		})
 		if ok {
-			m := mention{end: offs[l], cands: cands, name: t[pos:offs[l]], lo: lo, hi: hi}
+			m := mention{end: int32(offs[l]), cands: cands, name: t[pos:offs[l]], lo: int8(lo), hi: int8(hi)}
 			if cands[0].short { // most names are full: no suffix follows them
 				if n := suffixTypo(t[offs[l]:], cands); n > 0 {
-					m.end += n
+					m.end += int32(n)
 					m.typo = t[pos:m.end] // 嘉定去, corrected to 嘉定区
 				} else {
-					m.end += straySuffix(t[offs[l]:], cands)
+					m.end += int32(straySuffix(t[offs[l]:], cands))
 				}
 			}
 			return m, true, false
@@ -752,12 +754,13 @@ func startsName(s string) bool {
 	if mask == 0 {
 		return false
 	}
-	i := 0
+	i, h := 0, nameSeed
 	for l := 1; l < 31 && i < len(s); l++ {
-		_, size := text.DecodeRune(s, i)
+		r, size := text.DecodeRune(s, i)
 		i += size
+		h = nameStep(h, r)
 		if mask&(1<<l) != 0 {
-			if _, ok := idx.names[s[:i]]; ok {
+			if _, ok := idx.table.find(nameHash(h, l), s[:i]); ok {
 				return true
 			}
 		}
@@ -859,7 +862,7 @@ func (s *scan) typo(t string, pos int) (mention, bool) {
 	if !s.advance(cands, func(candidate, *division, bool) bool { return true }) {
 		return mention{}, false
 	}
-	return mention{end: pos + len(window), cands: cands, typo: window, name: found[0].name, lo: levelProvince, hi: levelDistrict}, true
+	return mention{end: int32(pos + len(window)), cands: cands, typo: window, name: found[0].name, lo: levelProvince, hi: levelDistrict}, true
 }
 
 // nameBelow reports whether the text at t[at:] starts with the name of a
@@ -870,14 +873,16 @@ func nameBelow(t string, at int, d *division, full bool) bool {
 	rest := t[at:]
 	first, _ := text.DecodeRune(rest, 0)
 	mask := idx.lengthsOf(first)
-	i := 0
+	i, h := 0, nameSeed
 	for l := 1; l < 31 && i < len(rest) && mask>>l != 0; l++ {
-		_, size := text.DecodeRune(rest, i)
+		r, size := text.DecodeRune(rest, i)
 		i += size
+		h = nameStep(h, r)
 		if mask&(1<<l) == 0 {
 			continue
 		}
-		for _, c := range idx.names[rest[:i]] {
+		cands, _ := idx.table.find(nameHash(h, l), rest[:i])
+		for _, c := range cands {
 			if c.div == d || !c.div.within(d) {
 				continue
 			}
