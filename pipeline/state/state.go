@@ -12,7 +12,7 @@
 // Sensitive values (record values of field "sensitive") never reach the
 // file in clear, and Purge deletes the personal data when an engagement ends.
 //
-// An incremental run (pipeline.Sync), step by step:
+// An incremental run (pipeline.Run), step by step:
 //
 //  1. Open the store; if Unpublished returns a run, rebuild its outputs from
 //     the store (EachRow, EachPair, RunChanges), publish them to its Out
