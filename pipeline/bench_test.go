@@ -27,7 +27,7 @@ func BenchmarkProcess(b *testing.B) {
 	cfg := Config{Inputs: []string{in}, Rules: rules.Default(), Workers: 2}
 	var rows int
 	for b.Loop() {
-		res, err := Process(context.Background(), cfg)
+		res, err := prepare(context.Background(), cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

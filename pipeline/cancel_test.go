@@ -35,7 +35,7 @@ func TestProcessCancelled(t *testing.T) {
 		}
 		done := make(chan error, 1)
 		go func() {
-			_, err := Process(ctx, Config{Inputs: []string{dir}, Rules: rules.Default(), Workers: 2})
+			_, err := prepare(ctx, Config{Inputs: []string{dir}, Rules: rules.Default(), Workers: 2})
 			done <- err
 		}()
 		select {

@@ -87,7 +87,7 @@ func TestReadOrder(t *testing.T) {
 // give the same customers, contacts, rows and lineage.
 func TestWorkersDoNotChangeTheResult(t *testing.T) {
 	render := func(workers int) []string {
-		res, err := Process(t.Context(), Config{Inputs: []string{filepath.Join("..", "fixtures", "sheets")},
+		res, err := prepare(t.Context(), Config{Inputs: []string{filepath.Join("..", "fixtures", "sheets")},
 			Rules: rules.Default(), Workers: workers, Progress: noProgress{}})
 		if err != nil {
 			t.Fatal(err)

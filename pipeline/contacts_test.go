@@ -51,22 +51,9 @@ func contactsByID(t *testing.T, customers []*merge.Customer) map[string]contactO
 // processWith runs the batch pipeline with decisions on pairs of rows.
 func processWith(t *testing.T, cfg Config, decisions map[[2]string]string) *Result {
 	t.Helper()
-	if cfg.Progress == nil {
-		cfg.Progress = noProgress{}
-	}
-	res := &Result{Rules: cfg.Rules}
-	inputs, _, err := discover(cfg)
+	cfg.Decisions = decisions
+	res, err := prepare(t.Context(), cfg)
 	if err != nil {
-		t.Fatal(err)
-	}
-	norm, err := newNormalizer(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := read(t.Context(), cfg, inputs, norm, res, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := matchAndMerge(t.Context(), cfg, norm, res, decisions); err != nil {
 		t.Fatal(err)
 	}
 	return res
@@ -346,7 +333,7 @@ func fingerprintOf(t *testing.T, content string) string {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Process(context.Background(), Config{Inputs: []string{dir}, Rules: rules.Default(), Workers: 1})
+	res, err := prepare(context.Background(), Config{Inputs: []string{dir}, Rules: rules.Default(), Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +372,7 @@ func TestLegacyStateContacts(t *testing.T) {
 		runs++
 		cfg := Config{Inputs: []string{sheets}, Out: filepath.Join(dir, fmt.Sprintf("out%d", runs)), Rules: rules.Default(),
 			Workers: 2, Lang: "en", State: statePath}
-		res, err := Sync(context.Background(), cfg)
+		res, err := Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatalf("run %d: %v", runs, err)
 		}

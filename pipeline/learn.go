@@ -205,7 +205,7 @@ func ForgetPattern(ctx context.Context, store *state.Store, code string) (Learne
 // only their two customers matched again, so that the verdict joins them
 // as a full run would, without matching every row. (A newly applied keep
 // needs no matching: its stored pairs are left out of review, see pairs.)
-func (s *syncRun) rescorePatterns(ctx context.Context) error {
+func (s *runner) rescorePatterns(ctx context.Context) error {
 	merges := false
 	for _, v := range s.added {
 		merges = merges || v == match.DecisionMerge
@@ -255,7 +255,7 @@ func (s *syncRun) rescorePatterns(ctx context.Context) error {
 
 // countApplied counts one more pair decided this run by the learned
 // pattern code.
-func (s *syncRun) countApplied(code string) {
+func (s *runner) countApplied(code string) {
 	for i := range s.info.Learned {
 		if s.info.Learned[i].Pattern == code {
 			s.info.Learned[i].Applied++

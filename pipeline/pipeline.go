@@ -3,7 +3,10 @@
 //	ingest → map → normalize → validate → match → merge → write
 //
 // Ingest, mapping, normalization and validation are per row and run in
-// parallel; matching and merging see every row of the run.
+// parallel; matching and merging see every row of the run. Run runs them
+// once, against a state: the state file of incremental runs, or the empty
+// state held in memory of a batch run (run.go); pipeline/incremental
+// decides what a run against a state reads, brings in and changes.
 package pipeline
 
 import (
@@ -26,7 +29,6 @@ import (
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/normalize"
 	"github.com/crmclean/crmclean/pipeline/record"
-	"github.com/crmclean/crmclean/pipeline/state"
 	"github.com/crmclean/crmclean/pipeline/validate"
 	"github.com/crmclean/crmclean/rules"
 )
@@ -45,7 +47,7 @@ type Config struct {
 	Profile  *rules.Profile // import profile: extra CRM-specific files; nil or generic writes none
 	Progress Progress
 
-	// State is the state file of incremental runs (see Sync); empty for a
+	// State is the state file of incremental runs (see Run); empty for a
 	// batch run, which depends on nothing but its inputs.
 	State string
 	// ChangesOnly (with State) writes only new and updated customers to
@@ -93,12 +95,15 @@ type Result struct {
 	Duration  time.Duration
 	Files     []ingest.FileReport
 	Ignored   []ingest.Ignored
-	Records   []*record.Record // every row read, sorted by file, sheet, row
+	Records   []*record.Record // every row of the run's lineage, sorted by file, sheet, row
 	Customers []*merge.Customer
-	Match     *match.Result
-	Matched   []*record.Record // the records Match's indices refer to
-	Rules     *rules.Rules
-	Sync      *SyncInfo // incremental runs only
+	Match     *match.Result // names rows by their key in Rows
+	// Rows is the run's row table, which row keys (record.Key) index:
+	// Records, then, on an incremental run, the stored rows only its
+	// review pairs name (held to show them, not in its lineage).
+	Rows  []*record.Record
+	Rules *rules.Rules
+	Sync  *SyncInfo // incremental runs only
 	// StaleRemoved are the temporary folders of killed runs removed beside
 	// the output folder (sink.RemoveStale).
 	StaleRemoved []string
@@ -108,6 +113,9 @@ type Result struct {
 	Previous string
 
 	decided map[[2]string]string // the decisions the run applied, by state.PairKey
+	// review, when set (an incremental run), are the review pairs by
+	// customer, as ReviewPairs gives them.
+	review []match.Pair
 }
 
 // batchSize is how many rows travel together to a normalization worker.
@@ -116,46 +124,6 @@ const batchSize = 2048
 // progressEvery is how many golden records a worker builds between two
 // progress reports.
 const progressEvery = 1024
-
-// Process runs every stage but writing and returns the result.
-func Process(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.Workers < 1 {
-		cfg.Workers = 1
-	}
-	if cfg.Progress == nil {
-		cfg.Progress = noProgress{}
-	}
-	res := &Result{Started: time.Now(), Rules: cfg.Rules, decided: map[[2]string]string{}}
-	for k, v := range cfg.Decisions {
-		res.decided[state.PairKey(k[0], k[1])] = v
-	}
-	inputs, ignored, err := discover(cfg)
-	if err != nil {
-		return nil, err
-	}
-	res.Ignored = ignored
-	norm, err := newNormalizer(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if err := read(ctx, cfg, inputs, norm, res, nil); err != nil {
-		return nil, err
-	}
-	data := 0
-	for _, r := range res.Records {
-		if r.Status != record.Skipped {
-			data++
-		}
-	}
-	if data == 0 {
-		return res, ErrNoRows
-	}
-	if err := matchAndMerge(ctx, cfg, norm, res, res.decided); err != nil {
-		return nil, err
-	}
-	res.Duration = time.Since(res.Started)
-	return res, nil
-}
 
 func discover(cfg Config) ([]ingest.Input, []ingest.Ignored, error) {
 	return ingest.Discover(cfg.Inputs)
@@ -350,27 +318,18 @@ func matchOptions(cfg Config, norm *normalize.Normalizer, decisions map[[2]strin
 	}
 }
 
-// matchAndMerge finds duplicates among the usable rows and builds one golden
-// record per cluster, honouring people's decisions on pairs of rows (by
-// fingerprint, see match.Options.Decisions).
-func matchAndMerge(ctx context.Context, cfg Config, norm *normalize.Normalizer, res *Result, decisions map[[2]string]string) error {
+// usableRows picks the rows of table to match (those neither rejected
+// nor skipped) with their row keys, their places in table.
+func usableRows(table []*record.Record) ([]*record.Record, []record.Key) {
 	var usable []*record.Record
-	for _, r := range res.Records {
+	var keys []record.Key
+	for i, r := range table {
 		if r.Status == "" {
 			usable = append(usable, r)
+			keys = append(keys, record.Key(i))
 		}
 	}
-	cfg.Progress.Stage("match", -1)
-	m, err := match.Match(ctx, usable, matchOptions(cfg, norm, decisions))
-	cfg.Progress.Done()
-	if err != nil {
-		return fmt.Errorf("match: %w", err)
-	}
-	res.Match, res.Matched = m, usable
-	merger := newMerger(cfg, norm, m.NotOwn(), m.Shared())
-	res.Customers = buildCustomers(merger, m.Clusters, usable, cfg.Workers, cfg.Progress)
-	merge.FollowIdentical(res.Records, res.Customers)
-	return nil
+	return usable, keys
 }
 
 // newMerger returns the golden-record builder of a run: contact names read
@@ -383,11 +342,11 @@ func newMerger(cfg Config, norm *normalize.Normalizer, notOwn, shared map[string
 	return m
 }
 
-// buildCustomers makes the golden record of every cluster (indexes into
-// rows) on workers goroutines, and returns them sorted by customer id.
+// buildCustomers makes the golden record of every cluster (row keys of
+// rows, the run's row table) on workers goroutines, and returns them sorted by customer id.
 // Clusters share no rows and a Merger keeps no state, so the records are
 // those a single goroutine would make.
-func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
+func buildCustomers(merger *merge.Merger, clusters [][]record.Key, rows []*record.Record, workers int, progress Progress) []*merge.Customer {
 	progress.Stage("golden records", int64(len(clusters)))
 	defer progress.Done()
 	customers := make([]*merge.Customer, len(clusters))
@@ -403,8 +362,8 @@ func buildCustomers(merger *merge.Merger, clusters [][]int, rows []*record.Recor
 					return
 				}
 				cl := make([]*record.Record, len(clusters[i]))
-				for j, idx := range clusters[i] {
-					cl[j] = rows[idx]
+				for j, k := range clusters[i] {
+					cl[j] = rows[k]
 				}
 				customers[i] = merger.Build(cl)
 				if built++; built == progressEvery {

@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
+	"maps"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -19,6 +17,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/crmclean/crmclean/pipeline/incremental"
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
@@ -94,10 +93,6 @@ type judgedNumber struct {
 	Owner  string            `json:"o,omitempty"`
 }
 
-// regrowth is how many times the rows of the last full run a run may hold
-// before it matches every row again (see grown).
-const regrowth = 2
-
 // rowPrior is what the state said about a row before this run.
 type rowPrior struct {
 	customer string
@@ -113,10 +108,11 @@ func priorOf(row *state.Row) rowPrior {
 		legacy: row.ContactID == "" && row.Norm.Contact != "" && (row.Status == record.Kept || row.Status == record.Merged)}
 }
 
-// syncRun is one incremental run in progress.
-type syncRun struct {
+// runner is one run in progress, against the state store holds (snap), or
+// against the empty state of a batch run (no store, an empty snap).
+type runner struct {
 	cfg   Config
-	store *state.Store
+	store *state.Store // nil: the empty state of a batch run
 	snap  *state.Snapshot
 	// patterns are the verdicts the run applies by evidence pattern
 	// (match.Options.Patterns).
@@ -150,18 +146,39 @@ type syncRun struct {
 	explicit      []state.ContactChange      // contact lines of changes.csv its customer lines do not imply
 	// upgrade: the stored golden records were built by an earlier
 	// merge.GoldenVersion, so every customer is built again and compared.
-	upgrade bool
-	rebuilt bool // addUntouched ran
+	upgrade   bool
+	rebuilt   bool   // addUntouched ran
+	rulesHash string // of the run's rules (RulesHash); only against a state file
+	gcWas     int    // the garbage collector's target before a full run lowered it (gcSet)
+	gcSet     bool
+	// verdicts are the decisions the run applies, by state.PairKey: the
+	// state's, or a batch run's Config.Decisions.
+	verdicts map[[2]string]string
 }
 
-func newSyncRun(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *syncRun {
-	s := &syncRun{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
+// newRunner starts a run against the state store holds (snap), or, when
+// store is nil, against the empty state of a batch run: nothing stored,
+// and the decisions are cfg.Decisions.
+func newRunner(cfg Config, store *state.Store, snap *state.Snapshot, started time.Time) *runner {
+	s := &runner{cfg: cfg, store: store, snap: snap, res: &Result{Started: started, Rules: cfg.Rules},
 		info: &SyncInfo{}, prior: map[string]rowPrior{}, changed: map[string]bool{}, affected: map[string]bool{},
 		keys: map[*record.Record]match.RecordKeys{}, contactMerged: map[string]string{}, legacy: map[string][]merge.Contact{}}
-	s.res.Sync = s.info
-	s.res.decided = s.decisions()
+	if store == nil {
+		s.verdicts = map[[2]string]string{}
+		for k, v := range cfg.Decisions {
+			s.verdicts[state.PairKey(k[0], k[1])] = v
+		}
+	} else {
+		s.verdicts = snapshotVerdicts(snap)
+		s.res.Sync = s.info
+	}
+	s.res.decided = s.verdicts
 	return s
 }
+
+// keeps reports whether the run's state is a state file, which remembers
+// the run; the empty state of a batch run keeps nothing.
+func (s *runner) keeps() bool { return s.store != nil }
 
 // RulesHash identifies a set of rules: when it changes between runs, every
 // row is cleaned again.
@@ -178,144 +195,6 @@ func RulesHash(r *rules.Rules) (string, error) {
 	return hex.EncodeToString(sum[:16]), nil
 }
 
-// Sync runs an incremental run on the state file cfg.State and writes its
-// outputs. The first run reads, cleans and matches everything, as a batch
-// run does. Later runs read only new and changed files, clean only new and
-// changed rows, and match them against the stored customers they share a
-// blocking key with (never all pairs); every other customer is left as it
-// was. Customers keep their ids, people's decisions are honoured, and
-// changes.csv says what changed. When the rules change, every row is
-// cleaned and matched again, keeping ids.
-//
-// The run's changes are committed to the state in one transaction before
-// the outputs are published; the changes of a run killed in between are
-// carried, from the state alone, into the next one's outputs (see carry).
-// As a batch run, it returns ErrNoRows, committing and publishing nothing,
-// when no row of the inputs could be read.
-func Sync(ctx context.Context, cfg Config) (*Result, error) {
-	if cfg.Workers < 1 {
-		cfg.Workers = 1
-	}
-	if cfg.Progress == nil {
-		cfg.Progress = noProgress{}
-	}
-	if err := os.MkdirAll(filepath.Dir(cfg.State), 0o700); err != nil {
-		return nil, fmt.Errorf("create the folder of the state file: %w", err)
-	}
-	store, err := state.Open(ctx, cfg.State)
-	if err != nil {
-		return nil, err
-	}
-	defer store.Close()
-
-	// A delta holds every change since the last published run: the changes
-	// of a run committed but never published (killed before its outputs
-	// appeared) are carried into this run's outputs. Such a run is also
-	// republished first when it wrote to another folder than this run.
-	since, err := store.LastPublished(ctx)
-	if err != nil {
-		return nil, err
-	}
-	unpublished, err := store.Unpublished(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var republished *state.RunRecord
-	if u := unpublished; u != nil && !sameFolder(u.Out, cfg.Out) {
-		if err := republish(ctx, cfg, store, u, since); err != nil {
-			return nil, fmt.Errorf("republish the outputs of run %d (committed, never published): %w", u.ID, err)
-		}
-		republished = u
-	}
-
-	snap, err := store.Previous(ctx)
-	if err != nil {
-		return nil, err
-	}
-	hash, err := RulesHash(cfg.Rules)
-	if err != nil {
-		return nil, err
-	}
-	forgotten, err := ForgottenPatterns(ctx, store)
-	if err != nil {
-		return nil, err
-	}
-	s := newSyncRun(cfg, store, snap, time.Now())
-	s.info.Learned = learnPatterns(snap.Decisions, cfg.Rules.Match.LearnPattern, forgotten)
-	s.patterns = appliedPatterns(s.info.Learned)
-	s.info.First, s.info.Republished, s.info.Carried, s.since = snap.Last == nil, republished, unpublished, since
-	if err := s.plan(ctx, hash); err != nil {
-		return nil, err
-	}
-	if err := s.gather(ctx); err != nil {
-		if errors.Is(err, ErrNoRows) {
-			return s.res, err // with the files' problems, for the user
-		}
-		return nil, err
-	}
-	m, err := s.matchAndResolve(ctx)
-	if err != nil {
-		return nil, err
-	}
-	// From here the run's data stays live while the changes, the outputs
-	// and the commit make garbage: on a full run, collect more often than
-	// usual instead of letting the heap double (a first run of a million
-	// rows peaked at 10.6 GB).
-	if s.full {
-		defer debug.SetGCPercent(debug.SetGCPercent(fullRunGCPercent))
-	}
-	ch, err := s.changes(ctx, m)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.outputs(ctx, m); err != nil {
-		return nil, err
-	}
-	s.setContactChanges(s.explicit)
-	s.res.Duration = time.Since(s.res.Started)
-
-	st, err := stage(ctx, cfg, s.res)
-	if err != nil {
-		return nil, err
-	}
-	if err := failpoint("staged"); err != nil {
-		st.Abort()
-		return nil, err
-	}
-	run := state.RunRecord{Kind: state.KindRun, Started: s.res.Started, Ended: time.Now(), Inputs: cfg.Inputs,
-		Out: cfg.Out, RulesHash: hash, Counts: s.runCounts()}
-	cfg.Progress.Stage("save state", -1)
-	id, err := store.Commit(ctx, run, ch)
-	cfg.Progress.Done()
-	if err != nil {
-		st.Abort()
-		return nil, fmt.Errorf("save state %s: %w", cfg.State, err)
-	}
-	s.info.RunID = id
-	if err := failpoint("committed"); err != nil {
-		st.Abort()
-		return nil, err
-	}
-	if err := st.Publish(); err != nil {
-		st.Abort()
-		return nil, fmt.Errorf("%w (the state is saved: the next run with --state %s publishes this run's outputs)", err, cfg.State)
-	}
-	s.res.Previous = st.Previous
-	if err := failpoint("published"); err != nil {
-		return nil, err
-	}
-	if err := store.MarkPublished(ctx, id); err != nil {
-		return nil, err
-	}
-	if unpublished != nil && republished == nil {
-		// Its changes are in the outputs just published.
-		if err := store.MarkPublished(ctx, unpublished.ID); err != nil {
-			return nil, err
-		}
-	}
-	return s.res, nil
-}
-
 // sameFolder reports whether two output folders, as given on command
 // lines, are one.
 func sameFolder(a, b string) bool {
@@ -328,7 +207,7 @@ func sameFolder(a, b string) bool {
 	return filepath.Clean(a) == filepath.Clean(b)
 }
 
-// syncSteps are the points of Sync where failpoint is called, in order.
+// syncSteps are the points of Run where failpoint is called, in order.
 var syncSteps = []string{"staged", "committed", "published"}
 
 // fullRunGCPercent is the garbage collector's target from matching to the
@@ -341,7 +220,7 @@ var failpoint = func(string) error { return nil }
 
 // plan decides between a full run (every row matched) and an incremental
 // one, and loads the weights an incremental run scores with.
-func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
+func (s *runner) plan(ctx context.Context, rulesHash string) error {
 	if s.snap.Last == nil {
 		s.full = true
 		return nil
@@ -384,26 +263,23 @@ func (s *syncRun) plan(ctx context.Context, rulesHash string) error {
 	return nil
 }
 
-// grown reports whether the run holds more than twice the rows of the
-// last full run, whose weights it would score with: weights estimated on
-// a first sheet are a poor guide for ten more. Such a run matches every
-// row and estimates the weights again, so full runs come at most once
-// per doubling.
-func (s *syncRun) grown() bool {
+// grown reports whether the run holds too many rows to score them with
+// the weights of the last full run (incremental.Grown).
+func (s *runner) grown() bool {
 	total := len(s.res.Records)
 	for rel, f := range s.snap.Files {
 		if !s.changed[rel] && !slices.Contains(s.goneFile, rel) {
 			total += f.Rows
 		}
 	}
-	return total > regrowth*s.fullRows
+	return incremental.Grown(total, s.fullRows)
 }
 
 // gather collects the rows of the run. New and changed files are read,
 // reusing the cleaned values of rows that did not change. On a full run
 // every other file's rows come from the state too; on an incremental run
 // only the rows of the customers the new rows may touch do.
-func (s *syncRun) gather(ctx context.Context) error {
+func (s *runner) gather(ctx context.Context) error {
 	norm, err := newNormalizer(s.cfg)
 	if err != nil {
 		return err
@@ -413,21 +289,68 @@ func (s *syncRun) gather(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	stored, err := s.readFiles(ctx, toRead)
+	if err != nil {
+		return err
+	}
+	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
+		return ErrNoRows // as a batch run: nothing is committed or published
+	}
+	s.gone = s.priorAndGone(stored)
+	if err := s.decideFull(ctx); err != nil {
+		return err
+	}
+	// Rows of retired files: their customers are decided again.
+	for _, rel := range s.goneFile {
+		if err := s.eachStoredRow(ctx, rel, func(row state.Row) { s.touch(row.CustomerID) }); err != nil {
+			return err
+		}
+	}
+	if !s.full {
+		return s.gatherAffected(ctx)
+	}
+	files := slices.Concat(s.info.FilesReused, s.info.FilesKept)
+	sort.Strings(files)
+	for _, rel := range files {
+		if err := s.eachStoredRow(ctx, rel, func(row state.Row) { s.res.Records = append(s.res.Records, s.fromState(row)) }); err != nil {
+			return err
+		}
+	}
+	if len(files) > 0 {
+		sortRecords(s.res.Records)
+	}
+	s.matched = s.res.Records
+	return nil
+}
 
-	// Rows stored for the files about to be read: unchanged ones are
-	// reused, vanished ones forgotten; their customers are decided again.
+// eachStoredRow calls fn with every row the state holds of the file rel.
+func (s *runner) eachStoredRow(ctx context.Context, rel string, fn func(state.Row)) error {
+	err := s.store.EachRow(ctx, rel, func(row state.Row) error {
+		fn(row)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("load rows of %s from the state: %w", rel, err)
+	}
+	return nil
+}
+
+// readFiles reads and cleans the files toRead. The rows the state holds
+// of those files are returned by fingerprint: unchanged ones are reused
+// (incremental.Reusable), not cleaned again; their customers are decided
+// again. A stored file that cannot be read now is kept (keepUnreadable).
+func (s *runner) readFiles(ctx context.Context, toRead []ingest.Input) (map[string]state.Row, error) {
 	stored := map[string]state.Row{}
 	for _, in := range toRead {
 		if _, ok := s.snap.Files[in.Rel]; !ok {
 			continue
 		}
-		err := s.store.EachRow(ctx, in.Rel, func(row state.Row) error {
+		err := s.eachStoredRow(ctx, in.Rel, func(row state.Row) {
 			stored[row.Fingerprint] = row
 			s.touch(row.CustomerID)
-			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("load rows of %s from the state: %w", in.Rel, err)
+			return nil, err
 		}
 	}
 	var reuse func(*record.Record) bool
@@ -435,13 +358,13 @@ func (s *syncRun) gather(ctx context.Context) error {
 	if len(stored) > 0 && !s.info.RulesChanged {
 		reuse = func(r *record.Record) bool {
 			old, ok := stored[r.Fingerprint]
-			if !ok || r.Fingerprint == "" || r.Status != "" || old.ContentHash != state.ContentHash(r) {
+			if !incremental.Reusable(r, old, ok) {
 				return false
 			}
 			prov := r.Prov
 			*r = *old.Record()
 			r.Prov = prov
-			r.Status, r.Reason, r.CustomerID = reset(old.Status, old.Reason)
+			r.Status, r.Reason, r.CustomerID = incremental.Reset(old.Status, old.Reason)
 			r.ContactID = ""
 			reused.Add(1)
 			return true
@@ -449,80 +372,67 @@ func (s *syncRun) gather(ctx context.Context) error {
 	}
 	if len(toRead) > 0 {
 		if err := read(ctx, s.cfg, toRead, s.norm, s.res, reuse); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	s.info.RowsReused = int(reused.Load())
 	s.keepUnreadable(stored)
-	if len(s.info.FilesReused) == 0 && !slices.ContainsFunc(s.res.Records, func(r *record.Record) bool { return r.Status != record.Skipped }) {
-		return ErrNoRows // as a batch run: nothing is committed or published
+	return stored, nil
+}
+
+// decideFull turns an incremental run into a full one when its rows
+// outgrew the weights (incremental.Grown) or a pattern the last run
+// applied is no longer applied; otherwise it notes the patterns added
+// since, whose stored pairs are scored again.
+func (s *runner) decideFull(ctx context.Context) error {
+	if s.full {
+		return nil
+	}
+	if s.grown() {
+		s.full, s.info.Regrown = true, true
+		return nil
+	}
+	applied, err := s.store.Setting(ctx, settingAppliedPatterns)
+	if err != nil {
+		return err
+	}
+	added, dropped := patternsSince(applied, s.patterns)
+	if dropped {
+		s.full, s.info.PatternsChanged = true, true
+	}
+	s.added = added
+	return nil
+}
+
+// priorAndGone remembers what the state said about the rows read that it
+// stored, and returns the fingerprints of the stored rows of the files
+// read that are gone from them, sorted.
+func (s *runner) priorAndGone(stored map[string]state.Row) []string {
+	if len(stored) == 0 {
+		return nil
 	}
 	seen := map[string]bool{}
 	for _, r := range s.res.Records {
 		if old, ok := stored[r.Fingerprint]; ok && r.Fingerprint != "" {
 			s.prior[r.Fingerprint] = priorOf(&old)
 		}
-		seen[state.RowOf(r).Fingerprint] = true
+		seen[state.KeyOf(r)] = true
 	}
+	var gone []string
 	for fp := range stored {
 		if !seen[fp] {
-			s.gone = append(s.gone, fp)
+			gone = append(gone, fp)
 		}
 	}
-	sort.Strings(s.gone)
-
-	if !s.full && s.grown() {
-		s.full, s.info.Regrown = true, true
-	}
-	if !s.full {
-		applied, err := s.store.Setting(ctx, settingAppliedPatterns)
-		if err != nil {
-			return err
-		}
-		added, dropped := patternsSince(applied, s.patterns)
-		if dropped {
-			s.full, s.info.PatternsChanged = true, true
-		}
-		s.added = added
-	}
-
-	// Rows of retired files: their customers are decided again.
-	for _, rel := range s.goneFile {
-		err := s.store.EachRow(ctx, rel, func(row state.Row) error {
-			s.touch(row.CustomerID)
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("load rows of %s from the state: %w", rel, err)
-		}
-	}
-
-	if s.full {
-		var files []string
-		files = append(files, s.info.FilesReused...)
-		files = append(files, s.info.FilesKept...)
-		sort.Strings(files)
-		for _, rel := range files {
-			err := s.store.EachRow(ctx, rel, func(row state.Row) error {
-				s.res.Records = append(s.res.Records, s.fromState(row))
-				return nil
-			})
-			if err != nil {
-				return fmt.Errorf("load rows of %s from the state: %w", rel, err)
-			}
-		}
-		sortRecords(s.res.Records)
-		s.matched = s.res.Records
-		return nil
-	}
-	return s.gatherAffected(ctx)
+	sort.Strings(gone)
+	return gone
 }
 
 // keepUnreadable treats a file the state knows that could not be read
 // this run (now password-protected, damaged, or broken off mid-way) as a
 // file not given: its stored rows stay, and rows read from it are dropped,
 // so that a damaged copy never retires customers.
-func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
+func (s *runner) keepUnreadable(stored map[string]state.Row) {
 	bad := map[string]bool{}
 	for _, f := range s.res.Files {
 		if _, known := s.snap.Files[f.Rel]; f.Incomplete() && known {
@@ -547,47 +457,35 @@ func (s *syncRun) keepUnreadable(stored map[string]state.Row) {
 // sortFiles sorts the inputs into files to read and files unchanged since
 // the last run, and the files of the state that were not given into kept
 // and retired ones.
-func (s *syncRun) sortFiles() ([]ingest.Input, error) {
+func (s *runner) sortFiles() ([]ingest.Input, error) {
 	inputs, ignored, err := discover(s.cfg)
 	if err != nil {
 		return nil, err
 	}
 	s.res.Ignored = ignored
-	var toRead []ingest.Input
-	given := map[string]bool{}
-	for _, in := range inputs {
-		given[in.Rel] = true
-		h, err := state.HashFile(in.Path)
-		if err != nil {
-			// Unreadable now: read it anyway, so that its report names the problem.
-			toRead = append(toRead, in)
-			continue
+	if !s.keeps() {
+		// Nothing stored: every file is read, none needs hashing.
+		for _, in := range inputs {
+			s.changed[in.Rel] = true
 		}
-		f := state.File{Rel: in.Rel, Hash: h}
-		if old, ok := s.snap.Files[in.Rel]; ok && old.Hash == h && !s.info.RulesChanged {
-			f.Rows = old.Rows
-			s.info.FilesReused = append(s.info.FilesReused, in.Rel)
-		} else {
-			toRead = append(toRead, in)
-		}
-		s.files = append(s.files, f)
+		return inputs, nil
 	}
-	for _, in := range toRead {
-		s.changed[in.Rel] = true
-		s.info.FilesRead = append(s.info.FilesRead, in.Rel)
-	}
-	for rel := range s.snap.Files {
-		switch {
-		case given[rel]:
-		case s.cfg.RetireMissing:
-			s.goneFile = append(s.goneFile, rel)
-		default:
-			s.info.FilesKept = append(s.info.FilesKept, rel)
+	given := make([]incremental.Input, len(inputs))
+	for i, in := range inputs {
+		given[i].Rel = in.Rel
+		if h, err := state.HashFile(in.Path); err == nil {
+			given[i].Hash = h
 		}
 	}
-	sort.Strings(s.goneFile)
-	sort.Strings(s.info.FilesKept)
-	s.info.FilesGone = s.goneFile
+	plan := incremental.PlanFiles(given, s.snap.Files, s.info.RulesChanged, s.cfg.RetireMissing)
+	toRead := make([]ingest.Input, len(plan.Read))
+	for i, x := range plan.Read {
+		toRead[i] = inputs[x]
+		s.changed[inputs[x].Rel] = true
+		s.info.FilesRead = append(s.info.FilesRead, inputs[x].Rel)
+	}
+	s.files, s.goneFile = plan.Stored, plan.Gone
+	s.info.FilesReused, s.info.FilesKept, s.info.FilesGone = plan.Reused, plan.Kept, plan.Gone
 	return toRead, nil
 }
 
@@ -596,13 +494,64 @@ func (s *syncRun) sortFiles() ([]ingest.Input, error) {
 // every row of the customers those belong to, of the customers whose rows
 // changed or went, and of the customers named by decisions made since the
 // last run.
-func (s *syncRun) gatherAffected(ctx context.Context) error {
+func (s *runner) gatherAffected(ctx context.Context) error {
 	var fresh []*record.Record
 	for _, r := range s.res.Records {
 		if r.Status == "" {
 			fresh = append(fresh, r)
 		}
 	}
+	lookup := s.lookup(fresh)
+	cands, _, err := s.store.Candidates(ctx, lookup)
+	if err != nil {
+		return err
+	}
+	candRecs := make([]*record.Record, len(cands))
+	for i, row := range cands {
+		candRecs[i] = s.fromState(row)
+	}
+	linked, err := s.linkedCustomers(ctx, fresh, candRecs, cands)
+	if err != nil {
+		return err
+	}
+	for _, id := range linked {
+		s.touch(id)
+	}
+	if err := s.rescorePatterns(ctx); err != nil {
+		return err
+	}
+	if err := s.touchDecided(ctx); err != nil {
+		return err
+	}
+	// Keep the candidates of affected customers, and read the other rows
+	// of those customers.
+	var loaded []*record.Record
+	held := map[string]bool{}
+	for i, row := range cands {
+		if s.affected[row.CustomerID] {
+			held[row.Fingerprint] = true
+			loaded = append(loaded, candRecs[i])
+		}
+	}
+	rows, err := s.store.RowsOfCustomers(ctx, slices.Sorted(maps.Keys(s.affected)), func(fp string) bool { return held[fp] })
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if !lookup.Exclude[row.Prov.File] {
+			loaded = append(loaded, s.fromState(row))
+		}
+	}
+	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)
+	sortRecords(s.matched)
+	return nil
+}
+
+// lookup is the search for the stored rows the new rows (fresh) may
+// match: those sharing a blocking key with one (as many as the block
+// allows) or sorting near one, outside the files read again or retired.
+// It keeps the blocking keys of the new rows, to store them.
+func (s *runner) lookup(fresh []*record.Record) state.Lookup {
 	opt := matchOptions(s.cfg, s.norm, nil)
 	lookup := state.Lookup{Window: match.NeighborWindow, Exclude: map[string]bool{}}
 	for rel := range s.changed {
@@ -624,24 +573,12 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 			lookup.Sorts = append(lookup.Sorts, rk.Sort)
 		}
 	}
-	cands, _, err := s.store.Candidates(ctx, lookup)
-	if err != nil {
-		return err
-	}
-	candRecs := make([]*record.Record, len(cands))
-	for i, row := range cands {
-		candRecs[i] = s.fromState(row)
-	}
-	linked, err := s.linkedCustomers(ctx, fresh, candRecs, cands)
-	if err != nil {
-		return err
-	}
-	for _, id := range linked {
-		s.touch(id)
-	}
-	if err := s.rescorePatterns(ctx); err != nil {
-		return err
-	}
+	return lookup
+}
+
+// touchDecided marks the customers of the rows named by decisions made
+// since the last run as decided again.
+func (s *runner) touchDecided(ctx context.Context) error {
 	for _, d := range s.snap.Decisions {
 		if d.Run <= s.snap.Last.ID {
 			continue
@@ -656,32 +593,6 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 			}
 		}
 	}
-	ids := make([]string, 0, len(s.affected))
-	for id := range s.affected {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	// Keep the candidates of affected customers, and read the other rows
-	// of those customers.
-	var loaded []*record.Record
-	held := map[string]bool{}
-	for i, row := range cands {
-		if s.affected[row.CustomerID] {
-			held[row.Fingerprint] = true
-			loaded = append(loaded, candRecs[i])
-		}
-	}
-	rows, err := s.store.RowsOfCustomers(ctx, ids, func(fp string) bool { return held[fp] })
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		if !lookup.Exclude[row.Prov.File] {
-			loaded = append(loaded, s.fromState(row))
-		}
-	}
-	s.matched = append(append([]*record.Record(nil), s.res.Records...), loaded...)
-	sortRecords(s.matched)
 	return nil
 }
 
@@ -691,7 +602,7 @@ func (s *syncRun) gatherAffected(ctx context.Context) error {
 // compared) and returns the customers of candidates that share a cluster
 // or a review pair with a new row. Candidates that score low against every
 // new row cannot change, so their customers need not be read in full.
-func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Record, rows []state.Row) ([]string, error) {
+func (s *runner) linkedCustomers(ctx context.Context, fresh, cands []*record.Record, rows []state.Row) ([]string, error) {
 	if len(fresh) == 0 || len(cands) == 0 {
 		return nil, nil
 	}
@@ -708,50 +619,16 @@ func (s *syncRun) linkedCustomers(ctx context.Context, fresh, cands []*record.Re
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
-	var ids []string
-	for _, cl := range m.Clusters {
-		hasNew := false
-		for _, i := range cl {
-			hasNew = hasNew || i < len(fresh)
-		}
-		if !hasNew {
-			continue
-		}
-		for _, i := range cl {
-			if i >= len(fresh) {
-				ids = append(ids, existing[i])
-			}
-		}
-	}
-	for _, p := range m.Review {
-		if p.A < len(fresh) && p.B >= len(fresh) {
-			ids = append(ids, existing[p.B])
-		}
-		if p.B < len(fresh) && p.A >= len(fresh) {
-			ids = append(ids, existing[p.A])
-		}
-	}
-	// A number the new rows make shared or nobody's own changes every
-	// customer carrying it: its golden record, and perhaps its merge.
+	// Row keys are positions in recs: the new rows come first.
 	was := map[string]match.NumberClass{}
 	for _, n := range s.numbers {
 		was[n.Number] = n.Class
 	}
-	for _, u := range m.Numbers {
-		if was[u.Number] == u.Class {
-			continue
-		}
-		for _, i := range u.Records {
-			if i >= len(fresh) {
-				ids = append(ids, existing[i])
-			}
-		}
-	}
-	return ids, nil
+	return incremental.Touched(m, record.Key(len(fresh)), existing, was), nil
 }
 
 // touch marks a stored customer as decided again by this run.
-func (s *syncRun) touch(id string) {
+func (s *runner) touch(id string) {
 	if id != "" {
 		s.affected[id] = true
 	}
@@ -759,7 +636,7 @@ func (s *syncRun) touch(id string) {
 
 // fromState turns a stored row into a record of this run, remembering
 // its lineage: kept and merged rows are matched again.
-func (s *syncRun) fromState(row state.Row) *record.Record {
+func (s *runner) fromState(row state.Row) *record.Record {
 	r := row.Record()
 	if r.Status == record.Kept || r.Status == record.Merged {
 		s.prior[r.Fingerprint] = priorOf(&row)
@@ -767,42 +644,29 @@ func (s *syncRun) fromState(row state.Row) *record.Record {
 	if r.SameAs != "" {
 		return r // not matched: it follows its first row (merge.FollowIdentical)
 	}
-	r.Status, r.Reason, r.CustomerID = reset(r.Status, r.Reason)
+	r.Status, r.Reason, r.CustomerID = incremental.Reset(r.Status, r.Reason)
 	r.ContactID = ""
 	return r
-}
-
-// reset turns a stored row's lineage back into that of a row about to be
-// matched: kept and merged rows are usable again; rejected and skipped
-// rows stay as they were.
-func reset(st record.Status, reason string) (record.Status, string, string) {
-	if st == record.Kept || st == record.Merged {
-		return "", "", ""
-	}
-	return st, reason, ""
 }
 
 // matchAndResolve matches the rows of the run, honouring the decisions in
 // the state (and, on an incremental run, leaving pairs of two stored rows
 // as earlier runs decided them), and gives each customer its stable id.
-func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
-	var usable []*record.Record
-	var existing []string
-	for _, r := range s.matched {
-		if r.Status != "" {
-			continue
-		}
-		usable = append(usable, r)
-		if !s.changed[r.Prov.File] {
-			existing = append(existing, s.prior[r.Fingerprint].customer)
-		} else {
-			existing = append(existing, "")
-		}
-	}
+func (s *runner) matchAndResolve(ctx context.Context) (*match.Result, error) {
+	// Until outputs completes the result, the run's row table is the rows
+	// it matches.
+	usable, keys := usableRows(s.matched)
 	s.info.RowsMatched = len(usable)
 	opt := matchOptions(s.cfg, s.norm, s.decisions())
+	opt.Keys = keys
 	opt.Patterns, opt.Labelled = s.patterns, labelledPatterns(s.info.Learned)
 	if !s.full {
+		existing := make([]string, len(usable))
+		for i, r := range usable {
+			if !s.changed[r.Prov.File] {
+				existing[i] = s.prior[r.Fingerprint].customer
+			}
+		}
 		opt.Rescore = s.rescore
 		opt.Existing = existing
 		opt.Weights, opt.NoEM = s.weights, true
@@ -814,7 +678,7 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("match: %w", err)
 	}
-	s.res.Match, s.res.Matched = m, usable
+	s.res.Match, s.res.Rows = m, s.matched
 	for i := range s.info.Learned {
 		s.info.Learned[i].Applied = m.Stats.ByPattern[s.info.Learned[i].Pattern]
 	}
@@ -822,7 +686,25 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 	// them), so that the run is deterministic; then rename customers and
 	// their rows.
 	merger := newMerger(s.cfg, s.norm, s.notOwnSet(m), s.sharedSet(m))
-	customers := buildCustomers(merger, m.Clusters, usable, s.cfg.Workers, s.cfg.Progress)
+	customers := buildCustomers(merger, m.Clusters, s.res.Rows, s.cfg.Workers, s.cfg.Progress)
+	if !s.keeps() {
+		// Nothing stored: every customer and contact keeps its batch id.
+		merge.FollowIdentical(s.matched, customers)
+		s.res.Customers = customers
+		return m, nil
+	}
+	if err := s.resolveIDs(ctx, customers); err != nil {
+		return nil, err
+	}
+	merge.FollowIdentical(s.matched, customers)
+	sortByID(customers)
+	s.res.Customers = customers
+	return m, nil
+}
+
+// resolveIDs gives the customers of the run, in batch id order, their
+// stable ids (state.Snapshot.Resolve), and their contacts theirs.
+func (s *runner) resolveIDs(ctx context.Context, customers []*merge.Customer) error {
 	for _, c := range customers {
 		var previous []string
 		for _, r := range c.Rows {
@@ -839,22 +721,19 @@ func (s *syncRun) matchAndResolve(ctx context.Context) (*match.Result, error) {
 			s.merged = append(s.merged, state.CustomerChange{ID: id, Change: state.ChangeMerged, MergedInto: c.ID})
 		}
 	}
-	if err := s.contactIDs(ctx, customers); err != nil {
-		return nil, err
-	}
-	merge.FollowIdentical(s.matched, customers)
-	sortByID(customers)
-	s.res.Customers = customers
-	return m, nil
+	return s.contactIDs(ctx, customers)
 }
 
-// decisions turns the state's decisions into the matcher's.
-func (s *syncRun) decisions() map[[2]string]string {
-	if len(s.snap.Decisions) == 0 {
+// decisions are the verdicts the run applies, by state.PairKey.
+func (s *runner) decisions() map[[2]string]string { return s.verdicts }
+
+// snapshotVerdicts turns the state's decisions into the matcher's.
+func snapshotVerdicts(snap *state.Snapshot) map[[2]string]string {
+	if len(snap.Decisions) == 0 {
 		return nil
 	}
-	out := make(map[[2]string]string, len(s.snap.Decisions))
-	for k, d := range s.snap.Decisions {
+	out := make(map[[2]string]string, len(snap.Decisions))
+	for k, d := range snap.Decisions {
 		out[k] = d.Verdict
 	}
 	return out
@@ -862,8 +741,39 @@ func (s *syncRun) decisions() map[[2]string]string {
 
 // changes works out what the run changes in the state and fills
 // changes.csv: new, updated, unchanged, merged and retired customers.
-func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
-	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full}
+func (s *runner) changes(ctx context.Context, m *match.Result) (state.Changes, error) {
+	ch := state.Changes{Base: s.snap.Base, GoneFiles: s.goneFile, GoneRows: s.gone, ResetPairs: s.full, Files: s.filesToStore()}
+	if s.upgrade && !s.full {
+		// Customers the run leaves alone may come out otherwise under the
+		// current golden-record rules: compare them too.
+		if err := s.addUntouched(ctx, m); err != nil {
+			return ch, err
+		}
+	}
+	list, customers, err := s.customerChanges()
+	if err != nil {
+		return ch, err
+	}
+	ch.Customers = customers
+	explicit, err := s.contactChanges(ctx, list)
+	if err != nil {
+		return ch, err
+	}
+	carried := s.carry(list)
+	s.setChanges(carried)
+	if s.explicit, err = s.carryContacts(ctx, explicit, carried); err != nil {
+		return ch, err
+	}
+	ch.Rows = s.rowsToStore()
+	ch.Pairs = s.pairsToStore(m)
+	ch.Settings, err = s.settings(m)
+	return ch, err
+}
+
+// filesToStore are the files the state holds after the run, with the rows
+// read from those read; a file that could not be read is left out, so
+// that the next run reads it again and reports its problem again.
+func (s *runner) filesToStore() []state.File {
 	unreadable := map[string]bool{}
 	for _, f := range s.res.Files {
 		if f.Incomplete() {
@@ -874,101 +784,83 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 	for _, r := range s.res.Records {
 		rowsOf[r.Prov.File]++
 	}
+	var files []state.File
 	for _, f := range s.files {
-		if unreadable[f.Rel] { // read again next time, so that its problem is reported again
+		if unreadable[f.Rel] {
 			continue
 		}
 		if s.changed[f.Rel] {
 			f.Rows = rowsOf[f.Rel]
 		}
-		ch.Files = append(ch.Files, f)
+		files = append(files, f)
 	}
+	return files
+}
 
-	if s.upgrade && !s.full {
-		// Customers the run leaves alone may come out otherwise under the
-		// current golden-record rules: compare them too.
-		if err := s.addUntouched(ctx, m); err != nil {
-			return ch, err
-		}
-	}
+// customerChanges lists the change of every customer, live or stored
+// (incremental.LiveChange, StoredChange), and the customers to store:
+// those changed, merged or retired, by id.
+func (s *runner) customerChanges() ([]state.CustomerChange, []state.Customer, error) {
 	var list []state.CustomerChange
+	var store []state.Customer
 	live := map[string]bool{}
 	for _, c := range s.res.Customers {
 		live[c.ID] = true
 		golden, err := state.GoldenOf(c)
 		if err != nil {
-			return ch, err
+			return nil, nil, err
 		}
 		old, known := s.snap.Customers[c.ID]
-		change := state.ChangeUnchanged
-		switch {
-		case !known:
-			change = state.ChangeNew
-		case old.Retired || old.MergedInto != "":
-			change = state.ChangeUpdated
-		case old.GoldenHash != state.GoldenHash(golden):
+		change, err := incremental.LiveChange(old, known, func() (bool, error) {
+			if old.GoldenHash == state.GoldenHash(golden) {
+				return true, nil
+			}
 			// Stored before contacts had ids, and the same but for them?
 			legacy, err := state.LegacyGoldenHash(c)
-			if err != nil {
-				return ch, err
-			}
-			if old.GoldenHash != legacy {
-				change = state.ChangeUpdated
-			}
+			return old.GoldenHash == legacy, err
+		})
+		if err != nil {
+			return nil, nil, err
 		}
 		list = append(list, state.CustomerChange{ID: c.ID, Change: change})
 		if change != state.ChangeUnchanged {
-			ch.Customers = append(ch.Customers, state.Customer{ID: c.ID, Golden: golden})
+			store = append(store, state.Customer{ID: c.ID, Golden: golden})
 		}
 	}
 	merged := map[string]bool{}
 	for _, mc := range s.merged {
 		merged[mc.ID] = true
 		list = append(list, mc)
-		ch.Customers = append(ch.Customers, state.Customer{ID: mc.ID, MergedInto: mc.MergedInto, Retired: true})
+		store = append(store, state.Customer{ID: mc.ID, MergedInto: mc.MergedInto, Retired: true})
 	}
 	for id, c := range s.snap.Customers {
 		if c.Retired || c.MergedInto != "" || live[id] || merged[id] {
 			continue
 		}
-		if s.full || s.affected[id] {
-			list = append(list, state.CustomerChange{ID: id, Change: state.ChangeRetired})
-			ch.Customers = append(ch.Customers, state.Customer{ID: id, Retired: true})
-		} else {
-			list = append(list, state.CustomerChange{ID: id, Change: state.ChangeUnchanged})
+		change := incremental.StoredChange(s.full || s.affected[id])
+		list = append(list, state.CustomerChange{ID: id, Change: change})
+		if change == state.ChangeRetired {
+			store = append(store, state.Customer{ID: id, Retired: true})
 		}
 	}
-	sort.Slice(ch.Customers, func(i, j int) bool { return ch.Customers[i].ID < ch.Customers[j].ID })
-	explicit, err := s.contactChanges(ctx, list)
-	if err != nil {
-		return ch, err
-	}
-	carried := s.carry(list)
-	s.setChanges(carried)
-	if s.explicit, err = s.carryContacts(ctx, explicit, carried); err != nil {
-		return ch, err
-	}
+	sort.Slice(store, func(i, j int) bool { return store[i].ID < store[j].ID })
+	return list, store, nil
+}
 
-	// Rows: every row read this run (with its blocking keys), every row
-	// of a full run, and stored rows whose customer or lineage changed.
-	// (The lookup computed the keys of the new rows already.)
-	var usable []*record.Record
-	for _, r := range s.matched {
-		_, known := s.keys[r]
-		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
-			usable = append(usable, r)
-		}
-	}
-	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
-		s.keys[usable[i]] = rk
-	}
+// rowsToStore are the rows the state holds anew after the run: every row
+// read this run (with its blocking keys), every row of a full run, and
+// stored rows whose customer or lineage changed. (The lookup computed the
+// keys of the new rows already.)
+func (s *runner) rowsToStore() []state.Row {
+	s.blockKeys()
+	rows := make([]state.Row, 0, len(s.matched))
 	for _, r := range s.matched {
 		if !s.full && !s.changed[r.Prov.File] {
 			p, ok := s.prior[r.Fingerprint]
 			if !ok || p.customer == r.CustomerID && p.status == r.Status && p.reason == r.Reason && p.contact == r.ContactID {
 				continue
 			}
-			ch.Rows = append(ch.Rows, state.RowOf(r))
+			rows = append(rows, state.RowOf(r))
 			continue
 		}
 		row := state.RowOf(r)
@@ -979,20 +871,49 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 				row.Keys = append(row.Keys, k.Hash)
 			}
 		}
-		ch.Rows = append(ch.Rows, row)
+		rows = append(rows, row)
 	}
+	return rows
+}
 
-	// Pairs, so that later runs list open review pairs and explain
-	// customers they do not rebuild.
+// blockKeys works out the blocking keys of the rows to store that the
+// lookup did not: the usable rows read this run, or every one of a full
+// run.
+func (s *runner) blockKeys() {
+	var usable []*record.Record
+	for _, r := range s.matched {
+		_, known := s.keys[r]
+		if !known && (s.full || s.changed[r.Prov.File]) && (r.Status == record.Kept || r.Status == record.Merged) && r.SameAs == "" {
+			usable = append(usable, r)
+		}
+	}
+	for i, rk := range match.BlockKeys(usable, matchOptions(s.cfg, s.norm, nil)) {
+		s.keys[usable[i]] = rk
+	}
+}
+
+// pairsToStore are the run's links and review pairs, so that later runs
+// list open review pairs and explain customers they do not rebuild.
+func (s *runner) pairsToStore(m *match.Result) []state.Pair {
+	var pairs []state.Pair
 	for _, set := range []struct {
 		kind  string
 		pairs []match.Pair
 	}{{state.PairLink, m.Links}, {state.PairReview, m.Review}} {
 		for _, p := range set.pairs {
-			ch.Pairs = append(ch.Pairs, state.Pair{A: s.res.Matched[p.A].Fingerprint, B: s.res.Matched[p.B].Fingerprint,
+			pairs = append(pairs, state.Pair{A: s.res.Rows[p.A].Fingerprint, B: s.res.Rows[p.B].Fingerprint,
 				Kind: set.kind, Score: p.Score, Evidence: state.EncodeEvidence(p.Evidence)})
 		}
 	}
+	return pairs
+}
+
+// settings are the settings the state keeps after the run: on a full run
+// the weights and what they were estimated on; always the judged numbers,
+// the patterns applied, the explicit contact lines and the golden-record
+// version.
+func (s *runner) settings(m *match.Result) (map[string][]byte, error) {
+	set := map[string][]byte{}
 	if s.full {
 		w := map[string]match.MU{}
 		for _, fw := range m.Stats.Weights {
@@ -1000,28 +921,24 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 		}
 		b, err := json.Marshal(w)
 		if err != nil {
-			return ch, err
+			return nil, err
 		}
-		ch.Settings = map[string][]byte{settingWeights: b, settingKeysVersion: []byte(strconv.Itoa(match.KeysVersion)),
-			settingFullRows: []byte(strconv.Itoa(len(s.res.Records)))}
+		set[settingWeights] = b
+		set[settingKeysVersion] = []byte(strconv.Itoa(match.KeysVersion))
+		set[settingFullRows] = []byte(strconv.Itoa(len(s.res.Records)))
 	}
-	b, err := json.Marshal(s.numbersAfter(m))
-	if err != nil {
-		return ch, err
+	var err error
+	if set[settingNumbers], err = json.Marshal(s.numbersAfter(m)); err != nil {
+		return nil, err
 	}
-	if ch.Settings == nil {
-		ch.Settings = map[string][]byte{}
+	if set[settingAppliedPatterns], err = patternsSetting(s.patterns); err != nil {
+		return nil, err
 	}
-	ch.Settings[settingNumbers] = b
-	if ch.Settings[settingAppliedPatterns], err = patternsSetting(s.patterns); err != nil {
-		return ch, err
+	if set[settingContactChanges], err = json.Marshal(s.explicit); err != nil {
+		return nil, err
 	}
-	if b, err = json.Marshal(s.explicit); err != nil {
-		return ch, err
-	}
-	ch.Settings[settingContactChanges] = b
-	ch.Settings[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
-	return ch, nil
+	set[settingGoldenVersion] = []byte(strconv.Itoa(merge.GoldenVersion))
+	return set, nil
 }
 
 // carry adds to this run's customer changes those of the runs committed
@@ -1029,7 +946,7 @@ func (s *syncRun) changes(ctx context.Context, m *match.Result) (state.Changes, 
 // a customer they created is new until a delta is published, one they
 // changed is updated, one they merged or retired stays so; what this run
 // merges or retires wins. It also lists the files those runs read.
-func (s *syncRun) carry(list []state.CustomerChange) []state.CustomerChange {
+func (s *runner) carry(list []state.CustomerChange) []state.CustomerChange {
 	if s.snap.Last == nil || s.snap.Last.ID <= s.since {
 		return list
 	}
@@ -1047,15 +964,10 @@ func (s *syncRun) carry(list []state.CustomerChange) []state.CustomerChange {
 			list = append(list, state.CustomerChange{ID: id, Change: earlier, MergedInto: c.MergedInto})
 			continue
 		}
-		switch now := list[i].Change; {
-		case now == state.ChangeMerged || now == state.ChangeRetired:
-		case earlier == state.ChangeNew:
-			list[i].Change = state.ChangeNew
-		case now == state.ChangeUnchanged:
-			list[i].Change = earlier
-			if earlier == state.ChangeMerged {
-				list[i].MergedInto = c.MergedInto
-			}
+		now := list[i].Change
+		list[i].Change = incremental.Carried(now, earlier)
+		if now == state.ChangeUnchanged && list[i].Change == state.ChangeMerged {
+			list[i].MergedInto = c.MergedInto
 		}
 	}
 	for rel, f := range s.snap.Files {
@@ -1093,7 +1005,7 @@ func notOwnOf(list []judgedNumber) map[string]bool {
 }
 
 // priorNumbers gives the matcher the numbers earlier runs judged.
-func (s *syncRun) priorNumbers() []match.NumberUse {
+func (s *runner) priorNumbers() []match.NumberUse {
 	out := make([]match.NumberUse, len(s.numbers))
 	for i, n := range s.numbers {
 		out[i] = match.NumberUse{Number: n.Number, Class: n.Class, Why: n.Why, Owner: n.Owner}
@@ -1104,7 +1016,7 @@ func (s *syncRun) priorNumbers() []match.NumberUse {
 // numbersAfter is the list of judged numbers to store after this run:
 // this run's (which include the earlier ones its rows carry), and on an
 // incremental run the earlier ones its rows do not carry.
-func (s *syncRun) numbersAfter(m *match.Result) []judgedNumber {
+func (s *runner) numbersAfter(m *match.Result) []judgedNumber {
 	byNumber := map[string]judgedNumber{}
 	if !s.full {
 		for _, n := range s.numbers {
@@ -1124,7 +1036,7 @@ func (s *syncRun) numbersAfter(m *match.Result) []judgedNumber {
 
 // notOwnSet is the set of numbers golden records leave out: this run's
 // and, on an incremental run, the earlier ones.
-func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
+func (s *runner) notOwnSet(m *match.Result) map[string]bool {
 	set := m.NotOwn()
 	if !s.full {
 		for n := range notOwnOf(s.numbers) {
@@ -1137,7 +1049,7 @@ func (s *syncRun) notOwnSet(m *match.Result) map[string]bool {
 // sharedSet is the set of numbers several customers share: this run's
 // and, on an incremental run, the earlier ones, but those golden records
 // leave out.
-func (s *syncRun) sharedSet(m *match.Result) map[string]bool {
+func (s *runner) sharedSet(m *match.Result) map[string]bool {
 	set := m.Shared()
 	if !s.full {
 		for n := range sharedOf(s.numbers) {
@@ -1162,7 +1074,7 @@ func sharedOf(list []judgedNumber) map[string]bool {
 }
 
 // setChanges sorts the customer changes into the result.
-func (s *syncRun) setChanges(list []state.CustomerChange) {
+func (s *runner) setChanges(list []state.CustomerChange) {
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
 	s.info.Changes = list
 	s.info.Counts = map[string]int{}
@@ -1172,7 +1084,7 @@ func (s *syncRun) setChanges(list []state.CustomerChange) {
 }
 
 // runCounts are the figures the run log keeps about the run.
-func (s *syncRun) runCounts() map[string]int {
+func (s *runner) runCounts() map[string]int {
 	counts := map[string]int{
 		"rows":          len(s.res.Records),
 		"rows_matched":  s.info.RowsMatched,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/crmclean/crmclean/pipeline/incremental"
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/pipeline/state"
@@ -42,7 +43,7 @@ func defaultContactChange(customer string) string {
 // most of them had; the others, unless another contact's rows had them
 // too (a contact split), are merged into it. customers are in a
 // deterministic order (by batch id).
-func (s *syncRun) contactIDs(ctx context.Context, customers []*merge.Customer) error {
+func (s *runner) contactIDs(ctx context.Context, customers []*merge.Customer) error {
 	legacy, err := s.legacyContactOfRows(ctx)
 	if err != nil {
 		return err
@@ -53,100 +54,14 @@ func (s *syncRun) contactIDs(ctx context.Context, customers []*merge.Customer) e
 		}
 		return legacy[r.Fingerprint]
 	}
-	holders := map[string]int{} // every id the rows of this run had → the contacts holding such rows
-	for _, c := range customers {
-		for i := range c.Contacts {
-			for _, id := range previousIDs(&c.Contacts[i], previous) {
-				holders[id]++
-			}
-		}
-	}
-	r := contactResolver{previous: previous, holders: holders, claimed: map[string]bool{}, merged: s.contactMerged}
-	resolved := map[*merge.Contact]bool{}
-	// First the contacts whose own id their rows had: when a contact
-	// splits, the part holding the row its id derives from keeps it.
-	for _, c := range customers {
-		for i := range c.Contacts {
-			ct := &c.Contacts[i]
-			if r.claimed[ct.ID] || !slices.Contains(previousIDs(ct, previous), ct.ID) {
-				continue
-			}
-			r.keep(ct, ct.ID)
-			resolved[ct] = true
-		}
-	}
-	for _, c := range customers {
-		for i := range c.Contacts {
-			ct := &c.Contacts[i]
-			if !resolved[ct] {
-				ct.ID = r.resolve(ct)
-			}
-			for _, row := range ct.Rows {
-				row.ContactID = ct.ID
-			}
-		}
-	}
+	incremental.ContactIDs(customers, previous, s.contactMerged)
 	return nil
-}
-
-// previousIDs lists the distinct ids the rows of ct had, most rows first,
-// then by id.
-func previousIDs(ct *merge.Contact, previous func(*record.Record) string) []string {
-	count := map[string]int{}
-	var ids []string
-	for _, r := range ct.Rows {
-		if id := previous(r); id != "" {
-			if count[id] == 0 {
-				ids = append(ids, id)
-			}
-			count[id]++
-		}
-	}
-	slices.SortFunc(ids, func(a, b string) int { return cmp.Or(cmp.Compare(count[b], count[a]), cmp.Compare(a, b)) })
-	return ids
-}
-
-// contactResolver hands out the contact ids of one run.
-type contactResolver struct {
-	previous func(*record.Record) string
-	holders  map[string]int    // ids the rows of the run had → contacts holding such rows
-	claimed  map[string]bool   // ids given this run, or merged
-	merged   map[string]string // ids merged into another → that one
-}
-
-// keep gives ct the id id, and merges into it the other ids its rows had
-// that no other contact's rows had.
-func (r *contactResolver) keep(ct *merge.Contact, id string) {
-	r.claimed[id] = true
-	for _, other := range previousIDs(ct, r.previous) {
-		if other != id && !r.claimed[other] && r.holders[other] == 1 {
-			r.claimed[other], r.merged[other] = true, id
-		}
-	}
-}
-
-// resolve picks the id of a contact not resolved by its own id: the id
-// most of its rows had that no other contact claimed, else its own unless
-// another contact had it, else one derived from it.
-func (r *contactResolver) resolve(ct *merge.Contact) string {
-	for _, id := range previousIDs(ct, r.previous) {
-		if !r.claimed[id] {
-			r.keep(ct, id)
-			return id
-		}
-	}
-	id := ct.ID
-	for n := 1; r.claimed[id] || r.holders[id] > 0; n++ {
-		id = merge.ContactID([]*record.Record{{Fingerprint: fmt.Sprintf("%s#%d", ct.ID, n)}})
-	}
-	r.claimed[id] = true
-	return id
 }
 
 // legacyContactOfRows gives the rows of this run stored before contacts
 // had ids, that named a contact, the id the current crmclean gives that
 // contact in the customer they were stored in.
-func (s *syncRun) legacyContactOfRows(ctx context.Context) (map[string]string, error) {
+func (s *runner) legacyContactOfRows(ctx context.Context) (map[string]string, error) {
 	var ids []string
 	for _, p := range s.prior {
 		if p.legacy && !slices.Contains(ids, p.customer) {
@@ -175,7 +90,7 @@ func (s *syncRun) legacyContactOfRows(ctx context.Context) (map[string]string, e
 // customers ids as the current crmclean makes them, with the judgements
 // of numbers the state holds; the rows' stored contact ids win. They are
 // kept for the run (s.legacy).
-func (s *syncRun) legacyContacts(ctx context.Context, ids []string) (map[string][]merge.Contact, error) {
+func (s *runner) legacyContacts(ctx context.Context, ids []string) (map[string][]merge.Contact, error) {
 	var todo []string
 	for _, id := range ids {
 		if _, ok := s.legacy[id]; !ok {
@@ -246,7 +161,7 @@ func buildWithStoredContacts(merger *merge.Merger, rows []*record.Record) *merge
 // customers' lines do not imply: contacts new in an updated customer, or
 // that existed in a new one; contacts updated; contacts merged into
 // another or retired. changes are the customers' lines.
-func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerChange) ([]state.ContactChange, error) {
+func (s *runner) contactChanges(ctx context.Context, changes []state.CustomerChange) ([]state.ContactChange, error) {
 	change := make(map[string]string, len(changes))
 	var before []string // stored customers that changed
 	for _, c := range changes {
@@ -255,48 +170,10 @@ func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerCh
 			before = append(before, c.ID)
 		}
 	}
-	type held struct {
-		customer string
-		contact  merge.Contact
-	}
-	old := map[string]held{}
-	goldens, err := s.store.Goldens(ctx, before)
+	old, err := s.storedContacts(ctx, before)
 	if err != nil {
 		return nil, err
 	}
-	legacy := map[string][]merge.Contact{} // the stored contacts of customers stored before contacts had ids
-	var legacyIDs []string
-	for _, id := range before {
-		b, ok := goldens[id]
-		if !ok {
-			continue // purged: nothing to compare with
-		}
-		g, err := state.ParseGolden(b)
-		if err != nil {
-			return nil, fmt.Errorf("customer %s: %w", id, err)
-		}
-		if g.Legacy() {
-			legacy[id], legacyIDs = g.Contacts, append(legacyIDs, id)
-			continue
-		}
-		for _, ct := range g.Contacts {
-			old[ct.ID] = held{id, ct}
-		}
-	}
-	if len(legacyIDs) > 0 {
-		// Their contacts get the ids the current crmclean gives them,
-		// each compared with what was written of it.
-		byCustomer, err := s.legacyContacts(ctx, legacyIDs)
-		if err != nil {
-			return nil, err
-		}
-		for _, id := range legacyIDs {
-			for _, ct := range byCustomer[id] {
-				old[ct.ID] = held{id, writtenAs(ct, legacy[id])}
-			}
-		}
-	}
-
 	var out []state.ContactChange
 	now := map[string]bool{}
 	for _, c := range s.res.Customers {
@@ -307,13 +184,7 @@ func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerCh
 		for _, ct := range c.Contacts {
 			now[ct.ID] = true
 			was, existed := old[ct.ID]
-			got := state.ChangeNew
-			if existed {
-				got = state.ChangeUnchanged
-				if was.customer != c.ID || !sameContact(&was.contact, &ct) {
-					got = state.ChangeUpdated
-				}
-			}
+			got := incremental.ContactChange(existed, existed && was.customer == c.ID && sameContact(&was.contact, &ct))
 			if got != defaultContactChange(cc) {
 				out = append(out, state.ContactChange{Customer: c.ID, ID: ct.ID, Change: got})
 			}
@@ -331,6 +202,56 @@ func (s *syncRun) contactChanges(ctx context.Context, changes []state.CustomerCh
 	}
 	sortContactChanges(out)
 	return out, nil
+}
+
+// heldContact is a contact as the state holds it, with its customer.
+type heldContact struct {
+	customer string
+	contact  merge.Contact
+}
+
+// storedContacts are the contacts the state holds of the stored customers
+// ids, by contact id; those of customers stored before contacts had ids
+// get the ids the current crmclean gives them, each compared with what
+// was written of it.
+func (s *runner) storedContacts(ctx context.Context, ids []string) (map[string]heldContact, error) {
+	old := map[string]heldContact{}
+	goldens, err := s.store.Goldens(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	legacy := map[string][]merge.Contact{} // the stored contacts of customers stored before contacts had ids
+	var legacyIDs []string
+	for _, id := range ids {
+		b, ok := goldens[id]
+		if !ok {
+			continue // purged: nothing to compare with
+		}
+		g, err := state.ParseGolden(b)
+		if err != nil {
+			return nil, fmt.Errorf("customer %s: %w", id, err)
+		}
+		if g.Legacy() {
+			legacy[id], legacyIDs = g.Contacts, append(legacyIDs, id)
+			continue
+		}
+		for _, ct := range g.Contacts {
+			old[ct.ID] = heldContact{id, ct}
+		}
+	}
+	if len(legacyIDs) == 0 {
+		return old, nil
+	}
+	byCustomer, err := s.legacyContacts(ctx, legacyIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range legacyIDs {
+		for _, ct := range byCustomer[id] {
+			old[ct.ID] = heldContact{id, writtenAs(ct, legacy[id])}
+		}
+	}
+	return old, nil
 }
 
 // writtenAs is the contact of stored that ct, rebuilt from the same rows,
@@ -400,7 +321,7 @@ func sortContactChanges(list []state.ContactChange) {
 }
 
 // setContactChanges fills the result's contact lines and their counts.
-func (s *syncRun) setContactChanges(explicit []state.ContactChange) {
+func (s *runner) setContactChanges(explicit []state.ContactChange) {
 	s.info.ContactChanges = contactLines(s.res.Customers, s.info.Changes, explicit, s.cfg.ChangesOnly)
 	s.info.ContactCounts = map[string]int{}
 	for _, c := range s.info.ContactChanges {
@@ -428,7 +349,7 @@ func loadContactChanges(ctx context.Context, store *state.Store) ([]state.Contac
 // or retired stays so unless this run's line says otherwise, and the
 // contacts of a customer that is new since the last published run are all
 // new. changes are the customer lines, carried.
-func (s *syncRun) carryContacts(ctx context.Context, explicit []state.ContactChange, changes []state.CustomerChange) ([]state.ContactChange, error) {
+func (s *runner) carryContacts(ctx context.Context, explicit []state.ContactChange, changes []state.CustomerChange) ([]state.ContactChange, error) {
 	if s.snap.Last == nil || s.snap.Last.ID <= s.since {
 		return explicit, nil
 	}

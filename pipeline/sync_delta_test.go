@@ -15,7 +15,7 @@ import (
 	"github.com/crmclean/crmclean/pipeline/state"
 )
 
-// killAt runs Sync with cfg, stopped by a failpoint at step, and checks
+// killAt runs Run with cfg, stopped by a failpoint at step, and checks
 // that it stopped there.
 func killAt(t *testing.T, cfg Config, step string) {
 	t.Helper()
@@ -26,7 +26,7 @@ func killAt(t *testing.T, cfg Config, step string) {
 		}
 		return nil
 	}
-	_, err := Sync(context.Background(), cfg)
+	_, err := Run(context.Background(), cfg)
 	failpoint = func(string) error { return nil }
 	if !errors.Is(err, stop) {
 		t.Fatalf("run: %v, want it killed at %s", err, step)

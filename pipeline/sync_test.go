@@ -52,11 +52,11 @@ func (e *syncEnv) config(mod ...func(*Config)) Config {
 	return cfg
 }
 
-// run runs Sync and returns the result and its output folder.
+// run runs Run and returns the result and its output folder.
 func (e *syncEnv) run(mod ...func(*Config)) (*Result, string) {
 	e.t.Helper()
 	cfg := e.config(mod...)
-	res, err := Sync(context.Background(), cfg)
+	res, err := Run(context.Background(), cfg)
 	if err != nil {
 		e.t.Fatalf("run %d: %v", e.runs, err)
 	}
@@ -158,11 +158,7 @@ func TestSyncFirstRunEqualsBatch(t *testing.T) {
 		t.Errorf("first run: First=%v reused=%v", res.Sync.First, res.Sync.FilesReused)
 	}
 	batch := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, "batch"), Rules: e.rules, Workers: 2, Lang: "en"}
-	bres, err := Process(context.Background(), batch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Write(context.Background(), batch, bres); err != nil {
+	if _, err := Run(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"clean.csv", "lineage.csv", "links.csv", "review.csv", "contacts.csv", "rejects.csv"} {
@@ -516,7 +512,7 @@ func TestSyncRepublishesAfterCrash(t *testing.T) {
 		return nil
 	}
 	cfg := e.config()
-	_, err := Sync(context.Background(), cfg)
+	_, err := Run(context.Background(), cfg)
 	failpoint = func(string) error { return nil }
 	if !errors.Is(err, crash) {
 		t.Fatalf("run: %v, want the crash", err)
@@ -599,7 +595,7 @@ func TestSyncIncrementalMatchesLikeBatch(t *testing.T) {
 	}
 	// The same rows in one batch run group the same way.
 	batch := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, "batch"), Rules: e.rules, Workers: 2, Lang: "en"}
-	bres, err := Process(context.Background(), batch)
+	bres, err := Run(context.Background(), batch)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -607,9 +603,6 @@ func TestSyncIncrementalMatchesLikeBatch(t *testing.T) {
 		t.Errorf("incremental run grouped rows into %d customers, a batch run into %d", len(got), len(want))
 	}
 	// Links and open review pairs survive incremental runs.
-	if err := Write(context.Background(), batch, bres); err != nil {
-		t.Fatal(err)
-	}
 	for _, f := range []string{"links.csv", "review.csv"} {
 		got, want := readRows(t, filepath.Join(out, f)), readRows(t, filepath.Join(batch.Out, f))
 		if len(got) != len(want) {
@@ -630,7 +623,7 @@ func TestSyncChangesOnlyRepublish(t *testing.T) {
 		return nil
 	}
 	cfg := e.config(func(c *Config) { c.ChangesOnly = true })
-	_, err := Sync(context.Background(), cfg)
+	_, err := Run(context.Background(), cfg)
 	failpoint = func(string) error { return nil }
 	if err == nil {
 		t.Fatal("the failpoint did not stop the run")
@@ -652,7 +645,7 @@ func TestSyncChangesOnlyRepublish(t *testing.T) {
 }
 
 // TestSyncStopsAtEveryStep stops a run with a new sheet at each step of
-// Sync and checks that the next run ends in the same state and outputs as
+// Run and checks that the next run ends in the same state and outputs as
 // a run that was never stopped.
 func TestSyncStopsAtEveryStep(t *testing.T) {
 	// The reference: the same two runs, never stopped.
@@ -675,7 +668,7 @@ func TestSyncStopsAtEveryStep(t *testing.T) {
 				return nil
 			}
 			cfg := e.config()
-			_, err := Sync(context.Background(), cfg)
+			_, err := Run(context.Background(), cfg)
 			failpoint = func(string) error { return nil }
 			if !errors.Is(err, stop) {
 				t.Fatalf("run: %v, want %v", err, stop)
@@ -770,7 +763,7 @@ func TestSyncRematchesWhenRowsDouble(t *testing.T) {
 		t.Fatal("a run with ten times the rows did not match every row")
 	}
 	batch := Config{Inputs: []string{e.sheets}, Out: filepath.Join(e.dir, "batch"), Rules: e.rules, Workers: 2, Lang: "en"}
-	bres, err := Process(context.Background(), batch)
+	bres, err := prepare(context.Background(), batch)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,24 +15,6 @@ import (
 	"github.com/crmclean/crmclean/pipeline/state"
 )
 
-// Write writes the output files of res into a staging folder beside
-// cfg.Out and moves it into place only when every file is complete, so a
-// failed run never leaves a half-written output folder. Once ctx is done
-// (Ctrl-C) the writers stop, the staging folder is removed and the output
-// folder stays as it was.
-func Write(ctx context.Context, cfg Config, res *Result) error {
-	st, err := stage(ctx, cfg, res)
-	if err != nil {
-		return err
-	}
-	if err := st.Publish(); err != nil {
-		st.Abort()
-		return err
-	}
-	res.Previous = st.Previous
-	return nil
-}
-
 // stage writes the output files of res into a staging folder and returns
 // it, ready to publish. The writers stop once ctx is done or one of them
 // fails; the staging folder is then removed.
@@ -65,7 +47,7 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 				return err
 			}
 			rep := report.Build(report.Input{Learned: learnedForReport(res), Version: Version, Started: res.Started, Duration: res.Duration, Files: res.Files,
-				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Matched: res.Matched,
+				Ignored: res.Ignored, Records: res.Records, Customers: res.Customers, Match: res.Match, Rows: res.Rows,
 				Review: review, Rules: res.Rules, Lang: cfg.Lang, NoMask: cfg.NoMask})
 			if err := report.WriteJSON(dir, rep); err != nil {
 				return err
@@ -76,10 +58,10 @@ func stage(ctx context.Context, cfg Config, res *Result) (*sink.Staging, error) 
 			return report.WriteHTML(dir, rep, cfg.Lang)
 		}},
 		{2, func(dir string) error { return sink.WriteContactsFiles(ctx, dir, customers, both) }},
-		{1, func(dir string) error { return sink.WriteLinks(ctx, dir, res.Matched, res.Match.Links) }},
+		{1, func(dir string) error { return sink.WriteLinks(ctx, dir, res.Rows, res.Match.Links) }},
 		{1, func(dir string) error { return sink.WriteLineage(ctx, dir, rows, cfg.Lang) }},
-		{1, func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Matched, review, ropt) }},
-		{1, func(dir string) error { return sink.WriteReview(ctx, dir, res.Matched, review, ropt) }},
+		{1, func(dir string) error { return sink.WriteReviewXLSX(ctx, dir, res.Rows, review, ropt) }},
+		{1, func(dir string) error { return sink.WriteReview(ctx, dir, res.Rows, review, ropt) }},
 		{2, func(dir string) error { return sink.WriteRejectsFiles(ctx, dir, rows, cfg.Lang, both) }},
 		{2, func(dir string) error { return sink.WriteIssuesFiles(ctx, dir, rows, cfg.Lang, both) }},
 	}
@@ -131,10 +113,13 @@ type fileWriter struct {
 // customers (match.ByCustomer), highest score first. Every pair of rows
 // stays in Match.Review (and, with a state, in the state).
 func (res *Result) ReviewPairs() []match.Pair {
+	if res.review != nil {
+		return res.review
+	}
 	if res.Match == nil {
 		return nil
 	}
-	return match.ByCustomer(res.Match.Review, func(i int) string { return res.Matched[i].CustomerID })
+	return match.ByCustomer(res.Match.Review, func(k record.Key) string { return res.Rows[k].CustomerID })
 }
 
 // changedOnly picks the customers new or updated in an incremental run and

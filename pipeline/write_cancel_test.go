@@ -58,7 +58,7 @@ func TestWriteStopsWhenCancelled(t *testing.T) {
 			}
 			run := func(cfg Config) error {
 				if withState {
-					_, err := Sync(context.Background(), cfg)
+					_, err := Run(context.Background(), cfg)
 					return err
 				}
 				ctx := context.Background()
@@ -69,11 +69,8 @@ func TestWriteStopsWhenCancelled(t *testing.T) {
 					p.cancel = cancel
 					cfg.Progress = p
 				}
-				res, err := Process(ctx, cfg)
-				if err != nil {
-					return err
-				}
-				return Write(ctx, cfg, res)
+				_, err := Run(ctx, cfg)
+				return err
 			}
 			// A first good run, into a folder with a file to tell it by.
 			if err := run(cfg); err != nil {
@@ -94,7 +91,7 @@ func TestWriteStopsWhenCancelled(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				stopped.Progress = cancelAt{at: "write", cancel: cancel}
-				_, err = Sync(ctx, stopped)
+				_, err = Run(ctx, stopped)
 			} else {
 				stopped.Progress = cancelAt{at: "write"}
 				err = run(stopped)
@@ -110,7 +107,7 @@ func TestWriteStopsWhenCancelled(t *testing.T) {
 				t.Errorf("left beside the output folder: %v", left)
 			}
 			if withState {
-				res, err := Sync(context.Background(), cfg)
+				res, err := Run(context.Background(), cfg)
 				if err != nil || !res.Sync.First {
 					t.Errorf("the run after: %v, first %v; want a first run (nothing committed)", err, res != nil && res.Sync.First)
 				}

@@ -113,18 +113,8 @@ func loadRules(path string) (*rules.Rules, error) {
 func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("crmclean run", flag.ContinueOnError)
 	fs.SetOutput(stdout) // for --help; parse errors are returned, not printed
-	var c commonFlags
-	c.register(fs)
-	out := fs.String("out", "out", "output `DIR`; created if missing; never an existing non-empty folder crmclean did not create")
-	lang := fs.String("lang", "zh", "report language: zh (Simplified Chinese) or en")
-	noMask := fs.Bool("no-mask", false, "show phone numbers, e-mails and names unmasked in the report")
-	format := fs.String("format", "generic", "import profile: "+strings.Join(rules.ProfileNames(), ", ")+", or a profile `FILE` (YAML)")
-	strict := fs.Bool("strict", false, "exit with code 3 when any row was rejected or any file could not be read")
-	statePath := fs.String("state", "", "state `FILE` (SQLite) for incremental runs: unchanged files are not read again, customer ids stay stable,\nreview decisions are honoured and changes.csv lists what changed; created (owner-only) when missing")
-	changesOnly := fs.Bool("changes-only", false, "with --state: clean.csv and contacts.csv hold only new and updated customers (for an upsert import)")
-	var decisionFiles fileList
-	fs.Var(&decisionFiles, "decisions", "a filled review `FILE` (review.csv or review.xlsx of an earlier run) whose decisions the run applies;\nrepeat for several (a later file wins on a pair decided in two); with --state they are stored in the state")
-	retireMissing := fs.Bool("retire-missing", false, "with --state: forget the rows of files in the state that were not given this run and retire\ncustomers left without rows (by default those rows stay and are reported)")
+	var f runFlags
+	f.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: crmclean run [flags] INPUT...\n\nClean every sheet in INPUT (files, or folders read recursively) into --out.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -133,52 +123,13 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if done {
 		return err
 	}
-	if len(inputs) == 0 {
-		return usagef("no INPUT given: name the files or folders of sheets to clean")
-	}
-	if *lang != "zh" && *lang != "en" {
-		return usagef("--lang must be zh or en, not %q", *lang)
-	}
-	if c.workers < 1 {
-		return usagef("--workers must be at least 1, not %d", c.workers)
-	}
-	r, err := loadRules(c.rulesFile)
+	cfg, err := f.config(ctx, inputs, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	profile, err := rules.LoadProfile(*format)
-	if err != nil {
-		return usageError{err}
-	}
-	if err := sink.CheckTarget(*out); err != nil {
-		return usageError{err}
-	}
-	if (*changesOnly || *retireMissing) && *statePath == "" {
-		return usagef("--changes-only and --retire-missing need --state FILE")
-	}
-	cfg := pipeline.Config{Inputs: inputs, Out: *out, Rules: r, Workers: c.workers, Lang: *lang, NoMask: *noMask, Profile: profile,
-		Progress: withMemProfile(newProgress(stderr, c.quiet), os.Getenv("CRMCLEAN_MEMPROFILE"), stderr), State: *statePath, ChangesOnly: *changesOnly, RetireMissing: *retireMissing}
-	if len(decisionFiles) > 0 {
-		if cfg.Decisions, err = readDecisionFiles(ctx, decisionFiles, *statePath, stdout, stderr); err != nil {
-			return err
-		}
-	}
-	if cfg.State == "" {
-		// A batch run knows now which decisions it applies: refuse before
-		// the work rather than after it.
-		stored := func(a, b, verdict string) bool { return cfg.Decisions[state.PairKey(a, b)] == verdict }
-		if err := sink.CheckReplace(*out, stored); err != nil {
-			return usageError{err}
-		}
-	}
-	var res *pipeline.Result
-	if cfg.State != "" {
-		res, err = pipeline.Sync(ctx, cfg)
-		if errors.Is(err, state.ErrNotState) || errors.Is(err, state.ErrNewerSchema) {
-			return usageError{err} // as purge, review and decide
-		}
-	} else if res, err = pipeline.Process(ctx, cfg); err == nil {
-		err = pipeline.Write(ctx, cfg, res)
+	res, err := pipeline.Run(ctx, cfg)
+	if errors.Is(err, state.ErrNotState) || errors.Is(err, state.ErrNewerSchema) {
+		return usageError{err} // as purge, review and decide
 	}
 	if err != nil {
 		if errors.Is(err, pipeline.ErrNoRows) && res != nil {
@@ -189,16 +140,83 @@ func runCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	s := summarize(res)
 	printFileProblems(stderr, res)
 	printOutputNotes(stderr, res)
-	printSummary(stderr, res, s, *out)
+	printSummary(stderr, res, s, f.out)
 	if res.Previous != "" {
 		fmt.Fprintf(stderr, "Note: the review file of the folder replaced held decisions this run did not apply: it is kept as %s\n"+
 			"      (apply them with 'crmclean run --decisions %s …' or 'crmclean review apply')\n",
 			res.Previous, filepath.Join(res.Previous, "review.xlsx"))
 	}
-	if *strict && (s.rejected > 0 || s.unreadable > 0) {
+	if f.strict && (s.rejected > 0 || s.unreadable > 0) {
 		return exitError{exitRejected}
 	}
 	return nil
+}
+
+// runFlags are the flags of crmclean run.
+type runFlags struct {
+	commonFlags
+	out, lang, format, statePath string
+	noMask, strict               bool
+	changesOnly, retireMissing   bool
+	decisionFiles                fileList
+}
+
+func (f *runFlags) register(fs *flag.FlagSet) {
+	f.commonFlags.register(fs)
+	fs.StringVar(&f.out, "out", "out", "output `DIR`; created if missing; never an existing non-empty folder crmclean did not create")
+	fs.StringVar(&f.lang, "lang", "zh", "report language: zh (Simplified Chinese) or en")
+	fs.BoolVar(&f.noMask, "no-mask", false, "show phone numbers, e-mails and names unmasked in the report")
+	fs.StringVar(&f.format, "format", "generic", "import profile: "+strings.Join(rules.ProfileNames(), ", ")+", or a profile `FILE` (YAML)")
+	fs.BoolVar(&f.strict, "strict", false, "exit with code 3 when any row was rejected or any file could not be read")
+	fs.StringVar(&f.statePath, "state", "", "state `FILE` (SQLite) for incremental runs: unchanged files are not read again, customer ids stay stable,\nreview decisions are honoured and changes.csv lists what changed; created (owner-only) when missing")
+	fs.BoolVar(&f.changesOnly, "changes-only", false, "with --state: clean.csv and contacts.csv hold only new and updated customers (for an upsert import)")
+	fs.Var(&f.decisionFiles, "decisions", "a filled review `FILE` (review.csv or review.xlsx of an earlier run) whose decisions the run applies;\nrepeat for several (a later file wins on a pair decided in two); with --state they are stored in the state")
+	fs.BoolVar(&f.retireMissing, "retire-missing", false, "with --state: forget the rows of files in the state that were not given this run and retire\ncustomers left without rows (by default those rows stay and are reported)")
+}
+
+// config checks the flags and turns them into the run's configuration,
+// reading the decision files given.
+func (f *runFlags) config(ctx context.Context, inputs []string, stdout, stderr io.Writer) (pipeline.Config, error) {
+	var cfg pipeline.Config
+	if len(inputs) == 0 {
+		return cfg, usagef("no INPUT given: name the files or folders of sheets to clean")
+	}
+	if f.lang != "zh" && f.lang != "en" {
+		return cfg, usagef("--lang must be zh or en, not %q", f.lang)
+	}
+	if f.workers < 1 {
+		return cfg, usagef("--workers must be at least 1, not %d", f.workers)
+	}
+	r, err := loadRules(f.rulesFile)
+	if err != nil {
+		return cfg, err
+	}
+	profile, err := rules.LoadProfile(f.format)
+	if err != nil {
+		return cfg, usageError{err}
+	}
+	if err := sink.CheckTarget(f.out); err != nil {
+		return cfg, usageError{err}
+	}
+	if (f.changesOnly || f.retireMissing) && f.statePath == "" {
+		return cfg, usagef("--changes-only and --retire-missing need --state FILE")
+	}
+	cfg = pipeline.Config{Inputs: inputs, Out: f.out, Rules: r, Workers: f.workers, Lang: f.lang, NoMask: f.noMask, Profile: profile,
+		Progress: withMemProfile(newProgress(stderr, f.quiet), os.Getenv("CRMCLEAN_MEMPROFILE"), stderr), State: f.statePath, ChangesOnly: f.changesOnly, RetireMissing: f.retireMissing}
+	if len(f.decisionFiles) > 0 {
+		if cfg.Decisions, err = readDecisionFiles(ctx, f.decisionFiles, f.statePath, stdout, stderr); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.State == "" {
+		// A batch run knows now which decisions it applies: refuse before
+		// the work rather than after it.
+		stored := func(a, b, verdict string) bool { return cfg.Decisions[state.PairKey(a, b)] == verdict }
+		if err := sink.CheckReplace(f.out, stored); err != nil {
+			return cfg, usageError{err}
+		}
+	}
+	return cfg, nil
 }
 
 // fileList is a flag given once per file.

@@ -269,7 +269,7 @@ func BenchmarkMatchBlockingQuality(b *testing.B) {
 	}
 	compared := 0
 	for _, p := range res.Candidates {
-		if truePairs[[2]int{min(p[0], p[1]), max(p[0], p[1])}] {
+		if truePairs[[2]int{int(min(p[0], p[1])), int(max(p[0], p[1]))}] {
 			compared++
 		}
 	}

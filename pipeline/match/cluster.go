@@ -3,6 +3,8 @@ package match
 import (
 	"cmp"
 	"slices"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // hardConflict reports evidence that two records are different customers
@@ -141,7 +143,7 @@ func band(fs *features, pairs []uint64, outs []outcome, w *weights, dec *decisio
 				}
 			}
 		}
-		review = append(review, Pair{A: int(a), B: int(b), Score: round1(s)})
+		review = append(review, Pair{A: record.Key(a), B: record.Key(b), Score: round1(s)})
 		asked = append(asked, o)
 	}
 	parallel(len(review), opt.Workers, func(lo, hi int) {
@@ -267,7 +269,7 @@ func cluster(fs *features, links []link, w *weights, dec *decisions, opt *Option
 		parallel(len(holding), opt.Workers, func(lo, hi int) {
 			var ex explainer
 			for k, l := range holding[lo:hi] {
-				kept[lo+k] = Pair{A: int(l.a), B: int(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w),
+				kept[lo+k] = Pair{A: record.Key(l.a), B: record.Key(l.b), Score: round1(l.score), Evidence: ex.explain(&fs.f[l.a], &fs.f[l.b], l.o, w),
 					Pattern: patternOf(l.o.pat)}
 			}
 		})

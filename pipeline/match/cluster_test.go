@@ -11,10 +11,10 @@ import (
 	"github.com/crmclean/crmclean/pipeline/record"
 )
 
-func together(res *Result, a, b int) bool {
+func together[K ~int | ~int32](res *Result, a, b K) bool {
 	for _, c := range res.Clusters {
-		if slices.Contains(c, a) {
-			return slices.Contains(c, b)
+		if slices.Contains(c, record.Key(a)) {
+			return slices.Contains(c, record.Key(b))
 		}
 	}
 	return false
@@ -152,7 +152,7 @@ func TestEveryRecordInOneCluster(t *testing.T) {
 	seen := make([]int, len(recs))
 	prev := -1
 	for _, c := range res.Clusters {
-		if !slices.IsSortedFunc(c, func(x, y int) int { return strings.Compare(recs[x].Fingerprint, recs[y].Fingerprint) }) {
+		if !slices.IsSortedFunc(c, func(x, y record.Key) int { return strings.Compare(recs[x].Fingerprint, recs[y].Fingerprint) }) {
 			t.Errorf("cluster %v is not in fingerprint order", c)
 		}
 		_ = prev
@@ -175,7 +175,7 @@ func TestEveryRecordInOneCluster(t *testing.T) {
 }
 
 // pairQuality is pairwise precision and recall of clusters against truth.
-func pairQuality(clusters [][]int, truth []int) (precision, recall float64, falsePairs int) {
+func pairQuality(clusters [][]record.Key, truth []int) (precision, recall float64, falsePairs int) {
 	var tp, predicted int
 	for _, c := range clusters {
 		for x := range c {

@@ -317,7 +317,7 @@ func decidedLinks(fs *features, dec *decisions, w *weights, workers int) []Pair 
 			a, b := dec.merge[k][0], dec.merge[k][1]
 			o := compare(&fs.f[a], &fs.f[b], &fs.tf)
 			ev := append([]Evidence{withDetail(Evidence{Field: "decision", Outcome: DecisionMerge}, msg.New("ev.decided"))}, explain(&fs.f[a], &fs.f[b], o, w)...)
-			out[k] = Pair{A: int(a), B: int(b), Score: round1(w.score(o)), Evidence: ev}
+			out[k] = Pair{A: record.Key(a), B: record.Key(b), Score: round1(w.score(o)), Evidence: ev}
 		}
 	})
 	return out

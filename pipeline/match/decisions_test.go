@@ -70,9 +70,9 @@ func (dc *decisionCase) match(t *testing.T, vs []verdict) *Result {
 	return res
 }
 
-func hasPair(ps []Pair, a, b int) (Pair, bool) {
+func hasPair[K ~int | ~int32](ps []Pair, a, b K) (Pair, bool) {
 	for _, p := range ps {
-		if min(p.A, p.B) == min(a, b) && max(p.A, p.B) == max(a, b) {
+		if min(p.A, p.B) == record.Key(min(a, b)) && max(p.A, p.B) == record.Key(max(a, b)) {
 			return p, true
 		}
 	}
@@ -303,7 +303,7 @@ func TestDecisions(t *testing.T) {
 				}
 			}
 			for _, pr := range tc.beforeReview {
-				if a, b := idx(pr); !slices.ContainsFunc(plain.Review, func(p Pair) bool { return min(p.A, p.B) == min(a, b) && max(p.A, p.B) == max(a, b) }) {
+				if a, b := idx(pr); !slices.ContainsFunc(plain.Review, func(p Pair) bool { return int(min(p.A, p.B)) == min(a, b) && int(max(p.A, p.B)) == max(a, b) }) {
 					t.Fatalf("precondition: %s–%s not in review without decisions", pr[0], pr[1])
 				}
 			}
@@ -348,12 +348,12 @@ func TestDecisions(t *testing.T) {
 func restrict(res *Result, from int) *Result {
 	out := &Result{}
 	for _, c := range res.Clusters {
-		if slices.ContainsFunc(c, func(i int) bool { return i < from }) {
+		if slices.ContainsFunc(c, func(i record.Key) bool { return int(i) < from }) {
 			continue
 		}
-		cc := make([]int, len(c))
+		cc := make([]record.Key, len(c))
 		for k, i := range c {
-			cc[k] = i - from
+			cc[k] = i - record.Key(from)
 		}
 		out.Clusters = append(out.Clusters, cc)
 	}
@@ -446,14 +446,14 @@ func synthDecisions(recs []*record.Record, res *Result, seed uint64) map[[2]stri
 	}
 	for k, l := range res.Links {
 		if k%7 == 0 {
-			put(l.A, l.B, DecisionKeep)
+			put(int(l.A), int(l.B), DecisionKeep)
 		}
 	}
 	for k, p := range res.Review {
 		if k%3 == 0 {
-			put(p.A, p.B, DecisionMerge)
+			put(int(p.A), int(p.B), DecisionMerge)
 		} else if k%3 == 1 {
-			put(p.A, p.B, DecisionKeep)
+			put(int(p.A), int(p.B), DecisionKeep)
 		}
 	}
 	for range 40 {

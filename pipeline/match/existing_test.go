@@ -480,7 +480,7 @@ func TestExistingPairsNotCompared(t *testing.T) {
 	for _, id := range res.Reopened {
 		reopened[id] = true
 	}
-	open := func(a, b int) bool { return ex[a] == "" || ex[b] == "" || ex[a] == ex[b] && reopened[ex[a]] }
+	open := func(a, b record.Key) bool { return ex[a] == "" || ex[b] == "" || ex[a] == ex[b] && reopened[ex[a]] }
 	for _, p := range res.Candidates {
 		if !open(p[0], p[1]) {
 			t.Fatalf("records %d (%s) and %d (%s) of earlier customers were compared", p[0], ex[p[0]], p[1], ex[p[1]])

@@ -109,10 +109,24 @@ func (t tfField) adj(freq int32, lo, hi float64) float64 {
 	return max(lo, min(hi, math.Log2(t.avg*t.total/float64(max(1, freq-t.discount)))))
 }
 
-// toInput translates ps's positions to input indices, in place.
-func (fs *features) toInput(ps []Pair) []Pair {
+// keyOf gives, per internal position, the row key of its record: its key
+// in keys, or its input index when keys is empty.
+func (fs *features) keyOf(keys []record.Key) []record.Key {
+	out := make([]record.Key, len(fs.index))
+	for i, x := range fs.index {
+		if len(keys) > 0 {
+			out[i] = keys[x]
+		} else {
+			out[i] = record.Key(x)
+		}
+	}
+	return out
+}
+
+// toKeys translates ps's internal positions to row keys (keyOf), in place.
+func toKeys(ps []Pair, key []record.Key) []Pair {
 	for i := range ps {
-		ps[i].A, ps[i].B = fs.index[ps[i].A], fs.index[ps[i].B]
+		ps[i].A, ps[i].B = key[ps[i].A], key[ps[i].B]
 	}
 	return ps
 }

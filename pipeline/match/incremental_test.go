@@ -127,9 +127,9 @@ func TestIncrementalConsistency(t *testing.T) {
 
 			// Cluster of each subset record, as subset positions, in the
 			// full run and in the incremental run.
-			pos := make(map[int]int, len(sub))
+			pos := make(map[record.Key]int, len(sub))
 			for k, i := range sub {
-				pos[i] = k
+				pos[record.Key(i)] = k
 			}
 			fullOf := make([]int, len(sub))
 			for c, members := range first.Clusters {

@@ -183,7 +183,7 @@ func TestBlockKeysReproduceCandidates(t *testing.T) {
 			}
 			got := map[[2]int]bool{}
 			for _, p := range res.Candidates {
-				got[[2]int{min(p[0], p[1]), max(p[0], p[1])}] = true
+				got[[2]int{int(min(p[0], p[1])), int(max(p[0], p[1]))}] = true
 			}
 			for p := range got {
 				if !want[p] {

@@ -169,14 +169,22 @@ type Options struct {
 	// nobody's own, where PriorNumbers said otherwise, is reopened too:
 	// its merge may have rested on that number.
 	Existing []string
+	// Keys are the row keys of the records (len(recs) entries, or none):
+	// Result's clusters, pairs and numbers name each record by its key.
+	// None: a record's key is its position in recs. Any other length is
+	// an ErrKeys.
+	Keys []record.Key
 }
+
+// ErrKeys reports Options.Keys not matching the records.
+var ErrKeys = errors.New("row keys do not match the records")
 
 // Result is the outcome of Match.
 type Result struct {
-	// Clusters holds indices into the input records; every record is in
-	// exactly one cluster (singletons included). Members are ordered by
-	// fingerprint, clusters by their first member.
-	Clusters [][]int
+	// Clusters holds the row keys of the input records (Options.Keys);
+	// every record is in exactly one cluster (singletons included).
+	// Members are ordered by fingerprint, clusters by their first member.
+	Clusters [][]record.Key
 	// Links are the auto-merge pairs that formed the clusters, and the
 	// pairs decided merged, in pair order.
 	Links []Pair
@@ -184,9 +192,9 @@ type Result struct {
 	// merge threshold without structural evidence), not merged.
 	Review []Pair
 	Stats  Stats
-	// Candidates are the pairs that reached comparison, as indices into the
-	// input records; only with Options.KeepCandidates.
-	Candidates [][2]int
+	// Candidates are the pairs that reached comparison, by row key; only
+	// with Options.KeepCandidates.
+	Candidates [][2]record.Key
 	// Numbers are the telephone numbers carried by several customers or
 	// listed as nobody's, with what the run made of each, by number.
 	Numbers []NumberUse
@@ -220,10 +228,10 @@ func (r *Result) Shared() map[string]bool {
 	return out
 }
 
-// Pair is two compared records (indices into the input, A before B in
+// Pair is two compared records (by row key, Options.Keys; A before B in
 // fingerprint order) with their score and the evidence behind it.
 type Pair struct {
-	A, B     int
+	A, B     record.Key
 	Score    float64
 	Evidence []Evidence
 	// Pattern is the evidence pattern code (see pattern.go), e.g.
@@ -372,6 +380,9 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if err := checkExisting(opt.Existing, len(recs)); err != nil {
 		return nil, err
 	}
+	if len(opt.Keys) != 0 && len(opt.Keys) != len(recs) {
+		return nil, fmt.Errorf("%w: %d keys for %d records", ErrKeys, len(opt.Keys), len(recs))
+	}
 	res := &Result{Stats: Stats{Records: len(recs)}}
 	if len(recs) == 0 {
 		// The weights all the same: an incremental run that matches no
@@ -382,6 +393,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 
 	t := time.Now()
 	fs := extract(recs, &opt)
+	key := fs.keyOf(opt.Keys)
 	listed := make(map[string]bool, len(opt.NotOwnNumbers))
 	for _, n := range opt.NotOwnNumbers {
 		listed[n] = true
@@ -395,7 +407,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	res.Numbers = classifyNumbers(fs, numberLists{listed: listed, owners: owners}, opt.PriorNumbers)
 	for i := range res.Numbers {
 		for j, x := range res.Numbers[i].Records {
-			res.Numbers[i].Records[j] = fs.index[x]
+			res.Numbers[i].Records[j] = key[x]
 		}
 		slices.Sort(res.Numbers[i].Records)
 	}
@@ -415,9 +427,9 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	cands = rescored(cands, opt.Rescore, recs, fs)
 	res.Stats.CandidatePairs = len(cands)
 	if opt.KeepCandidates {
-		res.Candidates = make([][2]int, len(cands))
+		res.Candidates = make([][2]record.Key, len(cands))
 		for k, p := range cands {
-			res.Candidates[k] = [2]int{fs.index[p>>32], fs.index[uint32(p)]}
+			res.Candidates[k] = [2]record.Key{key[p>>32], key[uint32(p)]}
 		}
 	}
 	res.Stats.PairsPerRow = float64(len(cands)) / float64(len(recs))
@@ -455,15 +467,16 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 		}
 	}
 	res.Stats.ReviewPairs = len(open)
-	// Translate internal (fingerprint-ranked) positions to input indices,
-	// in place: the internal lists are not used again.
-	for _, c := range clusters {
-		for j, x := range c {
-			c[j] = fs.index[x]
+	// Translate internal (fingerprint-ranked) positions to row keys; the
+	// pairs in place, as the internal lists are not used again.
+	res.Clusters = make([][]record.Key, len(clusters))
+	for c, members := range clusters {
+		res.Clusters[c] = make([]record.Key, len(members))
+		for j, x := range members {
+			res.Clusters[c][j] = key[x]
 		}
 	}
-	res.Clusters = clusters
-	res.Links = fs.toInput(kept)
-	res.Review = fs.toInput(open)
+	res.Links = toKeys(kept, key)
+	res.Review = toKeys(open, key)
 	return res, nil
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // A telephone number is evidence that two rows are one customer only when
@@ -55,9 +57,9 @@ type NumberUse struct {
 	Why       string // one of the Why constants
 	Customers int    // distinct customers (name groups) carrying it
 	Rows      int    // records carrying it
-	// Records are the indices (into Match's input) of the records
-	// carrying it, ascending.
-	Records []int
+	// Records are the row keys (Options.Keys) of the records carrying
+	// it, ascending.
+	Records []record.Key
 	// Owner is the owner column's value that most of its rows share
 	// (a sales rep), "" when none does.
 	Owner string
@@ -171,8 +173,8 @@ func classifyNumbers(fs *features, lists numberLists, prior []NumberUse) []Numbe
 		}
 		u.Number, u.Mobile = num, first.mobile
 		for _, o := range same {
-			if len(u.Records) == 0 || u.Records[len(u.Records)-1] != int(o.i) {
-				u.Records = append(u.Records, int(o.i))
+			if len(u.Records) == 0 || u.Records[len(u.Records)-1] != record.Key(o.i) {
+				u.Records = append(u.Records, record.Key(o.i))
 			}
 		}
 		switch u.Class {

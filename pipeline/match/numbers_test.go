@@ -40,7 +40,7 @@ func numberUse(res *Result, number string) *NumberUse {
 
 func inReview(res *Result, a, b int) bool {
 	for _, p := range res.Review {
-		if min(p.A, p.B) == min(a, b) && max(p.A, p.B) == max(a, b) {
+		if int(min(p.A, p.B)) == min(a, b) && int(max(p.A, p.B)) == max(a, b) {
 			return true
 		}
 	}
@@ -289,7 +289,7 @@ func TestNumbers(t *testing.T) {
 			}
 			if tc.number == "" {
 				for _, u := range res.Numbers {
-					if u.Records[0] < len(tc.specs) {
+					if int(u.Records[0]) < len(tc.specs) {
 						t.Errorf("number %s judged %s (%s), want its owner's own", u.Number, u.Class, u.Why)
 					}
 				}

@@ -78,7 +78,7 @@ func TestByCustomer(t *testing.T) {
 		{A: 0, B: 1, Score: 7}, // one customer already
 		{A: 5, B: 4, Score: 9}, // a row without customer
 	}
-	got := ByCustomer(pairs, func(i int) string { return customer[i] })
+	got := ByCustomer(pairs, func(i record.Key) string { return customer[i] })
 	want := []Pair{{A: 4, B: 0, Score: 9, Rows: 1}, {A: 1, B: 3, Score: 8, Pattern: "strong", Rows: 3}}
 	if len(got) != len(want) {
 		t.Fatalf("got %+v, want %+v", got, want)

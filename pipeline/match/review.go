@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // ByCustomer collapses doubtful pairs of rows into one pair per pair of
@@ -14,7 +16,7 @@ import (
 // B); a pair whose rows have no customer, or the same one, is left out.
 // The pairs come back highest score first, then by customer ids, so the
 // order does not depend on the order of pairs.
-func ByCustomer(pairs []Pair, customer func(row int) string) []Pair {
+func ByCustomer(pairs []Pair, customer func(row record.Key) string) []Pair {
 	type key struct{ a, b string }
 	at := map[key]int{}
 	var out []Pair

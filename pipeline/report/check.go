@@ -90,10 +90,10 @@ func check(in Input, m masker) Check {
 			}
 			cn := CheckNumber{Number: m.phone(u.Number), Why: u.Why, Customers: u.Customers, Names: []string{}}
 			for _, x := range u.Records {
-				if x < 0 || x >= len(in.Matched) {
+				r := in.row(x)
+				if r == nil {
 					continue
 				}
-				r := in.Matched[x]
 				if cn.Explain == "" && r.CustomerID != "" {
 					cn.Explain = explainCmd(r.CustomerID)
 				}

@@ -78,10 +78,10 @@ func duplicates(in Input, m masker) Duplicates {
 		if len(d.ReviewSample) == maxReview {
 			break
 		}
-		if p.A < 0 || p.B < 0 || p.A >= len(in.Matched) || p.B >= len(in.Matched) {
+		a, b := in.row(p.A), in.row(p.B)
+		if a == nil || b == nil {
 			continue
 		}
-		a, b := in.Matched[p.A], in.Matched[p.B]
 		rp := ReviewPair{Score: round(p.Score, 2), A: side(a, m), B: side(b, m), Evidence: []PairReason{}}
 		companies := a.Norm.Kind == record.Company && b.Norm.Kind == record.Company
 		for _, e := range p.Evidence {
@@ -130,11 +130,11 @@ func reviewPairs(in Input) []match.Pair {
 	if in.Review != nil || in.Match == nil {
 		return in.Review
 	}
-	return match.ByCustomer(in.Match.Review, func(i int) string {
-		if i < 0 || i >= len(in.Matched) {
-			return ""
+	return match.ByCustomer(in.Match.Review, func(k record.Key) string {
+		if r := in.row(k); r != nil {
+			return r.CustomerID
 		}
-		return in.Matched[i].CustomerID
+		return ""
 	})
 }
 

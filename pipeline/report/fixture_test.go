@@ -178,7 +178,7 @@ func fixtureInput() Input {
 	}
 	matched := []*record.Record{r1, r2, r3, r6, r7, r8}
 	mr := &match.Result{
-		Clusters: [][]int{{0, 1}, {2}, {3}, {4}, {5}},
+		Clusters: [][]record.Key{{0, 1}, {2}, {3}, {4}, {5}},
 		Links: []match.Pair{{A: 0, B: 1, Score: 18.46, Evidence: []match.Evidence{
 			{Field: "mobile", Outcome: "agree", Weight: 9.2, Detail: "+86" + mobile1},
 			{Field: "name", Outcome: "near", Weight: 4.1, Detail: companyA + " ~ 上海华信科技"},
@@ -200,8 +200,8 @@ func fixtureInput() Input {
 		},
 		Numbers: []match.NumberUse{
 			{Number: "+86" + mobile2, Mobile: true, Class: match.NumberNotOwn, Why: match.WhyRep, Customers: 3, Rows: 3,
-				Records: []int{2, 4, 5}, Owner: contact3},
-			{Number: landline1, Class: match.NumberShared, Why: match.WhyHousehold, Customers: 2, Rows: 2, Records: []int{2, 4}},
+				Records: []record.Key{2, 4, 5}, Owner: contact3},
+			{Number: landline1, Class: match.NumberShared, Why: match.WhyHousehold, Customers: 2, Rows: 2, Records: []record.Key{2, 4}},
 		},
 		Stats: match.Stats{Records: 6, CandidatePairs: 4, MergePairs: 1, ReviewPairs: 2, BlockedMerges: 1,
 			CappedBlocks: []match.CappedBlock{{KeyType: "landline", Key: cappedKey, Size: 250}}},
@@ -227,7 +227,7 @@ func fixtureInput() Input {
 		Records:   records,
 		Customers: customers,
 		Match:     mr,
-		Matched:   matched,
+		Rows:      matched,
 		Rules:     fixtureRules(),
 	}
 }

@@ -63,10 +63,10 @@ func numbers(in Input, m masker) Numbers {
 		sn := SharedNumber{Number: m.phone(u.Number), Mobile: u.Mobile, Class: string(u.Class), Why: u.Why,
 			Customers: u.Customers, Rows: u.Rows, Names: []string{}, Files: []string{}, Owner: m.name(u.Owner)}
 		for _, x := range u.Records {
-			if x < 0 || x >= len(in.Matched) {
+			r := in.row(x)
+			if r == nil {
 				continue
 			}
-			r := in.Matched[x]
 			if n := m.field("name", r.Norm.Name, r.Norm.Kind != record.Company); n != "" && len(sn.Names) < maxNumberNames && !slices.Contains(sn.Names, n) {
 				sn.Names = append(sn.Names, n)
 			}

@@ -34,8 +34,10 @@ type Input struct {
 	Ignored   []ingest.Ignored
 	Records   []*record.Record // every row read
 	Customers []*merge.Customer
-	Match     *match.Result    // may be nil
-	Matched   []*record.Record // rows Match's indices refer to
+	Match     *match.Result // may be nil
+	// Rows is the run's row table, which Match's row keys index: Records,
+	// and on an incremental run the stored rows its review pairs name.
+	Rows []*record.Record
 	// Review are the pairs to review, one per pair of customers
 	// (match.ByCustomer); nil takes them from Match.
 	Review []match.Pair
@@ -392,4 +394,13 @@ type Settings struct {
 	KeepSensitive   bool    `json:"keep_sensitive"`
 	Masked          bool    `json:"masked"`
 	Lang            string  `json:"lang"`
+}
+
+// row is the row of the run's row table a row key names; nil when the
+// table does not hold it.
+func (in *Input) row(k record.Key) *record.Record {
+	if k < 0 || int(k) >= len(in.Rows) {
+		return nil
+	}
+	return in.Rows[k]
 }

@@ -191,7 +191,7 @@ func TestVerdictReady(t *testing.T) {
 
 func TestNilMatchAndRules(t *testing.T) {
 	in := fixtureInput()
-	in.Match, in.Matched, in.Rules = nil, nil, nil
+	in.Match, in.Rows, in.Rules = nil, nil, nil
 	r := Build(in)
 	if r.Duplicates.Matched || r.Summary.ReviewPairs != 0 {
 		t.Errorf("duplicates without a match result = %+v", r.Duplicates)

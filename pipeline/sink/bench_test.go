@@ -80,7 +80,7 @@ func BenchmarkWriteLinks(b *testing.B) {
 	links := make([]match.Pair, len(rs)/2)
 	for i := range links {
 		links[i] = pairs[0]
-		links[i].A, links[i].B = 2*i, 2*i+1
+		links[i].A, links[i].B = record.Key(2*i), record.Key(2*i+1)
 	}
 	benchWriter(b, len(links), func(dir string) error { return WriteLinks(context.Background(), dir, rs, links) })
 }

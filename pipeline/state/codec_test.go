@@ -1,12 +1,14 @@
 package state
 
 import (
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/crmclean/crmclean/pipeline/msg"
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // fill sets every field of the struct v points to a distinct non-zero
@@ -36,6 +38,26 @@ func fill(v reflect.Value, seed *int) {
 	}
 }
 
+// encoding is one way of writing a row's payload, with the shared strings
+// its decoding needs.
+type encoding func(*Row) ([]byte, []string, error)
+
+var encodings = map[string]encoding{
+	"shared": func(r *Row) ([]byte, []string, error) {
+		before := []string{"已有"} // a table holding strings already
+		ids := newStringIDs(before)
+		return appendRow(nil, r, ids), append(before, ids.added...), nil
+	},
+	"shared, empty table": func(r *Row) ([]byte, []string, error) { return appendRow(nil, r, nil), nil, nil },
+	"plain (earlier versions)": func(r *Row) ([]byte, []string, error) {
+		return appendRowPlain(nil, r), nil, nil
+	},
+	"json (earlier versions)": func(r *Row) ([]byte, []string, error) {
+		b, err := encodeRowJSON(r)
+		return b, nil, err
+	},
+}
+
 func TestRowCodecRoundTrip(t *testing.T) {
 	seed := 0
 	want := Row{Fingerprint: "fp"}
@@ -44,10 +66,10 @@ func TestRowCodecRoundTrip(t *testing.T) {
 	fill(reflect.ValueOf(&want.Issues).Elem(), &seed)
 	fill(reflect.ValueOf(&want.Norm).Elem(), &seed)
 	want.Values[1].Raw = want.Values[1].Text // stored once
-	for name, enc := range map[string]func(*Row) ([]byte, error){"binary": encodeRow, "json (earlier versions)": encodeRowJSON} {
+	for name, enc := range encodings {
 		t.Run(name, func(t *testing.T) {
 			want := want
-			if name == "binary" {
+			if name != "json (earlier versions)" {
 				want.ContactID = "P0A1B2C3D4E"       // written since contacts have ids
 				want.Prov.RowEnd = 1048576           // in the payload; file, sheet and row are columns
 				want.SameAs = "0123456789abcdef0123" // written for identical rows
@@ -58,12 +80,12 @@ func TestRowCodecRoundTrip(t *testing.T) {
 					want.Issues[i].Msg = msg.Msg{}
 				}
 			}
-			b, err := enc(&want)
+			b, dict, err := enc(&want)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := Row{Fingerprint: "fp"}
-			if err := decodeRow(b, &got); err != nil {
+			if err := decodeRow(b, &got, dict); err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, want) {
@@ -85,7 +107,7 @@ func TestRowCodecWithoutOptionalFields(t *testing.T) {
 	}
 	got := Row{Fingerprint: row.Fingerprint, Prov: row.Prov}
 	got.ContactID, got.Prov.RowEnd, got.SameAs = "P1", 9, "fp" // as left by an earlier scan: reset
-	if err := decodeRow(b, &got); err != nil {
+	if err := decodeRow(b, &got, nil); err != nil {
 		t.Fatal(err)
 	}
 	got.Status, got.CustomerID, got.ContentHash = row.Status, row.CustomerID, row.ContentHash // columns, not payload
@@ -111,7 +133,7 @@ func TestRowCodecRefusesDamage(t *testing.T) {
 		"out of order":  append(append([]byte(nil), good...), tagSameAs, 1, 'x', tagContact, 1, 'y'),
 	} {
 		var r Row
-		if err := decodeRow(b, &r); err == nil {
+		if err := decodeRow(b, &r, nil); err == nil {
 			t.Errorf("%s: decoded without error", name)
 		}
 	}
@@ -119,8 +141,8 @@ func TestRowCodecRefusesDamage(t *testing.T) {
 
 func BenchmarkDecodeRow(b *testing.B) {
 	row := RowOf(fixtureRecord("a.xlsx", 2, fixtureName, fixturePhone, "C1"))
-	for name, enc := range map[string]func(*Row) ([]byte, error){"binary": encodeRow, "json": encodeRowJSON} {
-		data, err := enc(&row)
+	for name, enc := range encodings {
+		data, dict, err := enc(&row)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -128,11 +150,141 @@ func BenchmarkDecodeRow(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var r Row
-				if err := decodeRow(data, &r); err != nil {
+				if err := decodeRow(data, &r, dict); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(len(data)), "bytes/row")
 		})
+	}
+}
+
+// appendRowPlain appends r's payload in the plain binary form, as
+// versions before the shared strings wrote it: for tests of reading them.
+func appendRowPlain(b []byte, r *Row) []byte {
+	b = append(b, codecBinary)
+	b = appendString(b, r.Reason)
+	b = binary.AppendUvarint(b, uint64(len(r.Values)))
+	for _, v := range r.Values {
+		b = appendString(b, v.Field)
+		b = binary.AppendVarint(b, int64(v.Col))
+		b = appendString(b, v.Header)
+		b = appendString(b, v.Text)
+		if v.Raw == v.Text {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+			b = appendString(b, v.Raw)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(r.Issues)))
+	for _, is := range r.Issues {
+		b = appendString(b, is.Field)
+		b = binary.AppendVarint(b, int64(is.Col))
+		for _, s := range []string{is.Header, is.Value, is.Rule, string(is.Severity), is.Message, is.Fix} {
+			b = appendString(b, s)
+		}
+	}
+	n := &r.Norm
+	for _, s := range []string{string(n.Kind), n.Name, n.NameKey, n.Contact, n.Title, n.Province, n.City, n.District,
+		n.Address, n.Adcode, n.USCC, n.CreatedAt, n.Owner, n.Gender, n.Notes} {
+		b = appendString(b, s)
+	}
+	for _, list := range [][]string{n.Emails, n.SourceIDs} {
+		b = binary.AppendUvarint(b, uint64(len(list)))
+		for _, s := range list {
+			b = appendString(b, s)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(n.Phones)))
+	for _, p := range n.Phones {
+		b = appendString(b, p.E164)
+		b = appendString(b, p.Ext)
+		b = appendString(b, string(p.Type))
+		if p.Own {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+		b = binary.AppendVarint(b, int64(p.Col))
+		b = appendString(b, p.Input)
+	}
+	for _, tl := range [...]struct {
+		tag  byte
+		list []string
+	}{{tagShort, n.ShortMobiles}, {tagOwner, n.OwnerPhones}} {
+		if len(tl.list) > 0 {
+			b = append(b, tl.tag)
+			b = binary.AppendUvarint(b, uint64(len(tl.list)))
+			for _, s := range tl.list {
+				b = appendString(b, s)
+			}
+		}
+	}
+	if r.ContactID != "" {
+		b = append(b, tagContact)
+		b = appendString(b, r.ContactID)
+	}
+	if r.Prov.RowEnd != 0 {
+		b = append(b, tagRowEnd)
+		b = binary.AppendVarint(b, int64(r.Prov.RowEnd))
+	}
+	if r.SameAs != "" {
+		b = append(b, tagSameAs)
+		b = appendString(b, r.SameAs)
+	}
+	if slices.ContainsFunc(r.Issues, func(is record.Issue) bool { return !is.Msg.IsZero() }) {
+		b = append(b, tagMsgs)
+		b = binary.AppendUvarint(b, uint64(len(r.Issues)))
+		for _, is := range r.Issues {
+			b = appendString(b, string(is.Msg.ID))
+			b = binary.AppendUvarint(b, uint64(len(is.Msg.Args)))
+			for _, s := range is.Msg.Args {
+				b = appendString(b, s)
+			}
+		}
+	}
+	return b
+}
+
+// TestRowCodecSharesStrings checks the shared form on a row like those of
+// a real sheet: strings the row repeats are written once, shared ones by
+// id, and a second row of the same sheet adds no shared string.
+func TestRowCodecSharesStrings(t *testing.T) {
+	row := func(n int, name, addr string) Row {
+		return Row{Fingerprint: "fp", Reason: fmt.Sprintf("same customer as 客户台账.xlsx, sheet \"华东\", row %d", n),
+			Values: []record.Value{
+				{Field: record.FieldName, Col: 1, Header: "*客户名称", Text: name, Raw: name},
+				{Field: "address", Col: 2, Header: "详细地址", Text: addr, Raw: " " + addr},
+				{Field: "phone", Col: 3, Header: "手机", Text: "139-1234-5678", Raw: "139-1234-5678"},
+			},
+			Norm: record.Normalized{Kind: record.Company, Name: name, NameKey: name[len("上海市"):][:12], Province: "上海市", City: "上海市",
+				Address: addr[len("上海市浦东新区"):], Phones: []record.Phone{{E164: "+8613912345678", Type: record.Mobile, Col: 3, Input: "139-1234-5678"}}},
+		}
+	}
+	ids := newStringIDs(nil)
+	first := row(14, "上海市信禾科技有限公司", "上海市浦东新区文化路368号")
+	b1 := appendRow(nil, &first, ids)
+	shared := len(ids.added)
+	second := row(15, "上海市恒丰电子有限公司", "上海市浦东新区胜利路12号")
+	b2 := appendRow(nil, &second, ids)
+	if len(ids.added) != shared {
+		t.Errorf("second row added shared strings %q", ids.added[shared:])
+	}
+	plain := appendRowPlain(nil, &second)
+	if len(b2) > len(plain)*6/10 {
+		t.Errorf("shared form %d bytes, plain %d: want at most 60%%", len(b2), len(plain))
+	}
+	for i, c := range []struct {
+		b    []byte
+		want Row
+	}{{b1, first}, {b2, second}} {
+		got := Row{Fingerprint: "fp"}
+		if err := decodeRow(c.b, &got, ids.added); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("row %d:\n got %+v\nwant %+v", i, got, c.want)
+		}
 	}
 }

@@ -77,7 +77,12 @@ func (s *Store) Commit(ctx context.Context, run RunRecord, ch Changes) (runID in
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM runs`).Scan(&runID); err != nil {
 		return 0, fmt.Errorf("commit run: %w", err)
 	}
-	c := committer{ctx: ctx, tx: tx, run: runID}
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("commit run: %w", err)
+	}
+	c := committer{ctx: ctx, tx: tx, run: runID, ids: newStringIDs(dict)}
+	c.w.ids = c.ids
 	for _, f := range []func(*Changes) error{c.files, c.rows, c.customers, c.decisions, c.pairs, c.settings} {
 		if err := f(&ch); err != nil {
 			return 0, fmt.Errorf("commit run %d: %w", runID, err)
@@ -145,6 +150,8 @@ type committer struct {
 	ctx context.Context
 	tx  *sql.Tx
 	run int64
+	ids *stringIDs // shared strings of the payloads written (nil: none)
+	w   rowWriter  // writes the payloads, with ids
 }
 
 func (c *committer) files(ch *Changes) error {
@@ -261,6 +268,9 @@ func (c *committer) rows(ch *Changes) error {
 	if err != nil {
 		return err
 	}
+	if err := c.ids.flush(c); err != nil {
+		return fmt.Errorf("store shared strings: %w", err)
+	}
 	return step("rows")
 }
 
@@ -272,9 +282,9 @@ const insertColumns = `(fingerprint, file, sheet, row, status, customer_id, cont
 // into buf; it returns both.
 func (c *committer) rowArgs(args []any, buf []byte, r *Row) ([]any, []byte) {
 	start := len(buf)
-	buf = appendRow(buf, r)
+	buf = c.w.row(buf, r)
 	return append(args, r.Fingerprint, r.Prov.File, r.Prov.Sheet, r.Prov.Row, string(r.Status),
-		nullable(r.CustomerID), r.ContentHash, buf[start:len(buf):len(buf)], c.run, c.run, packKeys(r.Keys), r.SortKey), buf
+		nullable(r.CustomerID), packHash(r.ContentHash), buf[start:len(buf):len(buf)], c.run, c.run, packKeys(r.Keys), r.SortKey), buf
 }
 
 // upsertRows stores rows one by one, replacing the stored rows of the same
@@ -498,13 +508,16 @@ func (c *committer) customers(ch *Changes) error {
 			cu := &cs[i]
 			golden := cu.Golden
 			if golden != nil {
-				golden = compactGolden(golden)
+				golden = packGolden(&c.w, compactGolden(golden))
 			}
 			return append(args, cu.ID, golden, GoldenHash(cu.Golden), nullable(cu.MergedInto),
 				cu.Retired || cu.MergedInto != "", c.run, c.run)
 		})
 	if err != nil {
 		return fmt.Errorf("store customers: %w", err)
+	}
+	if err := c.ids.flush(c); err != nil {
+		return fmt.Errorf("store shared strings: %w", err)
 	}
 	err = c.insertMany(`INSERT OR IGNORE INTO issued (id, first_run) VALUES `, `(?, ?)`, ``,
 		len(cs), func(args []any, i int) []any { return append(args, cs[i].ID, c.run) })

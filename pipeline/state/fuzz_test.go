@@ -19,17 +19,21 @@ func FuzzDecodeRow(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	plain := appendRowPlain(nil, &row)
+	ids := newStringIDs(nil)
+	shared := appendRow(nil, &row, ids)
+	fuzzDict := ids.added
 	row.ContactID = "P0A1B2C3D4E"
 	named, err := encodeRow(&row)
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, seed := range []string{string(good), string(old), string(named), "\x01", "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", string(good[:len(good)/2]), `{}`, `{"n":{}}`, `{"v":[{"c":1,"t":"x","w":""}]}`, `{"v":null}`, `[`, ``, `{"n":{"p":[{"c":-1}]}}`} {
+	for _, seed := range []string{string(good), string(old), string(named), string(plain), string(shared), "\x02\x03\x00", "\x01", "\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x7f", string(good[:len(good)/2]), `{}`, `{"n":{}}`, `{"v":[{"c":1,"t":"x","w":""}]}`, `{"v":null}`, `[`, ``, `{"n":{"p":[{"c":-1}]}}`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var r Row
-		if err := decodeRow(b, &r); err != nil {
+		if err := decodeRow(b, &r, fuzzDict); err != nil {
 			return
 		}
 		again, err := encodeRow(&r)
@@ -37,7 +41,7 @@ func FuzzDecodeRow(f *testing.F) {
 			t.Fatalf("encode a decoded row: %v", err)
 		}
 		var r2 Row
-		if err := decodeRow(again, &r2); err != nil {
+		if err := decodeRow(again, &r2, fuzzDict); err != nil {
 			t.Fatalf("decode a re-encoded row: %v", err)
 		}
 		if !reflect.DeepEqual(r, r2) {
@@ -66,7 +70,7 @@ func FuzzRowRoundTrip(f *testing.F) {
 		}
 		var got Row
 		got.Fingerprint = r.Fingerprint
-		if err := decodeRow(b, &got); err != nil {
+		if err := decodeRow(b, &got, nil); err != nil {
 			t.Fatalf("decode: %v", err)
 		}
 		if !validUTF8(header, raw, text, name, phone) {

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -99,9 +101,16 @@ func TestCommitKeepsGoldenHash(t *testing.T) {
 	ch := fixtureChanges(0, "a.csv", 1)
 	ch.Customers[0].Golden = full
 	mustCommit(t, s, fixtureRun("a.csv"), ch)
-	var stored []byte
+	var packed []byte
 	var hash string
-	if err := s.db.QueryRow(`SELECT golden, golden_hash FROM customers WHERE id = ?`, ch.Customers[0].ID).Scan(&stored, &hash); err != nil {
+	if err := s.db.QueryRow(`SELECT golden, golden_hash FROM customers WHERE id = ?`, ch.Customers[0].ID).Scan(&packed, &hash); err != nil {
+		t.Fatal(err)
+	}
+	if packed[0] != goldenPacked {
+		t.Errorf("stored %q, want it packed", packed)
+	}
+	stored, err := s.Golden(context.Background(), ch.Customers[0].ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if string(stored) != `{"ID":"CA000001","Name":"x"}` || hash != GoldenHash(full) {
@@ -170,4 +179,66 @@ func TestGoldenOfNilExtras(t *testing.T) {
 	if len(noExtras) != 0 {
 		t.Errorf("noExtras was written to: %v", noExtras)
 	}
+}
+
+// TestPackGolden: a packed golden record unpacks to the bytes packed, and
+// is smaller; input that is not compact JSON is stored as given.
+func TestPackGolden(t *testing.T) {
+	ids := newStringIDs(nil)
+	w := &rowWriter{ids: ids}
+	for name, js := range map[string]string{
+		"customer": `{"ID":"C0000020245","Kind":"company","Name":"越鑫餐饮管理（东莞）股份有限公司","Contact":"郭轩飞","Mobile":"+8618948084292",` +
+			`"Phones":["+8618948084292"],"Province":"广东省","City":"东莞市","Address":"迎宾大道25号","Extras":{"备注":"","等级":"A"},` +
+			`"Contacts":[{"ID":"P3F23D836BA","Name":"郭轩飞","Mobile":"+8618948084292","Phones":["+8618948084292"]}],` +
+			`"Conflicts":[{"Field":"name","Chosen":"x","Others":["y","z"]}],"row_fingerprints":["40fd16ea8a6075e4296d","c0ffee00c0ffee00"]}`,
+		"escapes":        `{"a":"\"<\u003c>\\","b\"":"\n","":"","c":[]}`,
+		"numbers":        `{"a":1,"b":-2.5e3,"c":true,"d":false,"e":null,"f":[1,[2,{}],"x"]}`,
+		"empty":          `{}`,
+		"array":          `[{"a":"b"},"b"]`,
+		"hex, odd":       `{"a":"40fd16ea8a6075e42"}`,
+		"hex, uppercase": `{"a":"40FD16EA8A6075E4296D"}`,
+	} {
+		packed := packGolden(w, []byte(js))
+		if packed[0] != goldenPacked {
+			t.Errorf("%s: not packed", name)
+			continue
+		}
+		got, err := unpackGolden(packed, ids.added)
+		if err != nil || string(got) != js {
+			t.Errorf("%s: unpacked %s, %v\nwant %s", name, got, err, js)
+		}
+		if name == "customer" && len(packed) > len(js)*6/10 {
+			t.Errorf("customer packed in %d bytes of %d: want at most 60%%", len(packed), len(js))
+		}
+	}
+	for _, js := range []string{``, `{`, `{"a":1`, `[1,2`, `{"a"}`, `"x`, `}`, `{"a": 1}`, `{1:2}`, `{"a":x}`} {
+		if got := packGolden(w, []byte(js)); string(got) != js {
+			t.Errorf("packGolden(%q) = %q, want it as given", js, got)
+		}
+	}
+}
+
+// FuzzPackGolden: whatever is packed unpacks to itself, and unpacking
+// damaged bytes fails cleanly.
+func FuzzPackGolden(f *testing.F) {
+	for _, s := range []string{`{"ID":"C1","Extras":{"a":""},"Contacts":[{"Name":"","ID":"P"}]}`, `{"a":[{"b":null},""]}`, `{`, `"\"`, `[{"":""}]`,
+		`{"row_fingerprints":["40fd16ea8a6075e4296d"]}`, "\x02{k\x08s\x00}", "\x02[h\x01\xff}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ids := newStringIDs([]string{"ID", "Name"})
+		dict := []string{"ID", "Name"}
+		_, err := unpackGolden(b, dict)
+		if len(b) > 0 && b[0] == goldenPacked {
+			return // damaged or not, it did not panic; records given to store are JSON
+		}
+		if err != nil {
+			t.Fatalf("unpacking JSON as stored before: %v", err)
+		}
+		packed := packGolden(&rowWriter{ids: ids}, b)
+		got, err := unpackGolden(packed, append(dict, ids.added...))
+		if err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("unpack(pack(%q)) = %q, %v", b, got, err)
+		}
+	})
 }

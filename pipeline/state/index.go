@@ -65,6 +65,10 @@ func (s *Store) Candidates(ctx context.Context, l Lookup) (rows []Row, capped in
 		return nil, 0, fmt.Errorf("look up candidates: %w", err)
 	}
 	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("look up candidates: %w", err)
+	}
 	ids := map[int64]bool{}
 	// Keys go in batches: count each key's block, then read the blocks
 	// within their limit, two statements per batch instead of one per key.
@@ -151,7 +155,7 @@ func (s *Store) Candidates(ctx context.Context, l Lookup) (rows []Row, capped in
 	}
 	err = inBatches(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE status IN ('kept', 'merged') AND rowid IN `, ``, nil, all,
 		func(rs *sql.Rows) error {
-			r, err := scanRow(rs)
+			r, err := scanRow(rs, dict)
 			if err != nil {
 				return err
 			}
@@ -176,6 +180,10 @@ func (s *Store) RowsOfCustomers(ctx context.Context, ids []string, skip func(fp 
 		return nil, fmt.Errorf("read rows of customers: %w", err)
 	}
 	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("read rows of customers: %w", err)
+	}
 	var out []Row
 	err = inBatches(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE customer_id IN `, ``, nil, anys(ids), func(rs *sql.Rows) error {
 		var r Row
@@ -186,7 +194,7 @@ func (s *Store) RowsOfCustomers(ctx context.Context, ids []string, skip func(fp 
 		if skip != nil && skip(r.Fingerprint) {
 			return nil
 		}
-		if err := decodeRow(data, &r); err != nil {
+		if err := decodeRow(data, &r, dict); err != nil {
 			return err
 		}
 		out = append(out, r)
@@ -207,9 +215,13 @@ func (s *Store) Rows(ctx context.Context, fps []string) (map[string]Row, error) 
 		return nil, fmt.Errorf("read rows: %w", err)
 	}
 	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("read rows: %w", err)
+	}
 	out := make(map[string]Row, len(fps))
 	err = inBatches(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE fingerprint IN `, ``, nil, anys(fps), func(rs *sql.Rows) error {
-		r, err := scanRow(rs)
+		r, err := scanRow(rs, dict)
 		if err == nil {
 			out[r.Fingerprint] = r
 		}

@@ -388,7 +388,11 @@ func TestBulkLoadStoresAsUpserts(t *testing.T) {
 				tables = append(tables, section)
 			}
 		}
-		return strings.Join(tables, "\n== ") + "\n== keys\n" + strings.Join(keys, "\n")
+		again, err := s.Golden(ctx, changes().Customers[7].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(tables, "\n== ") + "\n== keys\n" + strings.Join(keys, "\n") + "\n== golden given twice\n" + string(again)
 	}
 	bulk, upserted := state(true), state(false)
 	if bulk != upserted {

@@ -54,7 +54,7 @@ func migrations() ([]migration, error) {
 
 // SchemaVersion is the schema version this crmclean writes: the number of
 // the last file in migrations/.
-const SchemaVersion = 4
+const SchemaVersion = 5
 
 // migrate brings the schema to SchemaVersion in one transaction.
 func (s *Store) migrate(ctx context.Context) error {

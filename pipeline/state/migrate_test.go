@@ -103,8 +103,8 @@ func TestMigrateFromEmpty(t *testing.T) {
 		t.Fatalf("schema version %d, %v; want %d", v, err, SchemaVersion)
 	}
 	var n int
-	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&n); err != nil || n != 11 {
-		t.Errorf("%d tables, %v; want 11", n, err)
+	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'table'`).Scan(&n); err != nil || n != 12 {
+		t.Errorf("%d tables, %v; want 12", n, err)
 	}
 }
 

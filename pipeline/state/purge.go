@@ -33,7 +33,7 @@ func (s *Store) Purge(ctx context.Context) (PurgeCounts, error) {
 		table string
 		n     *int
 	}{{"rows", &n.Rows}, {"customers", &n.Customers}, {"decisions", &n.Decisions}, {"files", &n.Files},
-		{"row_keys", nil}, {"pairs", nil}} {
+		{"row_keys", nil}, {"pairs", nil}, {"strings", nil}} {
 		res, err := tx.ExecContext(ctx, `DELETE FROM `+d.table)
 		if err != nil {
 			return n, fmt.Errorf("purge %s: %w", d.table, err)
@@ -59,6 +59,7 @@ func (s *Store) Purge(ctx context.Context) (PurgeCounts, error) {
 	if err := tx.Commit(); err != nil {
 		return n, fmt.Errorf("purge: %w", err)
 	}
+	s.shared.reset()
 	if err := s.scrub(ctx); err != nil {
 		return n, fmt.Errorf("purge: data deleted, but erasing it from the file failed: %w; run purge again", err)
 	}

@@ -27,6 +27,9 @@ func TestPurgeErasesPersonalData(t *testing.T) {
 		}
 	}
 
+	if err := s.EachRow(ctx, "", func(Row) error { return nil }); err != nil { // this process reads the shared strings
+		t.Fatal(err)
+	}
 	n, err := s.Purge(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -71,5 +74,28 @@ func TestPurgeErasesPersonalData(t *testing.T) {
 	// A run that read the state before the purge may not write it back.
 	if _, err := s.Commit(ctx, fixtureRun(), fixtureChanges(r1, "a.xlsx", 1)); err == nil {
 		t.Error("a commit based on the state before the purge succeeded")
+	}
+	// Shared strings start again from the first id, in this process too.
+	again := fixtureChanges(p.Base, "b.xlsx", 2)
+	mustCommit(t, s, fixtureRun("b.xlsx"), again)
+	var got []Row
+	if err := s.EachRow(ctx, "b.xlsx", func(r Row) error { got = append(got, r); return nil }); err != nil || len(got) != 2 {
+		t.Fatalf("rows after the purge: %d, %v", len(got), err)
+	}
+	if got[0].Norm.Province != again.Rows[0].Norm.Province || got[0].Values[0].Header != again.Rows[0].Values[0].Header {
+		t.Errorf("row stored after the purge reads %+v, want %+v", got[0], again.Rows[0])
+	}
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.EachRow(ctx, "b.xlsx", func(r Row) error {
+		if r.Norm.Province != again.Rows[0].Norm.Province {
+			t.Errorf("another process reads the row stored after the purge as %+v", r)
+		}
+		return nil
+	}); err != nil {
+		t.Errorf("another process reading the rows stored after the purge: %v", err)
 	}
 }

@@ -12,14 +12,15 @@ import (
 // rowColumns are the columns scanRow reads, in its order.
 const rowColumns = `fingerprint, file, sheet, row, status, coalesce(customer_id, ''), content_hash, data, first_run, last_run`
 
-// scanRow reads one row selected with rowColumns.
-func scanRow(rs *sql.Rows) (Row, error) {
+// scanRow reads one row selected with rowColumns; dict holds the shared
+// strings (sharedStrings.load).
+func scanRow(rs *sql.Rows, dict []string) (Row, error) {
 	var r Row
 	var data []byte
 	if err := scanRowHead(rs, &r, &data); err != nil {
 		return Row{}, err
 	}
-	if err := decodeRow(data, &r); err != nil {
+	if err := decodeRow(data, &r, dict); err != nil {
 		return Row{}, err
 	}
 	return r, nil
@@ -30,7 +31,7 @@ func scanRow(rs *sql.Rows) (Row, error) {
 func scanRowHead(rs *sql.Rows, r *Row, data *[]byte) error {
 	var status string
 	if err := rs.Scan(&r.Fingerprint, &r.Prov.File, &r.Prov.Sheet, &r.Prov.Row, &status, &r.CustomerID,
-		&r.ContentHash, data, &r.FirstRun, &r.LastRun); err != nil {
+		hashColumn{&r.ContentHash}, data, &r.FirstRun, &r.LastRun); err != nil {
 		return err
 	}
 	r.Status = record.Status(status)
@@ -40,9 +41,18 @@ func scanRowHead(rs *sql.Rows, r *Row, data *[]byte) error {
 // selectRows returns the rows matching where (an SQL condition on the rows
 // table), in file, sheet and row order.
 func (s *Store) selectRows(ctx context.Context, where string, args ...any) ([]Row, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	var out []Row
-	err := each(ctx, s.db, `SELECT `+rowColumns+` FROM rows WHERE `+where+` ORDER BY file, sheet, row`, func(rs *sql.Rows) error {
-		r, err := scanRow(rs)
+	err = each(ctx, tx, `SELECT `+rowColumns+` FROM rows WHERE `+where+` ORDER BY file, sheet, row`, func(rs *sql.Rows) error {
+		r, err := scanRow(rs, dict)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -52,13 +53,8 @@ const positional = "@"
 // columns are kept with their header and column but without their text. A
 // record without a fingerprint (a skipped row) is keyed by its position.
 func RowOf(r *record.Record) Row {
-	fp := r.Fingerprint
-	if fp == "" {
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", r.Prov.File, r.Prov.Sheet, r.Prov.Row))
-		fp = positional + hex.EncodeToString(sum[:10])
-	}
 	row := Row{
-		Fingerprint: fp,
+		Fingerprint: KeyOf(r),
 		Prov:        r.Prov,
 		Status:      r.Status,
 		Reason:      r.Reason,
@@ -68,13 +64,24 @@ func RowOf(r *record.Record) Row {
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
 	}
+	if !slices.ContainsFunc(r.Values, func(v record.Value) bool { return v.Field == SensitiveField }) &&
+		!slices.ContainsFunc(r.Issues, func(is record.Issue) bool { return is.Field == SensitiveField }) {
+		// Nothing to blank: the row shares the record's values and issues
+		// rather than copying them (a first run stores every row).
+		row.Values, row.Issues = r.Values, r.Issues
+		return row
+	}
 	sensitive := map[int]bool{}
+	row.Values = make([]record.Value, 0, len(r.Values))
 	for _, v := range r.Values {
 		if v.Field == SensitiveField {
 			sensitive[v.Col] = true
 			v.Text, v.Raw = "", ""
 		}
 		row.Values = append(row.Values, v)
+	}
+	if len(r.Issues) > 0 {
+		row.Issues = make([]record.Issue, 0, len(r.Issues))
 	}
 	for _, is := range r.Issues {
 		if is.Field == SensitiveField || (is.Col >= 0 && sensitive[is.Col]) {
@@ -83,6 +90,16 @@ func RowOf(r *record.Record) Row {
 		row.Issues = append(row.Issues, is)
 	}
 	return row
+}
+
+// KeyOf returns the fingerprint RowOf(r) stores r under, without the rest
+// of RowOf's work.
+func KeyOf(r *record.Record) string {
+	if r.Fingerprint != "" {
+		return r.Fingerprint
+	}
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", r.Prov.File, r.Prov.Sheet, r.Prov.Row))
+	return positional + hex.EncodeToString(sum[:10])
 }
 
 // Record turns a stored row back into a record for the pipeline's later
@@ -123,6 +140,39 @@ func ContentHash(r *record.Record) string {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// packHash is how a content hash is stored: its 16 bytes rather than its
+// 32 hex digits (rows written before hold the digits; hashColumn reads
+// both). A hash of another form is stored as given.
+func packHash(h string) any {
+	if len(h) != 32 {
+		return h
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil || hex.EncodeToString(b) != h {
+		return h // not lower-case hex
+	}
+	return b
+}
+
+// hashColumn scans the content_hash column into a hex string.
+type hashColumn struct{ dst *string }
+
+func (h hashColumn) Scan(v any) error {
+	switch v := v.(type) {
+	case string:
+		*h.dst = v
+	case []byte:
+		if len(v) == 16 {
+			*h.dst = hex.EncodeToString(v)
+		} else {
+			*h.dst = string(v)
+		}
+	default:
+		return fmt.Errorf("content hash of type %T", v)
+	}
+	return nil
 }
 
 // rowData is the JSON form of a row's payload, with short keys: at a
@@ -185,9 +235,11 @@ type normData struct {
 	Notes     string      `json:"no,omitempty"`
 }
 
-// encodeRow returns the payload of r for the data column.
+// encodeRow returns the payload of r for the data column, in the shared
+// form but with every string that is not repeated in the row spelled out
+// (as with a strings table that is empty): for tests.
 func encodeRow(r *Row) ([]byte, error) {
-	return appendRow(make([]byte, 0, 512), r), nil
+	return appendRow(make([]byte, 0, 512), r, nil), nil
 }
 
 // encodeRowJSON is how versions before the binary form stored a row; kept
@@ -217,10 +269,10 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 }
 
 // decodeRow fills r's payload from the data column, binary or (written
-// by an earlier version) JSON.
-func decodeRow(b []byte, r *Row) error {
-	if len(b) > 0 && b[0] == codecBinary {
-		return decodeRowBinary(b, r)
+// by an earlier version) JSON; dict holds the shared strings (Store.strings).
+func decodeRow(b []byte, r *Row, dict []string) error {
+	if len(b) > 0 && (b[0] == codecBinary || b[0] == codecShared) {
+		return decodeRowBinary(b, r, dict)
 	}
 	r.ContactID, r.Prov.RowEnd, r.SameAs = "", 0, "" // JSON rows have none
 	return decodeRowJSON(b, r)

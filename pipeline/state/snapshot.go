@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -114,16 +113,25 @@ func (s *Store) EachRow(ctx context.Context, file string, fn func(Row) error) er
 		args = append(args, file)
 	}
 	query += ` ORDER BY file, sheet, row`
-	err := each(ctx, s.db, query, func(rs *sql.Rows) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("read rows: %w", err)
+	}
+	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("read rows: %w", err)
+	}
+	err = each(ctx, tx, query, func(rs *sql.Rows) error {
 		var r Row
 		var status string
 		var data []byte
 		if err := rs.Scan(&r.Fingerprint, &r.Prov.File, &r.Prov.Sheet, &r.Prov.Row, &status, &r.CustomerID,
-			&r.ContentHash, &data, &r.FirstRun, &r.LastRun); err != nil {
+			hashColumn{&r.ContentHash}, &data, &r.FirstRun, &r.LastRun); err != nil {
 			return err
 		}
 		r.Status = record.Status(status)
-		if err := decodeRow(data, &r); err != nil {
+		if err := decodeRow(data, &r, dict); err != nil {
 			return err
 		}
 		return fn(r)
@@ -137,29 +145,35 @@ func (s *Store) EachRow(ctx context.Context, file string, fn func(Row) error) er
 // Golden returns the stored golden record of customer id, or nil when the
 // customer is unknown or its data was purged.
 func (s *Store) Golden(ctx context.Context, id string) ([]byte, error) {
-	var g []byte
-	err := s.db.QueryRowContext(ctx, `SELECT golden FROM customers WHERE id = ?`, id).Scan(&g)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read customer %s: %w", id, err)
-	}
-	return g, nil
+	gs, err := s.Goldens(ctx, []string{id})
+	return gs[id], err
 }
 
 // Goldens returns the stored golden records of customers ids, by id; a
 // customer unknown or whose data was purged is left out.
 func (s *Store) Goldens(ctx context.Context, ids []string) (map[string][]byte, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("read customers: %w", err)
+	}
+	defer tx.Rollback()
+	dict, err := s.shared.load(ctx, tx)
+	if err != nil {
+		return nil, fmt.Errorf("read customers: %w", err)
+	}
 	out := make(map[string][]byte, len(ids))
-	err := inBatches(ctx, s.db, `SELECT id, golden FROM customers WHERE golden IS NOT NULL AND id IN `, ``, nil, anys(ids), func(rs *sql.Rows) error {
+	err = inBatches(ctx, tx, `SELECT id, golden FROM customers WHERE golden IS NOT NULL AND id IN `, ``, nil, anys(ids), func(rs *sql.Rows) error {
 		var id string
 		var g []byte
 		if err := rs.Scan(&id, &g); err != nil {
 			return err
 		}
 		if len(g) > 0 {
-			out[id] = g
+			js, err := unpackGolden(g, dict)
+			if err != nil {
+				return fmt.Errorf("customer %s: %w", id, err)
+			}
+			out[id] = js
 		}
 		return nil
 	})

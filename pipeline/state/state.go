@@ -12,7 +12,7 @@
 // Sensitive values (record values of field "sensitive") never reach the
 // file in clear, and Purge deletes the personal data when an engagement ends.
 //
-// An incremental run (pipeline.Sync), step by step:
+// An incremental run (pipeline.Run), step by step:
 //
 //  1. Open the store; if Unpublished returns a run, rebuild its outputs from
 //     the store (EachRow, EachPair, RunChanges), publish them to its Out
@@ -68,8 +68,9 @@ const busyTimeout = 10 * time.Second
 
 // Store is an open state file. It is safe for concurrent use.
 type Store struct {
-	db   *sql.DB
-	path string
+	db     *sql.DB
+	path   string
+	shared sharedStrings
 }
 
 // Open opens the state file at path, creating it readable and writable by

@@ -44,6 +44,14 @@ type scan struct {
 	end      int    // byte offset in the last text read after its last name
 	conflict string // a full name that contradicted what came before
 	old      bool   // a mention may be a former name: result looks for renames
+
+	// Scratch of match, kept here so that a call does not clear a
+	// kilobyte of stack each time: match writes every entry it reads.
+	offs  [32]int
+	runes [32]rune
+	hs    [32]uint64
+	keys  [32]int
+	key   [128]byte
 }
 
 func (s *scan) reset() {
@@ -282,10 +290,11 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	if mask == 0 {
 		return mention{}, false, false
 	}
-	var offs [32]int   // offs[k]: byte offset in t after k runes that are not spaces
-	var runes [32]rune // runes[k-1]: the k-th of those runes
-	var hs [32]uint64  // hs[k]: the first k of those runes hashed (nameStep)
-	var gap uint32     // bit k set: spaces after the k-th rune
+	offs := &s.offs   // offs[k]: byte offset in t after k runes that are not spaces
+	runes := &s.runes // runes[k-1]: the k-th of those runes
+	hs := &s.hs       // hs[k]: the first k of those runes hashed (nameStep)
+	offs[0] = 0
+	var gap uint32 // bit k set: spaces after the k-th rune
 	n, longest := 0, bits.Len32(mask)-1
 	h := nameSeed
 	for i := pos; i < len(t) && n < longest; {
@@ -304,9 +313,10 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 	gap &^= 1 // spaces before the first rune do not matter
 	// Only a name written with spaces inside needs its runes copied
 	// together to be looked up.
-	var keys [32]int  // keys[k]: length of the first k runes in key
-	var key [128]byte // the runes without the spaces
+	keys := &s.keys // keys[k]: length of the first k runes in key
+	key := &s.key   // the runes without the spaces
 	if gap != 0 {
+		keys[0] = 0
 		for k := 1; k <= n; k++ {
 			keys[k] = keys[k-1] + utf8.EncodeRune(key[keys[k-1]:], runes[k-1])
 		}
@@ -325,7 +335,7 @@ func (s *scan) match(t string, pos, cap int) (m mention, ok, blocked bool) {
 		inner := gap & (1<<l - 1) // spaces inside the name
 		if inner != 0 {
 			cands, ok = idx.table.find(nameHash(hs[l], l), string(key[:keys[l]]))
-			if ok && splitsBetter(t, &offs, &keys, key[:], inner, mask) {
+			if ok && splitsBetter(t, offs, keys, key[:], inner, mask) {
 				continue
 			}
 		} else {

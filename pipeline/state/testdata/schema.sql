@@ -85,6 +85,11 @@ CREATE TABLE settings (
 	value BLOB NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE strings (
+	id INTEGER PRIMARY KEY,
+	s  TEXT    NOT NULL
+);
+
 CREATE INDEX pairs_by_b ON pairs(b);
 
 CREATE INDEX rows_by_customer ON rows(customer_id);
