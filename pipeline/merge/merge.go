@@ -52,7 +52,7 @@ type Customer struct {
 	SourceIDs    []string
 	Owner        string
 	Title        string
-	Extras       map[string]string // unmapped source columns by original header
+	Extras       map[string]string // unmapped source columns by original header; nil for none
 	Sensitive    map[string]string // sensitive columns kept by the rules: clean.csv/xlsx only
 	Contacts     []Contact
 	Rows         []*record.Record // the rows of the customer, the kept row first
@@ -157,9 +157,9 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 		sc = &scratch{}
 	}
 	defer m.scratch.Put(sc)
-	// Extras is never nil: the stored golden record's JSON (and so its
-	// hash in the state) has {} for none.
-	c := &Customer{ID: ID(rows), Extras: map[string]string{}}
+	// Extras stays nil for a customer without extra columns (most of
+	// them): the state stores it as {} all the same (state.GoldenOf).
+	c := &Customer{ID: ID(rows)}
 	keep := representative(rows)
 	c.Rows = make([]*record.Record, 0, len(rows))
 	c.Rows = append(append(append(c.Rows, rows[keep]), rows[:keep]...), rows[keep+1:]...)
@@ -199,6 +199,9 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 			}
 			switch v.Field {
 			case "", record.FieldOwnerPhone: // carried under the header as written
+				if c.Extras == nil {
+					c.Extras = map[string]string{}
+				}
 				if _, ok := c.Extras[v.Header]; !ok {
 					c.Extras[v.Header] = v.Text
 				}

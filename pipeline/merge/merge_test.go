@@ -333,3 +333,26 @@ func TestReadingsShared(t *testing.T) {
 		t.Error("no reading kept")
 	}
 }
+
+// TestNoExtrasNoMap: a customer whose rows carry no extra column (or only
+// empty ones, or only mapped and sensitive ones) holds no Extras map.
+func TestNoExtrasNoMap(t *testing.T) {
+	tests := []struct {
+		name   string
+		values []record.Value
+	}{
+		{"no values", nil},
+		{"mapped only", []record.Value{{Field: "name", Header: "客户名称", Text: "张伟"}}},
+		{"empty extra", []record.Value{{Field: "", Header: "积分", Text: ""}}},
+		{"sensitive only", []record.Value{{Field: "sensitive", Header: "身份证号", Text: "110101199001011234"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rec("a.csv", 2, "f", record.Normalized{Name: "张伟"})
+			r.Values = tt.values
+			if c := newMerger(t, rules.Default()).Build([]*record.Record{r}); c.Extras != nil {
+				t.Errorf("extras %#v, want nil", c.Extras)
+			}
+		})
+	}
+}

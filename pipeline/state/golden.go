@@ -24,11 +24,16 @@ type golden struct {
 // GoldenOf renders a customer as the golden record JSON to store in
 // Customer.Golden: without its rows (they are stored as rows; only their
 // fingerprints, sorted, are listed) and without the values of sensitive
-// columns, which never reach the state file.
+// columns, which never reach the state file. A customer without extra
+// columns (nil Extras) is stored with "Extras":{}, as it always was, so
+// that its GoldenHash does not change.
 func GoldenOf(c *merge.Customer) ([]byte, error) {
 	g := *c
 	g.Rows = nil
 	g.Sensitive = nil
+	if g.Extras == nil {
+		g.Extras = noExtras
+	}
 	fps := make([]string, 0, len(c.Rows))
 	for _, r := range c.Rows {
 		fps = append(fps, r.Fingerprint)
@@ -40,6 +45,9 @@ func GoldenOf(c *merge.Customer) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// noExtras is the Extras GoldenOf encodes for none; never written to.
+var noExtras = map[string]string{}
 
 // LegacyGoldenHash is the GoldenHash the golden record of c had when
 // written by a crmclean whose contacts had no ids: a customer stored so

@@ -147,6 +147,40 @@ func FuzzCompactGolden(f *testing.F) {
 	})
 }
 
+// TestGoldenOfNilExtras: a customer built without extra columns (nil
+// Extras) is stored byte for byte as one with an empty map was, "Extras":{}
+// and not null, so its GoldenHash in a state written before stays the same.
+func TestGoldenOfNilExtras(t *testing.T) {
+	rec := fixtureRecord("a.xlsx", 2, fixtureName, fixturePhone, "C1")
+	tests := []struct {
+		name string
+		c    merge.Customer
+	}{
+		{"typical", merge.Customer{ID: "C1", Name: fixtureName, Mobile: fixturePhone, Contacts: []merge.Contact{{ID: "P1", Name: "郭轩飞"}}, Rows: []*record.Record{rec}}},
+		{"empty", merge.Customer{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			withMap := tt.c
+			withMap.Extras = map[string]string{}
+			want, err1 := GoldenOf(&withMap)
+			got, err2 := GoldenOf(&tt.c)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if string(got) != string(want) || !strings.Contains(string(got), `"Extras":{}`) {
+				t.Errorf("nil Extras stored as\n%s\nwant\n%s", got, want)
+			}
+			if tt.c.Extras != nil {
+				t.Error("GoldenOf changed the customer it was given")
+			}
+		})
+	}
+	if len(noExtras) != 0 {
+		t.Errorf("noExtras was written to: %v", noExtras)
+	}
+}
+
 // TestPackGolden: a packed golden record unpacks to the bytes packed, and
 // is smaller; input that is not compact JSON is stored as given.
 func TestPackGolden(t *testing.T) {
