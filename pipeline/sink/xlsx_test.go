@@ -2,6 +2,7 @@ package sink
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -555,4 +556,46 @@ func BenchmarkWriteContactsXLSX(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(2*n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestXLSXRepeatable checks that a book of many sheets comes out byte for
+// byte the same each time, with its sheets zipped in sheet order: excelize
+// hands over the sheet parts in map order.
+func TestXLSXRepeatable(t *testing.T) {
+	defer func(n int) { maxSheetRows = n }(maxSheetRows)
+	maxSheetRows = 2 // header + 1 row per sheet: eight sheets
+	cs := testCustomers()[:8]
+	var first []byte
+	for i := range 6 {
+		dir := t.TempDir()
+		if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "clean.xlsx"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = b
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sheets []string
+			for _, f := range zr.File {
+				if strings.HasPrefix(f.Name, "xl/worksheets/sheet") {
+					sheets = append(sheets, f.Name)
+				}
+			}
+			want := []string{"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml",
+				"xl/worksheets/sheet5.xml", "xl/worksheets/sheet6.xml", "xl/worksheets/sheet7.xml", "xl/worksheets/sheet8.xml"}
+			if !reflect.DeepEqual(sheets, want) {
+				t.Fatalf("sheet parts zipped as %v, want %v", sheets, want)
+			}
+			continue
+		}
+		if !bytes.Equal(b, first) {
+			t.Fatalf("write %d differs from the first", i+1)
+		}
+	}
 }

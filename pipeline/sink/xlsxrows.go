@@ -265,10 +265,15 @@ const zipLevel = flate.BestSpeed
 
 // splicingZip is the zip writer excelize writes the workbook with: it puts
 // each sheet's spooled rows into the sheet's part.
+//
+// excelize writes the sheet parts of a book in map order; they are held
+// (without their rows, so they are small) and written in sheet order before
+// the next other part, so that the same rows always give the same bytes.
 type splicingZip struct {
 	*zip.Writer
 	spools map[string]*rowSpool
-	open   *heldPart // the sheet part being written, if any
+	order  map[string]int // a sheet part's place among the spools
+	held   []*heldPart    // sheet parts written by excelize, not yet zipped
 }
 
 // heldPart is a sheet part as excelize writes it, without the rows: the
@@ -284,26 +289,28 @@ func newSplicingZip(out io.Writer, spools []*rowSpool) *splicingZip {
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(w, zipLevel)
 	})
-	z := &splicingZip{Writer: zw, spools: map[string]*rowSpool{}}
-	for _, s := range spools {
+	z := &splicingZip{Writer: zw, spools: map[string]*rowSpool{}, order: map[string]int{}}
+	for i, s := range spools {
 		z.spools[s.part] = s
+		z.order[s.part] = i
 	}
 	return z
 }
 
 func (z *splicingZip) Create(name string) (io.Writer, error) {
-	if err := z.finish(); err != nil {
-		return nil, err
-	}
 	if s, ok := z.spools[name]; ok {
-		z.open = &heldPart{name: name, spool: s}
-		return z.open, nil
+		p := &heldPart{name: name, spool: s}
+		z.held = append(z.held, p)
+		return p, nil
+	}
+	if err := z.finishHeld(); err != nil {
+		return nil, err
 	}
 	return z.Writer.Create(name)
 }
 
 func (z *splicingZip) Close() error {
-	if err := z.finish(); err != nil {
+	if err := z.finishHeld(); err != nil {
 		return err
 	}
 	for _, s := range z.spools {
@@ -314,15 +321,23 @@ func (z *splicingZip) Close() error {
 	return z.Writer.Close()
 }
 
-// finish writes the sheet part held last: the deflated XML before
-// </sheetData>, the spooled rows, and the deflated rest, under the CRC and
-// lengths of the whole.
-func (z *splicingZip) finish() error {
-	p := z.open
-	if p == nil {
-		return nil
+// finishHeld writes the held sheet parts in sheet order.
+func (z *splicingZip) finishHeld() error {
+	held := z.held
+	z.held = nil
+	slices.SortFunc(held, func(a, b *heldPart) int { return z.order[a.name] - z.order[b.name] })
+	for _, p := range held {
+		if err := z.finish(p); err != nil {
+			return err
+		}
 	}
-	z.open = nil
+	return nil
+}
+
+// finish writes a held sheet part: the deflated XML before </sheetData>,
+// the spooled rows, and the deflated rest, under the CRC and lengths of the
+// whole.
+func (z *splicingZip) finish(p *heldPart) error {
 	xml := p.Bytes()
 	if len(p.spool.cols) > 0 {
 		at := bytes.Index(xml, sheetDataStart)
