@@ -1,14 +1,14 @@
 package pipeline
 
 import (
-	"compress/gzip"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/crmclean/crmclean/pipeline/state/statetest"
 )
 
 // releaseState is a state file written by the release at commit f1141d3
@@ -27,7 +27,7 @@ func TestSyncOnReleaseState(t *testing.T) {
 	if err := os.MkdirAll(filepath.Dir(e.state), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	gunzip(t, filepath.Join(releaseState, "state.db.gz"), e.state)
+	statetest.Gunzip(t, filepath.Join(releaseState, "state.db.gz"), e.state)
 
 	zh := func(c *Config) { c.Lang = "zh" } // as the release's run, the command line's default
 	res, out := e.run(zh)
@@ -66,28 +66,5 @@ func TestSyncOnReleaseState(t *testing.T) {
 	}
 	if !slices.Equal(customerIDs(second), customerIDs(third)) {
 		t.Error("customer ids changed between two runs on the migrated state")
-	}
-}
-
-func gunzip(t *testing.T, gz, path string) {
-	t.Helper()
-	in, err := os.Open(gz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	zr, err := gzip.NewReader(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
 	}
 }

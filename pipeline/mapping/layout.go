@@ -210,7 +210,7 @@ func (m *Mapper) fallbackHeader(rows []source.Row) int {
 				continue
 			}
 			n++
-			if c.Type != source.Text || len([]rune(t)) > 20 || isDigits(t) {
+			if c.Type != source.Text || len([]rune(t)) > 20 || text.AllDigits(t) {
 				texty = false
 			}
 		}
@@ -363,7 +363,7 @@ func looksDate(v string) bool {
 		return true
 	}
 	// 2023-01-05, 2023/1/5, 2023.01.05 with an optional time.
-	if len(v) < 8 || v[0] < '1' || v[0] > '2' || !isDigits(v[:4]) {
+	if len(v) < 8 || v[0] < '1' || v[0] > '2' || !text.AllDigits(v[:4]) {
 		return false
 	}
 	sep := v[4]
@@ -511,16 +511,4 @@ func hasValues(rows []source.Row, col int) bool {
 		}
 	}
 	return false
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // catalogue holds the messages about the data: id → {Simplified Chinese,
@@ -253,12 +255,12 @@ func parseWhere(s string) []string {
 		rest := s[p+2:]
 		if q, ok := strings.CutPrefix(rest, `sheet "`); ok {
 			if end := quotedEnd(q); end >= 0 {
-				if row, ok := strings.CutPrefix(q[end:], `", row `); ok && allDigits(row) {
+				if row, ok := strings.CutPrefix(q[end:], `", row `); ok && text.AllDigits(row) {
 					return []string{s, s[:p], q[:end], row}
 				}
 			}
 		}
-		if row, ok := strings.CutPrefix(rest, "row "); ok && allDigits(row) {
+		if row, ok := strings.CutPrefix(rest, "row "); ok && text.AllDigits(row) {
 			return []string{s, s[:p], "", row}
 		}
 	}
@@ -284,18 +286,6 @@ func quotedEnd(q string) int {
 		}
 	}
 	return -1
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // Reason returns the message of a lineage reason as the pipeline wrote it

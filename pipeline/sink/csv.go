@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 )
 
 // CSV writes one output CSV file: UTF-8 with BOM, comma-separated, RFC 4180
@@ -217,19 +219,7 @@ func isPlainNumber(s string) bool {
 func isPhoneList(s string) bool {
 	for _, p := range strings.Split(s, "|") {
 		num, ext, hasExt := strings.Cut(p, ";ext=")
-		if len(num) < 4 || num[0] != '+' || !allDigits(num[1:]) || hasExt && !allDigits(ext) {
-			return false
-		}
-	}
-	return true
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+		if len(num) < 4 || num[0] != '+' || !text.AllDigits(num[1:]) || hasExt && !text.AllDigits(ext) {
 			return false
 		}
 	}

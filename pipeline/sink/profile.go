@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
+	"github.com/crmclean/crmclean/pipeline/normalize/text"
 	"github.com/crmclean/crmclean/rules"
 )
 
@@ -253,7 +254,7 @@ func formatDate(v, layout string) string {
 func nationalPhone(v string) string {
 	num, ext, hasExt := strings.Cut(v, ";ext=")
 	n, ok := strings.CutPrefix(num, "+86")
-	if !ok || !allDigits(n) || hasExt && !allDigits(ext) {
+	if !ok || !text.AllDigits(n) || hasExt && !text.AllDigits(ext) {
 		return v
 	}
 	switch {

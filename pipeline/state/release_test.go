@@ -1,43 +1,17 @@
 package state
 
 import (
-	"compress/gzip"
 	"context"
-	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/state/statetest"
 )
 
 // ReleaseState is a state file written by the release at commit f1141d3
 // (see testdata/release-f1141d3/README.md), gzipped.
 const ReleaseState = "testdata/release-f1141d3/state.db.gz"
-
-// CopyReleaseState writes the release's state file to path, for tests that
-// open it (Open migrates it in place).
-func CopyReleaseState(t testing.TB, gz, path string) {
-	t.Helper()
-	f, err := os.Open(gz)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(out, zr); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestReleaseStateOpens opens a state written by the release before the
 // shared strings: it migrates, keeps its customers, decisions and rows,
@@ -45,7 +19,7 @@ func CopyReleaseState(t testing.TB, gz, path string) {
 func TestReleaseStateOpens(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state.db")
-	CopyReleaseState(t, ReleaseState, path)
+	statetest.Gunzip(t, ReleaseState, path)
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatalf("Open: %v", err)

@@ -142,7 +142,7 @@ func parse(s string) (stamp, bool) {
 	if s == "" {
 		return stamp{}, false
 	}
-	if allDigits(s) && (len(s) == 8 || len(s) == 12 || len(s) == 14) {
+	if text.AllDigits(s) && (len(s) == 8 || len(s) == 12 || len(s) == 14) {
 		return compact(s, stamp{})
 	}
 	if serialRE.MatchString(s) {
@@ -176,7 +176,7 @@ func parse(s string) (stamp, bool) {
 		s = s[:m[2]]
 	}
 	s = strings.TrimSpace(s)
-	if allDigits(s) && (len(s) == 12 || len(s) == 14) {
+	if text.AllDigits(s) && (len(s) == 12 || len(s) == 14) {
 		return compact(s, st)
 	}
 	return st.fromTokens(tokenize(s))
@@ -461,7 +461,7 @@ func append2(b []byte, n int) []byte {
 // reports false for anything else, which parse then reads; a false result
 // says nothing about the value.
 func parseFast(s string) (stamp, bool) {
-	if allDigits(s) {
+	if text.AllDigits(s) {
 		if len(s) == 8 || len(s) == 12 || len(s) == 14 {
 			return compact(s, stamp{})
 		}
@@ -544,15 +544,6 @@ func daysIn(y, m int) int {
 		return 30
 	}
 	return 31
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 func atoi(s string) int {

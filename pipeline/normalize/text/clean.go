@@ -254,3 +254,13 @@ func Blank(s string) bool {
 
 // asciiSpace marks the ASCII characters strings.TrimSpace trims.
 var asciiSpace = [utf8.RuneSelf]uint8{'\t': 1, '\n': 1, '\v': 1, '\f': 1, '\r': 1, ' ': 1}
+
+// AllDigits reports whether s is one or more ASCII digits.
+func AllDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
