@@ -88,21 +88,7 @@ func decideRows(t *testing.T, path string, n int, verdict string) (pattern strin
 // next run to decide the pattern's other pairs itself, and forget-pattern
 // undoes it.
 func TestLearnPattern(t *testing.T) {
-	dir := t.TempDir()
-	sheets, out, db, rulesFile := filepath.Join(dir, "sheets"), filepath.Join(dir, "out"), filepath.Join(dir, "p.db"), filepath.Join(dir, "rules.yaml")
-	learnSheets(t, sheets)
-	otherSheet(t, sheets)
-	if err := os.WriteFile(rulesFile, []byte("match:\n  learn_pattern: 3\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	run := func() (int, string) {
-		t.Helper()
-		code, _, stderr := runCLI(t, "run", "--quiet", "--rules", rulesFile, "--state", db, "--out", out, sheets)
-		if code != exitOK {
-			t.Fatalf("run: exit %d\n%s", code, stderr)
-		}
-		return len(readCSV(t, filepath.Join(out, "review.csv"))), stderr
-	}
+	out, db, run := learnProject(t, 1)
 	if n, _ := run(); n != 6 {
 		t.Fatalf("%d review pairs, want the 6 of the fixture", n)
 	}
@@ -166,22 +152,7 @@ func TestLearnPattern(t *testing.T) {
 // other stored pairs out of the next run's review without matching any
 // row again, and forget-pattern brings them back.
 func TestLearnKeepPattern(t *testing.T) {
-	dir := t.TempDir()
-	sheets, out, db, rulesFile := filepath.Join(dir, "sheets"), filepath.Join(dir, "out"), filepath.Join(dir, "p.db"), filepath.Join(dir, "rules.yaml")
-	learnSheets(t, sheets)
-	otherSheet(t, sheets)
-	otherSheet(t, sheets)
-	if err := os.WriteFile(rulesFile, []byte("match:\n  learn_pattern: 3\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	run := func() (int, string) {
-		t.Helper()
-		code, _, stderr := runCLI(t, "run", "--quiet", "--rules", rulesFile, "--state", db, "--out", out, sheets)
-		if code != exitOK {
-			t.Fatalf("run: exit %d\n%s", code, stderr)
-		}
-		return len(readCSV(t, filepath.Join(out, "review.csv"))), stderr
-	}
+	out, db, run := learnProject(t, 2)
 	if n, _ := run(); n != 6 {
 		t.Fatalf("%d review pairs, want the 6 of the fixture", n)
 	}
@@ -286,4 +257,31 @@ func TestDecidePatternSheet(t *testing.T) {
 	if n := len(readCSV(t, filepath.Join(batch, "clean.csv"))); n != 7 {
 		t.Errorf("%d customers, want 7 (5 pairs merged, 1 kept apart)", n)
 	}
+}
+
+// learnProject makes the learning fixture (learnSheets and others copies of
+// otherSheet) with match.learn_pattern 3, and returns its output folder,
+// its state file and a run of crmclean over it that returns the number of
+// review pairs and the summary.
+func learnProject(t *testing.T, others int) (out, db string, run func() (int, string)) {
+	t.Helper()
+	dir := t.TempDir()
+	sheets, rulesFile := filepath.Join(dir, "sheets"), filepath.Join(dir, "rules.yaml")
+	out, db = filepath.Join(dir, "out"), filepath.Join(dir, "p.db")
+	learnSheets(t, sheets)
+	for range others {
+		otherSheet(t, sheets)
+	}
+	if err := os.WriteFile(rulesFile, []byte("match:\n  learn_pattern: 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run = func() (int, string) {
+		t.Helper()
+		code, _, stderr := runCLI(t, "run", "--quiet", "--rules", rulesFile, "--state", db, "--out", out, sheets)
+		if code != exitOK {
+			t.Fatalf("run: exit %d\n%s", code, stderr)
+		}
+		return len(readCSV(t, filepath.Join(out, "review.csv"))), stderr
+	}
+	return out, db, run
 }

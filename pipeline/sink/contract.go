@@ -243,7 +243,7 @@ func WriteRejectsFiles(ctx context.Context, dir string, records []*record.Record
 		}
 	}
 	if f.CSV {
-		if err := writeRejectsCSV(ctx, dir, lines); err != nil {
+		if err := writeLinesCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns, lines); err != nil {
 			return err
 		}
 	}
@@ -253,8 +253,10 @@ func WriteRejectsFiles(ctx context.Context, dir string, records []*record.Record
 	return nil
 }
 
-func writeRejectsCSV(ctx context.Context, dir string, lines [][]string) error {
-	w, err := CreateCSV(ctx, filepath.Join(dir, "rejects.csv"), RejectColumns)
+// writeLinesCSV writes a CSV file of header and lines rendered beforehand
+// (rejects.csv and issues.csv, whose workbooks show the same lines).
+func writeLinesCSV(ctx context.Context, path string, header []string, lines [][]string) error {
+	w, err := CreateCSV(ctx, path, header)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,7 @@ func WriteIssuesXLSX(ctx context.Context, dir string, records []*record.Record, 
 func WriteIssuesFiles(ctx context.Context, dir string, records []*record.Record, lang string, f Formats) error {
 	lines := IssueLines(records, lang)
 	if f.CSV {
-		if err := writeIssuesCSV(ctx, dir, lines); err != nil {
+		if err := writeLinesCSV(ctx, filepath.Join(dir, "issues.csv"), IssueColumns, lines); err != nil {
 			return err
 		}
 	}
@@ -73,20 +73,6 @@ func WriteIssuesFiles(ctx context.Context, dir string, records []*record.Record,
 		return writeIssuesXLSX(ctx, dir, slices.Clone(lines), lang)
 	}
 	return nil
-}
-
-func writeIssuesCSV(ctx context.Context, dir string, lines [][]string) error {
-	w, err := CreateCSV(ctx, filepath.Join(dir, "issues.csv"), IssueColumns)
-	if err != nil {
-		return err
-	}
-	for _, line := range lines {
-		if err := w.Write(line); err != nil {
-			w.Close()
-			return err
-		}
-	}
-	return w.Close()
 }
 
 // writeIssuesXLSX writes issues.xlsx from the lines of issues.csv, which

@@ -467,18 +467,7 @@ func (c *committer) bulkRows(rows []Row) error {
 		}
 		query := `INSERT INTO rows (rowid, ` + insertColumns[1:] + ` VALUES ` +
 			strings.Repeat(`, (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, n)[2:]
-		var err error
-		if n == rowsPerInsert {
-			if full == nil {
-				if full, err = c.tx.PrepareContext(c.ctx, query); err != nil {
-					return err
-				}
-			}
-			_, err = full.ExecContext(c.ctx, args...)
-		} else {
-			_, err = c.tx.ExecContext(c.ctx, query, args...)
-		}
-		if err != nil {
+		if err := c.execBatch(&full, n == rowsPerInsert, query, args); err != nil {
 			return fmt.Errorf("bulk load: store rows: %w", err)
 		}
 	}
@@ -578,22 +567,30 @@ func (c *committer) insertMany(head, tuple, tail string, n int, add func(args []
 		}
 		i += m
 		query := head + strings.Repeat(", "+tuple, m)[2:] + tail
-		var err error
-		if m == per {
-			if full == nil {
-				if full, err = c.tx.PrepareContext(c.ctx, query); err != nil {
-					return err
-				}
-			}
-			_, err = full.ExecContext(c.ctx, args...)
-		} else {
-			_, err = c.tx.ExecContext(c.ctx, query, args...)
-		}
-		if err != nil {
+		if err := c.execBatch(&full, m == per, query, args); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// execBatch runs one statement of a batched insert. Full batches all have
+// the same query, prepared once into *full (the caller closes it); the
+// last, shorter one runs as it is.
+func (c *committer) execBatch(full **sql.Stmt, isFull bool, query string, args []any) error {
+	if !isFull {
+		_, err := c.tx.ExecContext(c.ctx, query, args...)
+		return err
+	}
+	if *full == nil {
+		stmt, err := c.tx.PrepareContext(c.ctx, query)
+		if err != nil {
+			return err
+		}
+		*full = stmt
+	}
+	_, err := (*full).ExecContext(c.ctx, args...)
+	return err
 }
 
 func (c *committer) decisions(ch *Changes) error {
