@@ -194,23 +194,23 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 			c.SourceIDs = appendUnique(c.SourceIDs, id)
 		}
 		for _, v := range r.Values {
-			if v.Header == "" || v.Text == "" {
+			if v.Header() == "" || v.Text() == "" {
 				continue
 			}
-			switch v.Field {
+			switch v.Field() {
 			case "", record.FieldOwnerPhone: // carried under the header as written
 				if c.Extras == nil {
 					c.Extras = map[string]string{}
 				}
-				if _, ok := c.Extras[v.Header]; !ok {
-					c.Extras[v.Header] = v.Text
+				if _, ok := c.Extras[v.Header()]; !ok {
+					c.Extras[v.Header()] = v.Text()
 				}
 			case "sensitive":
 				if c.Sensitive == nil {
 					c.Sensitive = map[string]string{}
 				}
-				if _, ok := c.Sensitive[v.Header]; !ok {
-					c.Sensitive[v.Header] = v.Text
+				if _, ok := c.Sensitive[v.Header()]; !ok {
+					c.Sensitive[v.Header()] = v.Text()
 				}
 			}
 		}

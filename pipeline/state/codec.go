@@ -87,15 +87,15 @@ func (w *rowWriter) row(b []byte, r *Row) []byte {
 	w.str(rest)
 	w.count(len(r.Values))
 	for _, v := range r.Values {
-		w.shared(v.Field)
-		w.int(v.Col)
-		w.shared(v.Header)
-		w.str(v.Text)
-		if v.Raw == v.Text {
+		w.shared(v.Field())
+		w.int(v.Col())
+		w.shared(v.Header())
+		w.str(v.Text())
+		if v.Raw() == v.Text() {
 			w.b = append(w.b, 1)
 		} else {
 			w.b = append(w.b, 0)
-			w.str(v.Raw)
+			w.str(v.Raw())
 		}
 	}
 	w.count(len(r.Issues))
@@ -409,13 +409,12 @@ func decodeRowBinary(b []byte, r *Row, dict []string) error {
 	if n := d.count(); n > 0 {
 		r.Values = make([]record.Value, n)
 		for i := range r.Values {
-			v := &r.Values[i]
-			v.Field, v.Col, v.Header, v.Text = d.str(), d.varint(), d.str(), d.str()
-			if d.flag() {
-				v.Raw = v.Text
-			} else {
-				v.Raw = d.str()
+			field, col, header, text := d.str(), d.varint(), d.str(), d.str()
+			raw := text
+			if !d.flag() {
+				raw = d.str()
 			}
+			r.Values[i] = record.NewValue(field, col, header, text, raw)
 		}
 	}
 	r.Issues = nil
