@@ -183,7 +183,7 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	c.USCC = m.pick(sc, "uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
 	c.CreatedAt = m.pick(sc, "created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
 	c.Owner = m.pick(sc, "owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
-	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title }, c)
+	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title() }, c)
 	m.location(sc, rows, c)
 	nums := m.phones(sc, rows, c)
 	for _, r := range rows {

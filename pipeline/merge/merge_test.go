@@ -224,7 +224,7 @@ func TestContactFields(t *testing.T) {
 		contactRow("f4", "陈思佳", rep),
 	}
 	rows[1].Norm.Emails = []string{"sijia@example.com"}
-	rows[2].Norm.Title = "采购"
+	rows[2].Norm.SetTitle("采购")
 	for i, r := range rows {
 		r.Prov.Row = i + 2
 	}

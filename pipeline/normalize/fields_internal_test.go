@@ -52,9 +52,9 @@ func applyEvery(n *Normalizer, rec *record.Record) {
 		out.SourceIDs = appendUnique(out.SourceIDs, v.Text())
 	}
 	out.Owner = rec.Get(record.FieldOwner)
-	out.Gender = rec.Get(record.FieldGender)
+	out.SetGender(rec.Get(record.FieldGender))
 	out.Notes = rec.Get(record.FieldNotes)
-	out.Title = rec.Get(record.FieldTitle)
+	out.SetTitle(rec.Get(record.FieldTitle))
 }
 
 // TestApplySkipsAgree runs Apply and applyEvery on rows holding one field,

@@ -98,7 +98,7 @@ func (n *Normalizer) Apply(rec *record.Record) {
 		// Our staff member's number: kept apart, never the customer's.
 		for v := range values(rec, record.FieldOwnerPhone) {
 			for _, p := range n.phones.Parse(v.Text(), phone.Context{City: out.City}).Phones {
-				out.OwnerPhones = appendUnique(out.OwnerPhones, p.E164)
+				out.SetOwnerPhones(appendUnique(out.OwnerPhones(), p.E164))
 			}
 		}
 	}
@@ -126,10 +126,10 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	}
 	if has&(hasOwner|hasGender|hasNotes|hasTitle) != 0 {
 		out.Owner = rec.Get(record.FieldOwner)
-		out.Gender = rec.Get(record.FieldGender)
+		out.SetGender(rec.Get(record.FieldGender))
 		out.Notes = rec.Get(record.FieldNotes)
 		if t := rec.Get(record.FieldTitle); t != "" {
-			out.Title = t // a title column wins over a role written after the contact's name
+			out.SetTitle(t) // a title column wins over a role written after the contact's name
 		}
 	}
 }
@@ -271,7 +271,7 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named boo
 	if contact != "" {
 		var role string
 		if contact, role = splitRole(contact, n.roles); role != "" {
-			out.Title = role
+			out.SetTitle(role)
 		}
 	}
 	switch {
@@ -336,7 +336,7 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 			continue
 		}
 		for _, s := range res.Short {
-			out.ShortMobiles = appendUnique(out.ShortMobiles, s)
+			out.SetShortMobiles(appendUnique(out.ShortMobiles(), s))
 		}
 	next:
 		for _, p := range res.Phones {

@@ -258,10 +258,10 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
 	}
 	n := r.Norm
-	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
+	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title(),
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes, Short: n.ShortMobiles, OwnerPh: n.OwnerPhones}
+		Gender: n.Gender(), Notes: n.Notes, Short: n.ShortMobiles(), OwnerPh: n.OwnerPhones()}
 	for _, p := range n.Phones {
 		d.Norm.Phones = append(d.Norm.Phones, phoneData(p))
 	}
@@ -298,10 +298,14 @@ func decodeRowJSON(b []byte, r *Row) error {
 			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
 	}
 	n := d.Norm
-	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
+	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact,
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes, ShortMobiles: n.Short, OwnerPhones: n.OwnerPh}
+		Notes: n.Notes}
+	r.Norm.SetTitle(n.Title)
+	r.Norm.SetGender(n.Gender)
+	r.Norm.SetShortMobiles(n.Short)
+	r.Norm.SetOwnerPhones(n.OwnerPh)
 	for _, p := range n.Phones {
 		r.Norm.Phones = append(r.Norm.Phones, record.Phone(p))
 	}
