@@ -433,7 +433,10 @@ const RuleIDNumber = "cell.id_number"
 // emptied: it is never a 统一社会信用代码, nor any other value.
 func maskResident(rec *record.Record, col mapping.Column, i int, cleaned, raw string) (string, string) {
 	t, inText := idnumber.MaskResident(cleaned)
-	r, inRaw := idnumber.MaskResident(raw)
+	r, inRaw := t, inText // most cells read as they are cleaned: one scan
+	if raw != cleaned {
+		r, inRaw = idnumber.MaskResident(raw)
+	}
 	if !inText && !inRaw {
 		return cleaned, raw
 	}
