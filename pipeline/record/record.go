@@ -193,14 +193,16 @@ type Issue struct {
 	Value    string   // the original value concerned
 	Rule     string   // short machine name, e.g. "phone.invalid", "address.ambiguous"
 	Severity Severity // info, warning or error
-	Message  string   // English description for people (Msg in English, when Msg is set)
+	Message  string   // English description for people, when it is not in the catalogue (a rules file's own); see Text
 	Msg      msg.Msg  // the message in the catalogue, to render in the run's language
 	Fix      string   // the value after the fix, if one was applied
 }
 
-// NewIssue returns an issue whose message is m; Message is m in English.
+// NewIssue returns an issue whose message is m. Its text is rendered only
+// when shown (Text): rendered for every issue when it was made, the
+// English texts took an allocation each and were seldom read.
 func NewIssue(i Issue, m msg.Msg) Issue {
-	i.Msg, i.Message = m, m.In("en")
+	i.Msg, i.Message = m, ""
 	return i
 }
 
@@ -440,7 +442,7 @@ func (r *Record) Errors() string {
 	var msgs []string
 	for _, i := range r.Issues {
 		if i.Severity == Error {
-			msgs = append(msgs, i.Message)
+			msgs = append(msgs, i.Text("en"))
 		}
 	}
 	return strings.Join(msgs, "; ")

@@ -3,6 +3,8 @@ package record
 import (
 	"reflect"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/msg"
 )
 
 func TestProvenanceCompare(t *testing.T) {
@@ -112,5 +114,29 @@ func TestRareFields(t *testing.T) {
 	n.SetOwnerPhones(nil)
 	if !reflect.DeepEqual(n, Normalized{}) {
 		t.Errorf("emptied fields left a part: %+v", n.rare)
+	}
+}
+
+// TestIssueTextRenderedWhenShown checks that an issue made from a catalogue
+// message holds no text of its own and renders it in either language, and
+// that an issue with its own text (a rules file's) shows that text.
+func TestIssueTextRenderedWhenShown(t *testing.T) {
+	m := msg.New("cell.ditto")
+	is := NewIssue(Issue{Col: 2, Rule: "cell.ditto", Severity: Info, Message: "stale"}, m)
+	if is.Message != "" {
+		t.Errorf("Message = %q, want none: the text is rendered when shown", is.Message)
+	}
+	for _, lang := range []string{"en", "zh"} {
+		if got, want := is.Text(lang), m.In(lang); got != want || got == "" {
+			t.Errorf("Text(%q) = %q, want %q", lang, got, want)
+		}
+	}
+	own := Issue{Rule: "allowed.gender", Severity: Warning, Message: "性别只能是男或女"}
+	if got := own.Text("en"); got != own.Message {
+		t.Errorf("Text of a rules file's message = %q, want %q", got, own.Message)
+	}
+	r := Record{Issues: []Issue{is, NewIssue(Issue{Severity: Error}, msg.New("cell.lossy_number")), own}}
+	if got, want := r.Errors(), msg.New("cell.lossy_number").In("en"); got != want {
+		t.Errorf("Errors() = %q, want %q", got, want)
 	}
 }
