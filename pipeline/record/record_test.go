@@ -140,3 +140,21 @@ func TestIssueTextRenderedWhenShown(t *testing.T) {
 		t.Errorf("Errors() = %q, want %q", got, want)
 	}
 }
+
+// TestNewValueSharesColumns checks that values made one by one (as a
+// state's rows are decoded) share the description of their column, and
+// that a value's own raw text does not leak into the shared one.
+func TestNewValueSharesColumns(t *testing.T) {
+	a := NewValue(FieldName, 0, "客户名称", "张伟", "张伟")
+	b := NewValue(FieldName, 0, "客户名称", "李娜", "李娜")
+	c := NewValue(FieldName, 0, "客户名称", "王芳", " 王芳")
+	if a.col != b.col {
+		t.Error("two values of one column have a column each")
+	}
+	if NewValue(FieldName, 1, "客户名称", "张伟", "张伟").col == a.col || NewValue("", 0, "客户名称", "张伟", "张伟").col == a.col {
+		t.Error("values of different columns share one")
+	}
+	if c.col == a.col || a.Raw() != "张伟" || c.Raw() != " 王芳" {
+		t.Errorf("raw texts: %q %q", a.Raw(), c.Raw())
+	}
+}
