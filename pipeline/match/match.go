@@ -400,7 +400,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	}
 	owners := map[string]bool{}
 	for _, r := range recs {
-		for _, n := range r.Norm.OwnerPhones {
+		for _, n := range r.Norm.OwnerPhones() {
 			owners[n] = true
 		}
 	}
