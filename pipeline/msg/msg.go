@@ -217,7 +217,24 @@ const (
 
 // Nested encodes the message id with args as an argument of another one.
 func Nested(id ID, args ...string) string {
-	return nestedMark + string(id) + argSep + strings.Join(args, argSep)
+	// nestedMark + id + argSep + strings.Join(args, argSep), in one
+	// allocation: every merged row's reason names its kept row's place.
+	n := len(nestedMark) + len(id) + len(argSep)*max(len(args), 1)
+	for _, a := range args {
+		n += len(a)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(nestedMark)
+	b.WriteString(string(id))
+	b.WriteString(argSep)
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(argSep)
+		}
+		b.WriteString(a)
+	}
+	return b.String()
 }
 
 // Or encodes alternatives as one argument, rendered "A or B" / "A或B".

@@ -204,3 +204,21 @@ func FuzzAppendIn(f *testing.F) {
 		}
 	})
 }
+
+func TestNested(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no arguments", nil, "\x1dwhere.file\x1f"},
+		{"one", []string{"a.csv"}, "\x1dwhere.file\x1fa.csv"},
+		{"three, one empty", []string{"a.csv", "", "7"}, "\x1dwhere.file\x1fa.csv\x1f\x1f7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Nested("where.file", tc.args...); got != tc.want {
+				t.Errorf("Nested = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
