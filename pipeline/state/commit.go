@@ -57,6 +57,16 @@ func step(name string) error {
 // recorded in the audit trail, and every customer id is remembered so that
 // it is never issued again. Either all of it is stored or none.
 func (s *Store) Commit(ctx context.Context, run RunRecord, ch Changes) (runID int64, err error) {
+	return s.CommitWhen(ctx, run, ch, nil)
+}
+
+// CommitWhen is Commit with the transaction's end held until ready
+// returns: the changes are stored while the caller does other work (a
+// run writes its outputs), and committed only when ready returns nil,
+// rolled back when it returns an error, which CommitWhen returns as it
+// is. The run's log entry is written after ready, and takes its end time
+// then when run.Ended is zero. A nil ready commits at once.
+func (s *Store) CommitWhen(ctx context.Context, run RunRecord, ch Changes, ready func() error) (runID int64, err error) {
 	if err := validate(&ch); err != nil {
 		return 0, fmt.Errorf("commit run: %w", err)
 	}
@@ -92,6 +102,11 @@ func (s *Store) Commit(ctx context.Context, run RunRecord, ch Changes) (runID in
 	for _, f := range []func(*Changes) error{c.files, c.rows, c.customers, c.decisions, c.pairs, c.settings} {
 		if err := f(&ch); err != nil {
 			return 0, fmt.Errorf("commit run %d: %w", runID, err)
+		}
+	}
+	if ready != nil {
+		if err := ready(); err != nil {
+			return 0, err
 		}
 	}
 	run.ID, run.Kind, run.Published = runID, KindRun, false
