@@ -476,14 +476,7 @@ func BenchmarkWriteCleanXLSX(b *testing.B) {
 		c.Mobile = fmt.Sprintf("+86138%08d", i)
 		cs[i] = &c
 	}
-	dir := b.TempDir()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchWriter(b, n, func(dir string) error { return WriteCleanXLSX(context.Background(), dir, cs) })
 }
 
 func TestWriteReviewXLSXRollover(t *testing.T) {
@@ -548,14 +541,7 @@ func BenchmarkWriteContactsXLSX(b *testing.B) {
 		}
 		cs[i] = &c
 	}
-	dir := b.TempDir()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteContactsXLSX(context.Background(), dir, cs); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(2*n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchWriter(b, 2*n, func(dir string) error { return WriteContactsXLSX(context.Background(), dir, cs) })
 }
 
 // TestXLSXRepeatable checks that a book of many sheets comes out byte for
