@@ -196,15 +196,7 @@ func clean(r *record.Record, stages ...rowCleaner) {
 func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normalize.Normalizer, res *Result,
 	reuse func(*record.Record) bool) error {
 	reader := ingest.NewReader(cfg.Rules)
-	val := validate.New(cfg.Rules)
-	sizes := make([]int64, len(inputs))
-	var total int64
-	for i, in := range inputs {
-		if st, err := os.Stat(in.Path); err == nil {
-			sizes[i] = st.Size()
-			total += sizes[i]
-		}
-	}
+	sizes, total := fileSizes(inputs)
 	cfg.Progress.Stage("read", total)
 	defer cfg.Progress.Done()
 	addRows := func(int64) {}
@@ -212,82 +204,20 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 		addRows = rp.AddRows
 	}
 
-	batches := make(chan []*record.Record, cfg.Workers*2)
-	workers, wctx := errgroup.WithContext(ctx)
-	for range cfg.Workers {
-		workers.Go(func() error {
-			for b := range batches {
-				for _, r := range b {
-					clean(r, norm, val)
-				}
-				addRows(int64(len(b)))
-				if wctx.Err() != nil {
-					return wctx.Err()
-				}
-			}
-			return nil
-		})
-	}
-
+	cl := startCleaners(ctx, cfg.Workers, addRows, norm, validate.New(cfg.Rules))
 	perFile := make([][]*record.Record, len(inputs))
 	res.Files = make([]ingest.FileReport, len(inputs))
 	readers, rctx := errgroup.WithContext(ctx)
 	readers.SetLimit(cfg.Workers)
-	// send hands a batch to the workers, unless they have stopped (the run
-	// was cancelled or failed), so that no reader waits for ever.
-	send := func(b []*record.Record) {
-		select {
-		case batches <- b:
-		case <-wctx.Done():
-		}
-	}
 	for _, i := range readOrder(inputs) {
-		in := inputs[i]
+		fr := fileRead{reader: reader, in: inputs[i], size: sizes[i], progress: cfg.Progress, addRows: addRows, reuse: reuse, clean: cl.send}
 		readers.Go(func() error {
-			var batch []*record.Record
-			copies := int64(0) // rows not cleaned (identical to an earlier one, or reused), counted as read
-			var told int64     // bytes of the file counted
-			count := func(n int64) {
-				told += n
-				cfg.Progress.Add(n)
-			}
-			res.Files[i] = reader.ReadFileCounting(rctx, in, func(r *record.Record) {
-				perFile[i] = append(perFile[i], r)
-				if r.SameAs != "" {
-					// Identical to an earlier row: merge.FollowIdentical fills it in.
-					if copies++; copies == batchSize {
-						addRows(copies)
-						copies = 0
-					}
-					return
-				}
-				if reuse != nil && reuse(r) {
-					if copies++; copies == batchSize {
-						addRows(copies)
-						copies = 0
-					}
-					return
-				}
-				batch = append(batch, r)
-				if len(batch) == batchSize {
-					send(batch)
-					batch = nil
-				}
-			}, count)
-			if len(batch) > 0 {
-				send(batch)
-			}
-			addRows(copies)
-			// The whole file is read (or could not be): its bytes are done.
-			if rest := sizes[i] - told; rest > 0 {
-				cfg.Progress.Add(rest)
-			}
+			perFile[i], res.Files[i] = fr.run(rctx)
 			return nil
 		})
 	}
 	rerr := readers.Wait()
-	close(batches)
-	if err := workers.Wait(); err != nil {
+	if err := cl.wait(); err != nil {
 		return err
 	}
 	if rerr != nil {
@@ -301,6 +231,111 @@ func read(ctx context.Context, cfg Config, inputs []ingest.Input, norm *normaliz
 	}
 	sortRecords(res.Records)
 	return nil
+}
+
+// fileSizes returns the size on disk of each input (0 when it cannot be
+// told) and their total, for the progress bar.
+func fileSizes(inputs []ingest.Input) ([]int64, int64) {
+	sizes := make([]int64, len(inputs))
+	var total int64
+	for i, in := range inputs {
+		if st, err := os.Stat(in.Path); err == nil {
+			sizes[i] = st.Size()
+			total += sizes[i]
+		}
+	}
+	return sizes, total
+}
+
+// cleaners normalize and validate batches of rows read, on workers of
+// their own while the files are read.
+type cleaners struct {
+	batches chan []*record.Record
+	group   *errgroup.Group
+	ctx     context.Context // done when a worker has failed or the run is cancelled
+}
+
+func startCleaners(ctx context.Context, workers int, addRows func(int64), stages ...rowCleaner) *cleaners {
+	cl := &cleaners{batches: make(chan []*record.Record, workers*2)}
+	cl.group, cl.ctx = errgroup.WithContext(ctx)
+	for range workers {
+		cl.group.Go(func() error {
+			for b := range cl.batches {
+				for _, r := range b {
+					clean(r, stages...)
+				}
+				addRows(int64(len(b)))
+				if cl.ctx.Err() != nil {
+					return cl.ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	return cl
+}
+
+// send hands a batch to the workers, unless they have stopped (the run was
+// cancelled or failed), so that no reader waits for ever.
+func (cl *cleaners) send(b []*record.Record) {
+	select {
+	case cl.batches <- b:
+	case <-cl.ctx.Done():
+	}
+}
+
+// wait, once every batch is sent, lets the workers finish them.
+func (cl *cleaners) wait() error {
+	close(cl.batches)
+	return cl.group.Wait()
+}
+
+// fileRead reads one input: its rows in file order, each to be cleaned
+// handed on in batches, except rows identical to an earlier one
+// (merge.FollowIdentical fills them in) and rows reuse takes from the
+// state, which are only counted.
+type fileRead struct {
+	reader   *ingest.Reader
+	in       ingest.Input
+	size     int64 // on disk, for the progress bar
+	progress Progress
+	addRows  func(int64)
+	reuse    func(*record.Record) bool // nil in a batch run
+	clean    func([]*record.Record)
+}
+
+func (fr fileRead) run(ctx context.Context) ([]*record.Record, ingest.FileReport) {
+	var rows, batch []*record.Record
+	copies := int64(0) // rows not cleaned (identical to an earlier one, or reused), counted as read
+	var told int64     // bytes of the file counted
+	count := func(n int64) {
+		told += n
+		fr.progress.Add(n)
+	}
+	rep := fr.reader.ReadFileCounting(ctx, fr.in, func(r *record.Record) {
+		rows = append(rows, r)
+		if r.SameAs != "" || fr.reuse != nil && fr.reuse(r) {
+			if copies++; copies == batchSize {
+				fr.addRows(copies)
+				copies = 0
+			}
+			return
+		}
+		batch = append(batch, r)
+		if len(batch) == batchSize {
+			fr.clean(batch)
+			batch = nil
+		}
+	}, count)
+	if len(batch) > 0 {
+		fr.clean(batch)
+	}
+	fr.addRows(copies)
+	// The whole file is read (or could not be): its bytes are done.
+	if rest := fr.size - told; rest > 0 {
+		fr.progress.Add(rest)
+	}
+	return rows, rep
 }
 
 // matchOptions turns the rules into the matcher's options.

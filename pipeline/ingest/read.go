@@ -330,7 +330,7 @@ func (rd *Reader) row(st *sheetState, rep *SheetReport, r source.Row, emit Emit)
 		rec.Status, rec.Reason = record.Skipped, msg.Text("en", "skip.header")
 		for _, is := range r.Issues {
 			if is.Rule != source.RuleStrayQuote { // reported as repaired
-				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s", issuePlace(st, r.Num, is.Col), is.Message))
+				rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s", issuePlace(st, r.Num, is.Col), is.Text("en")))
 			}
 		}
 	default:

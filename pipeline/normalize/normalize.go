@@ -415,8 +415,12 @@ func firstValue(rec *record.Record, field string) record.Value {
 			return v
 		}
 	}
-	return record.NewValue("", -1, "", "", "")
+	return noValue
 }
+
+// noValue is firstValue's answer for a row without the field: no column
+// (-1), made once rather than looked up for every row.
+var noValue = record.NewValue("", -1, "", "", "")
 
 func appendUnique(list []string, s string) []string {
 	if s == "" {

@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/crmclean/crmclean/pipeline/msg"
 )
@@ -94,12 +95,46 @@ type Value struct {
 }
 
 // NewValue returns the value of one cell: field, 0-based column index and
-// header of its column, its cleaned text and its text as read. It gives
-// the value a column of its own: values of one column read together share
-// one with Column.Value.
+// header of its column, its cleaned text and its text as read. Values made
+// with the same field, index and header share one Column (see
+// sharedColumn), so that rows decoded one by one from a state cost no
+// more than rows read (where ingest shares a sheet's with Column.Value).
 func NewValue(field string, col int, header, text, raw string) Value {
-	c := &Column{Field: field, Header: header, Index: col}
-	return c.Value(text, raw)
+	return sharedColumn(Column{Field: field, Header: header, Index: col}).Value(text, raw)
+}
+
+// sharedColumns holds the Columns NewValue hands out, by description; a
+// Column never changes, so any number of values may share one. There are
+// as many as a run's files have distinct columns; past maxSharedColumns
+// (random headers of a fuzz target) a value gets a column of its own.
+var sharedColumns struct {
+	sync.RWMutex
+	m map[Column]*Column // a typed map: a sync.Map would box every key looked up
+}
+
+const maxSharedColumns = 1 << 16
+
+func sharedColumn(c Column) *Column {
+	sharedColumns.RLock()
+	p, ok := sharedColumns.m[c]
+	sharedColumns.RUnlock()
+	if ok {
+		return p
+	}
+	sharedColumns.Lock()
+	defer sharedColumns.Unlock()
+	if p, ok := sharedColumns.m[c]; ok {
+		return p
+	}
+	p = new(Column) // not &c: c would be allocated on every call
+	*p = c
+	if sharedColumns.m == nil {
+		sharedColumns.m = map[Column]*Column{}
+	}
+	if len(sharedColumns.m) < maxSharedColumns {
+		sharedColumns.m[c] = p
+	}
+	return p
 }
 
 // Value returns the value of a cell of column c with its cleaned text and
@@ -193,14 +228,16 @@ type Issue struct {
 	Value    string   // the original value concerned
 	Rule     string   // short machine name, e.g. "phone.invalid", "address.ambiguous"
 	Severity Severity // info, warning or error
-	Message  string   // English description for people (Msg in English, when Msg is set)
+	Message  string   // English description for people, when it is not in the catalogue (a rules file's own); see Text
 	Msg      msg.Msg  // the message in the catalogue, to render in the run's language
 	Fix      string   // the value after the fix, if one was applied
 }
 
-// NewIssue returns an issue whose message is m; Message is m in English.
+// NewIssue returns an issue whose message is m. Its text is rendered only
+// when shown (Text): rendered for every issue when it was made, the
+// English texts took an allocation each and were seldom read.
 func NewIssue(i Issue, m msg.Msg) Issue {
-	i.Msg, i.Message = m, m.In("en")
+	i.Msg, i.Message = m, ""
 	return i
 }
 
@@ -440,7 +477,7 @@ func (r *Record) Errors() string {
 	var msgs []string
 	for _, i := range r.Issues {
 		if i.Severity == Error {
-			msgs = append(msgs, i.Message)
+			msgs = append(msgs, i.Text("en"))
 		}
 	}
 	return strings.Join(msgs, "; ")

@@ -100,7 +100,7 @@ func collectCSV(t testing.TB, f *File) []csvRow {
 		}
 		got := csvRow{num: r.Num, end: r.End, ragged: r.Ragged, want: r.Want, issues: issueKeys(r.Issues)}
 		for _, is := range r.Issues {
-			if is.Message == "" || is.Severity != record.Warning {
+			if is.Text("en") == "" || is.Severity != record.Warning {
 				t.Errorf("row %d: issue %+v without a message or not a warning", r.Num, is)
 			}
 		}
@@ -717,7 +717,7 @@ func FuzzCSVRead(f *testing.F) {
 			flagged := map[int]bool{}
 			for _, is := range r.Issues {
 				flagged[is.Col] = true
-				if is.Message == "" {
+				if is.Text("en") == "" {
 					t.Fatalf("row %d: issue without a message: %+v", r.Num, is)
 				}
 			}

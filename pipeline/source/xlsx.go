@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	kflate "github.com/klauspost/compress/flate"
 	"golang.org/x/text/encoding/htmlindex"
 )
 
@@ -102,6 +103,7 @@ func openXLSXWith(path string, lim xlsxLimits) (*File, error) {
 		fh.Close()
 		return nil, &FileError{Path: path, Err: fmt.Errorf("%w: open zip: %w", ErrCorrupt, err), Hint: hintDamaged}
 	}
+	zr.RegisterDecompressor(zip.Deflate, inflate)
 	wb := &workbook{path: path, zr: zr, fh: fh, lim: lim, parts: make(map[string]*zip.File, len(zr.File)*2)}
 	f, err := wb.load()
 	if err != nil {
@@ -314,6 +316,11 @@ func (wb *workbook) part(name string) *zip.File {
 	}
 	return wb.parts[strings.ToLower(name)]
 }
+
+// inflate reads a deflated part with github.com/klauspost/compress/flate,
+// a drop-in for compress/flate (the workbook writer uses it too) that
+// inflates a sheet's XML faster: BenchmarkXLSX200k.
+func inflate(r io.Reader) io.ReadCloser { return kflate.NewReader(r) }
 
 // openPart opens a part for reading with the size limit applied.
 func (wb *workbook) openPart(zf *zip.File) (io.ReadCloser, error) {

@@ -106,7 +106,7 @@ func (w *rowWriter) row(b []byte, r *Row) []byte {
 		w.str(is.Value)
 		w.shared(is.Rule)
 		w.shared(string(is.Severity))
-		w.str(is.Message)
+		w.str(is.Text("en")) // the English text, as stored before issues carried their catalogue message
 		w.str(is.Fix)
 	}
 	n := &r.Norm
@@ -485,7 +485,8 @@ func decodeRowBinary(b []byte, r *Row, dict []string) error {
 		}
 		for i := range r.Issues {
 			id := msg.ID(d.str())
-			r.Issues[i].Msg = msg.Msg{ID: id, Args: d.strs()}
+			// The English text stored above is this message's: Text renders it.
+			r.Issues[i].Msg, r.Issues[i].Message = msg.Msg{ID: id, Args: d.strs()}, ""
 		}
 	}
 	if d.err == nil && d.pos != len(d.s) {

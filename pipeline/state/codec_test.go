@@ -101,6 +101,12 @@ func TestRowCodecRoundTrip(t *testing.T) {
 				want.ContactID = "P0A1B2C3D4E"       // written since contacts have ids
 				want.Prov.RowEnd = 1048576           // in the payload; file, sheet and row are columns
 				want.SameAs = "0123456789abcdef0123" // written for identical rows
+				// An issue with a catalogue message holds no English text
+				// of its own (record.NewIssue): its message renders it.
+				want.Issues = slices.Clone(want.Issues)
+				for i := range want.Issues {
+					want.Issues[i].Message = ""
+				}
 			} else {
 				// earlier versions stored no catalogue message
 				want.Issues = slices.Clone(want.Issues)
@@ -209,7 +215,7 @@ func appendRowPlain(b []byte, r *Row) []byte {
 	for _, is := range r.Issues {
 		b = appendString(b, is.Field)
 		b = binary.AppendVarint(b, int64(is.Col))
-		for _, s := range []string{is.Header, is.Value, is.Rule, string(is.Severity), is.Message, is.Fix} {
+		for _, s := range []string{is.Header, is.Value, is.Rule, string(is.Severity), is.Text("en"), is.Fix} {
 			b = appendString(b, s)
 		}
 	}

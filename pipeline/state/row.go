@@ -255,7 +255,7 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 	}
 	for _, is := range r.Issues {
 		d.Issues = append(d.Issues, issueData{Field: is.Field, Col: is.Col, Header: is.Header, Value: is.Value,
-			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
+			Rule: is.Rule, Severity: is.Severity, Message: is.Text("en"), Fix: is.Fix})
 	}
 	n := r.Norm
 	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title(),

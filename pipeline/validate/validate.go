@@ -16,17 +16,23 @@ type Validator struct {
 	rules []check
 }
 
-// check is a validation rule with its format's issue looked up once.
+// check is a validation rule with what its issues say worked out once,
+// not for every row that fails it.
 type check struct {
 	rules.Validation
-	formatIssue string // the normalizer issue that reports a value not in Format, "" if none
+	formatIssue  string // the normalizer issue that reports a value not in Format, "" if none
+	requiredRule string // the issue rule of a missing value: required.FIELD
+	allowedRule  string // the issue rule of a value not allowed: allowed.FIELD
+	allowedList  string // Allowed joined, for the message
 }
 
 // New returns a Validator for r.
 func New(r *rules.Rules) *Validator {
 	v := &Validator{rules: make([]check, len(r.Validation))}
 	for i, rule := range r.Validation {
-		v.rules[i] = check{Validation: rule, formatIssue: formatRules[rule.Format]}
+		v.rules[i] = check{Validation: rule, formatIssue: formatRules[rule.Format],
+			requiredRule: "required." + rule.Field, allowedRule: "allowed." + rule.Field,
+			allowedList: strings.Join(rule.Allowed, ", ")}
 	}
 	return v
 }
@@ -52,7 +58,7 @@ func (v *Validator) Apply(rec *record.Record) {
 		rule := &v.rules[i]
 		sev := record.Severity(rule.Severity)
 		if rule.Required && missing(rec, rule.Field) {
-			rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: -1, Rule: "required." + rule.Field, Severity: sev},
+			rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: -1, Rule: rule.requiredRule, Severity: sev},
 				rule.Message, msg.New("required.field", rule.Field)))
 		}
 		if want := rule.formatIssue; want != "" {
@@ -69,7 +75,7 @@ func (v *Validator) Apply(rec *record.Record) {
 			for _, val := range rec.All(rule.Field) {
 				if !allowed(rule.Allowed, val.Text()) {
 					rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: val.Col(), Header: val.Header(), Value: val.Raw(),
-						Rule: "allowed." + rule.Field, Severity: sev}, rule.Message, msg.New("allowed.value", val.Text(), strings.Join(rule.Allowed, ", "))))
+						Rule: rule.allowedRule, Severity: sev}, rule.Message, msg.New("allowed.value", val.Text(), rule.allowedList)))
 				}
 			}
 		}

@@ -144,7 +144,7 @@ func TestResolve(t *testing.T) {
 				t.Errorf("Resolve(%+v)\n got %q\nwant %q\nissues: %+v", tc.in, g, tc.want, got.Issues)
 			}
 			for _, is := range got.Issues {
-				if is.Col != -1 || is.Message == "" || is.Value == "" || is.Severity == "" {
+				if is.Col != -1 || is.Text("en") == "" || is.Value == "" || is.Severity == "" {
 					t.Errorf("incomplete issue %+v", is)
 				}
 				if (is.Rule == RuleTypoFixed || is.Rule == RuleRenamed) && is.Fix == "" {
@@ -188,7 +188,7 @@ func TestResolveGolden(t *testing.T) {
 		r := Resolve(in)
 		fmt.Fprintf(&b, "%s\n\t%s / %s / %s / %s [%s]\n", line, r.Province, r.City, r.District, r.Detail, r.Adcode)
 		for _, is := range r.Issues {
-			fmt.Fprintf(&b, "\t%s %s value=%q fix=%q: %s\n", is.Severity, is.Rule, is.Value, is.Fix, is.Message)
+			fmt.Fprintf(&b, "\t%s %s value=%q fix=%q: %s\n", is.Severity, is.Rule, is.Value, is.Fix, is.Text("en"))
 		}
 	}
 	golden := filepath.Join("testdata", "resolve.golden")

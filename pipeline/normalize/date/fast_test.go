@@ -3,6 +3,7 @@ package date
 import (
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // parseSlow is Parse without its fast paths: the regular-expression parser
@@ -117,6 +118,27 @@ func TestDaysInAgrees(t *testing.T) {
 			if got, want := daysIn(y, m), time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
 				t.Fatalf("daysIn(%d, %d) = %d, time.Date gives %d", y, m, got, want)
 			}
+		}
+	}
+}
+
+// TestDatesShareTheirText checks that rows with the same date share one
+// string, whatever its spelling, and that the boundary dates are written
+// right.
+func TestDatesShareTheirText(t *testing.T) {
+	a, okA := Parse("2023-01-05", cst)
+	b, okB := Parse("2023年1月5日", cst)
+	if !okA || !okB || a != "2023-01-05" || b != a {
+		t.Fatalf("Parse = %q %v, %q %v; want 2023-01-05 twice", a, okA, b, okB)
+	}
+	if unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Error("two rows with one date hold a string each")
+	}
+	for _, tt := range []struct{ in, want string }{
+		{"1900-01-01", "1900-01-01"}, {"2100-12-31", "2100-12-31"}, {"2024/2/29", "2024-02-29"},
+	} {
+		if got, ok := Parse(tt.in, cst); !ok || got != tt.want {
+			t.Errorf("Parse(%q) = %q, %v; want %q", tt.in, got, ok, tt.want)
 		}
 	}
 }

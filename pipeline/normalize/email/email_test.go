@@ -60,7 +60,7 @@ func TestNormalize(t *testing.T) {
 			rule := ""
 			if got.Issue != nil {
 				rule = got.Issue.Rule
-				if got.Issue.Message == "" || got.Issue.Value != tt.in {
+				if got.Issue.Text("en") == "" || got.Issue.Value != tt.in {
 					t.Errorf("issue without message: %+v", got.Issue)
 				}
 			}

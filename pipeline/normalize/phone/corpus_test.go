@@ -40,7 +40,7 @@ func TestDevCorpus(t *testing.T) {
 		for _, is := range res.Issues {
 			rulesSeen[is.Rule]++
 			if os.Getenv("PHONE_DEBUG") != "" {
-				t.Logf("%s: %q -> %s", is.Rule, cell, is.Message)
+				t.Logf("%s: %q -> %s", is.Rule, cell, is.Text("en"))
 			}
 		}
 	}

@@ -38,7 +38,7 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		for _, is := range res.Issues {
-			if is.Col != -1 || is.Rule == "" || is.Message == "" {
+			if is.Col != -1 || is.Rule == "" || is.Text("en") == "" {
 				t.Fatalf("Parse(%q): malformed issue %+v", cell, is)
 			}
 		}

@@ -35,7 +35,7 @@ func TestGolden(t *testing.T) {
 			fmt.Fprintf(&out, "  phone %s %s own=%v input=%q\n", ph.Type, ph.Key(), ph.Own, ph.Input)
 		}
 		for _, is := range res.Issues {
-			fmt.Fprintf(&out, "  issue %s %s value=%q fix=%q: %s\n", is.Severity, is.Rule, is.Value, is.Fix, is.Message)
+			fmt.Fprintf(&out, "  issue %s %s value=%q fix=%q: %s\n", is.Severity, is.Rule, is.Value, is.Fix, is.Text("en"))
 		}
 	}
 	golden := filepath.Join("testdata", "cells.golden")

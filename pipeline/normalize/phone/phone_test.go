@@ -179,7 +179,7 @@ func TestParse(t *testing.T) {
 			}
 			for _, is := range res.Issues {
 				gotRules = append(gotRules, is.Rule)
-				if is.Col != -1 || is.Value == "" || is.Message == "" {
+				if is.Col != -1 || is.Value == "" || is.Text("en") == "" {
 					t.Errorf("issue %+v: want Col -1, a value and a message", is)
 				}
 			}
