@@ -11,7 +11,7 @@ import "github.com/crmclean/crmclean/pipeline/merge"
 // time (CPU profiles of three runs each); for lineage.csv and links.csv,
 // whose rows lie mostly in file order, it made no difference and they do
 // without. Nothing read ahead changes a byte written; the result is kept
-// (tableFiles.warm) only so that the reads are not optimized away.
+// alive (runtime.KeepAlive) only so that the reads are not optimized away.
 
 // warmAhead is how many customers ahead of the one they write the
 // writers read.
