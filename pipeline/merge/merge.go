@@ -189,7 +189,7 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	c.USCC = m.pick(sc, "uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
 	c.CreatedAt = m.pick(sc, "created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
 	c.Owner = m.pick(sc, "owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
-	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title }, c)
+	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title() }, c)
 	m.location(sc, rows, c)
 	nums := m.phones(sc, rows, c)
 	for _, r := range rows {
@@ -200,23 +200,23 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 			c.SourceIDs = appendUnique(c.SourceIDs, id)
 		}
 		for _, v := range r.Values {
-			if v.Header == "" || v.Text == "" {
+			if v.Header() == "" || v.Text() == "" {
 				continue
 			}
-			switch v.Field {
+			switch v.Field() {
 			case "", record.FieldOwnerPhone: // carried under the header as written
 				if c.Extras == nil {
 					c.Extras = map[string]string{}
 				}
-				if _, ok := c.Extras[v.Header]; !ok {
-					c.Extras[v.Header] = v.Text
+				if _, ok := c.Extras[v.Header()]; !ok {
+					c.Extras[v.Header()] = v.Text()
 				}
 			case "sensitive":
 				if c.Sensitive == nil {
 					c.Sensitive = map[string]string{}
 				}
-				if _, ok := c.Sensitive[v.Header]; !ok {
-					c.Sensitive[v.Header] = v.Text
+				if _, ok := c.Sensitive[v.Header()]; !ok {
+					c.Sensitive[v.Header()] = v.Text()
 				}
 			}
 		}

@@ -308,14 +308,14 @@ func RejectLines(r *record.Record, lang string) [][]string {
 func OriginalValues(r *record.Record) string {
 	parts := make([]string, 0, len(r.Values))
 	for _, v := range r.Values {
-		if v.Field == "sensitive" {
+		if v.Field() == "sensitive" {
 			continue
 		}
-		h := v.Header
+		h := v.Header()
 		if h == "" {
 			h = v.Column()
 		}
-		parts = append(parts, h+"="+v.Raw)
+		parts = append(parts, h+"="+v.Raw())
 	}
 	return strings.Join(parts, "; ")
 }

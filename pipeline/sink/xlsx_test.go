@@ -57,13 +57,13 @@ func testCustomers() []*merge.Customer {
 func testRejected() []*record.Record {
 	return []*record.Record{
 		{Prov: record.Provenance{File: "客户/华东.xlsx", Sheet: "Sheet1", Row: 7}, Status: record.Rejected,
-			Values: []record.Value{{Field: "name", Col: 0, Header: "客户名称", Raw: "=1+1", Text: "=1+1"}, {Field: "phone", Col: 3, Header: "手机", Raw: "138001380", Text: "138001380"}},
+			Values: []record.Value{record.NewValue("name", 0, "客户名称", "=1+1", "=1+1"), record.NewValue("phone", 3, "手机", "138001380", "138001380")},
 			Issues: []record.Issue{
 				{Field: "phone", Col: 3, Header: "手机", Value: "138001380", Rule: "phone.invalid", Severity: record.Error, Message: "not a phone number: 9 digits, a mobile needs 11"},
 				{Field: "email", Col: 4, Header: "邮箱", Value: "x@", Rule: "email.invalid", Severity: record.Warning, Message: "not an e-mail address"},
 			}},
 		{Prov: record.Provenance{File: "b.csv", Row: 3}, Status: record.Rejected, Reason: "no name, phone or e-mail",
-			Values: []record.Value{{Col: 1, Header: "备注", Raw: "@SUM(A1)", Text: "@SUM(A1)"}}},
+			Values: []record.Value{record.NewValue("", 1, "备注", "@SUM(A1)", "@SUM(A1)")}},
 		{Prov: record.Provenance{File: "b.csv", Row: 4}, Status: record.Kept},
 	}
 }
