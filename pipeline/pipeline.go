@@ -390,15 +390,16 @@ func buildCustomers(merger *merge.Merger, clusters [][]record.Key, rows []*recor
 	for range max(workers, 1) {
 		wg.Go(func() {
 			built := 0
+			var cl []*record.Record // one for every cluster: Build keeps no reference to it
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(clusters) {
 					progress.Add(int64(built))
 					return
 				}
-				cl := make([]*record.Record, len(clusters[i]))
-				for j, k := range clusters[i] {
-					cl[j] = rows[k]
+				cl = cl[:0]
+				for _, k := range clusters[i] {
+					cl = append(cl, rows[k])
 				}
 				customers[i] = merger.Build(cl)
 				if built++; built == progressEvery {

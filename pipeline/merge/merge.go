@@ -150,7 +150,8 @@ func shortID(prefix byte, salt, key string) string {
 
 // Build makes one customer from the rows of a cluster and sets each row's
 // lineage: the representative row kept, the others merged. It may be called
-// concurrently for clusters that share no rows.
+// concurrently for clusters that share no rows. It keeps no reference to
+// the slice rows: a caller may reuse it for the next cluster.
 func (m *Merger) Build(rows []*record.Record) *Customer {
 	sc, _ := m.scratch.Get().(*scratch)
 	if sc == nil {

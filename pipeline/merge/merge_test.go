@@ -356,3 +356,29 @@ func TestNoExtrasNoMap(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildKeepsNoRowsSlice checks that Build keeps no reference to the
+// slice it is given (the golden-records stage reuses one for every
+// cluster) and leaves its order as it is.
+func TestBuildKeepsNoRowsSlice(t *testing.T) {
+	m := newMerger(t, rules.Default())
+	a := rec("b.csv", 3, "fp-a", record.Normalized{Kind: record.Person, Name: "王思佳", Phones: []record.Phone{mobile("+8613800138000", true)}})
+	b := rec("a.csv", 7, "fp-b", record.Normalized{Kind: record.Person, Name: "王思佳", Emails: []string{"wsj@example.com"}})
+	rows := []*record.Record{a, b}
+	c := m.Build(rows)
+	if rows[0] != a || rows[1] != b {
+		t.Fatalf("Build reordered its argument: %v", rows)
+	}
+	want := slices.Clone(c.Rows)
+	other := rec("c.csv", 2, "fp-c", record.Normalized{Kind: record.Person, Name: "李娜"})
+	rows[0], rows[1] = other, other
+	m.Build(rows[:1])
+	if !slices.Equal(c.Rows, want) {
+		t.Errorf("customer's rows changed with the slice given to Build: %v, want %v", c.Rows, want)
+	}
+	for _, ct := range c.Contacts {
+		if slices.Contains(ct.Rows, other) {
+			t.Errorf("contact %s holds a row of the slice's next use", ct.Name)
+		}
+	}
+}

@@ -23,6 +23,8 @@ type aggregates struct {
 
 	phones                              PhoneMix // the counts only
 	rowsWithMobile, customersWithMobile int
+
+	repairs repairs // the row's being counted, in a buffer reused for every row
 }
 
 func aggregate(data []*record.Record, customers []*merge.Customer) *aggregates {
@@ -38,7 +40,8 @@ func aggregate(data []*record.Record, customers []*merge.Customer) *aggregates {
 }
 
 func (a *aggregates) addRow(r *record.Record) {
-	rp := repairsOf(r)
+	a.repairs = appendRepairs(a.repairs[:0], r)
+	rp := a.repairs
 	t := writtenTermsOf(r, rp)
 	a.score.add(t)
 	f := a.byFile[r.Prov.File]

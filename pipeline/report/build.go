@@ -56,7 +56,7 @@ func Build(in Input) *Report {
 // dataRows returns the rows that are customer data: every row but the
 // skipped ones (blank, title, header, footer rows).
 func dataRows(recs []*record.Record) []*record.Record {
-	var out []*record.Record
+	out := make([]*record.Record, 0, len(recs)) // grown once: nearly every row is one
 	for _, r := range recs {
 		if r.Status != record.Skipped {
 			out = append(out, r)

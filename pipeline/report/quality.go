@@ -44,35 +44,47 @@ var repairedField = map[string]string{
 	record.FieldDistrict: "address", record.FieldUSCC: "uscc", record.FieldCreatedAt: "created_at",
 }
 
-// repairs are the fixes crmclean applied to one row, by field: the issues
-// that carry the value written instead (Fix).
-type repairs map[string][]record.Issue
+// repairs are the fixes crmclean applied to one row: the issues that carry
+// the value written instead (Fix), each with the score or field-table
+// field it concerns. A row has few: a list, not a map per row (at a
+// million rows the maps were most of the report's garbage).
+type repairs []repair
 
-func repairsOf(r *record.Record) repairs {
-	var out repairs
-	for _, is := range r.Issues {
+type repair struct {
+	field string
+	is    *record.Issue
+}
+
+func repairsOf(r *record.Record) repairs { return appendRepairs(nil, r) }
+
+// appendRepairs appends the repairs of r to dst.
+func appendRepairs(dst repairs, r *record.Record) repairs {
+	for i := range r.Issues {
+		is := &r.Issues[i]
 		if is.Fix == "" {
 			continue
 		}
 		if f, ok := repairedField[is.Field]; ok {
-			if out == nil {
-				out = repairs{}
-			}
-			out[f] = append(out[f], is)
+			dst = append(dst, repair{f, is})
 		}
 	}
-	return out
+	return dst
 }
 
 // touched reports whether s is the value or the fix of one of the repairs
 // of field.
 func (rp repairs) touched(field, s string) bool {
-	for _, is := range rp[field] {
-		if s == is.Value || s == is.Fix {
+	for _, x := range rp {
+		if x.field == field && (s == x.is.Value || s == x.is.Fix) {
 			return true
 		}
 	}
 	return false
+}
+
+// of reports whether one of the repairs is of field.
+func (rp repairs) of(field string) bool {
+	return slices.ContainsFunc(rp, func(x repair) bool { return x.field == field })
 }
 
 // validAsWritten reports whether a row's field held a valid value before
@@ -87,7 +99,7 @@ func validAsWritten(r *record.Record, rp repairs, field string) bool {
 	case "email":
 		return slices.ContainsFunc(r.Norm.Emails, func(e string) bool { return !rp.touched("email", e) })
 	}
-	return len(rp[field]) == 0
+	return !rp.of(field)
 }
 
 // writtenTerms are rowTerms counting only values valid as written. An
@@ -98,7 +110,7 @@ func writtenTerms(r *record.Record) [4]float64 { return writtenTermsOf(r, repair
 // writtenTermsOf is writtenTerms given the row's repairs.
 func writtenTermsOf(r *record.Record, rp repairs) [4]float64 {
 	t := rowTerms(r)
-	if rp == nil {
+	if len(rp) == 0 {
 		return t
 	}
 	for i, f := range []string{"name", "phone", "", "email"} {
@@ -106,8 +118,8 @@ func writtenTermsOf(r *record.Record, rp repairs) [4]float64 {
 			t[i] = 0
 		}
 	}
-	if fixes := rp["address"]; len(fixes) > 0 {
-		inferred := !slices.ContainsFunc(fixes, func(is record.Issue) bool { return is.Rule != "address.inferred" })
+	if rp.of("address") {
+		inferred := !slices.ContainsFunc(rp, func(x repair) bool { return x.field == "address" && x.is.Rule != "address.inferred" })
 		if inferred && r.Norm.District != "" {
 			t[2] = min(t[2], 1.0/3)
 		} else {

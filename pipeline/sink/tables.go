@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
 )
@@ -97,13 +98,18 @@ func WriteCleanFiles(ctx context.Context, dir string, customers []*merge.Custome
 		return err
 	}
 	var row []string
-	for _, c := range customers {
+	var warm byte
+	for i, c := range customers {
+		if i+warmAhead < len(customers) {
+			warm ^= warmCustomer(customers[i+warmAhead])
+		}
 		row = appendCleanRow(row[:0], c, extras)
 		if err := t.write(row); err != nil {
 			t.abort()
 			return err
 		}
 	}
+	runtime.KeepAlive(warm) // the reads ahead are not optimized away
 	return t.close()
 }
 
@@ -117,7 +123,11 @@ func WriteContactsFiles(ctx context.Context, dir string, customers []*merge.Cust
 	}
 	var row []string
 	var contacts []*merge.Contact
-	for _, c := range customers {
+	var warm byte
+	for i, c := range customers {
+		if i+warmAhead < len(customers) {
+			warm ^= warmCustomer(customers[i+warmAhead])
+		}
 		contacts = appendSortedContacts(contacts[:0], c)
 		for _, ct := range contacts {
 			row = appendContactRow(row[:0], c, ct)
@@ -127,5 +137,6 @@ func WriteContactsFiles(ctx context.Context, dir string, customers []*merge.Cust
 			}
 		}
 	}
+	runtime.KeepAlive(warm) // the reads ahead are not optimized away
 	return t.close()
 }
