@@ -231,7 +231,9 @@ func sampleHeap() (stop func() uint64) {
 // one customer), customers_per_row, and the blocks too large to compare
 // (capped_blocks, capped_rows: the records in them). Run it on corpora of
 // 1M, 3M and 10M rows (make bench BENCH_ROWS=…): the figures must not fall
-// as the rows grow.
+// as the rows grow. With CRMCLEAN_BLOCK_PROFILE set it also logs, per key
+// type, how many blocks of each size there are and the pairs they yield
+// (run with -v to see it whole).
 func BenchmarkMatchBlockingQuality(b *testing.B) {
 	recs := benchRecords(b)
 	entity := benchTruth(b)
@@ -243,6 +245,9 @@ func BenchmarkMatchBlockingQuality(b *testing.B) {
 	opt := match.Options{MergeThreshold: r.Match.MergeThreshold, ReviewThreshold: r.Match.ReviewThreshold,
 		MaxBlock: r.Match.MaxBlock, FreeDomains: r.Email.FreeDomains, NotOwnNumbers: r.Phone.NotOwnE164(),
 		BranchWords: r.Names.BranchWords, Namer: norm.Namer(), Workers: benchWorkers, KeepCandidates: true}
+	if os.Getenv("CRMCLEAN_BLOCK_PROFILE") != "" {
+		b.Logf("blocks by key type and size:\n%s", match.BlockProfile(recs, opt))
+	}
 	var res *match.Result
 	for b.Loop() {
 		if res, err = match.Match(context.Background(), recs, opt); err != nil {

@@ -3,6 +3,7 @@ package match
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -26,8 +27,12 @@ const (
 
 var keyTypes = []string{keyMobile, keyEmail, keyUSCC, keyCompany, keyPinyin, keyFuzzy, keyInitials, keyLandline, keyAddress}
 
-// typInitials is keyInitials' index in keyTypes.
-const typInitials = 6
+// typInitials and typAddress are keyInitials' and keyAddress' indexes in
+// keyTypes.
+const (
+	typInitials = 6
+	typAddress  = 8
+)
 
 // weakKey marks key types whose blocks grow with the file (common names,
 // office buildings):
@@ -35,6 +40,17 @@ const typInitials = 6
 // still meet through the mobile, e-mail and address keys and the sorted
 // neighbourhood.
 var weakKey = [9]bool{4: true, 5: true, 6: true, 8: true}
+
+// grows marks the key types whose blocks grow with the file (a common
+// name's pinyin, fuzzy pinyin and initials, a company name's key, an
+// office building's address): their blocks over fineBlock are compared by
+// city (see splitBlock), so that the candidate pairs grow with the rows
+// rather than with their square.
+var grows = [9]bool{3: true, 4: true, 5: true, 6: true, 8: true}
+
+// fineBlock is the largest block of a key that grows with the file
+// compared whole (when the key's limit is not lower).
+const fineBlock = 10
 
 // maxCombos caps the blocking keys one name yields from its heteronyms.
 const maxCombos = 8
@@ -334,6 +350,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// Parts of oversized blocks, cut from es into extra (xspans).
 	var extra []entry
 	var xspans []span
+	var cross []uint64
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
@@ -357,13 +374,29 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 			// duplicates found no other way on the benchmark corpus.
 			continue
 		}
-		if len(blk) > limit {
-			// Too large to compare pairwise: split by city, then by
-			// district, rather than skip, so that a block growing with
-			// the file never loses the pairs a smaller file compares
-			// (a pair that can merge through a name or address key
-			// agrees on the address, hence on the city).
-			for _, sub := range splitBlock(fs, blk, limit) {
+		fine := limit
+		if grows[blk[0].typ] {
+			fine = min(limit, fineBlock)
+		}
+		if blk[0].typ == typAddress && len(blk) > fine {
+			// An address key holds the city already: the records of a
+			// busy address (an office building) are compared by a
+			// window in order of their name's pinyin instead. None of
+			// the true pairs of the benchmark corpus found only by an
+			// address key lay in a block this large.
+			cross = appendWindow(cross, fs, blk, fineBlock, settled)
+			st.Blocks[typ]++
+			continue
+		}
+		if len(blk) > fine {
+			// Compared by city (and an oversized city by district)
+			// rather than whole or skipped, so that a block growing with
+			// the file never costs the square of its rows nor loses the
+			// pairs a smaller file compares (a pair that can merge
+			// through a name or address key agrees on the address, hence
+			// on the city).
+			parts, across := splitBlock(fs, blk, limit)
+			for _, sub := range parts {
 				if sub.capped {
 					st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]) + sub.where, Size: len(sub.entries)})
 					continue
@@ -372,11 +405,25 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 				xspans = append(xspans, span{int32(len(extra)), int32(len(extra) + len(sub.entries))})
 				extra = append(extra, sub.entries...)
 			}
+			for _, c := range across {
+				for _, e := range c.unknown {
+					for _, f := range c.known {
+						i, j := min(e.i, f.i), max(e.i, f.i)
+						if settled == nil || !settled(i, j) {
+							cross = append(cross, uint64(i)<<32|uint64(j))
+						}
+					}
+				}
+			}
 			continue
 		}
 		st.Blocks[typ]++
 		spans = append(spans, span{int32(hi - len(blk)), int32(hi)})
 	}
+	// Pairs of a record of unknown place with the others of its block,
+	// and those of busy addresses' windows, each once, by first record.
+	sortPairs(cross, nil)
+	cross = slices.Compact(cross)
 	eachBlock := func(fn func(blk []entry)) {
 		for _, sp := range spans {
 			fn(es[sp.lo:sp.hi])
@@ -416,6 +463,9 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		for y := x + 1; y < len(byPy) && y < x+window; y++ {
 			upTo[rangeOf(min(byPy[x].i, byPy[y].i))+1]++
 		}
+	}
+	for _, p := range cross {
+		upTo[rangeOf(int32(p>>32))+1]++
 	}
 	for r := range ranges {
 		upTo[r+1] += upTo[r]
@@ -463,6 +513,9 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 				}
 			}
 		})
+		from, _ := slices.BinarySearch(cross, uint64(lo)<<32)
+		to, _ := slices.BinarySearch(cross, uint64(hi)<<32)
+		part = append(part, cross[from:to]...)
 		neighbours(func(i, j int32) {
 			if i >= lo && i < hi {
 				part = append(part, uint64(i)<<32|uint64(j))
@@ -477,7 +530,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		}
 		pairs = append(pairs, part...)
 	}
-	part, buf, es, spans, extra, xspans = nil, nil, nil, nil, nil, nil
+	part, buf, es, spans, extra, xspans, cross = nil, nil, nil, nil, nil, nil, nil
 	if added > 0 {
 		st.Blocks[keyNeighbor] = added
 	}
@@ -608,7 +661,7 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// subBlock is a part of an oversized block: its entries, in record order,
+// subBlock is a part of a split block: its entries, in record order,
 // and where it lies; capped when it is still too large to compare.
 type subBlock struct {
 	entries []entry
@@ -616,15 +669,45 @@ type subBlock struct {
 	capped  bool
 }
 
-// splitBlock cuts an oversized block into the records of each city, and a
-// city's part that is still over limit into those of each district.
-// Records of unknown city are left out (they meet their duplicates
-// through other keys); records of a city whose district is unknown form a
-// part of their own. Parts of one record are dropped; parts still over
+// appendWindow appends to pairs those of each record of blk with the next
+// w-1 records in order of name pinyin (then record), i < j, unless
+// settled.
+func appendWindow(pairs []uint64, fs *features, blk []entry, w int, settled func(i, j int32) bool) []uint64 {
+	sorted := slices.Clone(blk)
+	slices.SortStableFunc(sorted, func(a, b entry) int {
+		return strings.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py)
+	})
+	for x, e := range sorted {
+		for _, f := range sorted[x+1 : min(len(sorted), x+w)] {
+			i, j := min(e.i, f.i), max(e.i, f.i)
+			if settled == nil || !settled(i, j) {
+				pairs = append(pairs, uint64(i)<<32|uint64(j))
+			}
+		}
+	}
+	return pairs
+}
+
+// unplaced are the records of a split block whose place is unknown, with
+// the others of the block they are compared with one by one.
+type unplaced struct {
+	unknown, known []entry
+}
+
+// splitBlock cuts a block over fine into the records of each city, and a
+// city's part over limit into those of each district. A part of unknown
+// city (or district) is compared within itself; while the block is within
+// limit, the size it used to be compared whole at, each of its records is
+// also compared with every other record of the block (returned as
+// unplaced), so that splitting loses no pair but those of two known,
+// different places. Parts of one record are dropped; parts still over
 // limit are returned capped.
-func splitBlock(fs *features, blk []entry, limit int) []subBlock {
+func splitBlock(fs *features, blk []entry, limit int) ([]subBlock, []unplaced) {
 	var out []subBlock
-	byPlace := func(es []entry, place func(*feat) string, last bool, prefix string) {
+	var across []unplaced
+	// byPlace adds the parts of es by place, and returns those of a
+	// known place over over, to split further.
+	byPlace := func(es []entry, place func(*feat) string, over int, prefix string) (split []subBlock) {
 		sorted := slices.Clone(es)
 		slices.SortStableFunc(sorted, func(a, b entry) int {
 			return strings.Compare(place(&fs.f[a.i]), place(&fs.f[b.i]))
@@ -637,24 +720,27 @@ func splitBlock(fs *features, blk []entry, limit int) []subBlock {
 			}
 			part := sorted[lo:hi]
 			lo = hi
-			if len(part) < 2 || p == "" && !last {
+			if p == "" && len(es) <= limit && len(part) < len(es) {
+				across = append(across, unplaced{unknown: part, known: sorted[hi:]})
+			}
+			if len(part) < 2 {
 				continue
 			}
-			out = append(out, subBlock{entries: part, where: " | " + prefix + p, capped: len(part) > limit})
+			sub := subBlock{entries: part, where: " | " + prefix + p}
+			switch {
+			case p != "" && len(part) > over:
+				split = append(split, sub)
+			default:
+				sub.capped = len(part) > limit
+				out = append(out, sub)
+			}
 		}
+		return split
 	}
-	byPlace(blk, func(f *feat) string { return f.province + f.city }, false, "")
-	// Cities still too large: by district.
-	cities := out
-	out = nil
-	for _, c := range cities {
-		if !c.capped {
-			out = append(out, c)
-			continue
-		}
-		byPlace(c.entries, func(f *feat) string { return f.district }, true, strings.TrimPrefix(c.where, " | "))
+	for _, c := range byPlace(blk, func(f *feat) string { return f.province + f.city }, limit, "") {
+		byPlace(c.entries, func(f *feat) string { return f.district }, math.MaxInt, strings.TrimPrefix(c.where, " | "))
 	}
-	return out
+	return out, across
 }
 
 // abbreviated reports a name written as pinyin initials in latin letters

@@ -188,11 +188,28 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 		if blk[0].typ == typInitials && !slices.ContainsFunc(blk, func(e entry) bool { return fs.f[e.i].name.abbreviated() }) {
 			continue
 		}
-		if len(blk) <= limit {
+		fine := limit
+		if grows[blk[0].typ] {
+			fine = min(limit, fineBlock)
+		}
+		if len(blk) <= fine {
 			all(blk)
 			continue
 		}
-		// Oversized: by province and city, then district.
+		if blk[0].typ == typAddress {
+			// A busy address: a window in order of name pinyin.
+			sorted := slices.Clone(blk)
+			slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py) })
+			for x := range sorted {
+				for y := x + 1; y < len(sorted) && y < x+fineBlock; y++ {
+					add(min(sorted[x].i, sorted[y].i), max(sorted[x].i, sorted[y].i))
+				}
+			}
+			continue
+		}
+		// Large: by province and city, then district; records of unknown
+		// city among themselves and, in a block within the limit, with
+		// every other record.
 		byPlace := func(es []entry, place func(*feat) string) map[string][]entry {
 			m := map[string][]entry{}
 			for _, e := range es {
@@ -204,6 +221,18 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 		for city, part := range byPlace(blk, func(f *feat) string { return f.province + f.city }) {
 			switch {
 			case city == "":
+				if len(part) <= limit {
+					all(part)
+				}
+				if len(blk) <= limit {
+					for _, u := range part {
+						for _, e := range blk {
+							if fs.f[e.i].province+fs.f[e.i].city != "" {
+								add(min(u.i, e.i), max(u.i, e.i))
+							}
+						}
+					}
+				}
 			case len(part) <= limit:
 				all(part)
 			default:

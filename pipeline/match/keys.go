@@ -22,7 +22,9 @@ const NeighborWindow = window
 // BlockKey is one exact blocking key of a record, as Match groups records
 // by it: records sharing a Hash are compared pairwise unless more than
 // Options.BlockLimit(Weak) records share it; such a block is compared by
-// province and city, and a city still over the limit by district.
+// province and city, and a city still over the limit by district. (Within
+// the limit, Match may compare a large block of a name, company or address
+// key by city or by a window: a subset of its pairs.)
 type BlockKey struct {
 	// Hash is stable across processes and versions with the same
 	// KeysVersion: it may be stored.

@@ -20,9 +20,8 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // sharedKeyPairs returns the pairs of input indices that share a key of
 // BlockKeys, in blocks of at most limit(weak) records (no cap when limit
 // is nil).
-// With recs, a block over its limit is split as Match splits it: by the
-// records' province and city (unknown city left out), and a city still
-// over the limit by district; parts over the limit are skipped.
+// With recs, a block over its limit gives the pairs Match may compare in
+// it: those of two records of one city, or of one of unknown city.
 func sharedKeyPairs(ks []RecordKeys, limit func(weak bool) int, recs ...*record.Record) map[[2]int]bool {
 	byHash := map[uint64][]int{}
 	weak := map[uint64]bool{}
@@ -40,14 +39,6 @@ func sharedKeyPairs(ks []RecordKeys, limit func(weak bool) int, recs ...*record.
 			}
 		}
 	}
-	by := func(blk []int, place func(*record.Normalized) string) map[string][]int {
-		parts := map[string][]int{}
-		for _, i := range blk {
-			p := place(&recs[i].Norm)
-			parts[p] = append(parts[p], i)
-		}
-		return parts
-	}
 	for h, blk := range byHash {
 		if len(blk) < 2 {
 			continue
@@ -59,16 +50,14 @@ func sharedKeyPairs(ks []RecordKeys, limit func(weak bool) int, recs ...*record.
 		if recs == nil {
 			continue
 		}
-		for city, part := range by(blk, func(n *record.Normalized) string { return n.Province + n.City }) {
-			switch {
-			case city == "":
-			case len(part) <= limit(weak[h]):
-				all(part)
-			default:
-				for _, d := range by(part, func(n *record.Normalized) string { return n.District }) {
-					if len(d) <= limit(weak[h]) {
-						all(d)
-					}
+		// An oversized block is compared by city, by district or in a
+		// window within a city, and its records of unknown city among
+		// themselves: at most the pairs of one city or of an unknown one.
+		for x, i := range blk {
+			for _, j := range blk[x+1:] {
+				a, b := &recs[i].Norm, &recs[j].Norm
+				if a.City == "" || b.City == "" || a.Province+a.City == b.Province+b.City {
+					out[[2]int{min(i, j), max(i, j)}] = true
 				}
 			}
 		}

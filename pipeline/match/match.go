@@ -8,7 +8,9 @@
 //   - blocking.go: records sharing a key (mobile, e-mail, USCC, company key,
 //     every heteronym reading of the name, fuzzy pinyin, initials + city,
 //     landline, city + address) or sorting next to each other by pinyin
-//     become candidate pairs; oversized blocks are compared by city, then
+//     become candidate pairs; a block of a key that grows with the file
+//     (a name, company key or address) over ten records is compared by
+//     city, a busy address by a window in name order, an oversized city by
 //     district, and what is still too large is skipped and reported;
 //   - compare.go and weights.go: every candidate pair is compared field by
 //     field into Fellegi-Sunter outcomes whose log2 likelihood-ratio weights
@@ -65,7 +67,11 @@ type Options struct {
 	// province and city, and cities still larger by district; parts still
 	// larger are not compared pairwise but reported in Stats.CappedBlocks.
 	// Keys that grow with the file (name pinyin, initials, address) are
-	// capped at an eighth of it. Zero means 200.
+	// capped at an eighth of it. Zero means 200. Whatever the cap, blocks
+	// of those keys and of the company key over ten records are compared
+	// by city already (records of unknown city with all), and a busy
+	// address by a window of ten in order of name pinyin, so that
+	// candidate pairs grow with the rows, not with their square.
 	MaxBlock int
 	// FreeDomains are free-mail domains (qq.com, 163.com …): a shared
 	// address there is strong evidence, a shared company domain weak.
@@ -267,6 +273,14 @@ func (e Evidence) Text(lang string) string {
 	return e.Msg.In(lang)
 }
 
+// AppendText appends Text(lang) to b (links.csv renders a few on each line).
+func (e Evidence) AppendText(b []byte, lang string) []byte {
+	if e.Msg.IsZero() || e.Detail != "" && lang == "en" {
+		return append(b, e.Detail...)
+	}
+	return e.Msg.AppendIn(b, lang)
+}
+
 // Stats describe a Match run for the report.
 type Stats struct {
 	Records        int
@@ -400,7 +414,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	}
 	owners := map[string]bool{}
 	for _, r := range recs {
-		for _, n := range r.Norm.OwnerPhones {
+		for _, n := range r.Norm.OwnerPhones() {
 			owners[n] = true
 		}
 	}
