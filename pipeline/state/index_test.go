@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // indexed returns the rows of ch with keys: row i has key 1000+i (its
@@ -445,5 +447,34 @@ func TestCommitRawEqualsTx(t *testing.T) {
 	}
 	if !strings.Contains(raw, "again 1") || !strings.Contains(raw, "link") {
 		t.Errorf("the second run is not in the state:\n%s", raw)
+	}
+}
+
+// TestSortRows: rows come out by file, sheet and row, and rows at one
+// position keep their order.
+func TestSortRows(t *testing.T) {
+	at := func(fp, file string, row int) Row {
+		return Row{Fingerprint: fp, Prov: record.Provenance{File: file, Sheet: "S", Row: row}}
+	}
+	for _, tc := range []struct {
+		name string
+		in   []Row
+		want string
+	}{
+		{"empty", nil, ""},
+		{"sorted", []Row{at("a", "x.csv", 2), at("b", "x.csv", 3)}, "a b"},
+		{"by file then row", []Row{at("c", "y.csv", 1), at("b", "x.csv", 9), at("a", "x.csv", 2)}, "a b c"},
+		{"same position keeps its order", []Row{at("z", "x.csv", 5), at("y", "x.csv", 1), at("q", "x.csv", 5), at("p", "x.csv", 5)}, "y z q p"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sortRows(tc.in)
+			var got []string
+			for _, r := range tc.in {
+				got = append(got, r.Fingerprint)
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("sortRows: %q, want %q", g, tc.want)
+			}
+		})
 	}
 }
