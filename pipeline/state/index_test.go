@@ -478,3 +478,52 @@ func TestSortRows(t *testing.T) {
 		})
 	}
 }
+
+// TestPairsInOrder holds pairsInOrder equal to the plain way: each pair
+// with A < B, the last given of a pair standing, sorted by
+// strings.Compare on A then B; with fingerprints that share their first
+// 16 bytes, end within them, or hold zero bytes there.
+func TestPairsInOrder(t *testing.T) {
+	plain := func(given []Pair) []Pair {
+		last := map[[2]string]int{}
+		var out []Pair
+		for _, p := range given {
+			if p.B < p.A {
+				p.A, p.B = p.B, p.A
+			}
+			if i, ok := last[[2]string{p.A, p.B}]; ok {
+				out[i] = p
+				continue
+			}
+			last[[2]string{p.A, p.B}] = len(out)
+			out = append(out, p)
+		}
+		slices.SortFunc(out, func(x, y Pair) int {
+			if c := strings.Compare(x.A, y.A); c != 0 {
+				return c
+			}
+			return strings.Compare(x.B, y.B)
+		})
+		return out
+	}
+	fps := []string{"", "a", "ab", "ab\x00", "ab\x00\x00c", "0123456789abcdef", "0123456789abcdef0", "0123456789abcdef1",
+		"0123456789abcdeg", "@0123456789abcdef", "ffffffffffffffffffff", "00000efc70e1f98b3861", "00000efc70e1f98b3862"}
+	var given []Pair
+	for i, a := range fps {
+		for j, b := range fps {
+			if (i*7+j*3)%4 == 0 {
+				continue
+			}
+			given = append(given, Pair{A: a, B: b, Kind: PairLink, Score: float64(i*len(fps) + j)})
+		}
+	}
+	got, want := pairsInOrder(given), plain(given)
+	if len(got) != len(want) {
+		t.Fatalf("pairsInOrder: %d pairs, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].A != want[i].A || got[i].B != want[i].B || got[i].Score != want[i].Score {
+			t.Errorf("pair %d: %q %q %v, want %q %q %v", i, got[i].A, got[i].B, got[i].Score, want[i].A, want[i].B, want[i].Score)
+		}
+	}
+}
