@@ -208,6 +208,9 @@ func (s *runner) complete(ctx context.Context, m *match.Result) (state.Changes, 
 	return ch, nil
 }
 
+// commitWhen is state.Store.CommitWhen; tests replace it to fail a save.
+var commitWhen = (*state.Store).CommitWhen
+
 // saveAndPublish writes the outputs into a staging folder and saves the
 // run's changes in the state side by side (on a million rows the save
 // took as long as everything before it), then publishes the outputs and
@@ -247,7 +250,7 @@ func (s *runner) saveAndPublish(ctx context.Context, ch state.Changes) error {
 		s.cfg.Progress.Stage("save state", -1)
 		return nil
 	}
-	id, err := s.store.CommitWhen(ctx, run, ch, wait)
+	id, err := commitWhen(s.store, ctx, run, ch, wait)
 	if !waited { // the save failed before the outputs were staged: stop writing them
 		stop()
 		r := <-done

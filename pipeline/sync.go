@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/crmclean/crmclean/pipeline/incremental"
 	"github.com/crmclean/crmclean/pipeline/ingest"
@@ -804,12 +805,16 @@ func (s *runner) customerChanges() ([]state.CustomerChange, []state.Customer, er
 	var list []state.CustomerChange
 	var store []state.Customer
 	live := map[string]bool{}
-	for _, c := range s.res.Customers {
-		live[c.ID] = true
-		golden, err := state.GoldenOf(c)
-		if err != nil {
-			return nil, nil, err
+	var goldens [][]byte
+	for i, c := range s.res.Customers {
+		if i%goldensAtOnce == 0 {
+			var err error
+			if goldens, err = goldensOf(s.res.Customers[i:min(i+goldensAtOnce, len(s.res.Customers))], s.cfg.Workers); err != nil {
+				return nil, nil, err
+			}
 		}
+		live[c.ID] = true
+		golden := goldens[i%goldensAtOnce]
 		old, known := s.snap.Customers[c.ID]
 		change, err := incremental.LiveChange(old, known, func() (bool, error) {
 			if old.GoldenHash == state.GoldenHash(golden) {
@@ -845,6 +850,33 @@ func (s *runner) customerChanges() ([]state.CustomerChange, []state.Customer, er
 	}
 	sort.Slice(store, func(i, j int) bool { return store[i].ID < store[j].ID })
 	return list, store, nil
+}
+
+// goldensAtOnce is how many customers' golden records goldensOf renders
+// at a time: those of unchanged customers are dropped once compared.
+const goldensAtOnce = 4096
+
+// goldensOf renders the golden record of every customer (state.GoldenOf),
+// in the order of customers, on workers goroutines: a million rows' 640k
+// customers took 4 s on one.
+func goldensOf(customers []*merge.Customer, workers int) ([][]byte, error) {
+	out := make([][]byte, len(customers))
+	var g errgroup.Group
+	per := (len(customers) + workers - 1) / max(workers, 1)
+	for from := 0; from < len(customers); from += per {
+		part := customers[from:min(from+per, len(customers))]
+		g.Go(func() error {
+			for i, c := range part {
+				golden, err := state.GoldenOf(c)
+				if err != nil {
+					return err
+				}
+				out[from+i] = golden
+			}
+			return nil
+		})
+	}
+	return out, g.Wait()
 }
 
 // rowsToStore are the rows the state holds anew after the run: every row

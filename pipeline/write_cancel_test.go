@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/state"
 )
 
 // cancelAt is a Progress that cancels a run when the stage named at
@@ -113,5 +115,47 @@ func TestWriteStopsWhenCancelled(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSaveFailsWhileWriting: a save that fails while the outputs are
+// being written stops the writers and fails the run with the save's
+// error: the previous output stays as it was, no staging folder is left,
+// and nothing is committed (the next run is a first run).
+func TestSaveFailsWhileWriting(t *testing.T) {
+	e := newSyncEnv(t)
+	out := filepath.Join(e.dir, "out")
+	cfg := e.config(func(c *Config) { c.Out = out })
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(out, "lineage.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(e.state); err != nil {
+		t.Fatal(err)
+	}
+	broken := errors.New("disk full")
+	defer func(was func(*state.Store, context.Context, state.RunRecord, state.Changes, func() error) (int64, error)) {
+		commitWhen = was
+	}(commitWhen)
+	commitWhen = func(*state.Store, context.Context, state.RunRecord, state.Changes, func() error) (int64, error) {
+		return 0, broken
+	}
+	if _, err := Run(context.Background(), cfg); !errors.Is(err, broken) {
+		t.Fatalf("run whose save fails: %v, want %v", err, broken)
+	}
+	after, err := os.ReadFile(filepath.Join(out, "lineage.csv"))
+	if err != nil || string(after) != string(before) {
+		t.Errorf("the previous output changed: %v", err)
+	}
+	if left := leftBeside(t, out); len(left) > 0 {
+		t.Errorf("left beside the output folder: %v", left)
+	}
+	commitWhen = (*state.Store).CommitWhen
+	res, err := Run(context.Background(), cfg)
+	if err != nil || !res.Sync.First {
+		t.Errorf("the run after: %v, first %v; want a first run (nothing committed)", err, res != nil && res.Sync.First)
 	}
 }

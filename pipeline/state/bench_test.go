@@ -94,3 +94,21 @@ func BenchmarkEachRow(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+// BenchmarkPairsInOrder orders a first run's pairs (500k, random
+// fingerprints) for Commit, and reports pairs/s.
+func BenchmarkPairsInOrder(b *testing.B) {
+	const n = 500_000
+	fp := func(i int) string { return fmt.Sprintf("%020x", uint64(i)*0x9e3779b97f4a7c15) }
+	given := make([]Pair, n)
+	for i := range given {
+		given[i] = Pair{A: fp(i), B: fp(i + n), Kind: PairLink}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if got := pairsInOrder(given); len(got) != n {
+			b.Fatalf("%d pairs, want %d", len(got), n)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "pairs/s")
+}

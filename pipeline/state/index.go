@@ -333,7 +333,19 @@ func anys[T any](xs []T) []any {
 }
 
 func sortRows(rows []Row) {
-	slices.SortStableFunc(rows, func(a, b Row) int { return a.Prov.Compare(b.Prov) })
+	// A Row is some 400 bytes, which a stable sort of the rows themselves
+	// copied many times over (0.9 s of a 1 % re-run at a million rows):
+	// sort their indexes, then move each row once.
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return rows[a].Prov.Compare(rows[b].Prov) })
+	sorted := make([]Row, len(rows))
+	for i, j := range order {
+		sorted[i] = rows[j]
+	}
+	copy(rows, sorted)
 }
 
 // packKeys stores blocking keys as 8 big-endian bytes each; nil for none.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/crmclean/crmclean/pipeline/record"
 )
 
 // indexed returns the rows of ch with keys: row i has key 1000+i (its
@@ -445,5 +447,83 @@ func TestCommitRawEqualsTx(t *testing.T) {
 	}
 	if !strings.Contains(raw, "again 1") || !strings.Contains(raw, "link") {
 		t.Errorf("the second run is not in the state:\n%s", raw)
+	}
+}
+
+// TestSortRows: rows come out by file, sheet and row, and rows at one
+// position keep their order.
+func TestSortRows(t *testing.T) {
+	at := func(fp, file string, row int) Row {
+		return Row{Fingerprint: fp, Prov: record.Provenance{File: file, Sheet: "S", Row: row}}
+	}
+	for _, tc := range []struct {
+		name string
+		in   []Row
+		want string
+	}{
+		{"empty", nil, ""},
+		{"sorted", []Row{at("a", "x.csv", 2), at("b", "x.csv", 3)}, "a b"},
+		{"by file then row", []Row{at("c", "y.csv", 1), at("b", "x.csv", 9), at("a", "x.csv", 2)}, "a b c"},
+		{"same position keeps its order", []Row{at("z", "x.csv", 5), at("y", "x.csv", 1), at("q", "x.csv", 5), at("p", "x.csv", 5)}, "y z q p"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sortRows(tc.in)
+			var got []string
+			for _, r := range tc.in {
+				got = append(got, r.Fingerprint)
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Errorf("sortRows: %q, want %q", g, tc.want)
+			}
+		})
+	}
+}
+
+// TestPairsInOrder holds pairsInOrder equal to the plain way: each pair
+// with A < B, the last given of a pair standing, sorted by
+// strings.Compare on A then B; with fingerprints that share their first
+// 16 bytes, end within them, or hold zero bytes there.
+func TestPairsInOrder(t *testing.T) {
+	plain := func(given []Pair) []Pair {
+		last := map[[2]string]int{}
+		var out []Pair
+		for _, p := range given {
+			if p.B < p.A {
+				p.A, p.B = p.B, p.A
+			}
+			if i, ok := last[[2]string{p.A, p.B}]; ok {
+				out[i] = p
+				continue
+			}
+			last[[2]string{p.A, p.B}] = len(out)
+			out = append(out, p)
+		}
+		slices.SortFunc(out, func(x, y Pair) int {
+			if c := strings.Compare(x.A, y.A); c != 0 {
+				return c
+			}
+			return strings.Compare(x.B, y.B)
+		})
+		return out
+	}
+	fps := []string{"", "a", "ab", "ab\x00", "ab\x00\x00c", "0123456789abcdef", "0123456789abcdef0", "0123456789abcdef1",
+		"0123456789abcdeg", "@0123456789abcdef", "ffffffffffffffffffff", "00000efc70e1f98b3861", "00000efc70e1f98b3862"}
+	var given []Pair
+	for i, a := range fps {
+		for j, b := range fps {
+			if (i*7+j*3)%4 == 0 {
+				continue
+			}
+			given = append(given, Pair{A: a, B: b, Kind: PairLink, Score: float64(i*len(fps) + j)})
+		}
+	}
+	got, want := pairsInOrder(given), plain(given)
+	if len(got) != len(want) {
+		t.Fatalf("pairsInOrder: %d pairs, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].A != want[i].A || got[i].B != want[i].B || got[i].Score != want[i].Score {
+			t.Errorf("pair %d: %q %q %v, want %q %q %v", i, got[i].A, got[i].B, got[i].Score, want[i].A, want[i].B, want[i].Score)
+		}
 	}
 }
