@@ -34,8 +34,8 @@ func TestCleanRejectsARowThatPanics(t *testing.T) {
 		}
 	})
 	rows := []*record.Record{
-		{Prov: record.Provenance{File: "a.csv", Row: 2}, Values: []record.Value{{Field: record.FieldName, Text: "华信科技"}}},
-		{Prov: record.Provenance{File: "a.csv", Row: 3}, Values: []record.Value{{Field: record.FieldName, Text: "〣"}}},
+		{Prov: record.Provenance{File: "a.csv", Row: 2}, Values: []record.Value{record.NewValue(record.FieldName, 0, "", "华信科技", "")}},
+		{Prov: record.Provenance{File: "a.csv", Row: 3}, Values: []record.Value{record.NewValue(record.FieldName, 0, "", "〣", "")}},
 	}
 	for _, r := range rows {
 		clean(r, fill, check)

@@ -141,19 +141,19 @@ func (s *runner) run(ctx context.Context) (*Result, error) {
 		}
 		return nil, err
 	}
+	if s.keeps() {
+		return s.res, s.saveAndPublish(ctx, ch)
+	}
 	st, err := stage(ctx, s.cfg, s.res)
 	if err != nil {
 		return nil, err
 	}
-	if !s.keeps() {
-		if err := st.Publish(); err != nil {
-			st.Abort()
-			return nil, err
-		}
-		s.res.Previous = st.Previous
-		return s.res, nil
+	if err := st.Publish(); err != nil {
+		st.Abort()
+		return nil, err
 	}
-	return s.res, s.commitAndPublish(ctx, st, ch)
+	s.res.Previous = st.Previous
+	return s.res, nil
 }
 
 // prepare runs every stage before writing: it plans the run, gathers and
@@ -208,17 +208,59 @@ func (s *runner) complete(ctx context.Context, m *match.Result) (state.Changes, 
 	return ch, nil
 }
 
-// commitAndPublish saves the run's changes in the state, publishes the
-// staged outputs and marks the run published.
-func (s *runner) commitAndPublish(ctx context.Context, st *sink.Staging, ch state.Changes) error {
-	if err := failpoint("staged"); err != nil {
-		st.Abort()
+// saveAndPublish writes the outputs into a staging folder and saves the
+// run's changes in the state side by side (on a million rows the save
+// took as long as everything before it), then publishes the outputs and
+// marks the run published. The order that makes a killed run safe holds:
+// the state's transaction commits only once the outputs are staged, the
+// outputs are published only once the state is committed, and the run is
+// marked published last.
+func (s *runner) saveAndPublish(ctx context.Context, ch state.Changes) error {
+	run := state.RunRecord{Kind: state.KindRun, Started: s.res.Started, Inputs: s.cfg.Inputs,
+		Out: s.cfg.Out, RulesHash: s.rulesHash, Counts: s.runCounts()}
+	type staged struct {
+		st  *sink.Staging
+		err error
+	}
+	writeCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan staged, 1)
+	go func() {
+		st, err := stage(writeCtx, s.cfg, s.res) // reads the result; the save reads only ch
+		done <- staged{st, err}
+	}()
+	var st *sink.Staging
+	waited := false
+	wait := func() error {
+		r := <-done
+		st, waited = r.st, true
+		if r.err != nil {
+			return r.err
+		}
+		if err := failpoint("staged"); err != nil {
+			st.Abort()
+			st = nil
+			return err
+		}
+		// The writers report their own progress; the save's stage is
+		// what is left of it once they are done.
+		s.cfg.Progress.Stage("save state", -1)
+		return nil
+	}
+	id, err := s.store.CommitWhen(ctx, run, ch, wait)
+	if !waited { // the save failed before the outputs were staged: stop writing them
+		stop()
+		r := <-done
+		if r.err == nil {
+			r.st.Abort()
+		} else if ctx.Err() != nil {
+			return r.err // stopped by the caller while writing, as the save was
+		}
+		return fmt.Errorf("save state %s: %w", s.cfg.State, err)
+	}
+	if st == nil { // writing failed, or a test stopped the run once staged
 		return err
 	}
-	run := state.RunRecord{Kind: state.KindRun, Started: s.res.Started, Ended: time.Now(), Inputs: s.cfg.Inputs,
-		Out: s.cfg.Out, RulesHash: s.rulesHash, Counts: s.runCounts()}
-	s.cfg.Progress.Stage("save state", -1)
-	id, err := s.store.Commit(ctx, run, ch)
 	s.cfg.Progress.Done()
 	if err != nil {
 		st.Abort()

@@ -78,7 +78,7 @@ func TestIncrementalRowKeys(t *testing.T) {
 			for _, u := range m.Numbers {
 				for _, k := range u.Records {
 					r := res.Rows[k]
-					if !slices.ContainsFunc(r.Norm.Phones, func(p record.Phone) bool { return p.E164 == u.Number }) && !slices.Contains(r.Norm.OwnerPhones, u.Number) {
+					if !slices.ContainsFunc(r.Norm.Phones, func(p record.Phone) bool { return p.E164 == u.Number }) && !slices.Contains(r.Norm.OwnerPhones(), u.Number) {
 						t.Errorf("number %s: row %s does not carry it", u.Number, r.Prov)
 					}
 				}

@@ -38,7 +38,7 @@ func fixtureRow(file, sheet string, n int, fp, customer, name string) *record.Re
 	r := &record.Record{
 		Prov:        record.Provenance{File: file, Sheet: sheet, Row: n},
 		Fingerprint: fp,
-		Values:      []record.Value{{Field: record.FieldName, Col: 0, Header: "客户名称", Text: name, Raw: name}},
+		Values:      []record.Value{record.NewValue(record.FieldName, 0, "客户名称", name, name)},
 		Norm:        record.Normalized{Kind: record.Company, Name: name, NameKey: name},
 		Status:      record.Kept,
 		CustomerID:  customer,

@@ -68,7 +68,7 @@ func TestReadAccountsForEveryRow(t *testing.T) {
 	// Sensitive column dropped, ditto resolved, placeholder emptied.
 	for _, r := range recs[3:5] {
 		for _, v := range r.Values {
-			if v.Header == "身份证号" {
+			if v.Header() == "身份证号" {
 				t.Errorf("row %d: sensitive column kept", r.Prov.Row)
 			}
 		}
@@ -83,7 +83,9 @@ func TestReadAccountsForEveryRow(t *testing.T) {
 		t.Errorf("ditto fix not recorded: %+v", recs[4].Issues)
 	}
 	// Unmapped columns travel as extras under their header.
-	if !slices.ContainsFunc(recs[3].Values, func(v record.Value) bool { return v.Field == "" && v.Header == "跟进阶段" && v.Text == "意向" }) {
+	if !slices.ContainsFunc(recs[3].Values, func(v record.Value) bool {
+		return v.Field() == "" && v.Header() == "跟进阶段" && v.Text() == "意向"
+	}) {
 		t.Errorf("extra column lost: %+v", recs[3].Values)
 	}
 }
@@ -93,7 +95,7 @@ func TestKeepSensitiveWhenRulesSaySo(t *testing.T) {
 	r.Sensitive.Keep = true
 	path := writeFile(t, t.TempDir(), "a.csv", "客户名称,身份证号\n张伟,110101199001011234\n")
 	recs, _ := readAll(t, r, path)
-	if !slices.ContainsFunc(recs[1].Values, func(v record.Value) bool { return v.Field == "sensitive" }) {
+	if !slices.ContainsFunc(recs[1].Values, func(v record.Value) bool { return v.Field() == "sensitive" }) {
 		t.Errorf("sensitive column not kept with keep: true: %+v", recs[1].Values)
 	}
 }
@@ -226,7 +228,7 @@ func TestRowValuesLeaveNoRoom(t *testing.T) {
 		}
 	}
 	next := slices.Clone(data[1].Values)
-	data[0].Values = append(data[0].Values, record.Value{Field: record.FieldNotes, Col: 4, Text: "x", Raw: "x"})
+	data[0].Values = append(data[0].Values, record.NewValue(record.FieldNotes, 4, "", "x", "x"))
 	if !slices.Equal(data[1].Values, next) {
 		t.Errorf("appending to row %d's values changed row %d's: %v, want %v", data[0].Prov.Row, data[1].Prov.Row, data[1].Values, next)
 	}

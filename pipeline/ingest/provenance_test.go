@@ -30,7 +30,7 @@ func TestRowsPointAtTheirCells(t *testing.T) {
 				return
 			}
 			for _, v := range r.Values {
-				cell, _ := excelize.CoordinatesToCellName(v.Col+1, r.Prov.Row)
+				cell, _ := excelize.CoordinatesToCellName(v.Col()+1, r.Prov.Row)
 				got, err := wb.GetCellValue(r.Prov.Sheet, cell, excelize.Options{RawCellValue: true})
 				if err != nil {
 					t.Errorf("%s %s!%s: %v", rel, r.Prov.Sheet, cell, err)
@@ -39,12 +39,12 @@ func TestRowsPointAtTheirCells(t *testing.T) {
 				if got == "" {
 					// A value copied from a merged cell's top-left.
 					if !merged(t, wb, r.Prov.Sheet, cell) {
-						t.Errorf("%s %s!%s: empty in the file, %q in the record", rel, r.Prov.Sheet, cell, v.Raw)
+						t.Errorf("%s %s!%s: empty in the file, %q in the record", rel, r.Prov.Sheet, cell, v.Raw())
 					}
 					continue
 				}
-				if strings.TrimSpace(got) != strings.TrimSpace(v.Raw) && !sameNumber(got, v.Raw) {
-					t.Errorf("%s %s!%s (%s): file has %q, record has %q", rel, r.Prov.Sheet, cell, v.Header, got, v.Raw)
+				if strings.TrimSpace(got) != strings.TrimSpace(v.Raw()) && !sameNumber(got, v.Raw()) {
+					t.Errorf("%s %s!%s (%s): file has %q, record has %q", rel, r.Prov.Sheet, cell, v.Header(), got, v.Raw())
 				}
 				checked++
 			}

@@ -174,6 +174,7 @@ type sheetState struct {
 	// the live heap of a run (1.16 of 2.6 GB at a million rows).
 	values  []record.Value
 	records []record.Record
+	columns []*record.Column // by column index: what the column's values share (see valueColumn)
 }
 
 // Rows are cut from arrays of up to this many records and values at a
@@ -390,35 +391,33 @@ func (rd *Reader) fill(st *sheetState, rec *record.Record, r source.Row) {
 		if col.Sensitive && !rd.keepSensitive {
 			continue
 		}
-		v := record.Value{Field: col.Field, Col: i, Header: col.Header, Raw: raw, Text: text.Clean(raw)}
-		if col.Sensitive {
-			v.Field = "sensitive"
-		} else {
-			maskResident(rec, &v)
+		cleaned, read := text.Clean(raw), raw // the value's texts; raw stays the cell as read, for issues
+		if !col.Sensitive {
+			cleaned, read = maskResident(rec, col, i, cleaned, read)
 		}
 		switch {
 		case c.Lossy:
 			rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.lossy_number", Severity: record.Warning},
 				msg.New("cell.lossy_number")))
-			v.Text = ""
-		case rd.dittos.IsCleaned(v.Text):
+			cleaned = ""
+		case rd.dittos.IsCleaned(cleaned):
 			prev, ok := st.above(i)
 			if !ok {
 				rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto_unresolved", Severity: record.Warning},
 					msg.New("cell.ditto_unresolved")))
-				v.Text = ""
+				cleaned = ""
 			} else {
 				rec.AddIssue(record.NewIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: raw, Rule: "cell.ditto", Severity: record.Info, Fix: prev},
 					msg.New("cell.ditto")))
-				v.Text = prev
+				cleaned = prev
 			}
-		case rd.placeholders.IsCleaned(v.Text):
-			v.Text = ""
+		case rd.placeholders.IsCleaned(cleaned):
+			cleaned = ""
 		}
-		if v.Text != "" || c.Merged {
-			st.remember(i, v.Text)
+		if cleaned != "" || c.Merged {
+			st.remember(i, cleaned)
 		}
-		rec.Values = append(rec.Values, v)
+		rec.Values = append(rec.Values, st.valueColumn(i, col).Value(cleaned, read))
 	}
 	rec.Values = st.keepValues(rec.Values)
 	rec.Fingerprint = st.fingerprint(rec)
@@ -432,22 +431,40 @@ const RuleIDNumber = "cell.id_number"
 // column that is not sensitive (a note, a tax-number column), so that they
 // reach no output, report or state. A cell that is nothing but one is
 // emptied: it is never a 统一社会信用代码, nor any other value.
-func maskResident(rec *record.Record, v *record.Value) {
-	t, inText := idnumber.MaskResident(v.Text)
-	r, inRaw := idnumber.MaskResident(v.Raw)
+func maskResident(rec *record.Record, col mapping.Column, i int, cleaned, raw string) (string, string) {
+	t, inText := idnumber.MaskResident(cleaned)
+	r, inRaw := t, inText // most cells read as they are cleaned: one scan
+	if raw != cleaned {
+		r, inRaw = idnumber.MaskResident(raw)
+	}
 	if !inText && !inRaw {
-		return
+		return cleaned, raw
 	}
 	if !inRaw {
 		r = t // written in full-width digits: the cleaned text shows where
 	}
-	whole := idnumber.Classify(v.Text) == idnumber.ResidentID
-	v.Raw, v.Text = r, t
-	if whole {
-		v.Text = ""
+	if idnumber.Classify(cleaned) == idnumber.ResidentID {
+		t = ""
 	}
-	rec.AddIssue(record.Issue{Field: v.Field, Col: v.Col, Header: v.Header, Value: v.Raw, Rule: RuleIDNumber, Severity: record.Warning,
+	rec.AddIssue(record.Issue{Field: col.Field, Col: i, Header: col.Header, Value: r, Rule: RuleIDNumber, Severity: record.Warning,
 		Message: "a resident identity card number (身份证号) in this cell was masked: it is personal data and never kept"})
+	return t, r
+}
+
+// valueColumn returns the column description that the values of column i
+// share (col is its mapping): made once per sheet and column.
+func (st *sheetState) valueColumn(i int, col mapping.Column) *record.Column {
+	for len(st.columns) <= i {
+		st.columns = append(st.columns, nil)
+	}
+	if st.columns[i] == nil {
+		field := col.Field
+		if col.Sensitive {
+			field = "sensitive"
+		}
+		st.columns[i] = &record.Column{Field: field, Header: col.Header, Index: i}
+	}
+	return st.columns[i]
 }
 
 // fingerprint identifies a row by file, sheet and content — or its source
@@ -463,8 +480,8 @@ func (st *sheetState) fingerprint(rec *record.Record) string {
 	write(st.in.Rel)
 	write(st.sheet)
 	for _, v := range rec.Values {
-		write(v.Header)
-		write(v.Text)
+		write(v.Header())
+		write(v.Text())
 	}
 	var content uint32
 	if id := rec.Get(record.FieldSourceID); id != "" {

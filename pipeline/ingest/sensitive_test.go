@@ -26,12 +26,12 @@ func TestIdentityNumbersMaskedInOtherCells(t *testing.T) {
 	for _, r := range recs {
 		for _, v := range r.Values {
 			for _, secret := range []string{id, id2, card} {
-				if strings.Contains(v.Raw+v.Text, secret) {
-					t.Errorf("row %d, %s: value %q / %q holds %s", r.Prov.Row, v.Header, v.Raw, v.Text, secret)
+				if strings.Contains(v.Raw()+v.Text(), secret) {
+					t.Errorf("row %d, %s: value %q / %q holds %s", r.Prov.Row, v.Header(), v.Raw(), v.Text(), secret)
 				}
 			}
-			if v.Header == "公民身份号码" || v.Header == "附加信息" {
-				t.Errorf("row %d: sensitive column %s kept", r.Prov.Row, v.Header)
+			if v.Header() == "公民身份号码" || v.Header() == "附加信息" {
+				t.Errorf("row %d: sensitive column %s kept", r.Prov.Row, v.Header())
 			}
 		}
 		for _, is := range r.Issues {

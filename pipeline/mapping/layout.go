@@ -383,7 +383,9 @@ func (m *Mapper) Noise(r source.Row, header source.Row) string {
 		if i < len(header.Cells) {
 			if h := header.Cells[i].Text; !text.Blank(h) {
 				headerCells++
-				if t != "" && t == strings.TrimSpace(h) {
+				// A trimmed header is no longer than h: most cells are not
+				// compared at all.
+				if t != "" && len(t) <= len(h) && t == strings.TrimSpace(h) {
 					sameAsHeader++
 				}
 			}

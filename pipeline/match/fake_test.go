@@ -79,7 +79,9 @@ type spec struct {
 func (s spec) record() *record.Record {
 	n := record.Normalized{Kind: s.kind, Name: s.name, NameKey: s.key, Contact: s.contact,
 		Province: s.province, City: s.city, District: s.district, Adcode: s.adcode, Address: s.address, USCC: s.uscc,
-		Owner: s.owner, ShortMobiles: strings.Fields(s.short), OwnerPhones: strings.Fields(s.ownerPhones)}
+		Owner: s.owner}
+	n.SetShortMobiles(strings.Fields(s.short))
+	n.SetOwnerPhones(strings.Fields(s.ownerPhones))
 	if n.Kind == "" {
 		n.Kind = record.Person
 	}

@@ -284,7 +284,7 @@ func (rd *reader) feat(f *feat, n *record.Normalized, free map[string]bool, bran
 		}
 	}
 	f.singles()
-	f.short, f.owner = n.ShortMobiles, n.Owner
+	f.short, f.owner = n.ShortMobiles(), n.Owner
 	for _, e := range n.Emails {
 		e = strings.ToLower(strings.TrimSpace(e))
 		at := strings.LastIndexByte(e, '@')

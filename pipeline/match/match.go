@@ -273,6 +273,14 @@ func (e Evidence) Text(lang string) string {
 	return e.Msg.In(lang)
 }
 
+// AppendText appends Text(lang) to b (links.csv renders a few on each line).
+func (e Evidence) AppendText(b []byte, lang string) []byte {
+	if e.Msg.IsZero() || e.Detail != "" && lang == "en" {
+		return append(b, e.Detail...)
+	}
+	return e.Msg.AppendIn(b, lang)
+}
+
 // Stats describe a Match run for the report.
 type Stats struct {
 	Records        int
@@ -406,7 +414,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	}
 	owners := map[string]bool{}
 	for _, r := range recs {
-		for _, n := range r.Norm.OwnerPhones {
+		for _, n := range r.Norm.OwnerPhones() {
 			owners[n] = true
 		}
 	}

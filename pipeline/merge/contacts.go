@@ -203,7 +203,7 @@ func (m *Merger) fillContact(sc *scratch, ct *Contact, nums *numberSet) {
 			ct.Email = first(r.Norm.Emails)
 		}
 		if ct.Title == "" {
-			ct.Title = r.Norm.Title
+			ct.Title = r.Norm.Title()
 		}
 	}
 }

@@ -85,10 +85,12 @@ type Merger struct {
 // per Build at a time (sync.Pool), so that building a customer allocates
 // its record and little else.
 type scratch struct {
-	cands []pickCand // pick's distinct values of one field
-	stats []numStat  // numbers' distinct numbers
-	locs  []locCount // location's distinct province/city/district
-	names []written  // contacts' distinct contact names
+	cands []pickCand       // pick's distinct values of one field
+	stats []numStat        // numbers' distinct numbers
+	locs  []locCount       // location's distinct province/city/district
+	names []written        // contacts' distinct contact names
+	rows  []*record.Record // Build's rows in file order
+	text  []byte           // the merged rows' reason, rendered
 }
 
 // New returns a Merger for r. namer reads contact names as matching reads
@@ -150,13 +152,15 @@ func shortID(prefix byte, salt, key string) string {
 // lineage: the representative row kept, the others merged. It may be called
 // concurrently for clusters that share no rows.
 func (m *Merger) Build(rows []*record.Record) *Customer {
-	rows = append([]*record.Record(nil), rows...)
-	slices.SortStableFunc(rows, func(a, b *record.Record) int { return a.Prov.Compare(b.Prov) })
 	sc, _ := m.scratch.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{}
 	}
 	defer m.scratch.Put(sc)
+	sc.rows = append(sc.rows[:0], rows...) // the caller's order stays as it is
+	defer clear(sc.rows)                   // the pool holds no rows
+	rows = sc.rows
+	slices.SortStableFunc(rows, func(a, b *record.Record) int { return a.Prov.Compare(b.Prov) })
 	// Extras stays nil for a customer without extra columns (most of
 	// them): the state stores it as {} all the same (state.GoldenOf).
 	c := &Customer{ID: ID(rows)}
@@ -166,7 +170,8 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	merged := ""
 	if len(c.Rows) > 1 {
 		p := c.Rows[0].Prov
-		merged = msg.Text("en", "merged.same_customer", msg.Where(p.File, p.Sheet, strconv.Itoa(p.Row))) // one string for every merged row
+		sc.text = msg.New("merged.same_customer", msg.Where(p.File, p.Sheet, strconv.Itoa(p.Row))).AppendIn(sc.text[:0], "en")
+		merged = string(sc.text) // one string for every merged row
 	}
 	for i, r := range c.Rows {
 		r.CustomerID = c.ID
@@ -183,7 +188,7 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 	c.USCC = m.pick(sc, "uscc", rows, func(n *record.Normalized) string { return n.USCC }, c)
 	c.CreatedAt = m.pick(sc, "created_at", rows, func(n *record.Normalized) string { return n.CreatedAt }, c)
 	c.Owner = m.pick(sc, "owner", rows, func(n *record.Normalized) string { return n.Owner }, c)
-	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title }, c)
+	c.Title = m.pick(sc, "title", rows, func(n *record.Normalized) string { return n.Title() }, c)
 	m.location(sc, rows, c)
 	nums := m.phones(sc, rows, c)
 	for _, r := range rows {
@@ -194,23 +199,23 @@ func (m *Merger) Build(rows []*record.Record) *Customer {
 			c.SourceIDs = appendUnique(c.SourceIDs, id)
 		}
 		for _, v := range r.Values {
-			if v.Header == "" || v.Text == "" {
+			if v.Header() == "" || v.Text() == "" {
 				continue
 			}
-			switch v.Field {
+			switch v.Field() {
 			case "", record.FieldOwnerPhone: // carried under the header as written
 				if c.Extras == nil {
 					c.Extras = map[string]string{}
 				}
-				if _, ok := c.Extras[v.Header]; !ok {
-					c.Extras[v.Header] = v.Text
+				if _, ok := c.Extras[v.Header()]; !ok {
+					c.Extras[v.Header()] = v.Text()
 				}
 			case "sensitive":
 				if c.Sensitive == nil {
 					c.Sensitive = map[string]string{}
 				}
-				if _, ok := c.Sensitive[v.Header]; !ok {
-					c.Sensitive[v.Header] = v.Text
+				if _, ok := c.Sensitive[v.Header()]; !ok {
+					c.Sensitive[v.Header()] = v.Text()
 				}
 			}
 		}

@@ -140,7 +140,7 @@ func TestIDAndLineageDeterministic(t *testing.T) {
 
 func TestSensitiveKeptApart(t *testing.T) {
 	r := rec("a.csv", 2, "f", record.Normalized{Name: "张伟"})
-	r.Values = []record.Value{{Field: "", Header: "积分", Text: "100"}, {Field: "sensitive", Header: "身份证号", Text: "110101199001011234"}}
+	r.Values = []record.Value{record.NewValue("", 0, "积分", "100", ""), record.NewValue("sensitive", 0, "身份证号", "110101199001011234", "")}
 	c := newMerger(t, rules.Default()).Build([]*record.Record{r})
 	if c.Extras["积分"] != "100" || c.Extras["身份证号"] != "" || c.Sensitive["身份证号"] == "" {
 		t.Errorf("extras %v sensitive %v", c.Extras, c.Sensitive)
@@ -224,7 +224,7 @@ func TestContactFields(t *testing.T) {
 		contactRow("f4", "陈思佳", rep),
 	}
 	rows[1].Norm.Emails = []string{"sijia@example.com"}
-	rows[2].Norm.Title = "采购"
+	rows[2].Norm.SetTitle("采购")
 	for i, r := range rows {
 		r.Prov.Row = i + 2
 	}
@@ -342,9 +342,9 @@ func TestNoExtrasNoMap(t *testing.T) {
 		values []record.Value
 	}{
 		{"no values", nil},
-		{"mapped only", []record.Value{{Field: "name", Header: "客户名称", Text: "张伟"}}},
-		{"empty extra", []record.Value{{Field: "", Header: "积分", Text: ""}}},
-		{"sensitive only", []record.Value{{Field: "sensitive", Header: "身份证号", Text: "110101199001011234"}}},
+		{"mapped only", []record.Value{record.NewValue("name", 0, "客户名称", "张伟", "")}},
+		{"empty extra", []record.Value{record.NewValue("", 0, "积分", "", "")}},
+		{"sensitive only", []record.Value{record.NewValue("sensitive", 0, "身份证号", "110101199001011234", "")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -300,10 +300,17 @@ func Reason(reason string) Msg {
 	}
 	// A text that merely looks like a reason (a sheet name holding quotes
 	// or separators) stays as it is: the message must give it back.
-	if m := parseReason(reason); !m.IsZero() && m.In("en") == reason {
+	if m := parseReason(reason); !m.IsZero() && rendersAs(m, reason) {
 		return m
 	}
 	return Msg{Args: []string{reason}}
+}
+
+// rendersAs reports whether m in English is text, rendering it on the
+// stack (Reason checks every merged row's reason of lineage.csv).
+func rendersAs(m Msg, text string) bool {
+	var buf [256]byte
+	return string(m.AppendIn(buf[:0], "en")) == text
 }
 
 // parseReason reads a reason with arguments, or returns no message.

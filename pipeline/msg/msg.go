@@ -64,39 +64,127 @@ func sprint(format string, args []string) string {
 			break
 		}
 		b.WriteString(format[i : i+j])
-		i += j + 1
-		if i < len(format) && format[i] == '%' {
-			b.WriteByte('%')
-			i++
-			continue
-		}
-		if i < len(format) && format[i] == '[' {
-			k := i + 1
-			at := 0
-			for k < len(format) && '0' <= format[k] && format[k] <= '9' && at <= len(args) {
-				at = 10*at + int(format[k]-'0')
-				k++
-			}
-			if k == i+1 || k >= len(format) || format[k] != ']' || at < 1 || at > len(args) {
-				return sprintf(format, args)
-			}
-			next, indexed, i = at-1, true, k+1
-		}
-		if i >= len(format) || format[i] != 's' && format[i] != 'q' || next >= len(args) {
+		v, ok := readVerb(format, i+j+1, next, len(args))
+		if !ok {
 			return sprintf(format, args)
 		}
-		if format[i] == 'q' {
-			b.WriteString(strconv.Quote(args[next]))
-		} else {
-			b.WriteString(args[next])
+		i = v.end
+		if v.at < 0 {
+			b.WriteByte('%')
+			continue
 		}
-		next++
-		i++
+		indexed = indexed || v.indexed
+		if v.quote {
+			b.WriteString(strconv.Quote(args[v.at]))
+		} else {
+			b.WriteString(args[v.at])
+		}
+		next = v.at + 1
 	}
 	if !indexed && next < len(args) {
 		return sprintf(format, args)
 	}
 	return b.String()
+}
+
+// verb is a verb of a catalogue format, as readVerb reads it.
+type verb struct {
+	end     int  // where the format goes on after it
+	at      int  // the argument it shows; -1 for %%
+	quote   bool // %q
+	indexed bool // %[n]s or %[n]q
+}
+
+// readVerb reads the verb whose % is just before format[i]: %%, %s, %q,
+// %[n]s or %[n]q, with next the argument an unindexed verb shows and
+// args how many there are. It is not ok for any other verb, or one whose
+// argument is missing: fmt renders those.
+func readVerb(format string, i, next, args int) (verb, bool) {
+	if i < len(format) && format[i] == '%' {
+		return verb{end: i + 1, at: -1}, true
+	}
+	v := verb{at: next}
+	if i < len(format) && format[i] == '[' {
+		k := i + 1
+		at := 0
+		for k < len(format) && '0' <= format[k] && format[k] <= '9' && at <= args {
+			at = 10*at + int(format[k]-'0')
+			k++
+		}
+		if k == i+1 || k >= len(format) || format[k] != ']' || at < 1 || at > args {
+			return v, false
+		}
+		v.at, v.indexed, i = at-1, true, k+1
+	}
+	if i >= len(format) || format[i] != 's' && format[i] != 'q' || v.at >= args {
+		return v, false
+	}
+	v.quote, v.end = format[i] == 'q', i+1
+	return v, true
+}
+
+// AppendIn appends m rendered in lang to dst, as In renders it, without
+// making a string of it: the writers render a message on each line of
+// links.csv and lineage.csv. A nested message is rendered in place; lists
+// and formats sprint leaves to fmt go through In. FuzzAppendIn holds the
+// two equal.
+func (m Msg) AppendIn(dst []byte, lang string) []byte {
+	e, ok := catalogue[m.ID]
+	if !ok {
+		return append(dst, m.In(lang)...)
+	}
+	format := e[index(lang)]
+	start := len(dst)
+	next, indexed := 0, false
+	for i := 0; i < len(format); {
+		j := strings.IndexByte(format[i:], '%')
+		if j < 0 {
+			dst = append(dst, format[i:]...)
+			break
+		}
+		dst = append(dst, format[i:i+j]...)
+		v, ok := readVerb(format, i+j+1, next, len(m.Args))
+		if !ok {
+			return append(dst[:start], m.In(lang)...)
+		}
+		i = v.end
+		if v.at < 0 {
+			dst = append(dst, '%')
+			continue
+		}
+		indexed = indexed || v.indexed
+		if v.quote {
+			dst = strconv.AppendQuote(dst, arg(lang, m.Args[v.at]))
+		} else {
+			dst = appendArg(dst, lang, m.Args[v.at])
+		}
+		next = v.at + 1
+	}
+	if !indexed && next < len(m.Args) {
+		return append(dst[:start], m.In(lang)...)
+	}
+	return dst
+}
+
+// appendArg appends arg(lang, a) to dst: plain text as it is, a nested
+// message of plain arguments rendered in place.
+func appendArg(dst []byte, lang, a string) []byte {
+	rest, ok := strings.CutPrefix(a, nestedMark)
+	if !ok || strings.ContainsAny(rest, nestedMark+orSep+andSep) {
+		if !ok && !strings.ContainsAny(a, orSep+andSep) {
+			return append(dst, a...) // plain text: most arguments
+		}
+		return append(dst, arg(lang, a)...)
+	}
+	id, rest, more := strings.Cut(rest, argSep)
+	var buf [8]string
+	args := buf[:0]
+	for more {
+		var a string
+		a, rest, more = strings.Cut(rest, argSep)
+		args = append(args, a)
+	}
+	return Msg{ID: ID(id), Args: args}.AppendIn(dst, lang)
 }
 
 func sprintf(format string, args []string) string {
@@ -129,7 +217,24 @@ const (
 
 // Nested encodes the message id with args as an argument of another one.
 func Nested(id ID, args ...string) string {
-	return nestedMark + string(id) + argSep + strings.Join(args, argSep)
+	// nestedMark + id + argSep + strings.Join(args, argSep), in one
+	// allocation: every merged row's reason names its kept row's place.
+	n := len(nestedMark) + len(id) + len(argSep)*max(len(args), 1)
+	for _, a := range args {
+		n += len(a)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(nestedMark)
+	b.WriteString(string(id))
+	b.WriteString(argSep)
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(argSep)
+		}
+		b.WriteString(a)
+	}
+	return b.String()
 }
 
 // Or encodes alternatives as one argument, rendered "A or B" / "A或B".

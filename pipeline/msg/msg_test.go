@@ -57,6 +57,12 @@ func TestIn(t *testing.T) {
 			if got := tt.m.In("en"); got != tt.en {
 				t.Errorf("en = %q, want %q", got, tt.en)
 			}
+			if got := string(tt.m.AppendIn([]byte("x"), "zh")); got != "x"+tt.zh {
+				t.Errorf("AppendIn zh = %q, want %q", got, "x"+tt.zh)
+			}
+			if got := string(tt.m.AppendIn(nil, "en")); got != tt.en {
+				t.Errorf("AppendIn en = %q, want %q", got, tt.en)
+			}
 		})
 	}
 }
@@ -167,5 +173,52 @@ func checkParseWhere(t *testing.T, s string) {
 	t.Helper()
 	if got, want := parseWhere(s), whereRE.FindStringSubmatch(s); !slices.Equal(got, want) {
 		t.Errorf("parseWhere(%q) = %q, the expression gives %q", s, got, want)
+	}
+}
+
+// FuzzAppendIn checks that AppendIn renders every message of the
+// catalogue as In does, whatever its arguments: plain, nested, lists, too
+// few or too many.
+func FuzzAppendIn(f *testing.F) {
+	ids := make([]ID, 0, len(catalogue))
+	for id := range catalogue {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	f.Add(uint16(0), "华信", "3", uint8(2))
+	f.Add(uint16(7), "a\x1fb", "", uint8(5))
+	f.Add(uint16(40), "%s", "x\x1e", uint8(9))
+	f.Fuzz(func(t *testing.T, pick uint16, a, b string, shape uint8) {
+		id := ID(a)
+		if int(pick) < len(ids) {
+			id = ids[pick]
+		}
+		nested := ids[int(pick)*7%len(ids)]
+		args := [][]string{nil, {a}, {a, b}, {a, b, a}, {Nested(nested, a, b)}, {a, Nested(nested, b)},
+			{Or(a, b)}, {a, And(a, b)}, {OrMore(2, a, b), a}, {Nested(nested)}}[int(shape)%10]
+		m := New(id, args...)
+		for _, lang := range []string{"zh", "en"} {
+			if got, want := string(m.AppendIn([]byte("x"), lang)), "x"+m.In(lang); got != want {
+				t.Errorf("%v in %s: AppendIn %q, In %q", m, lang, got, want)
+			}
+		}
+	})
+}
+
+func TestNested(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no arguments", nil, "\x1dwhere.file\x1f"},
+		{"one", []string{"a.csv"}, "\x1dwhere.file\x1fa.csv"},
+		{"three, one empty", []string{"a.csv", "", "7"}, "\x1dwhere.file\x1fa.csv\x1f\x1f7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Nested("where.file", tc.args...); got != tc.want {
+				t.Errorf("Nested = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

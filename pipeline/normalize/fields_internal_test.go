@@ -10,22 +10,22 @@ import (
 
 // appliedFields are the fields Apply reads, each with a sample value.
 var appliedFields = []record.Value{
-	{Field: record.FieldName, Text: "杭州华信科技有限公司"}, {Field: record.FieldContact, Text: "张伟"},
-	{Field: record.FieldPhone, Text: "13800138000"}, {Field: record.FieldSourceID, Text: "CUS1"},
-	{Field: record.FieldEmail, Text: "zw@qq.con"}, {Field: record.FieldProvince, Text: "浙江"},
-	{Field: record.FieldCity, Text: "杭州"}, {Field: record.FieldDistrict, Text: "西湖区"},
-	{Field: record.FieldAddress, Text: "文三路90号"}, {Field: record.FieldCreatedAt, Text: "2023/1/5"},
-	{Field: record.FieldOwner, Text: "李销售"}, {Field: record.FieldNotes, Text: "老客户"},
-	{Field: record.FieldUSCC, Text: "91330106MA2XXXXX0X"}, {Field: record.FieldGender, Text: "男"},
-	{Field: record.FieldTitle, Text: "经理"},
+	record.NewValue(record.FieldName, 0, "", "杭州华信科技有限公司", ""), record.NewValue(record.FieldContact, 0, "", "张伟", ""),
+	record.NewValue(record.FieldPhone, 0, "", "13800138000", ""), record.NewValue(record.FieldSourceID, 0, "", "CUS1", ""),
+	record.NewValue(record.FieldEmail, 0, "", "zw@qq.con", ""), record.NewValue(record.FieldProvince, 0, "", "浙江", ""),
+	record.NewValue(record.FieldCity, 0, "", "杭州", ""), record.NewValue(record.FieldDistrict, 0, "", "西湖区", ""),
+	record.NewValue(record.FieldAddress, 0, "", "文三路90号", ""), record.NewValue(record.FieldCreatedAt, 0, "", "2023/1/5", ""),
+	record.NewValue(record.FieldOwner, 0, "", "李销售", ""), record.NewValue(record.FieldNotes, 0, "", "老客户", ""),
+	record.NewValue(record.FieldUSCC, 0, "", "91330106MA2XXXXX0X", ""), record.NewValue(record.FieldGender, 0, "", "男", ""),
+	record.NewValue(record.FieldTitle, 0, "", "经理", ""),
 }
 
 func TestFieldBits(t *testing.T) {
 	var all fieldSet
 	for _, v := range appliedFields {
-		b := fieldBit(v.Field)
+		b := fieldBit(v.Field())
 		if b == 0 || b&(b-1) != 0 || all&b != 0 {
-			t.Errorf("fieldBit(%q) = %b: want a bit of its own", v.Field, b)
+			t.Errorf("fieldBit(%q) = %b: want a bit of its own", v.Field(), b)
 		}
 		all |= b
 	}
@@ -49,12 +49,12 @@ func applyEvery(n *Normalizer, rec *record.Record) {
 	n.uscc(rec, out)
 	n.created(rec, out)
 	for v := range values(rec, record.FieldSourceID) {
-		out.SourceIDs = appendUnique(out.SourceIDs, v.Text)
+		out.SourceIDs = appendUnique(out.SourceIDs, v.Text())
 	}
 	out.Owner = rec.Get(record.FieldOwner)
-	out.Gender = rec.Get(record.FieldGender)
+	out.SetGender(rec.Get(record.FieldGender))
 	out.Notes = rec.Get(record.FieldNotes)
-	out.Title = rec.Get(record.FieldTitle)
+	out.SetTitle(rec.Get(record.FieldTitle))
 }
 
 // TestApplySkipsAgree runs Apply and applyEvery on rows holding one field,
@@ -66,7 +66,7 @@ func TestApplySkipsAgree(t *testing.T) {
 	}
 	var rows [][]record.Value
 	for i := range appliedFields {
-		one := []record.Value{appliedFields[i], {Field: "", Text: "extra"}, {Field: record.FieldSeq, Text: "1"}}
+		one := []record.Value{appliedFields[i], record.NewValue("", 0, "", "extra", ""), record.NewValue(record.FieldSeq, 0, "", "1", "")}
 		var others []record.Value
 		for j, v := range appliedFields {
 			if j != i {
@@ -74,13 +74,13 @@ func TestApplySkipsAgree(t *testing.T) {
 			}
 		}
 		empty := appliedFields[i]
-		empty.Text = ""
+		empty = empty.WithText("", empty.Raw())
 		rows = append(rows, one, others, []record.Value{empty, appliedFields[(i+1)%len(appliedFields)]})
 	}
 	rows = append(rows, nil, appliedFields)
 	for _, vals := range rows {
 		for i := range vals {
-			vals[i].Col, vals[i].Raw = i, vals[i].Text
+			vals[i] = record.NewValue(vals[i].Field(), i, vals[i].Header(), vals[i].Text(), vals[i].Text())
 		}
 		got := record.Record{Values: vals}
 		want := record.Record{Values: vals}

@@ -97,8 +97,8 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	if has&hasOwnerPhone != 0 {
 		// Our staff member's number: kept apart, never the customer's.
 		for v := range values(rec, record.FieldOwnerPhone) {
-			for _, p := range n.phones.Parse(v.Text, phone.Context{City: out.City}).Phones {
-				out.OwnerPhones = appendUnique(out.OwnerPhones, p.E164)
+			for _, p := range n.phones.Parse(v.Text(), phone.Context{City: out.City}).Phones {
+				out.SetOwnerPhones(appendUnique(out.OwnerPhones(), p.E164))
 			}
 		}
 	}
@@ -121,15 +121,15 @@ func (n *Normalizer) Apply(rec *record.Record) {
 	}
 	if has&hasSourceID != 0 {
 		for v := range values(rec, record.FieldSourceID) {
-			out.SourceIDs = appendUnique(out.SourceIDs, v.Text)
+			out.SourceIDs = appendUnique(out.SourceIDs, v.Text())
 		}
 	}
 	if has&(hasOwner|hasGender|hasNotes|hasTitle) != 0 {
 		out.Owner = rec.Get(record.FieldOwner)
-		out.Gender = rec.Get(record.FieldGender)
+		out.SetGender(rec.Get(record.FieldGender))
 		out.Notes = rec.Get(record.FieldNotes)
 		if t := rec.Get(record.FieldTitle); t != "" {
-			out.Title = t // a title column wins over a role written after the contact's name
+			out.SetTitle(t) // a title column wins over a role written after the contact's name
 		}
 	}
 }
@@ -168,8 +168,8 @@ const (
 func fieldsOf(rec *record.Record) fieldSet {
 	var set fieldSet
 	for _, v := range rec.Values {
-		if v.Text != "" {
-			set |= fieldBit(v.Field)
+		if v.Text() != "" {
+			set |= fieldBit(v.Field())
 		}
 	}
 	return set
@@ -216,9 +216,9 @@ func fieldBit(field string) fieldSet {
 
 // issue attaches a finding from a value normalizer to the column of v.
 func issue(rec *record.Record, v record.Value, field string, is record.Issue) {
-	is.Field, is.Col, is.Header = field, v.Col, v.Header
+	is.Field, is.Col, is.Header = field, v.Col(), v.Header()
 	if is.Value == "" {
-		is.Value = v.Raw
+		is.Value = v.Raw()
 	}
 	rec.AddIssue(is)
 }
@@ -231,9 +231,9 @@ func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
 		count := 0
 		for v := range values(rec, field) {
 			if count++; count == 1 {
-				*dst = text.ToSimplified(v.Text)
+				*dst = text.ToSimplified(v.Text())
 			} else {
-				*dst += " " + text.ToSimplified(v.Text)
+				*dst += " " + text.ToSimplified(v.Text())
 			}
 			if !found {
 				first, found = v, true
@@ -250,7 +250,7 @@ func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
 	res := address.Resolve(in)
 	out.Province, out.City, out.District, out.Address, out.Adcode = res.Province, res.City, res.District, res.Detail, res.Adcode
 	at := first // issues point at the address column where there is one
-	if a := firstValue(rec, record.FieldAddress); a.Text != "" {
+	if a := firstValue(rec, record.FieldAddress); a.Text() != "" {
 		at = a
 	}
 	for _, is := range res.Issues {
@@ -263,15 +263,15 @@ func (n *Normalizer) address(rec *record.Record, out *record.Normalized) {
 func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named bool) {
 	nameVal := firstValue(rec, record.FieldName)
 	contactVal := firstValue(rec, record.FieldContact)
-	nm := text.ToSimplified(nameVal.Text)
-	contact := text.ToSimplified(contactVal.Text)
+	nm := text.ToSimplified(nameVal.Text())
+	contact := text.ToSimplified(contactVal.Text())
 	if n.names.IsIndividualMarker(nm) {
 		nm = ""
 	}
 	if contact != "" {
 		var role string
 		if contact, role = splitRole(contact, n.roles); role != "" {
-			out.Title = role
+			out.SetTitle(role)
 		}
 	}
 	switch {
@@ -281,7 +281,7 @@ func (n *Normalizer) name(rec *record.Record, out *record.Normalized) (named boo
 		out.Contact = out.Name
 	case nm != "":
 		out.Kind, out.Name = n.names.KindAndDisplay(nm, contact != "" && contact != nm)
-		if out.Kind == record.Person && n.organisationHeader(nameVal.Header) && n.names.BySurnameAlone(nm) {
+		if out.Kind == record.Person && n.organisationHeader(nameVal.Header()) && n.names.BySurnameAlone(nm) {
 			// 申通 under 公司名称: the header says what the column holds,
 			// which outweighs a surname character.
 			out.Kind = record.Company
@@ -324,11 +324,11 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 	ctx := phone.Context{City: out.City}
 	base := len(out.Phones) // phones before base were not found here
 	for v := range values(rec, record.FieldPhone) {
-		res := n.phones.Parse(v.Text, ctx)
+		res := n.phones.Parse(v.Text(), ctx)
 		if len(out.Phones) == 0 && len(res.Phones) == 1 {
 			// The common cell: one number, nothing to merge with. Keep the
 			// parser's fresh slice rather than copying it.
-			res.Phones[0].Col = v.Col
+			res.Phones[0].Col = v.Col()
 			out.Phones = res.Phones[:1:1]
 			for _, is := range res.Issues {
 				issue(rec, v, record.FieldPhone, is)
@@ -336,11 +336,11 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 			continue
 		}
 		for _, s := range res.Short {
-			out.ShortMobiles = appendUnique(out.ShortMobiles, s)
+			out.SetShortMobiles(appendUnique(out.ShortMobiles(), s))
 		}
 	next:
 		for _, p := range res.Phones {
-			p.Col = v.Col
+			p.Col = v.Col()
 			for i := base; i < len(out.Phones); i++ {
 				if samePhone(out.Phones[i], p) {
 					out.Phones[i].Own = out.Phones[i].Own || p.Own
@@ -357,7 +357,7 @@ func (n *Normalizer) phone(rec *record.Record, out *record.Normalized) {
 
 func (n *Normalizer) email(rec *record.Record, out *record.Normalized) {
 	for v := range values(rec, record.FieldEmail) {
-		for _, res := range n.emails.NormalizeAll(v.Text) {
+		for _, res := range n.emails.NormalizeAll(v.Text()) {
 			if res.Valid {
 				out.Emails = appendUnique(out.Emails, res.Email)
 			}
@@ -370,7 +370,7 @@ func (n *Normalizer) email(rec *record.Record, out *record.Normalized) {
 
 func (n *Normalizer) uscc(rec *record.Record, out *record.Normalized) {
 	for v := range values(rec, record.FieldUSCC) {
-		code, ok := name.NormalizeUSCC(v.Text)
+		code, ok := name.NormalizeUSCC(v.Text())
 		if ok {
 			out.USCC = code
 			return
@@ -381,7 +381,7 @@ func (n *Normalizer) uscc(rec *record.Record, out *record.Normalized) {
 
 func (n *Normalizer) created(rec *record.Record, out *record.Normalized) {
 	for v := range values(rec, record.FieldCreatedAt) {
-		iso, ok := date.Parse(v.Text, n.dates)
+		iso, ok := date.Parse(v.Text(), n.dates)
 		if ok {
 			out.CreatedAt = iso
 			return
@@ -402,7 +402,7 @@ func samePhone(a, b record.Phone) bool {
 func values(rec *record.Record, field string) iter.Seq[record.Value] {
 	return func(yield func(record.Value) bool) {
 		for _, v := range rec.Values {
-			if v.Field == field && v.Text != "" && !yield(v) {
+			if v.Field() == field && v.Text() != "" && !yield(v) {
 				return
 			}
 		}
@@ -411,11 +411,11 @@ func values(rec *record.Record, field string) iter.Seq[record.Value] {
 
 func firstValue(rec *record.Record, field string) record.Value {
 	for _, v := range rec.Values {
-		if v.Field == field && v.Text != "" {
+		if v.Field() == field && v.Text() != "" {
 			return v
 		}
 	}
-	return record.Value{Col: -1}
+	return record.NewValue("", -1, "", "", "")
 }
 
 func appendUnique(list []string, s string) []string {

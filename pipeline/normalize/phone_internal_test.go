@@ -14,10 +14,10 @@ import (
 func mergePhones(n *Normalizer, rec *record.Record, out *record.Normalized) {
 	base := len(out.Phones)
 	for v := range values(rec, record.FieldPhone) {
-		res := n.phones.Parse(v.Text, phone.Context{City: out.City})
+		res := n.phones.Parse(v.Text(), phone.Context{City: out.City})
 	next:
 		for _, p := range res.Phones {
-			p.Col = v.Col
+			p.Col = v.Col()
 			for i := base; i < len(out.Phones); i++ {
 				if samePhone(out.Phones[i], p) {
 					out.Phones[i].Own = out.Phones[i].Own || p.Own
@@ -55,7 +55,7 @@ func TestPhoneShortcut(t *testing.T) {
 		t.Run(row[0], func(t *testing.T) {
 			var rec record.Record
 			for i, c := range row {
-				rec.Values = append(rec.Values, record.Value{Field: record.FieldPhone, Col: i, Header: "电话", Raw: c, Text: c})
+				rec.Values = append(rec.Values, record.NewValue(record.FieldPhone, i, "电话", c, c))
 			}
 			rec.Norm.City = "杭州市"
 			want := rec
@@ -85,7 +85,7 @@ func FuzzPhoneShortcut(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b string) {
 		var rec record.Record
 		for i, c := range []string{a, b} {
-			rec.Values = append(rec.Values, record.Value{Field: record.FieldPhone, Col: i, Header: "电话", Raw: c, Text: c})
+			rec.Values = append(rec.Values, record.NewValue(record.FieldPhone, i, "电话", c, c))
 		}
 		want := rec
 		want.Values = append([]record.Value(nil), rec.Values...)

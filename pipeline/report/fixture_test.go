@@ -45,7 +45,7 @@ func fixtureRules() *rules.Rules {
 }
 
 func val(field string, col int, header, text string) record.Value {
-	return record.Value{Field: field, Col: col, Header: header, Text: text, Raw: text}
+	return record.NewValue(field, col, header, text, text)
 }
 
 func skipped(file, sheet string, row int, reason string) *record.Record {

@@ -57,11 +57,11 @@ func issueGroups(data []*record.Record, m masker) []IssueGroup {
 func sensitiveCols(r *record.Record) map[int]bool {
 	var out map[int]bool
 	for _, v := range r.Values {
-		if v.Field == sensitiveTag {
+		if v.Field() == sensitiveTag {
 			if out == nil {
 				out = map[int]bool{}
 			}
-			out[v.Col] = true
+			out[v.Col()] = true
 		}
 	}
 	return out

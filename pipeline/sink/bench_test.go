@@ -48,15 +48,23 @@ func benchRows(n int) []*record.Record {
 	return rs
 }
 
+// benchWriter measures write, which writes rows rows into a folder: rows
+// per second of wall time, and per second of CPU time (user and system,
+// of every goroutine), which other jobs on a loaded machine stretch less.
 func benchWriter(b *testing.B, rows int, write func(dir string) error) {
 	dir := b.TempDir()
 	b.ReportAllocs()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if err := write(dir); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu := cpuTime() - cpu0
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	if cpu > 0 {
+		b.ReportMetric(float64(rows)*float64(b.N)/cpu.Seconds(), "rows/cpu-s")
+	}
 }
 
 func BenchmarkWriteClean(b *testing.B) {

@@ -169,6 +169,7 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record, lan
 	if err != nil {
 		return err
 	}
+	var cell []byte
 	for _, r := range records {
 		w.Cell(r.Prov.File)
 		w.Cell(r.Prov.Sheet)
@@ -178,11 +179,16 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record, lan
 		} else {
 			w.Cell("")
 		}
-		code, reason := Reason(r, lang)
+		code, m, reason := lineageReason(r, lang)
 		w.Cell(r.CustomerID)
 		w.Cell(string(r.Status))
 		w.Cell(code)
-		w.Cell(reason)
+		if m.IsZero() {
+			w.Cell(reason)
+		} else {
+			cell = m.AppendIn(cell[:0], lang)
+			w.Bytes(cell)
+		}
 		if err := w.EndRow(); err != nil {
 			w.Close()
 			return err
@@ -196,8 +202,18 @@ func WriteLineage(ctx context.Context, dir string, records []*record.Record, lan
 // rejecting issue's rule and every rejecting issue's message; else the
 // reason's catalogue id ("other" for a reason crmclean did not word).
 func Reason(r *record.Record, lang string) (code, text string) {
+	code, m, text := lineageReason(r, lang)
+	if !m.IsZero() {
+		text = m.In(lang)
+	}
+	return code, text
+}
+
+// lineageReason is Reason with the text a catalogue message, m, where it
+// is one, for WriteLineage to render into its line.
+func lineageReason(r *record.Record, lang string) (code string, m msg.Msg, text string) {
 	if r.Reason == "" {
-		return "", ""
+		return "", m, ""
 	}
 	if r.Status == record.Rejected {
 		var texts []string
@@ -214,14 +230,13 @@ func Reason(r *record.Record, lang string) (code, text string) {
 			if lang == "en" {
 				sep = "; "
 			}
-			return code, strings.Join(texts, sep)
+			return code, m, strings.Join(texts, sep)
 		}
 	}
-	m := msg.Reason(r.Reason)
-	if m.IsZero() {
-		return "other", r.Reason
+	if m = msg.Reason(r.Reason); m.IsZero() {
+		return "other", m, r.Reason
 	}
-	return string(m.ID), m.In(lang)
+	return string(m.ID), m, ""
 }
 
 // RejectColumns are the columns of rejects.csv.
@@ -293,14 +308,14 @@ func RejectLines(r *record.Record, lang string) [][]string {
 func OriginalValues(r *record.Record) string {
 	parts := make([]string, 0, len(r.Values))
 	for _, v := range r.Values {
-		if v.Field == "sensitive" {
+		if v.Field() == "sensitive" {
 			continue
 		}
-		h := v.Header
+		h := v.Header()
 		if h == "" {
 			h = v.Column()
 		}
-		parts = append(parts, h+"="+v.Raw)
+		parts = append(parts, h+"="+v.Raw())
 	}
 	return strings.Join(parts, "; ")
 }

@@ -30,8 +30,8 @@ func IssueLines(records []*record.Record, lang string) [][]string {
 		}
 		sensitive := map[int]bool{}
 		for _, v := range r.Values {
-			if v.Field == "sensitive" {
-				sensitive[v.Col] = true
+			if v.Field() == "sensitive" {
+				sensitive[v.Col()] = true
 			}
 		}
 		owner := cmp.Or(r.Norm.Owner, r.Get(record.FieldOwner))

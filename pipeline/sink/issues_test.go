@@ -15,7 +15,7 @@ import (
 func issueRecords() []*record.Record {
 	owned := func(row int, owner string, issues ...record.Issue) *record.Record {
 		return &record.Record{Prov: record.Provenance{File: "台账.xlsx", Sheet: "华东", Row: row}, Status: record.Kept,
-			Values: []record.Value{{Field: record.FieldOwner, Col: 5, Header: "负责人", Text: owner, Raw: owner}}, Issues: issues}
+			Values: []record.Value{record.NewValue(record.FieldOwner, 5, "负责人", owner, owner)}, Issues: issues}
 	}
 	bad := record.NewIssue(record.Issue{Field: "phone", Col: 2, Header: "手机", Value: "=1380013800", Rule: "phone.invalid", Severity: record.Warning},
 		msg.New("phone.invalid", "=1380013800", msg.Nested("phone.why.mobile_length", "10")))

@@ -24,8 +24,11 @@ func appendEvidence(b []byte, p match.Pair) []byte {
 		}
 		b = append(append(append(b, e.Field...), ' '), e.Outcome...)
 		b = appendWeight(append(b, ' '), e.Weight)
-		if d := e.Text("en"); d != "" {
-			b = append(append(append(b, " ("...), d...), ')')
+		open := len(b)
+		if b = e.AppendText(append(b, " ("...), "en"); len(b) == open+2 {
+			b = b[:open] // no detail
+		} else {
+			b = append(b, ')')
 		}
 	}
 	return b

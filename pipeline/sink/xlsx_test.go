@@ -57,13 +57,13 @@ func testCustomers() []*merge.Customer {
 func testRejected() []*record.Record {
 	return []*record.Record{
 		{Prov: record.Provenance{File: "客户/华东.xlsx", Sheet: "Sheet1", Row: 7}, Status: record.Rejected,
-			Values: []record.Value{{Field: "name", Col: 0, Header: "客户名称", Raw: "=1+1", Text: "=1+1"}, {Field: "phone", Col: 3, Header: "手机", Raw: "138001380", Text: "138001380"}},
+			Values: []record.Value{record.NewValue("name", 0, "客户名称", "=1+1", "=1+1"), record.NewValue("phone", 3, "手机", "138001380", "138001380")},
 			Issues: []record.Issue{
 				{Field: "phone", Col: 3, Header: "手机", Value: "138001380", Rule: "phone.invalid", Severity: record.Error, Message: "not a phone number: 9 digits, a mobile needs 11"},
 				{Field: "email", Col: 4, Header: "邮箱", Value: "x@", Rule: "email.invalid", Severity: record.Warning, Message: "not an e-mail address"},
 			}},
 		{Prov: record.Provenance{File: "b.csv", Row: 3}, Status: record.Rejected, Reason: "no name, phone or e-mail",
-			Values: []record.Value{{Col: 1, Header: "备注", Raw: "@SUM(A1)", Text: "@SUM(A1)"}}},
+			Values: []record.Value{record.NewValue("", 1, "备注", "@SUM(A1)", "@SUM(A1)")}},
 		{Prov: record.Provenance{File: "b.csv", Row: 4}, Status: record.Kept},
 	}
 }
@@ -476,14 +476,7 @@ func BenchmarkWriteCleanXLSX(b *testing.B) {
 		c.Mobile = fmt.Sprintf("+86138%08d", i)
 		cs[i] = &c
 	}
-	dir := b.TempDir()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteCleanXLSX(context.Background(), dir, cs); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchWriter(b, n, func(dir string) error { return WriteCleanXLSX(context.Background(), dir, cs) })
 }
 
 func TestWriteReviewXLSXRollover(t *testing.T) {
@@ -548,14 +541,7 @@ func BenchmarkWriteContactsXLSX(b *testing.B) {
 		}
 		cs[i] = &c
 	}
-	dir := b.TempDir()
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := WriteContactsXLSX(context.Background(), dir, cs); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(2*n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchWriter(b, 2*n, func(dir string) error { return WriteContactsXLSX(context.Background(), dir, cs) })
 }
 
 // TestXLSXRepeatable checks that a book of many sheets comes out byte for

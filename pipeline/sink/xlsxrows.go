@@ -86,8 +86,10 @@ func (s *rowSpool) remove() {
 // with text, a bare styled cell for an empty one with a style of its own
 // (as excelize writes them), nothing for other empty cells.
 func appendRow(dst []byte, n int, cells []xlsxCell, colStyle []int) []byte {
+	var digits [20]byte
+	num := strconv.AppendInt(digits[:0], int64(n), 10) // once a row, not once a cell
 	dst = append(dst, `<row r="`...)
-	dst = strconv.AppendInt(dst, int64(n), 10)
+	dst = append(dst, num...)
 	dst = append(dst, `">`...)
 	for i, c := range cells {
 		if c.text == "" && c.style == 0 {
@@ -99,7 +101,7 @@ func appendRow(dst []byte, n int, cells []xlsxCell, colStyle []int) []byte {
 		}
 		dst = append(dst, `<c r="`...)
 		dst = appendColumnName(dst, i+1)
-		dst = strconv.AppendInt(dst, int64(n), 10)
+		dst = append(dst, num...)
 		dst = append(dst, '"')
 		if style != 0 {
 			dst = append(dst, ` s="`...)
@@ -162,6 +164,9 @@ func appendCols(dst []byte, widths []float64, styles []int) []byte {
 
 // appendColumnName appends the letters of column col (1-based): A, Z, AA.
 func appendColumnName(dst []byte, col int) []byte {
+	if col <= 26 { // nearly every cell
+		return append(dst, byte('A'+col-1))
+	}
 	var buf [4]byte
 	i := len(buf)
 	for col > 0 {
@@ -200,7 +205,73 @@ func preserveSpace(s string) bool {
 // excelize keeps them), characters XML 1.0 cannot hold as U+FFFD, and every
 // "_" that starts an _xHHHH_ sequence, which Excel reads as an escaped
 // character, escaped itself as _x005F_.
+//
+// Valid UTF-8 (every cell but a broken source's) is scanned byte by byte
+// against a table instead of rune by rune: the bytes of a multi-byte
+// character never look like ASCII, and the only ones to replace, U+FFFE
+// and U+FFFF, start with 0xEF. At a million customers this is a third of
+// rendering the workbooks' rows; FuzzAppendCellTextFast holds it equal to
+// appendCellTextRunes, which handles invalid UTF-8.
 func appendCellText(dst []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendCellTextRunes(dst, s)
+	}
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if cellTextMarked[c] == 0 {
+			continue
+		}
+		var esc string
+		size := 1
+		switch c {
+		case 0xEF: // U+FFFE and U+FFFF are EF BF BE and EF BF BF
+			if i+2 >= len(s) || s[i+1] != 0xBF || s[i+2] != 0xBE && s[i+2] != 0xBF {
+				continue
+			}
+			esc, size = "\uFFFD", 3
+		case '_':
+			if !escapedCharAt(s, i) {
+				continue
+			}
+			esc = "_x005F_"
+		default:
+			esc = cellTextEscapes[c]
+		}
+		dst = append(append(dst, s[last:i]...), esc...)
+		last = i + size
+		i += size - 1
+	}
+	return append(dst, s[last:]...)
+}
+
+// cellTextEscapes are the replacements of the ASCII bytes appendCellText
+// escapes; cellTextMarked marks them, "_" and 0xEF, the bytes it looks at.
+var (
+	cellTextEscapes [utf8.RuneSelf]string
+	cellTextMarked  [256]uint8
+)
+
+func init() {
+	for c := range byte(0x20) {
+		if c != '\n' {
+			cellTextEscapes[c] = "\uFFFD"
+		}
+	}
+	cellTextEscapes['&'], cellTextEscapes['<'], cellTextEscapes['>'] = "&amp;", "&lt;", "&gt;"
+	cellTextEscapes['"'], cellTextEscapes['\''] = "&#34;", "&#39;"
+	cellTextEscapes['\t'], cellTextEscapes['\r'] = "&#x9;", "&#xD;"
+	for c, esc := range cellTextEscapes {
+		if esc != "" {
+			cellTextMarked[c] = 1
+		}
+	}
+	cellTextMarked['_'], cellTextMarked[0xEF] = 1, 1
+}
+
+// appendCellTextRunes is appendCellText rune by rune, for any bytes:
+// invalid UTF-8 becomes U+FFFD.
+func appendCellTextRunes(dst []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
 		c := s[i]

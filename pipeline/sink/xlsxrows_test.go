@@ -275,3 +275,21 @@ func xmlSafe(s string) string {
 	}
 	return b.String()
 }
+
+// FuzzAppendCellTextFast checks that appendCellText's byte scan of valid
+// UTF-8 writes the same bytes as the rune by rune appendCellTextRunes.
+func FuzzAppendCellTextFast(f *testing.F) {
+	for _, tc := range awkwardTexts {
+		if len(tc.in) < 1000 {
+			f.Add(tc.in)
+		}
+	}
+	for _, s := range []string{"_x005F_x0041_", "_x_x0041__", "\uFFFE\uFFFF\uFFFD\uF8FF", "华信\uFFFE", "\xEF\xBF", "a\x00b\x1fc\x7f", "杭州 & <上海>"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := appendCellText(nil, s), appendCellTextRunes(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("appendCellText(%q) = %q, rune by rune %q", s, got, want)
+		}
+	})
+}

@@ -87,15 +87,15 @@ func (w *rowWriter) row(b []byte, r *Row) []byte {
 	w.str(rest)
 	w.count(len(r.Values))
 	for _, v := range r.Values {
-		w.shared(v.Field)
-		w.int(v.Col)
-		w.shared(v.Header)
-		w.str(v.Text)
-		if v.Raw == v.Text {
+		w.shared(v.Field())
+		w.int(v.Col())
+		w.shared(v.Header())
+		w.str(v.Text())
+		if v.Raw() == v.Text() {
 			w.b = append(w.b, 1)
 		} else {
 			w.b = append(w.b, 0)
-			w.str(v.Raw)
+			w.str(v.Raw())
 		}
 	}
 	w.count(len(r.Issues))
@@ -114,7 +114,7 @@ func (w *rowWriter) row(b []byte, r *Row) []byte {
 	w.str(n.Name)
 	w.part(n.NameKey)
 	w.str(n.Contact)
-	w.str(n.Title)
+	w.str(n.Title())
 	w.shared(n.Province)
 	w.shared(n.City)
 	w.shared(n.District)
@@ -123,7 +123,7 @@ func (w *rowWriter) row(b []byte, r *Row) []byte {
 	w.str(n.USCC)
 	w.str(n.CreatedAt)
 	w.shared(n.Owner)
-	w.shared(n.Gender)
+	w.shared(n.Gender())
 	w.str(n.Notes)
 	w.strs(n.Emails)
 	w.strs(n.SourceIDs)
@@ -143,7 +143,7 @@ func (w *rowWriter) row(b []byte, r *Row) []byte {
 	for _, tl := range [...]struct {
 		tag  byte
 		list []string
-	}{{tagShort, n.ShortMobiles}, {tagOwner, n.OwnerPhones}} {
+	}{{tagShort, n.ShortMobiles()}, {tagOwner, n.OwnerPhones()}} {
 		if len(tl.list) > 0 {
 			w.b = append(w.b, tl.tag)
 			w.strs(tl.list)
@@ -409,13 +409,12 @@ func decodeRowBinary(b []byte, r *Row, dict []string) error {
 	if n := d.count(); n > 0 {
 		r.Values = make([]record.Value, n)
 		for i := range r.Values {
-			v := &r.Values[i]
-			v.Field, v.Col, v.Header, v.Text = d.str(), d.varint(), d.str(), d.str()
-			if d.flag() {
-				v.Raw = v.Text
-			} else {
-				v.Raw = d.str()
+			field, col, header, text := d.str(), d.varint(), d.str(), d.str()
+			raw := text
+			if !d.flag() {
+				raw = d.str()
 			}
+			r.Values[i] = record.NewValue(field, col, header, text, raw)
 		}
 	}
 	r.Issues = nil
@@ -429,9 +428,14 @@ func decodeRowBinary(b []byte, r *Row, dict []string) error {
 		}
 	}
 	n := &r.Norm
-	*n = record.Normalized{Kind: record.Kind(d.str()), Name: d.str(), NameKey: d.str(), Contact: d.str(), Title: d.str(),
-		Province: d.str(), City: d.str(), District: d.str(), Address: d.str(), Adcode: d.str(), USCC: d.str(),
-		CreatedAt: d.str(), Owner: d.str(), Gender: d.str(), Notes: d.str()}
+	*n = record.Normalized{Kind: record.Kind(d.str()), Name: d.str(), NameKey: d.str(), Contact: d.str()}
+	title := d.str()
+	n.Province, n.City, n.District, n.Address, n.Adcode, n.USCC = d.str(), d.str(), d.str(), d.str(), d.str(), d.str()
+	n.CreatedAt, n.Owner = d.str(), d.str()
+	gender := d.str()
+	n.Notes = d.str()
+	n.SetTitle(title)
+	n.SetGender(gender)
 	n.Emails = d.strs()
 	n.SourceIDs = d.strs()
 	if c := d.count(); c > 0 {
@@ -443,14 +447,16 @@ func decodeRowBinary(b []byte, r *Row, dict []string) error {
 		}
 	}
 	for _, tl := range [...]struct {
-		tag  byte
-		list *[]string
-	}{{tagShort, &n.ShortMobiles}, {tagOwner, &n.OwnerPhones}} {
+		tag byte
+		set func([]string)
+	}{{tagShort, n.SetShortMobiles}, {tagOwner, n.SetOwnerPhones}} {
 		if d.err == nil && d.pos < len(d.s) && d.s[d.pos] == tl.tag {
 			d.pos++
-			if *tl.list = d.strs(); len(*tl.list) == 0 {
+			list := d.strs()
+			if len(list) == 0 {
 				d.err = errCorrupt // written only when there are some
 			}
+			tl.set(list)
 		}
 	}
 	r.ContactID, r.Prov.RowEnd, r.SameAs = "", 0, ""

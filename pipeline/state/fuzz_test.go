@@ -59,7 +59,7 @@ func FuzzRowRoundTrip(f *testing.F) {
 		r := Row{
 			Fingerprint: "fp",
 			ContactID:   text,
-			Values:      []record.Value{{Field: record.FieldName, Col: col, Header: header, Text: text, Raw: raw}},
+			Values:      []record.Value{record.NewValue(record.FieldName, col, header, text, raw)},
 			Issues:      []record.Issue{{Col: -1, Value: raw, Message: text, Severity: record.Warning}},
 			Norm: record.Normalized{Name: name, Phones: []record.Phone{{E164: phone, Own: own, Col: col, Input: raw}},
 				Emails: []string{text}},

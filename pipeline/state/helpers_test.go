@@ -37,10 +37,10 @@ func fixtureRecord(file string, n int, name, phone, customer string) *record.Rec
 		Prov:        record.Provenance{File: file, Sheet: "客户", Row: n},
 		Fingerprint: fmt.Sprintf("fp-%s-%04d", file, n),
 		Values: []record.Value{
-			{Field: record.FieldName, Col: 0, Header: "客户名称", Text: name, Raw: " " + name},
-			{Field: record.FieldPhone, Col: 1, Header: "手机", Text: phone, Raw: phone},
-			{Field: SensitiveField, Col: 2, Header: "身份证号", Text: fixtureID, Raw: fixtureID},
-			{Col: 3, Header: "备注", Text: "", Raw: "无"},
+			record.NewValue(record.FieldName, 0, "客户名称", name, " "+name),
+			record.NewValue(record.FieldPhone, 1, "手机", phone, phone),
+			record.NewValue(SensitiveField, 2, "身份证号", fixtureID, fixtureID),
+			record.NewValue("", 3, "备注", "", "无"),
 		},
 		Issues: []record.Issue{
 			{Field: record.FieldPhone, Col: 1, Header: "手机", Value: phone, Rule: "phone.fixed", Severity: record.Info, Message: "added +86", Fix: phone},

@@ -405,3 +405,45 @@ func TestBulkLoadStoresAsUpserts(t *testing.T) {
 		t.Errorf("the customer given twice is not stored as given last")
 	}
 }
+
+// TestCommitRawEqualsTx commits the same runs (a first one in bulk, then
+// one that changes rows, customers and pairs) with full batches run on
+// the driver's statement and through database/sql: both states hold the
+// same.
+func TestCommitRawEqualsTx(t *testing.T) {
+	runs := func() []Changes {
+		first := indexed(fixtureChanges(0, "a.csv", 3*argsPerInsert))
+		for i := 0; i+1 < len(first.Rows); i += 2 {
+			first.Pairs = append(first.Pairs, Pair{A: first.Rows[i].Fingerprint, B: first.Rows[i+1].Fingerprint,
+				Kind: PairReview, Score: float64(i) / 7, Evidence: []byte(`[{"f":"name"}]`)})
+		}
+		second := indexed(fixtureChanges(1, "a.csv", 2*argsPerInsert))
+		for i := range second.Rows {
+			second.Rows[i].Status, second.Rows[i].Keys = "merged", []uint64{uint64(i % 7)}
+		}
+		for i := range second.Customers {
+			second.Customers[i].Golden = fmt.Appendf(nil, `{"name":"again %d"}`, i)
+		}
+		second.Pairs = first.Pairs[:len(first.Pairs)/2]
+		for i := range second.Pairs {
+			second.Pairs[i].Kind = PairLink
+		}
+		return []Changes{first, second}
+	}
+	state := func(raw bool) string {
+		defer func(was bool, n int) { rawBatches, bulkRows = was, n }(rawBatches, bulkRows)
+		rawBatches, bulkRows = raw, 1
+		s, _ := openTemp(t)
+		for _, ch := range runs() {
+			mustCommit(t, s, fixtureRun("a.csv"), ch)
+		}
+		return dump(t, s)
+	}
+	raw, tx := state(true), state(false)
+	if raw != tx {
+		t.Errorf("with the driver's statements the state holds\n%s\nthrough database/sql\n%s", raw, tx)
+	}
+	if !strings.Contains(raw, "again 1") || !strings.Contains(raw, "link") {
+		t.Errorf("the second run is not in the state:\n%s", raw)
+	}
+}

@@ -82,7 +82,7 @@ func TestPurgeErasesPersonalData(t *testing.T) {
 	if err := s.EachRow(ctx, "b.xlsx", func(r Row) error { got = append(got, r); return nil }); err != nil || len(got) != 2 {
 		t.Fatalf("rows after the purge: %d, %v", len(got), err)
 	}
-	if got[0].Norm.Province != again.Rows[0].Norm.Province || got[0].Values[0].Header != again.Rows[0].Values[0].Header {
+	if got[0].Norm.Province != again.Rows[0].Norm.Province || got[0].Values[0].Header() != again.Rows[0].Values[0].Header() {
 		t.Errorf("row stored after the purge reads %+v, want %+v", got[0], again.Rows[0])
 	}
 	other, err := Open(ctx, path)

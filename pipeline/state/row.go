@@ -64,7 +64,7 @@ func RowOf(r *record.Record) Row {
 		ContentHash: ContentHash(r),
 		Norm:        r.Norm,
 	}
-	if !slices.ContainsFunc(r.Values, func(v record.Value) bool { return v.Field == SensitiveField }) &&
+	if !slices.ContainsFunc(r.Values, func(v record.Value) bool { return v.Field() == SensitiveField }) &&
 		!slices.ContainsFunc(r.Issues, func(is record.Issue) bool { return is.Field == SensitiveField }) {
 		// Nothing to blank: the row shares the record's values and issues
 		// rather than copying them (a first run stores every row).
@@ -74,9 +74,9 @@ func RowOf(r *record.Record) Row {
 	sensitive := map[int]bool{}
 	row.Values = make([]record.Value, 0, len(r.Values))
 	for _, v := range r.Values {
-		if v.Field == SensitiveField {
-			sensitive[v.Col] = true
-			v.Text, v.Raw = "", ""
+		if v.Field() == SensitiveField {
+			sensitive[v.Col()] = true
+			v = v.WithText("", "")
 		}
 		row.Values = append(row.Values, v)
 	}
@@ -131,9 +131,9 @@ func ContentHash(r *record.Record) string {
 	h := sha256.New()
 	var n [8]byte
 	for _, v := range r.Values {
-		binary.LittleEndian.PutUint64(n[:], uint64(v.Col))
+		binary.LittleEndian.PutUint64(n[:], uint64(v.Col()))
 		h.Write(n[:])
-		for _, s := range []string{v.Header, v.Raw} {
+		for _, s := range []string{v.Header(), v.Raw()} {
 			binary.LittleEndian.PutUint64(n[:], uint64(len(s)))
 			h.Write(n[:])
 			h.Write([]byte(s))
@@ -247,9 +247,9 @@ func encodeRow(r *Row) ([]byte, error) {
 func encodeRowJSON(r *Row) ([]byte, error) {
 	d := rowData{Reason: r.Reason}
 	for _, v := range r.Values {
-		vd := valueData{Field: v.Field, Col: v.Col, Header: v.Header, Text: v.Text}
-		if v.Raw != v.Text {
-			vd.Raw = &v.Raw
+		vd := valueData{Field: v.Field(), Col: v.Col(), Header: v.Header(), Text: v.Text()}
+		if raw := v.Raw(); raw != v.Text() {
+			vd.Raw = &raw
 		}
 		d.Values = append(d.Values, vd)
 	}
@@ -258,10 +258,10 @@ func encodeRowJSON(r *Row) ([]byte, error) {
 			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
 	}
 	n := r.Norm
-	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
+	d.Norm = normData{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title(),
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes, Short: n.ShortMobiles, OwnerPh: n.OwnerPhones}
+		Gender: n.Gender(), Notes: n.Notes, Short: n.ShortMobiles(), OwnerPh: n.OwnerPhones()}
 	for _, p := range n.Phones {
 		d.Norm.Phones = append(d.Norm.Phones, phoneData(p))
 	}
@@ -290,7 +290,7 @@ func decodeRowJSON(b []byte, r *Row) error {
 		if v.Raw != nil {
 			raw = *v.Raw
 		}
-		r.Values = append(r.Values, record.Value{Field: v.Field, Col: v.Col, Header: v.Header, Text: v.Text, Raw: raw})
+		r.Values = append(r.Values, record.NewValue(v.Field, v.Col, v.Header, v.Text, raw))
 	}
 	r.Issues = nil
 	for _, is := range d.Issues {
@@ -298,10 +298,14 @@ func decodeRowJSON(b []byte, r *Row) error {
 			Rule: is.Rule, Severity: is.Severity, Message: is.Message, Fix: is.Fix})
 	}
 	n := d.Norm
-	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact, Title: n.Title,
+	r.Norm = record.Normalized{Kind: n.Kind, Name: n.Name, NameKey: n.NameKey, Contact: n.Contact,
 		Emails: n.Emails, Province: n.Province, City: n.City, District: n.District, Address: n.Address,
 		Adcode: n.Adcode, USCC: n.USCC, CreatedAt: n.CreatedAt, SourceIDs: n.SourceIDs, Owner: n.Owner,
-		Gender: n.Gender, Notes: n.Notes, ShortMobiles: n.Short, OwnerPhones: n.OwnerPh}
+		Notes: n.Notes}
+	r.Norm.SetTitle(n.Title)
+	r.Norm.SetGender(n.Gender)
+	r.Norm.SetShortMobiles(n.Short)
+	r.Norm.SetOwnerPhones(n.OwnerPh)
 	for _, p := range n.Phones {
 		r.Norm.Phones = append(r.Norm.Phones, record.Phone(p))
 	}

@@ -67,9 +67,9 @@ func (v *Validator) Apply(rec *record.Record) {
 		}
 		if len(rule.Allowed) > 0 {
 			for _, val := range rec.All(rule.Field) {
-				if !allowed(rule.Allowed, val.Text) {
-					rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: val.Col, Header: val.Header, Value: val.Raw,
-						Rule: "allowed." + rule.Field, Severity: sev}, rule.Message, msg.New("allowed.value", val.Text, strings.Join(rule.Allowed, ", "))))
+				if !allowed(rule.Allowed, val.Text()) {
+					rec.AddIssue(ruleIssue(record.Issue{Field: rule.Field, Col: val.Col(), Header: val.Header(), Value: val.Raw(),
+						Rule: "allowed." + rule.Field, Severity: sev}, rule.Message, msg.New("allowed.value", val.Text(), strings.Join(rule.Allowed, ", "))))
 				}
 			}
 		}
@@ -105,8 +105,8 @@ func notMobile(rec *record.Record, field string, sev record.Severity, text strin
 		is := ruleIssue(record.Issue{Field: field, Col: p.Col, Value: p.Input, Rule: "phone.not_mobile", Severity: sev},
 			text, msg.New("phone.not_mobile", msg.Nested(msg.ID("phone.type."+string(p.Type)))))
 		for _, v := range rec.Values {
-			if v.Col == p.Col {
-				is.Header, is.Value = v.Header, v.Raw
+			if v.Col() == p.Col {
+				is.Header, is.Value = v.Header(), v.Raw()
 				break
 			}
 		}

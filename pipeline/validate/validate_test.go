@@ -28,10 +28,10 @@ func TestApply(t *testing.T) {
 		{"info kept", record.Record{Norm: record.Normalized{Name: "华信", Emails: []string{"a@qq.com"}},
 			Issues: []record.Issue{{Rule: "email.invalid", Severity: record.Info}}}, "", []string{"email.invalid"}, []record.Severity{record.Info}},
 		{"not allowed", record.Record{Norm: record.Normalized{Name: "华信", Emails: []string{"a@qq.com"}},
-			Values: []record.Value{{Field: "gender", Col: 2, Text: "未知", Raw: "未知"}}}, "",
+			Values: []record.Value{record.NewValue("gender", 2, "", "未知", "未知")}}, "",
 			[]string{"allowed.gender"}, []record.Severity{record.Warning}},
 		{"allowed", record.Record{Norm: record.Normalized{Name: "华信", Emails: []string{"a@qq.com"}},
-			Values: []record.Value{{Field: "gender", Col: 2, Text: "男", Raw: "男"}}}, "", nil, nil},
+			Values: []record.Value{record.NewValue("gender", 2, "", "男", "男")}}, "", nil, nil},
 		{"skipped row", record.Record{Status: record.Skipped}, record.Skipped, nil, nil},
 	}
 	v := New(r)
@@ -75,7 +75,7 @@ func TestApplyMobileFormat(t *testing.T) {
 	invalid := record.Issue{Field: "phone", Col: 2, Rule: "phone.invalid", Severity: record.Warning, Message: "bad"}
 	rec := func(issues []record.Issue, phones ...record.Phone) record.Record {
 		return record.Record{Norm: record.Normalized{Name: "华信", Phones: phones}, Issues: issues,
-			Values: []record.Value{{Field: "phone", Col: 1, Header: "手机", Raw: "13800138000"}, {Field: "phone", Col: 2, Header: "电话", Raw: "021-61234567"}}}
+			Values: []record.Value{record.NewValue("phone", 1, "手机", "", "13800138000"), record.NewValue("phone", 2, "电话", "", "021-61234567")}}
 	}
 	for _, format := range []string{"mobile", "phone"} {
 		t.Run(format, func(t *testing.T) {
