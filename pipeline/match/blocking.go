@@ -351,6 +351,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	var extra []entry
 	var xspans []span
 	var cross []uint64
+	var pl *placeIDs // made at the first block to split
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
@@ -397,7 +398,10 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 			// pairs a smaller file compares (a pair that can merge
 			// through a name or address key agrees on the address, hence
 			// on the city).
-			parts, across, crowded := splitBlock(fs, blk, limit)
+			if pl == nil {
+				pl = placesOf(fs)
+			}
+			parts, across, crowded := splitBlock(fs, pl, blk, limit)
 			for _, sub := range parts {
 				if sub.capped {
 					st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]) + sub.where, Size: len(sub.entries)})
@@ -670,8 +674,8 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// subBlock is a part of a split block: its entries, in record order,
-// and where it lies; capped when it is still too large to compare.
+// subBlock is a part of a split block: its entries, in record order;
+// capped when it is still too large to compare, and then where it lies.
 type subBlock struct {
 	entries []entry
 	where   string
@@ -712,6 +716,39 @@ func firstMobile(f *feat) string {
 	return f.mobiles[0].s
 }
 
+// placeIDs numbers the records' cities (province and city) and districts
+// from 1, 0 when unknown, so that blocks are split comparing numbers.
+type placeIDs struct {
+	city, district []int32
+}
+
+func placesOf(fs *features) *placeIDs {
+	pl := &placeIDs{city: make([]int32, len(fs.f)), district: make([]int32, len(fs.f))}
+	cities := map[[2]string]int32{}
+	districts := map[string]int32{}
+	for i := range fs.f {
+		f := &fs.f[i]
+		if f.province != "" || f.city != "" {
+			k := [2]string{f.province, f.city}
+			id, ok := cities[k]
+			if !ok {
+				id = int32(len(cities) + 1)
+				cities[k] = id
+			}
+			pl.city[i] = id
+		}
+		if f.district != "" {
+			id, ok := districts[f.district]
+			if !ok {
+				id = int32(len(districts) + 1)
+				districts[f.district] = id
+			}
+			pl.district[i] = id
+		}
+	}
+	return pl
+}
+
 // unplaced are the records of a split block whose place is unknown, with
 // the others of the block they are compared with one by one.
 type unplaced struct {
@@ -727,48 +764,45 @@ type unplaced struct {
 // unplaced), so that splitting loses no pair but those of two known,
 // different places. Parts of one record are dropped; parts still over
 // limit are returned capped.
-func splitBlock(fs *features, blk []entry, limit int) (parts []subBlock, across []unplaced, crowded [][]entry) {
-	// byPlace adds the parts of es by place (two parts, compared in turn
-	// without joining them), and returns those of a known place over
-	// over, to split further.
-	byPlace := func(es []entry, place func(*feat) (string, string), over int, prefix string) (split []subBlock) {
-		cmpPlace := func(a, b *feat) int {
-			a1, a2 := place(a)
-			b1, b2 := place(b)
-			return cmp.Or(strings.Compare(a1, b1), strings.Compare(a2, b2))
-		}
+func splitBlock(fs *features, pl *placeIDs, blk []entry, limit int) (parts []subBlock, across []unplaced, crowded [][]entry) {
+	// byPlace adds the parts of es by place (id: a record's place number,
+	// 0 unknown), and returns those of a known place over over, to split
+	// further. A part's place is spelt out (where) only when it is capped
+	// or split.
+	byPlace := func(es []entry, id []int32, over int, where func(*feat) string) (split []subBlock) {
 		sorted := slices.Clone(es)
-		slices.SortStableFunc(sorted, func(a, b entry) int { return cmpPlace(&fs.f[a.i], &fs.f[b.i]) })
+		slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(id[a.i], id[b.i]) })
 		for lo := 0; lo < len(sorted); {
-			first := &fs.f[sorted[lo].i]
+			p := id[sorted[lo].i]
 			hi := lo + 1
-			for hi < len(sorted) && cmpPlace(first, &fs.f[sorted[hi].i]) == 0 {
+			for hi < len(sorted) && id[sorted[hi].i] == p {
 				hi++
 			}
-			p1, p2 := place(first)
-			known := p1 != "" || p2 != ""
 			part := sorted[lo:hi]
 			lo = hi
-			if !known && len(es) <= limit && len(part) < len(es) {
+			if p == 0 && len(es) <= limit && len(part) < len(es) {
 				across = append(across, unplaced{unknown: part, known: sorted[hi:]})
 			}
 			if len(part) < 2 {
 				continue
 			}
-			sub := subBlock{entries: part, where: " | " + prefix + p1 + p2}
+			sub := subBlock{entries: part}
 			switch {
-			case known && len(part) > over:
+			case p != 0 && len(part) > over:
+				sub.where = where(&fs.f[part[0].i])
 				split = append(split, sub)
 			default:
-				sub.capped = len(part) > limit
+				if sub.capped = len(part) > limit; sub.capped {
+					sub.where = where(&fs.f[part[0].i])
+				}
 				parts = append(parts, sub)
 			}
 		}
 		return split
 	}
-	for _, c := range byPlace(blk, func(f *feat) (string, string) { return f.province, f.city }, limit, "") {
+	for _, c := range byPlace(blk, pl.city, limit, func(f *feat) string { return " | " + f.province + f.city }) {
 		crowded = append(crowded, c.entries)
-		byPlace(c.entries, func(f *feat) (string, string) { return f.district, "" }, math.MaxInt, strings.TrimPrefix(c.where, " | "))
+		byPlace(c.entries, pl.district, math.MaxInt, func(f *feat) string { return c.where + f.district })
 	}
 	return parts, across, crowded
 }

@@ -65,7 +65,7 @@ func BlockProfile(recs []*record.Record, opt Options) string {
 		}
 		if len(blk) > fine {
 			p.big++
-			parts, across, crowded := splitBlock(fs, blk, limit)
+			parts, across, crowded := splitBlock(fs, placesOf(fs), blk, limit)
 			for _, sub := range parts {
 				if !sub.capped {
 					p.pairs += len(sub.entries) * (len(sub.entries) - 1) / 2

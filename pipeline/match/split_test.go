@@ -58,7 +58,7 @@ func TestSplitBlock(t *testing.T) {
 				fs.f[i].province, fs.f[i].city, fs.f[i].district = s[0], s[1], s[2]
 				blk[i] = entry{h: 1, i: int32(i)}
 			}
-			parts, across, crowded := splitBlock(fs, blk, tc.limit)
+			parts, across, crowded := splitBlock(fs, placesOf(fs), blk, tc.limit)
 			var gotParts, gotAcross, gotCrowded []string
 			for _, c := range crowded {
 				gotCrowded = append(gotCrowded, records(c))
