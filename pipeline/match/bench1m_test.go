@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -289,6 +290,32 @@ func BenchmarkMatchBlockingQuality(b *testing.B) {
 		if of[p[0]] == of[p[1]] {
 			together++
 		}
+	}
+	if os.Getenv("CRMCLEAN_BLOCK_PROFILE") != "" {
+		// The true pairs not compared: sharing a blocking key (lost to
+		// a block's split or cap) or none (only the sorted
+		// neighbourhood can find them).
+		cand := make(map[[2]int]bool, len(res.Candidates))
+		for _, p := range res.Candidates {
+			cand[[2]int{int(min(p[0], p[1])), int(max(p[0], p[1]))}] = true
+		}
+		ks := match.BlockKeys(recs, opt)
+		shared, none := 0, 0
+		for p := range truePairs {
+			if cand[p] {
+				continue
+			}
+			a := map[uint64]bool{}
+			for _, k := range ks[p[0]].Keys {
+				a[k.Hash] = true
+			}
+			if slices.ContainsFunc(ks[p[1]].Keys, func(k match.BlockKey) bool { return a[k.Hash] }) {
+				shared++
+			} else {
+				none++
+			}
+		}
+		b.Logf("true pairs not compared: %d sharing a key, %d sharing none", shared, none)
 	}
 	capped := 0
 	for _, cb := range res.Stats.CappedBlocks {

@@ -351,6 +351,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	var extra []entry
 	var xspans []span
 	var cross []uint64
+	var pl *placeIDs // made at the first block to split
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
@@ -380,11 +381,13 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		}
 		if blk[0].typ == typAddress && len(blk) > fine {
 			// An address key holds the city already: the records of a
-			// busy address (an office building) are compared by a
-			// window in order of their name's pinyin instead. None of
-			// the true pairs of the benchmark corpus found only by an
-			// address key lay in a block this large.
-			cross = appendWindow(cross, fs, blk, fineBlock, settled)
+			// busy address (an office building) are compared by the
+			// sorted-neighbourhood window in order of their name's
+			// pinyin instead, which bounds a record's pairs whatever the
+			// number of its neighbours. Of the true pairs of the 1M
+			// benchmark corpus, 6 of 542,476 are found only by an address
+			// key in a block this large.
+			cross = appendWindow(cross, fs, blk, window, namePinyin, settled)
 			st.Blocks[typ]++
 			continue
 		}
@@ -395,7 +398,10 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 			// pairs a smaller file compares (a pair that can merge
 			// through a name or address key agrees on the address, hence
 			// on the city).
-			parts, across := splitBlock(fs, blk, limit)
+			if pl == nil {
+				pl = placesOf(fs)
+			}
+			parts, across, crowded := splitBlock(fs, pl, blk, limit)
 			for _, sub := range parts {
 				if sub.capped {
 					st.CappedBlocks = append(st.CappedBlocks, CappedBlock{KeyType: typ, Key: keyText(fs, blk[0]) + sub.where, Size: len(sub.entries)})
@@ -404,6 +410,13 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 				st.Blocks[typ]++
 				xspans = append(xspans, span{int32(len(extra)), int32(len(extra) + len(sub.entries))})
 				extra = append(extra, sub.entries...)
+			}
+			// A city over the limit is compared by district, and across
+			// its districts (a duplicate's district is often missing or
+			// told apart) by windows in order of mobile and of address.
+			for _, c := range crowded {
+				cross = appendWindow(cross, fs, c, window, firstMobile, settled)
+				cross = appendWindow(cross, fs, c, window, addressOf, settled)
 			}
 			for _, c := range across {
 				for _, e := range c.unknown {
@@ -661,21 +674,26 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 	wg.Wait()
 }
 
-// subBlock is a part of a split block: its entries, in record order,
-// and where it lies; capped when it is still too large to compare.
+// subBlock is a part of a split block: its entries, in record order;
+// capped when it is still too large to compare, and then where it lies.
 type subBlock struct {
 	entries []entry
 	where   string
 	capped  bool
 }
 
-// appendWindow appends to pairs those of each record of blk with the next
-// w-1 records in order of name pinyin (then record), i < j, unless
-// settled.
-func appendWindow(pairs []uint64, fs *features, blk []entry, w int, settled func(i, j int32) bool) []uint64 {
-	sorted := slices.Clone(blk)
+// appendWindow appends to pairs those of each record of blk with a
+// non-empty sort key with the next w-1 such records in order of the key
+// (then record), i < j, unless settled.
+func appendWindow(pairs []uint64, fs *features, blk []entry, w int, key func(*feat) string, settled func(i, j int32) bool) []uint64 {
+	sorted := make([]entry, 0, len(blk))
+	for _, e := range blk {
+		if key(&fs.f[e.i]) != "" {
+			sorted = append(sorted, e)
+		}
+	}
 	slices.SortStableFunc(sorted, func(a, b entry) int {
-		return strings.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py)
+		return strings.Compare(key(&fs.f[a.i]), key(&fs.f[b.i]))
 	})
 	for x, e := range sorted {
 		for _, f := range sorted[x+1 : min(len(sorted), x+w)] {
@@ -688,6 +706,49 @@ func appendWindow(pairs []uint64, fs *features, blk []entry, w int, settled func
 	return pairs
 }
 
+// Sort keys of the windows over large blocks.
+func namePinyin(f *feat) string { return f.name.py }
+func addressOf(f *feat) string  { return f.place }
+func firstMobile(f *feat) string {
+	if len(f.mobiles) == 0 {
+		return ""
+	}
+	return f.mobiles[0].s
+}
+
+// placeIDs numbers the records' cities (province and city) and districts
+// from 1, 0 when unknown, so that blocks are split comparing numbers.
+type placeIDs struct {
+	city, district []int32
+}
+
+func placesOf(fs *features) *placeIDs {
+	pl := &placeIDs{city: make([]int32, len(fs.f)), district: make([]int32, len(fs.f))}
+	cities := map[[2]string]int32{}
+	districts := map[string]int32{}
+	for i := range fs.f {
+		f := &fs.f[i]
+		if f.province != "" || f.city != "" {
+			k := [2]string{f.province, f.city}
+			id, ok := cities[k]
+			if !ok {
+				id = int32(len(cities) + 1)
+				cities[k] = id
+			}
+			pl.city[i] = id
+		}
+		if f.district != "" {
+			id, ok := districts[f.district]
+			if !ok {
+				id = int32(len(districts) + 1)
+				districts[f.district] = id
+			}
+			pl.district[i] = id
+		}
+	}
+	return pl
+}
+
 // unplaced are the records of a split block whose place is unknown, with
 // the others of the block they are compared with one by one.
 type unplaced struct {
@@ -695,52 +756,55 @@ type unplaced struct {
 }
 
 // splitBlock cuts a block over fine into the records of each city, and a
-// city's part over limit into those of each district. A part of unknown
+// city's part over limit into those of each district; the cities over
+// limit are returned as crowded, to be compared by windows as well. A part of unknown
 // city (or district) is compared within itself; while the block is within
 // limit, the size it used to be compared whole at, each of its records is
 // also compared with every other record of the block (returned as
 // unplaced), so that splitting loses no pair but those of two known,
 // different places. Parts of one record are dropped; parts still over
 // limit are returned capped.
-func splitBlock(fs *features, blk []entry, limit int) ([]subBlock, []unplaced) {
-	var out []subBlock
-	var across []unplaced
-	// byPlace adds the parts of es by place, and returns those of a
-	// known place over over, to split further.
-	byPlace := func(es []entry, place func(*feat) string, over int, prefix string) (split []subBlock) {
+func splitBlock(fs *features, pl *placeIDs, blk []entry, limit int) (parts []subBlock, across []unplaced, crowded [][]entry) {
+	// byPlace adds the parts of es by place (id: a record's place number,
+	// 0 unknown), and returns those of a known place over over, to split
+	// further. A part's place is spelt out (where) only when it is capped
+	// or split.
+	byPlace := func(es []entry, id []int32, over int, where func(*feat) string) (split []subBlock) {
 		sorted := slices.Clone(es)
-		slices.SortStableFunc(sorted, func(a, b entry) int {
-			return strings.Compare(place(&fs.f[a.i]), place(&fs.f[b.i]))
-		})
+		slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(id[a.i], id[b.i]) })
 		for lo := 0; lo < len(sorted); {
-			p := place(&fs.f[sorted[lo].i])
+			p := id[sorted[lo].i]
 			hi := lo + 1
-			for hi < len(sorted) && place(&fs.f[sorted[hi].i]) == p {
+			for hi < len(sorted) && id[sorted[hi].i] == p {
 				hi++
 			}
 			part := sorted[lo:hi]
 			lo = hi
-			if p == "" && len(es) <= limit && len(part) < len(es) {
+			if p == 0 && len(es) <= limit && len(part) < len(es) {
 				across = append(across, unplaced{unknown: part, known: sorted[hi:]})
 			}
 			if len(part) < 2 {
 				continue
 			}
-			sub := subBlock{entries: part, where: " | " + prefix + p}
+			sub := subBlock{entries: part}
 			switch {
-			case p != "" && len(part) > over:
+			case p != 0 && len(part) > over:
+				sub.where = where(&fs.f[part[0].i])
 				split = append(split, sub)
 			default:
-				sub.capped = len(part) > limit
-				out = append(out, sub)
+				if sub.capped = len(part) > limit; sub.capped {
+					sub.where = where(&fs.f[part[0].i])
+				}
+				parts = append(parts, sub)
 			}
 		}
 		return split
 	}
-	for _, c := range byPlace(blk, func(f *feat) string { return f.province + f.city }, limit, "") {
-		byPlace(c.entries, func(f *feat) string { return f.district }, math.MaxInt, strings.TrimPrefix(c.where, " | "))
+	for _, c := range byPlace(blk, pl.city, limit, func(f *feat) string { return " | " + f.province + f.city }) {
+		crowded = append(crowded, c.entries)
+		byPlace(c.entries, pl.district, math.MaxInt, func(f *feat) string { return c.where + f.district })
 	}
-	return out, across
+	return parts, across, crowded
 }
 
 // abbreviated reports a name written as pinyin initials in latin letters

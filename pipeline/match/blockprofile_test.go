@@ -60,16 +60,19 @@ func BlockProfile(recs []*record.Record, opt Options) string {
 		}
 		if t == typAddress && len(blk) > fine {
 			p.big++
-			p.pairs += len(appendWindow(nil, fs, blk, fineBlock, nil))
+			p.pairs += len(appendWindow(nil, fs, blk, window, namePinyin, nil))
 			continue
 		}
 		if len(blk) > fine {
 			p.big++
-			parts, across := splitBlock(fs, blk, limit)
+			parts, across, crowded := splitBlock(fs, placesOf(fs), blk, limit)
 			for _, sub := range parts {
 				if !sub.capped {
 					p.pairs += len(sub.entries) * (len(sub.entries) - 1) / 2
 				}
+			}
+			for _, c := range crowded {
+				p.pairs += len(appendWindow(nil, fs, c, window, firstMobile, nil)) + len(appendWindow(nil, fs, c, window, addressOf, nil))
 			}
 			for _, c := range across {
 				p.pairs += len(c.unknown) * len(c.known)

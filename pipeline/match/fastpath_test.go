@@ -196,15 +196,22 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 			all(blk)
 			continue
 		}
-		if blk[0].typ == typAddress {
-			// A busy address: a window in order of name pinyin.
-			sorted := slices.Clone(blk)
-			slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(fs.f[a.i].name.py, fs.f[b.i].name.py) })
+		windowBy := func(blk []entry, key func(*feat) string) {
+			var sorted []entry
+			for _, e := range blk {
+				if key(&fs.f[e.i]) != "" {
+					sorted = append(sorted, e)
+				}
+			}
+			slices.SortStableFunc(sorted, func(a, b entry) int { return cmp.Compare(key(&fs.f[a.i]), key(&fs.f[b.i])) })
 			for x := range sorted {
-				for y := x + 1; y < len(sorted) && y < x+fineBlock; y++ {
+				for y := x + 1; y < len(sorted) && y < x+window; y++ {
 					add(min(sorted[x].i, sorted[y].i), max(sorted[x].i, sorted[y].i))
 				}
 			}
+		}
+		if blk[0].typ == typAddress {
+			windowBy(blk, func(f *feat) string { return f.name.py }) // a busy address
 			continue
 		}
 		// Large: by province and city, then district; records of unknown
@@ -236,6 +243,13 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 			case len(part) <= limit:
 				all(part)
 			default:
+				windowBy(part, func(f *feat) string {
+					if len(f.mobiles) == 0 {
+						return ""
+					}
+					return f.mobiles[0].s
+				})
+				windowBy(part, func(f *feat) string { return f.place })
 				for _, d := range byPlace(part, func(f *feat) string { return f.district }) {
 					if len(d) <= limit {
 						all(d)

@@ -70,7 +70,7 @@ type Options struct {
 	// capped at an eighth of it. Zero means 200. Whatever the cap, blocks
 	// of those keys and of the company key over ten records are compared
 	// by city already (records of unknown city with all), and a busy
-	// address by a window of ten in order of name pinyin, so that
+	// address by a window of four (NeighborWindow) in order of name pinyin, so that
 	// candidate pairs grow with the rows, not with their square.
 	MaxBlock int
 	// FreeDomains are free-mail domains (qq.com, 163.com …): a shared

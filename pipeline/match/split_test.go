@@ -14,11 +14,12 @@ import (
 func TestSplitBlock(t *testing.T) {
 	// place is "province/city/district" per record, "" parts unknown.
 	tests := []struct {
-		name   string
-		places []string
-		limit  int
-		parts  []string // each "records…" compared within, with "!" when capped
-		across []string // each "unknown records>known records"
+		name    string
+		places  []string
+		limit   int
+		parts   []string // each "records…" compared within, with "!" when capped
+		across  []string // each "unknown records>known records"
+		crowded []string // cities over the limit, also compared by windows
 	}{
 		{
 			name:   "by city; unknown city with the whole block within the limit",
@@ -34,16 +35,18 @@ func TestSplitBlock(t *testing.T) {
 			across: []string{"2>0 1"},
 		},
 		{
-			name:   "over the limit: a city by district, unknown city among itself",
-			places: []string{"沪/上海/黄浦", "沪/上海/静安", "沪/上海/黄浦", "沪/上海/", "沪/上海/", "//", "//", "粤/广州/天河", "粤/广州/天河"},
-			limit:  3,
-			parts:  []string{"5 6", "7 8", "3 4", "0 2"},
+			name:    "over the limit: a city by district, unknown city among itself",
+			places:  []string{"沪/上海/黄浦", "沪/上海/静安", "沪/上海/黄浦", "沪/上海/", "沪/上海/", "//", "//", "粤/广州/天河", "粤/广州/天河"},
+			limit:   3,
+			parts:   []string{"5 6", "7 8", "3 4", "0 2"},
+			crowded: []string{"0 1 2 3 4"},
 		},
 		{
-			name:   "over the limit: parts still over it are capped",
-			places: []string{"沪/上海/黄浦", "沪/上海/黄浦", "沪/上海/黄浦", "//", "//", "//", "粤/广州/天河"},
-			limit:  2,
-			parts:  []string{"3 4 5!", "0 1 2!"},
+			name:    "over the limit: parts still over it are capped",
+			places:  []string{"沪/上海/黄浦", "沪/上海/黄浦", "沪/上海/黄浦", "//", "//", "//", "粤/广州/天河"},
+			limit:   2,
+			parts:   []string{"3 4 5!", "0 1 2!"},
+			crowded: []string{"0 1 2"},
 		},
 	}
 	for _, tc := range tests {
@@ -55,8 +58,14 @@ func TestSplitBlock(t *testing.T) {
 				fs.f[i].province, fs.f[i].city, fs.f[i].district = s[0], s[1], s[2]
 				blk[i] = entry{h: 1, i: int32(i)}
 			}
-			parts, across := splitBlock(fs, blk, tc.limit)
-			var gotParts, gotAcross []string
+			parts, across, crowded := splitBlock(fs, placesOf(fs), blk, tc.limit)
+			var gotParts, gotAcross, gotCrowded []string
+			for _, c := range crowded {
+				gotCrowded = append(gotCrowded, records(c))
+			}
+			if !slices.Equal(gotCrowded, tc.crowded) {
+				t.Errorf("crowded %q, want %q", gotCrowded, tc.crowded)
+			}
 			for _, p := range parts {
 				s := records(p.entries)
 				if p.capped {
@@ -85,11 +94,12 @@ func records(es []entry) string {
 	return strings.Join(s, " ")
 }
 
-// TestAppendWindow pins the window a busy address is compared by: each
-// record with the next w-1 in order of name pinyin, a pair once, first
-// record first, settled pairs left out.
+// TestAppendWindow pins the windows a busy address or a crowded city is
+// compared by: each record with the next w-1 in order of a sort key, a
+// pair once, first record first, records without the key and settled
+// pairs left out.
 func TestAppendWindow(t *testing.T) {
-	pys := []string{"wangfang", "", "lina", "zhangwei", "liuyang"} // order: 1 2 4 0 3
+	pys := []string{"wangfang", "", "lina", "zhangwei", "liuyang"} // order: 2 4 0 3, 1 left out
 	fs := &features{f: make([]feat, len(pys))}
 	blk := make([]entry, len(pys))
 	for i, py := range pys {
@@ -103,19 +113,21 @@ func TestAppendWindow(t *testing.T) {
 		settled func(i, j int32) bool
 		want    []uint64
 	}{
-		{"window of 2", 2, nil, []uint64{pair(1, 2), pair(2, 4), pair(0, 4), pair(0, 3)}},
-		{"window of 3", 3, nil, []uint64{pair(1, 2), pair(1, 4), pair(2, 4), pair(0, 2), pair(0, 4), pair(3, 4), pair(0, 3)}},
-		{"settled pairs left out", 2, func(i, j int32) bool { return i == 0 }, []uint64{pair(1, 2), pair(2, 4)}},
+		{"window of 2", 2, nil, []uint64{pair(2, 4), pair(0, 4), pair(0, 3)}},
+		{"window of 3", 3, nil, []uint64{pair(2, 4), pair(0, 2), pair(0, 4), pair(3, 4), pair(0, 3)}},
+		{"settled pairs left out", 2, func(i, j int32) bool { return i == 0 }, []uint64{pair(2, 4)}},
 		{"window over the block", 9, nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := appendWindow(nil, fs, blk, tc.w, tc.settled)
+			got := appendWindow(nil, fs, blk, tc.w, namePinyin, tc.settled)
 			want := tc.want
 			if want == nil && tc.settled == nil {
 				for i := range int32(len(pys)) {
 					for j := i + 1; j < int32(len(pys)); j++ {
-						want = append(want, pair(i, j))
+						if pys[i] != "" && pys[j] != "" {
+							want = append(want, pair(i, j))
+						}
 					}
 				}
 				slices.Sort(got)
