@@ -301,7 +301,12 @@ func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, erro
 // ascending order, and fills the blocking figures of st. Pairs of two
 // records an earlier run settled (dec.settled) are left out before they
 // are compared; dec may be nil.
-func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) ([]uint64, error) {
+//
+// It also returns the pairs the estimator sees beside them (see
+// population): a sample, ascending and distinct, of the pairs of blocks
+// within their limit that were compared by city or by a window instead of
+// whole; some may be candidate pairs as well.
+func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) (pairs, sample []uint64, err error) {
 	n := len(fs.f)
 	// Sorted neighbourhood on the pinyin key catches what the exact keys
 	// miss (a dropped or extra character). The records are sorted by
@@ -332,7 +337,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	es, err := blockEntries(ctx, fs, opt.Workers)
 	if err != nil {
 		<-sorted
-		return nil, err
+		return nil, nil, err
 	}
 	// A record can yield one key twice (two heteronym combinations
 	// spelling the same); entries are sorted by key, then record, so
@@ -378,6 +383,9 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		fine := limit
 		if grows[blk[0].typ] {
 			fine = min(limit, fineBlock)
+		}
+		if len(blk) > fine && len(blk) <= limit {
+			sample = appendSample(sample, blk, settled)
 		}
 		if blk[0].typ == typAddress && len(blk) > fine {
 			// An address key holds the city already: the records of a
@@ -437,6 +445,8 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// and those of busy addresses' windows, each once, by first record.
 	sortPairs(cross, nil)
 	cross = slices.Compact(cross)
+	sortPairs(sample, nil)
+	sample = slices.Compact(sample)
 	eachBlock := func(fn func(blk []entry)) {
 		for _, sp := range spans {
 			fn(es[sp.lo:sp.hi])
@@ -499,11 +509,11 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// firstOf is the first record of range r.
 	firstOf := func(r int) int32 { return int32((int64(r)*int64(n) + ranges - 1) / ranges) }
 	part := make([]uint64, 0, most)
-	var buf, pairs []uint64
+	var buf []uint64
 	added := 0
 	for k := range len(cuts) - 1 {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		lo, hi := firstOf(cuts[k]), firstOf(cuts[k+1])
 		part = part[:0]
@@ -550,7 +560,40 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	slices.SortFunc(st.CappedBlocks, func(a, b CappedBlock) int {
 		return cmp.Or(cmp.Compare(b.Size, a.Size), strings.Compare(a.KeyType, b.KeyType), strings.Compare(a.Key, b.Key))
 	})
-	return pairs, nil
+	return pairs, sample, nil
+}
+
+// sampleOneIn is the share (one in so many) of the pairs of a block
+// compared by city or window instead of whole that the estimator sees.
+const sampleOneIn = 8
+
+// sampled reports whether the pair i<<32|j is in the estimator's sample:
+// a property of the pair alone (a mix of its bits), so that a pair several
+// blocks share is drawn in all of them or none, whatever the order of
+// blocks or the number of workers.
+func sampled(p uint64) bool {
+	if sampleOneIn == 1 {
+		return true
+	}
+	p ^= p >> 30
+	p *= 0xbf58476d1ce4e5b9
+	p ^= p >> 27
+	p *= 0x94d049bb133111eb
+	p ^= p >> 31
+	return p%sampleOneIn == 0
+}
+
+// appendSample appends the sampled pairs (i < j) of blk, unless settled.
+func appendSample(pairs []uint64, blk []entry, settled func(i, j int32) bool) []uint64 {
+	for x, e := range blk {
+		for _, f := range blk[x+1:] {
+			p := uint64(e.i)<<32 | uint64(f.i) // records ascend in a block
+			if sampled(p) && (settled == nil || !settled(e.i, f.i)) {
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	return pairs
 }
 
 // head8 packs the first eight bytes of s big-endian, zero-padded: two
@@ -811,4 +854,20 @@ func splitBlock(fs *features, pl *placeIDs, blk []entry, limit int) (parts []sub
 // (hxkj): its key is its initials.
 func (nf *nameFeat) abbreviated() bool {
 	return len(nf.key) >= 2 && nf.key == nf.initial && !hasHanUnits(nf.units)
+}
+
+// without returns the pairs of a not in b, both ascending, reusing a.
+func without(a, b []uint64) []uint64 {
+	out := a[:0]
+	k := 0
+	for _, p := range a {
+		for k < len(b) && b[k] < p {
+			k++
+		}
+		if k < len(b) && b[k] == p {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }
