@@ -302,11 +302,10 @@ func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, erro
 // records an earlier run settled (dec.settled) are left out before they
 // are compared; dec may be nil.
 //
-// It also returns the pairs the estimator sees beside them (see
-// population): a sample, ascending and distinct, of the pairs of blocks
-// within their limit that were compared by city or by a window instead of
-// whole; some may be candidate pairs as well.
-func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) (pairs, sample []uint64, err error) {
+// It also returns the pairs the estimator sees beside them: a sample of
+// the pairs of blocks within their limit that were compared by city or by
+// a window instead of whole (some may be candidate pairs as well).
+func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) (pairs []uint64, sample estSample, err error) {
 	n := len(fs.f)
 	// Sorted neighbourhood on the pinyin key catches what the exact keys
 	// miss (a dropped or extra character). The records are sorted by
@@ -337,7 +336,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	es, err := blockEntries(ctx, fs, opt.Workers)
 	if err != nil {
 		<-sorted
-		return nil, nil, err
+		return nil, sample, err
 	}
 	// A record can yield one key twice (two heteronym combinations
 	// spelling the same); entries are sorted by key, then record, so
@@ -350,13 +349,13 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 
 	// The blocks to compare, as ranges of es; the others are too small
 	// or too large (reported).
-	type span struct{ lo, hi int32 }
 	var spans []span
 	// Parts of oversized blocks, cut from es into extra (xspans).
 	var extra []entry
 	var xspans []span
 	var cross []uint64
 	var pl *placeIDs // made at the first block to split
+	var whole []span // blocks within their limit not compared whole
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
@@ -385,7 +384,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 			fine = min(limit, fineBlock)
 		}
 		if len(blk) > fine && len(blk) <= limit {
-			sample = appendSample(sample, blk, settled)
+			whole = append(whole, span{int32(hi - len(blk)), int32(hi)})
 		}
 		if blk[0].typ == typAddress && len(blk) > fine {
 			// An address key holds the city already: the records of a
@@ -445,8 +444,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// and those of busy addresses' windows, each once, by first record.
 	sortPairs(cross, nil)
 	cross = slices.Compact(cross)
-	sortPairs(sample, nil)
-	sample = slices.Compact(sample)
+	sample = sampleOf(es, whole, settled)
 	eachBlock := func(fn func(blk []entry)) {
 		for _, sp := range spans {
 			fn(es[sp.lo:sp.hi])
@@ -513,7 +511,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	added := 0
 	for k := range len(cuts) - 1 {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, sample, err
 		}
 		lo, hi := firstOf(cuts[k]), firstOf(cuts[k+1])
 		part = part[:0]
@@ -563,37 +561,57 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	return pairs, sample, nil
 }
 
-// sampleOneIn is the share (one in so many) of the pairs of a block
-// compared by city or window instead of whole that the estimator sees.
-const sampleOneIn = 8
+// span is a range of entries, lo to hi.
+type span struct{ lo, hi int32 }
 
-// sampled reports whether the pair i<<32|j is in the estimator's sample:
-// a property of the pair alone (a mix of its bits), so that a pair several
-// blocks share is drawn in all of them or none, whatever the order of
-// blocks or the number of workers.
-func sampled(p uint64) bool {
-	if sampleOneIn == 1 {
-		return true
+// estSample are pairs compared for the estimate only (ascending,
+// distinct), each standing for oneIn pairs.
+type estSample struct {
+	pairs []uint64
+	oneIn int
+}
+
+// sampleSize is about the most pairs an estimate sample holds: enough that
+// sampling moves no weight by more than a few hundredths of a bit, few
+// enough that comparing them costs little beside the candidate pairs
+// (a few per cent of them at 1M rows, less beyond). A variable for tests.
+var sampleSize = 1 << 18
+
+// sampleOf draws the sample of the pairs of the blocks es[sp.lo:sp.hi],
+// one pair in so many that it holds about sampleSize at most (all of them
+// when they are fewer), unless settled. A pair is drawn by a mix of its
+// bits, so that a pair several blocks share is drawn in all of them or
+// none, whatever the order of blocks or the number of workers.
+func sampleOf(es []entry, blocks []span, settled func(i, j int32) bool) estSample {
+	all := 0
+	for _, sp := range blocks {
+		n := int(sp.hi - sp.lo)
+		all += n * (n - 1) / 2
 	}
+	oneIn := max(1, (all+sampleSize-1)/sampleSize)
+	var pairs []uint64
+	for _, sp := range blocks {
+		blk := es[sp.lo:sp.hi]
+		for x, e := range blk {
+			for _, f := range blk[x+1:] {
+				p := uint64(e.i)<<32 | uint64(f.i) // records ascend in a block
+				if (oneIn == 1 || mix(p)%uint64(oneIn) == 0) && (settled == nil || !settled(e.i, f.i)) {
+					pairs = append(pairs, p)
+				}
+			}
+		}
+	}
+	sortPairs(pairs, nil)
+	return estSample{pairs: slices.Compact(pairs), oneIn: oneIn}
+}
+
+// mix is splitmix64's finalizer.
+func mix(p uint64) uint64 {
 	p ^= p >> 30
 	p *= 0xbf58476d1ce4e5b9
 	p ^= p >> 27
 	p *= 0x94d049bb133111eb
-	p ^= p >> 31
-	return p%sampleOneIn == 0
-}
-
-// appendSample appends the sampled pairs (i < j) of blk, unless settled.
-func appendSample(pairs []uint64, blk []entry, settled func(i, j int32) bool) []uint64 {
-	for x, e := range blk {
-		for _, f := range blk[x+1:] {
-			p := uint64(e.i)<<32 | uint64(f.i) // records ascend in a block
-			if sampled(p) && (settled == nil || !settled(e.i, f.i)) {
-				pairs = append(pairs, p)
-			}
-		}
-	}
-	return pairs
+	return p ^ p>>31
 }
 
 // head8 packs the first eight bytes of s big-endian, zero-padded: two

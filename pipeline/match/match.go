@@ -343,7 +343,7 @@ type FieldWeight struct {
 // EMRun says how estimation went for one kind of pair.
 type EMRun struct {
 	Kind       string
-	Pairs      int // candidate pairs, and the sampled pairs of split blocks weighted by sampleOneIn
+	Pairs      int // candidate pairs, and the sampled pairs of split blocks each standing for the pairs it samples
 	Iterations int
 	Lambda     float64 // estimated share of duplicates among candidate pairs
 	Used       bool
@@ -403,7 +403,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if len(recs) == 0 {
 		// The weights all the same: an incremental run that matches no
 		// row still reports what the decisions moved.
-		estimate(nil, nil, &opt, &res.Stats)
+		estimate(nil, nil, 1, &opt, &res.Stats)
 		return res, nil
 	}
 
@@ -441,7 +441,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 		return nil, err
 	}
 	cands = rescored(cands, opt.Rescore, recs, fs)
-	sample = without(sample, cands)
+	sample.pairs = without(sample.pairs, cands)
 	res.Stats.CandidatePairs = len(cands)
 	if opt.KeepCandidates {
 		res.Candidates = make([][2]record.Key, len(cands))
@@ -460,12 +460,11 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	res.Stats.Timings.Comparison = time.Since(t)
 
 	t = time.Now()
-	souts, err := compareAll(ctx, fs, sample, opt.Workers)
+	souts, err := compareAll(ctx, fs, sample.pairs, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
-	sample = nil
-	w := estimate(outs, souts, &opt, &res.Stats)
+	w := estimate(outs, souts, sample.oneIn, &opt, &res.Stats)
 	souts = nil
 	w.tf = &fs.tf
 	res.Stats.Timings.Estimation = time.Since(t)
