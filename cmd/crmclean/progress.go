@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/crmclean/crmclean/pipeline"
+	"github.com/crmclean/crmclean/pipeline/cputime"
 )
 
 // newProgress returns a progress bar on a terminal, plain progress lines
@@ -39,7 +40,7 @@ type stageClock struct {
 }
 
 func startClock(name string, total int64) stageClock {
-	return stageClock{name: name, total: total, start: time.Now(), cpu: processCPU()}
+	return stageClock{name: name, total: total, start: time.Now(), cpu: cputime.Process()}
 }
 
 // bytes reports whether the stage counts bytes (the read stage).
@@ -64,7 +65,7 @@ func (c *stageClock) count() string {
 func (c *stageClock) summary() string {
 	wall := time.Since(c.start).Round(time.Millisecond)
 	took := wall.String()
-	if cpu := processCPU(); cpu > 0 {
+	if cpu := cputime.Process(); cpu > 0 {
 		took = fmt.Sprintf("%s (CPU %s)", wall, (cpu - c.cpu).Round(time.Millisecond))
 	}
 	switch {

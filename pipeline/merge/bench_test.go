@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/cputime"
 	"github.com/crmclean/crmclean/pipeline/record"
 	"github.com/crmclean/crmclean/rules"
 )
@@ -63,14 +64,14 @@ func BenchmarkBuild(b *testing.B) {
 		rows += len(cl)
 	}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		m := newMerger(b, rules.Default()) // one a run: nothing read in an earlier loop
 		for _, cl := range clusters {
 			m.Build(cl)
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(len(clusters))*float64(b.N)/b.Elapsed().Seconds(), "customers/s")
 	if cpu > 0 { // user and system time, which a loaded machine stretches less

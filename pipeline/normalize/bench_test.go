@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/crmclean/crmclean/pipeline/cputime"
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/normalize"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -119,9 +120,9 @@ func timeNormalize(b *testing.B, r *rules.Rules, fresh []record.Record, workers 
 		b.StopTimer()
 		reset(work, fresh)
 		b.StartTimer()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		normalizeChunks(n, v, work, workers)
-		cpu += cpuTime() - cpu0
+		cpu += cputime.Process() - cpu0
 	}
 	rows := float64(len(fresh)) * float64(b.N)
 	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")

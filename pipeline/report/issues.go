@@ -15,7 +15,6 @@ func issueGroups(data []*record.Record, m masker) []IssueGroup {
 	groups := map[string]*IssueGroup{}
 	lastRow := map[string]*record.Record{}
 	for _, r := range data {
-		sensitive := sensitiveCols(r)
 		for _, is := range r.Issues {
 			g := groups[is.Rule]
 			if g == nil {
@@ -32,7 +31,7 @@ func issueGroups(data []*record.Record, m masker) []IssueGroup {
 				g.Rows++
 			}
 			if len(g.Examples) < maxExamples {
-				ex := example(r, is, sensitive[is.Col] || is.Field == sensitiveTag, m)
+				ex := example(r, is, sensitiveCol(r, is.Col) || is.Field == sensitiveTag, m)
 				if g.Message == "" {
 					g.Message = ex.Message
 				}
@@ -53,18 +52,12 @@ func issueGroups(data []*record.Record, m masker) []IssueGroup {
 	return out
 }
 
-// sensitiveCols returns the columns of r that hold sensitive values.
-func sensitiveCols(r *record.Record) map[int]bool {
-	var out map[int]bool
-	for _, v := range r.Values {
-		if v.Field() == sensitiveTag {
-			if out == nil {
-				out = map[int]bool{}
-			}
-			out[v.Col()] = true
-		}
-	}
-	return out
+// sensitiveCol reports whether column col of r holds a sensitive value.
+// It is asked only of the issues shown as examples: a set of r's
+// sensitive columns made for every row was most of the report's garbage
+// left after its repairs.
+func sensitiveCol(r *record.Record, col int) bool {
+	return slices.ContainsFunc(r.Values, func(v record.Value) bool { return v.Field() == sensitiveTag && v.Col() == col })
 }
 
 // example renders one issue for the report; values of sensitive columns
@@ -102,7 +95,6 @@ func rejectedGroups(data []*record.Record, m masker) []ReasonGroup {
 			continue
 		}
 		seen := map[string]bool{}
-		sensitive := sensitiveCols(r)
 		add := func(reason, msg string) {
 			if seen[reason] {
 				return
@@ -120,7 +112,7 @@ func rejectedGroups(data []*record.Record, m masker) []ReasonGroup {
 		}
 		for _, is := range r.Issues {
 			if is.Severity == record.Error {
-				add(is.Rule, example(r, is, sensitive[is.Col] || is.Field == sensitiveTag, m).Message)
+				add(is.Rule, example(r, is, sensitiveCol(r, is.Col) || is.Field == sensitiveTag, m).Message)
 			}
 		}
 		if len(seen) == 0 {

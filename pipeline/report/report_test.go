@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/cputime"
 	"github.com/crmclean/crmclean/pipeline/match"
 )
 
@@ -279,11 +280,11 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		Build(in)
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.ReportMetric(float64(len(in.Records))*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	if cpu > 0 { // user and system time, which a loaded machine stretches less
 		b.ReportMetric(float64(len(in.Records))*float64(b.N)/cpu.Seconds(), "rows/cpu-s")

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/crmclean/crmclean/pipeline/cputime"
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/merge"
 	"github.com/crmclean/crmclean/pipeline/record"
@@ -54,13 +55,13 @@ func benchRows(n int) []*record.Record {
 func benchWriter(b *testing.B, rows int, write func(dir string) error) {
 	dir := b.TempDir()
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		if err := write(dir); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 	if cpu > 0 {
 		b.ReportMetric(float64(rows)*float64(b.N)/cpu.Seconds(), "rows/cpu-s")

@@ -1,15 +1,15 @@
 //go:build unix
 
-package sink
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the user and system CPU time the process has used:
-// other jobs on a loaded machine stretch wall-clock figures, not this.
-func cpuTime() time.Duration {
+// Process returns the user and system CPU time the process has used so
+// far, or 0 when the system does not say.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
