@@ -301,7 +301,11 @@ func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, erro
 // ascending order, and fills the blocking figures of st. Pairs of two
 // records an earlier run settled (dec.settled) are left out before they
 // are compared; dec may be nil.
-func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) ([]uint64, error) {
+//
+// It also returns the pairs the estimator sees beside them: a sample of
+// the pairs of blocks within their limit that were compared by city or by
+// a window instead of whole (some may be candidate pairs as well).
+func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *Stats) (pairs []uint64, sample estSample, err error) {
 	n := len(fs.f)
 	// Sorted neighbourhood on the pinyin key catches what the exact keys
 	// miss (a dropped or extra character). The records are sorted by
@@ -332,7 +336,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	es, err := blockEntries(ctx, fs, opt.Workers)
 	if err != nil {
 		<-sorted
-		return nil, err
+		return nil, sample, err
 	}
 	// A record can yield one key twice (two heteronym combinations
 	// spelling the same); entries are sorted by key, then record, so
@@ -345,13 +349,13 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 
 	// The blocks to compare, as ranges of es; the others are too small
 	// or too large (reported).
-	type span struct{ lo, hi int32 }
 	var spans []span
 	// Parts of oversized blocks, cut from es into extra (xspans).
 	var extra []entry
 	var xspans []span
 	var cross []uint64
 	var pl *placeIDs // made at the first block to split
+	var whole []span // blocks within their limit not compared whole
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
 	for lo := 0; lo < len(es); {
@@ -378,6 +382,9 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 		fine := limit
 		if grows[blk[0].typ] {
 			fine = min(limit, fineBlock)
+		}
+		if len(blk) > fine && len(blk) <= limit {
+			whole = append(whole, span{int32(hi - len(blk)), int32(hi)})
 		}
 		if blk[0].typ == typAddress && len(blk) > fine {
 			// An address key holds the city already: the records of a
@@ -437,6 +444,7 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// and those of busy addresses' windows, each once, by first record.
 	sortPairs(cross, nil)
 	cross = slices.Compact(cross)
+	sample = sampleOf(es, whole, settled)
 	eachBlock := func(fn func(blk []entry)) {
 		for _, sp := range spans {
 			fn(es[sp.lo:sp.hi])
@@ -499,11 +507,11 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	// firstOf is the first record of range r.
 	firstOf := func(r int) int32 { return int32((int64(r)*int64(n) + ranges - 1) / ranges) }
 	part := make([]uint64, 0, most)
-	var buf, pairs []uint64
+	var buf []uint64
 	added := 0
 	for k := range len(cuts) - 1 {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, sample, err
 		}
 		lo, hi := firstOf(cuts[k]), firstOf(cuts[k+1])
 		part = part[:0]
@@ -550,7 +558,60 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	slices.SortFunc(st.CappedBlocks, func(a, b CappedBlock) int {
 		return cmp.Or(cmp.Compare(b.Size, a.Size), strings.Compare(a.KeyType, b.KeyType), strings.Compare(a.Key, b.Key))
 	})
-	return pairs, nil
+	return pairs, sample, nil
+}
+
+// span is a range of entries, lo to hi.
+type span struct{ lo, hi int32 }
+
+// estSample are pairs compared for the estimate only (ascending,
+// distinct), each standing for oneIn pairs.
+type estSample struct {
+	pairs []uint64
+	oneIn int
+}
+
+// sampleSize is about the most pairs an estimate sample holds: enough that
+// sampling moves no weight by more than a few hundredths of a bit, few
+// enough that comparing them costs little beside the candidate pairs
+// (a few per cent of them at 1M rows, less beyond). A variable for tests.
+var sampleSize = 1 << 18
+
+// sampleOf draws the sample of the pairs of the blocks es[sp.lo:sp.hi],
+// one pair in so many that it holds about sampleSize at most (all of them
+// when they are fewer), unless settled. A pair is drawn by a mix of its
+// bits, so that a pair several blocks share is drawn in all of them or
+// none, whatever the order of blocks or the number of workers.
+func sampleOf(es []entry, blocks []span, settled func(i, j int32) bool) estSample {
+	all := 0
+	for _, sp := range blocks {
+		n := int(sp.hi - sp.lo)
+		all += n * (n - 1) / 2
+	}
+	oneIn := max(1, (all+sampleSize-1)/sampleSize)
+	var pairs []uint64
+	for _, sp := range blocks {
+		blk := es[sp.lo:sp.hi]
+		for x, e := range blk {
+			for _, f := range blk[x+1:] {
+				p := uint64(e.i)<<32 | uint64(f.i) // records ascend in a block
+				if (oneIn == 1 || mix(p)%uint64(oneIn) == 0) && (settled == nil || !settled(e.i, f.i)) {
+					pairs = append(pairs, p)
+				}
+			}
+		}
+	}
+	sortPairs(pairs, nil)
+	return estSample{pairs: slices.Compact(pairs), oneIn: oneIn}
+}
+
+// mix is splitmix64's finalizer.
+func mix(p uint64) uint64 {
+	p ^= p >> 30
+	p *= 0xbf58476d1ce4e5b9
+	p ^= p >> 27
+	p *= 0x94d049bb133111eb
+	return p ^ p>>31
 }
 
 // head8 packs the first eight bytes of s big-endian, zero-padded: two
@@ -811,4 +872,20 @@ func splitBlock(fs *features, pl *placeIDs, blk []entry, limit int) (parts []sub
 // (hxkj): its key is its initials.
 func (nf *nameFeat) abbreviated() bool {
 	return len(nf.key) >= 2 && nf.key == nf.initial && !hasHanUnits(nf.units)
+}
+
+// without returns the pairs of a not in b, both ascending, reusing a.
+func without(a, b []uint64) []uint64 {
+	out := a[:0]
+	k := 0
+	for _, p := range a {
+		for k < len(b) && b[k] < p {
+			k++
+		}
+		if k < len(b) && b[k] == p {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
 }

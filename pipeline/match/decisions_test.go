@@ -562,7 +562,7 @@ func TestDecisionsOversizedCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := extract(recs, &opt)
-	w := estimate(nil, &opt, &Stats{})
+	w := estimate(nil, nil, 1, &opt, &Stats{})
 	w.tf = &fs.tf
 	n := len(recs)
 	var links []link

@@ -310,7 +310,7 @@ func TestBlockPairsAgreeWithList(t *testing.T) {
 					dec = settle(ex, fs, nil, &Stats{})
 					settled = dec.settled
 				}
-				got, err := block(context.Background(), fs, &opt, dec, &Stats{})
+				got, _, err := block(context.Background(), fs, &opt, dec, &Stats{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -333,7 +333,7 @@ func TestCompareShortcuts(t *testing.T) {
 			if err := opt.defaults(); err != nil {
 				t.Fatal(err)
 			}
-			pairs, err := block(context.Background(), fs, &opt, nil, &Stats{})
+			pairs, _, err := block(context.Background(), fs, &opt, nil, &Stats{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -11,7 +11,7 @@ func TestLabelledWeights(t *testing.T) {
 	weight := func(ls []Labelled, kind, field, outcome string) (now, before float64, labelled int) {
 		t.Helper()
 		st := &Stats{}
-		estimate(nil, &Options{NoEM: true, Labelled: ls}, st)
+		estimate(nil, nil, 1, &Options{NoEM: true, Labelled: ls}, st)
 		for _, fw := range st.Weights {
 			if fw.Kind == kind && fw.Field == field && fw.Outcome == outcome {
 				return fw.Weight, fw.Before, st.Labelled

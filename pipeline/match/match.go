@@ -14,7 +14,9 @@
 //     district, and what is still too large is skipped and reported;
 //   - compare.go and weights.go: every candidate pair is compared field by
 //     field into Fellegi-Sunter outcomes whose log2 likelihood-ratio weights
-//     come from configuration or from EM over the candidate pairs, with a
+//     come from configuration or from EM over the candidate pairs (and a
+//     sample of the pairs of blocks compared by city rather than whole, so
+//     that the estimate does not depend on how blocks are split), with a
 //     term-frequency adjustment for common values;
 //   - cluster.go: pairs above the merge threshold are unioned, and clusters
 //     holding conflicting or weakly attached members are split again by
@@ -341,7 +343,7 @@ type FieldWeight struct {
 // EMRun says how estimation went for one kind of pair.
 type EMRun struct {
 	Kind       string
-	Pairs      int
+	Pairs      int // candidate pairs, and the sampled pairs of split blocks each standing for the pairs it samples
 	Iterations int
 	Lambda     float64 // estimated share of duplicates among candidate pairs
 	Used       bool
@@ -401,7 +403,7 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	if len(recs) == 0 {
 		// The weights all the same: an incremental run that matches no
 		// row still reports what the decisions moved.
-		estimate(nil, &opt, &res.Stats)
+		estimate(nil, nil, 1, &opt, &res.Stats)
 		return res, nil
 	}
 
@@ -434,11 +436,12 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	}
 
 	t = time.Now()
-	cands, err := block(ctx, fs, &opt, dec, &res.Stats)
+	cands, sample, err := block(ctx, fs, &opt, dec, &res.Stats)
 	if err != nil {
 		return nil, err
 	}
 	cands = rescored(cands, opt.Rescore, recs, fs)
+	sample.pairs = without(sample.pairs, cands)
 	res.Stats.CandidatePairs = len(cands)
 	if opt.KeepCandidates {
 		res.Candidates = make([][2]record.Key, len(cands))
@@ -457,7 +460,12 @@ func Match(ctx context.Context, recs []*record.Record, opt Options) (*Result, er
 	res.Stats.Timings.Comparison = time.Since(t)
 
 	t = time.Now()
-	w := estimate(outs, &opt, &res.Stats)
+	souts, err := compareAll(ctx, fs, sample.pairs, opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	w := estimate(outs, souts, sample.oneIn, &opt, &res.Stats)
+	souts = nil
 	w.tf = &fs.tf
 	res.Stats.Timings.Estimation = time.Since(t)
 

@@ -96,10 +96,17 @@ func configured(m map[string]MU, k, f, l int) (MU, bool) {
 }
 
 // estimate returns the weights: configured ones as given, the others
-// estimated by EM over the candidate pairs' outcome patterns when there
-// are enough pairs, else the defaults; then, per kind, refined by the
-// pairs a person decided (Options.Labelled, see refine).
-func estimate(outs []outcome, opt *Options, st *Stats) *weights {
+// estimated by EM over the outcome patterns of the candidate pairs (outs)
+// and of the sample of pairs that blocks compared by city or window no
+// longer compare (sample, each standing for oneIn pairs; see block) when
+// there are enough pairs, else the defaults; then, per kind, refined by
+// the pairs a person decided (Options.Labelled, see refine).
+//
+// The sample keeps the estimate to the pairs blocks of the key's limit
+// hold whole, however they are compared: without it, splitting a block by
+// city drops mostly pairs of two different people, which raises the share
+// of duplicates EM finds and lowers the agree weights.
+func estimate(outs, sample []outcome, oneIn int, opt *Options, st *Stats) *weights {
 	w := &weights{}
 	const fieldMask = 1<<(3*nFields) - 1
 	var counts [nKinds]map[uint32]float64
@@ -111,6 +118,11 @@ func estimate(outs []outcome, opt *Options, st *Stats) *weights {
 		k := kindOf(o.pat)
 		counts[k][o.pat&fieldMask]++
 		total[k]++
+	}
+	for _, o := range sample {
+		k := kindOf(o.pat)
+		counts[k][o.pat&fieldMask] += float64(oneIn)
+		total[k] += oneIn
 	}
 	labelled := tallies(opt.Labelled)
 	var before [nKinds][nFields][nLevels]float64
