@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/crmclean/crmclean/pipeline/cputime"
 	"github.com/crmclean/crmclean/pipeline/ingest"
 	"github.com/crmclean/crmclean/pipeline/match"
 	"github.com/crmclean/crmclean/pipeline/normalize"
@@ -67,7 +68,7 @@ func BenchmarkMatch1M(b *testing.B) {
 		base := heapObjects()
 		live = base
 		stop := sampleHeap()
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		b.StartTimer()
 		// Goroutines started by Match inherit the label, so a CPU
 		// profile can be cut to the timed part: -tagfocus stage=match.
@@ -75,7 +76,7 @@ func BenchmarkMatch1M(b *testing.B) {
 			res, err = match.Match(ctx, recs, opt)
 		})
 		b.StopTimer()
-		cpu += cpuTime() - cpu0
+		cpu += cputime.Process() - cpu0
 		if top := stop(); top > base {
 			peak = max(peak, top-base)
 		}
