@@ -97,6 +97,8 @@ func prepare(ctx context.Context, cfg Config) (*Result, error) {
 // carried into this run's outputs. Such a run is also republished first
 // when it wrote to another folder than this run.
 func openRun(ctx context.Context, cfg Config, store *state.Store) (*runner, error) {
+	cfg.Progress.Stage("load state", -1)
+	defer cfg.Progress.Done()
 	since, err := store.LastPublished(ctx)
 	if err != nil {
 		return nil, err
@@ -179,7 +181,10 @@ func (s *runner) prepare(ctx context.Context) (state.Changes, error) {
 		return ch, err
 	}
 	if s.keeps() {
-		if ch, err = s.complete(ctx, m); err != nil {
+		s.cfg.Progress.Stage("changes", -1)
+		ch, err = s.complete(ctx, m)
+		s.cfg.Progress.Done()
+		if err != nil {
 			return ch, err
 		}
 	}
@@ -230,6 +235,11 @@ func (s *runner) saveAndPublish(ctx context.Context, ch state.Changes) error {
 	done := make(chan staged, 1)
 	go func() {
 		st, err := stage(writeCtx, s.cfg, s.res) // reads the result; the save reads only ch
+		if err == nil {
+			// The writers report their own progress; the save's stage is
+			// what is left of it once they are done.
+			s.cfg.Progress.Stage("save state", -1)
+		}
 		done <- staged{st, err}
 	}()
 	var st *sink.Staging
@@ -245,9 +255,6 @@ func (s *runner) saveAndPublish(ctx context.Context, ch state.Changes) error {
 			st = nil
 			return err
 		}
-		// The writers report their own progress; the save's stage is
-		// what is left of it once they are done.
-		s.cfg.Progress.Stage("save state", -1)
 		return nil
 	}
 	id, err := commitWhen(s.store, ctx, run, ch, wait)

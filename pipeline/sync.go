@@ -308,10 +308,16 @@ func (s *runner) gather(ctx context.Context) error {
 		}
 	}
 	if !s.full {
+		s.cfg.Progress.Stage("stored rows", -1)
+		defer s.cfg.Progress.Done()
 		return s.gatherAffected(ctx)
 	}
 	files := slices.Concat(s.info.FilesReused, s.info.FilesKept)
 	sort.Strings(files)
+	if len(files) > 0 {
+		s.cfg.Progress.Stage("stored rows", -1)
+		defer s.cfg.Progress.Done()
+	}
 	for _, rel := range files {
 		if err := s.eachStoredRow(ctx, rel, func(row state.Row) { s.res.Records = append(s.res.Records, s.fromState(row)) }); err != nil {
 			return err
@@ -694,6 +700,8 @@ func (s *runner) matchAndResolve(ctx context.Context) (*match.Result, error) {
 		s.res.Customers = customers
 		return m, nil
 	}
+	s.cfg.Progress.Stage("customer ids", -1)
+	defer s.cfg.Progress.Done()
 	if err := s.resolveIDs(ctx, customers); err != nil {
 		return nil, err
 	}
