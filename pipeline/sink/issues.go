@@ -124,7 +124,8 @@ func writeIssuesXLSX(ctx context.Context, dir string, lines [][]string, lang str
 		if l[fix] == needs {
 			c.person++
 		}
-		if err := b.Write(textCells(cells[:0], l)); err != nil {
+		cells = textCells(cells[:0], l)
+		if err := b.Write(cells); err != nil {
 			b.abort()
 			return err
 		}
