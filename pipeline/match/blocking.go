@@ -3,6 +3,7 @@ package match
 import (
 	"cmp"
 	"context"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -297,6 +298,23 @@ func blockEntries(ctx context.Context, fs *features, workers int) ([]entry, erro
 	return es, nil
 }
 
+// blocks yields the bounds of each run of entries that share a key hash,
+// in order: es[lo:hi] is one block.
+func blocks(es []entry) iter.Seq2[int, int] {
+	return func(yield func(lo, hi int) bool) {
+		for lo := 0; lo < len(es); {
+			hi := lo + 1
+			for hi < len(es) && es[hi].h == es[lo].h {
+				hi++
+			}
+			if !yield(lo, hi) {
+				return
+			}
+			lo = hi
+		}
+	}
+}
+
 // block returns the distinct candidate pairs (i<<32 | j, i < j) in
 // ascending order, and fills the blocking figures of st. Pairs of two
 // records an earlier run settled (dec.settled) are left out before they
@@ -358,13 +376,8 @@ func block(ctx context.Context, fs *features, opt *Options, dec *decisions, st *
 	var whole []span // blocks within their limit not compared whole
 	st.Blocks = map[string]int{}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
-	for lo := 0; lo < len(es); {
-		hi := lo + 1
-		for hi < len(es) && es[hi].h == es[lo].h {
-			hi++
-		}
+	for lo, hi := range blocks(es) {
 		blk := es[lo:hi]
-		lo = hi
 		if len(blk) < 2 {
 			continue
 		}

@@ -28,13 +28,8 @@ func BlockProfile(recs []*record.Record, opt Options) string {
 		ps[t].hist = make([]int, len(bounds))
 	}
 	strong, weak := opt.BlockLimit(false), opt.BlockLimit(true)
-	for lo := 0; lo < len(es); {
-		hi := lo + 1
-		for hi < len(es) && es[hi].h == es[lo].h {
-			hi++
-		}
+	for lo, hi := range blocks(es) {
 		blk := es[lo:hi]
-		lo = hi
 		if len(blk) < 2 {
 			continue
 		}

@@ -170,13 +170,8 @@ func refPairs(fs *features, opt *Options, settled func(i, j int32) bool) []uint6
 			pairs = append(pairs, uint64(i)<<32|uint64(j))
 		}
 	}
-	for lo := 0; lo < len(es); {
-		hi := lo + 1
-		for hi < len(es) && es[hi].h == es[lo].h {
-			hi++
-		}
+	for lo, hi := range blocks(es) {
 		blk := slices.CompactFunc(slices.Clone(es[lo:hi]), func(a, b entry) bool { return a.i == b.i })
-		lo = hi
 		all := func(blk []entry) {
 			for x := range blk {
 				for y := x + 1; y < len(blk); y++ {

@@ -17,13 +17,8 @@ func wholePairs(t *testing.T, fs *features, opt *Options, cands []uint64) []uint
 		t.Fatal(err)
 	}
 	pairs := slices.Clone(cands)
-	for lo := 0; lo < len(es); {
-		hi := lo + 1
-		for hi < len(es) && es[hi].h == es[lo].h {
-			hi++
-		}
+	for lo, hi := range blocks(es) {
 		blk := slices.CompactFunc(slices.Clone(es[lo:hi]), func(a, b entry) bool { return a.i == b.i })
-		lo = hi
 		if blk[0].typ == typInitials && !slices.ContainsFunc(blk, func(e entry) bool { return fs.f[e.i].name.abbreviated() }) {
 			continue
 		}
