@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
-	"runtime"
 
 	"github.com/crmclean/crmclean/pipeline/merge"
 )
@@ -98,18 +97,14 @@ func WriteCleanFiles(ctx context.Context, dir string, customers []*merge.Custome
 		return err
 	}
 	var row []string
-	var warm byte
-	for i, c := range customers {
-		if i+warmAhead < len(customers) {
-			warm ^= warmCustomer(customers[i+warmAhead])
-		}
+	err = eachWarmed(customers, func(c *merge.Customer) error {
 		row = appendCleanRow(row[:0], c, extras)
-		if err := t.write(row); err != nil {
-			t.abort()
-			return err
-		}
+		return t.write(row)
+	})
+	if err != nil {
+		t.abort()
+		return err
 	}
-	runtime.KeepAlive(warm) // the reads ahead are not optimized away
 	return t.close()
 }
 
@@ -123,20 +118,19 @@ func WriteContactsFiles(ctx context.Context, dir string, customers []*merge.Cust
 	}
 	var row []string
 	var contacts []*merge.Contact
-	var warm byte
-	for i, c := range customers {
-		if i+warmAhead < len(customers) {
-			warm ^= warmCustomer(customers[i+warmAhead])
-		}
+	err = eachWarmed(customers, func(c *merge.Customer) error {
 		contacts = appendSortedContacts(contacts[:0], c)
 		for _, ct := range contacts {
 			row = appendContactRow(row[:0], c, ct)
 			if err := t.write(row); err != nil {
-				t.abort()
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		t.abort()
+		return err
 	}
-	runtime.KeepAlive(warm) // the reads ahead are not optimized away
 	return t.close()
 }

@@ -1,6 +1,10 @@
 package sink
 
-import "github.com/crmclean/crmclean/pipeline/merge"
+import (
+	"runtime"
+
+	"github.com/crmclean/crmclean/pipeline/merge"
+)
 
 // A customer's texts lie scattered over a heap of gigabytes, mostly in the
 // rows they were chosen from, in another order than the customers': a
@@ -39,4 +43,20 @@ func first(s string) byte {
 		return 0
 	}
 	return s[0]
+}
+
+// eachWarmed calls fn with each customer in order, reading warmAhead
+// customers ahead (warmCustomer); it stops at fn's first error.
+func eachWarmed(customers []*merge.Customer, fn func(*merge.Customer) error) error {
+	var warm byte
+	for i, c := range customers {
+		if i+warmAhead < len(customers) {
+			warm ^= warmCustomer(customers[i+warmAhead])
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	runtime.KeepAlive(warm) // the reads ahead are not optimized away
+	return nil
 }
